@@ -1,0 +1,74 @@
+"""`dbt-omni`: the export (and its checks) without running dbt, from manifest.json."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from dbt_omni import __version__
+from dbt_omni.errors import OmniExportError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dbt-omni", description="Export a dbt project to an Omni model.")
+    parser.add_argument("--version", action="version", version=f"dbt-omni {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    export = commands.add_parser("export", help="write the Omni model from a dbt manifest")
+    export.add_argument("--project-dir", type=Path, default=None,
+                        help="the dbt project (for vars: dbt_omni:); default: the current folder")
+    export.add_argument("--manifest", type=Path, default=None,
+                        help="manifest.json; default: <project-dir>/target/manifest.json")
+    export.add_argument("--catalog", type=Path, default=None,
+                        help="catalog.json for column types; default: beside the manifest, if there")
+    export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
+    export.add_argument("--select", nargs="+", default=None, help="models: names, tag:X, path:P, package:X")
+    export.add_argument("--exclude", nargs="+", default=None, help="models to leave out, same syntax")
+    export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
+    export.add_argument("--profiles-dir", type=Path, default=None)
+    export.add_argument("--force", action="store_true", help="write even when nothing changed")
+    return parser
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from dbt_omni.config import default_target_name, load_settings
+    from dbt_omni.export import ExportContext, export
+    from dbt_omni.manifests import from_manifest_dict, load_json
+
+    project_dir = (args.project_dir or Path.cwd()).resolve()
+    manifest_path = args.manifest or project_dir / "target" / "manifest.json"
+    overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
+    settings = load_settings(project_dir, overrides=overrides)
+    manifest = load_json(manifest_path, "manifest", "the manifest.json that `dbt parse` writes (--manifest)")
+    context = ExportContext(
+        project_dir=project_dir,
+        target_name=args.target or default_target_name(project_dir, args.profiles_dir),
+        target_path=str(Path(manifest_path).resolve().parent),
+    )
+    result = export(
+        lambda catalog: from_manifest_dict(manifest, catalog),
+        settings,
+        context,
+        catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
+        force=args.force,
+    )
+    for warning in result.warnings:
+        print(f"dbt-omni warning: {warning}", file=sys.stderr)
+    print(result.summary())
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "export":
+            return run_export(args)
+    except OmniExportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

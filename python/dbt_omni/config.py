@@ -1,0 +1,109 @@
+"""Settings: the `vars: dbt_omni:` block of dbt_project.yml, then --vars, then a trigger's own arguments.
+
+Every trigger reads settings through `load_settings`, so the four of them agree.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from dbt_omni.errors import OmniExportError, Problem
+
+VARS_KEY = "dbt_omni"
+
+
+@dataclass(frozen=True)
+class Settings:
+    output_dir: Optional[str] = None  # None: <target-path>/omni
+    write_on_parse: bool = True
+    select: tuple = ()
+    exclude: tuple = ()
+    only_with_meta: bool = False
+    topics_from_paths: tuple = ()
+    use_catalog: bool = True
+    connection: Optional[str] = None
+    model_name: Optional[str] = None
+    included_schemas: tuple = ()
+    model_file: Mapping[str, Any] = field(default_factory=dict)
+
+    def fingerprint(self) -> str:
+        """Every setting that shapes the files (not where they go), in a stable text."""
+        return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name != "output_dir"))
+
+
+def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Settings:
+    from dbt_omni import contract
+
+    raw = dict(raw or {})
+    problems = contract.check("settings", raw, file=source, model=None, key_prefix=f"vars.{VARS_KEY}")
+    if problems:
+        raise OmniExportError(problems)
+    values = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
+    return Settings(**values)
+
+
+def read_project_vars(project_dir: Path) -> tuple[dict, str]:
+    """The raw `vars: dbt_omni:` block of dbt_project.yml, as written (no Jinja is rendered)."""
+    path = Path(project_dir) / "dbt_project.yml"
+    if not path.exists():
+        return {}, str(path)
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise OmniExportError(Problem(f"cannot read YAML: {exc}", file=str(path))) from None
+    block = (data.get("vars") or {}).get(VARS_KEY) or {}
+    if not isinstance(block, dict):
+        raise OmniExportError(
+            Problem("must be a mapping", file=str(path), key=f"vars.{VARS_KEY}", expected="a mapping")
+        )
+    return block, str(path)
+
+
+def load_settings(
+    project_dir: Optional[Path],
+    cli_vars: Optional[Mapping[str, Any]] = None,
+    overrides: Optional[Mapping[str, Any]] = None,
+) -> Settings:
+    """dbt_project.yml's block < `--vars '{dbt_omni: {...}}'` < the trigger's own arguments."""
+    merged, source = ({}, "<defaults>") if project_dir is None else read_project_vars(project_dir)
+    cli_block = (cli_vars or {}).get(VARS_KEY)
+    if isinstance(cli_block, dict):
+        merged, source = {**merged, **cli_block}, f"{source} + --vars"
+    if overrides:
+        merged, source = {**merged, **{k: v for k, v in overrides.items() if v is not None}}, f"{source} + arguments"
+    return settings_from_dict(merged, source=source)
+
+
+def resolve_output_dir(settings: Settings, project_dir: Optional[Path], target_path: Optional[str]) -> Path:
+    base = Path(project_dir or os.getcwd())
+    if settings.output_dir:
+        path = Path(settings.output_dir)
+    else:
+        path = Path(target_path or "target") / "omni"
+    return path if path.is_absolute() else base / path
+
+
+def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[str]:
+    """The profile's default target, read as dbt would find profiles.yml; None if it cannot be known."""
+    import yaml
+
+    project_dir = Path(project_dir or os.getcwd())
+    try:
+        profile = (yaml.safe_load((project_dir / "dbt_project.yml").read_text("utf-8")) or {}).get("profile")
+    except (OSError, yaml.YAMLError):
+        return None
+    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
+    for folder in candidates:
+        path = Path(folder) / "profiles.yml" if folder else None
+        if path is None or not path.is_file():
+            continue
+        try:
+            target = ((yaml.safe_load(path.read_text("utf-8")) or {}).get(profile) or {}).get("target")
+        except (OSError, yaml.YAMLError):
+            return None
+        return target if isinstance(target, str) and "{{" not in target else None
+    return None

@@ -1,0 +1,108 @@
+"""The meta.omni contract: a JSON Schema shipped in the package, and errors a user can act on."""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Optional
+
+from dbt_omni.errors import Problem, closest
+
+EXPECTED_TEXT = {
+    "boolean": "true or false",
+    "string": "a string",
+    "array": "a list",
+    "object": "a mapping",
+    "number": "a number",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def schema() -> dict:
+    text = resources.files("dbt_omni").joinpath("schema/meta_omni.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(kind: str):
+    import jsonschema  # imported only when a block needs checking
+
+    full = schema()
+    sub = {"$defs": full["$defs"], **full["properties"][kind]}
+    return jsonschema.Draft202012Validator(sub)
+
+
+def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], key_prefix: str) -> list:
+    """Problems in one block ('model', 'column' or 'settings'), most specific first; [] if valid."""
+    problems = []
+    for error in sorted(_validator(kind).iter_errors(block), key=lambda e: list(e.absolute_path)):
+        problems.append(_problem(error, file=file, model=model, key_prefix=key_prefix))
+    return problems
+
+
+def _path(prefix: str, parts) -> str:
+    text = prefix
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _problem(error, *, file, model, key_prefix) -> Problem:
+    # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = _best_branch(error)
+    key = _path(key_prefix, error.absolute_path)
+    where = dict(file=file, model=model)
+    validator, schema_part, value = error.validator, error.schema, error.instance
+    if validator == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(schema_part.get("properties", {}))
+        extras = sorted(k for k in value if k not in schema_part.get("properties", {}))
+        if allowed:
+            extra = extras[0] if extras else "?"
+            return Problem(
+                f"unknown key '{extra}'",
+                key=_path(key, [extra]),
+                expected="one of " + ", ".join(allowed),
+                suggestion=closest(extra, allowed),
+                **where,
+            )
+    if validator == "enum":
+        options = [str(o) for o in schema_part["enum"]]
+        return Problem(
+            f"'{value}' is not allowed",
+            key=key,
+            expected="one of " + ", ".join(options),
+            suggestion=closest(str(value), options),
+            **where,
+        )
+    if validator == "type":
+        wanted = schema_part["type"]
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        return Problem(
+            f"{json.dumps(value, default=str)} has the wrong type",
+            key=key,
+            expected=" or ".join(EXPECTED_TEXT.get(w, w) for w in wanted),
+            **where,
+        )
+    if validator == "pattern":
+        return Problem(
+            f"'{value}' is not a valid name",
+            key=key,
+            expected="a letter, then letters, digits or underscores"
+            + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else ""),
+            **where,
+        )
+    if validator == "required":
+        return Problem(error.message, key=key, **where)
+    return Problem(error.message, key=key, **where)
+
+
+def _best_branch(error):
+    wanted = {dict: "object", list: "array", bool: "boolean", str: "string"}.get(type(error.instance))
+    for sub in error.context:
+        if sub.schema.get("type") == wanted or (
+            "$ref" in sub.schema and wanted == "object" and sub.validator != "type"
+        ):
+            return sub
+    non_type = [sub for sub in error.context if sub.validator != "type"]
+    return (non_type or list(error.context))[0]

@@ -1,0 +1,58 @@
+"""One error type for everything a user can get wrong; the triggers print it without a traceback."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+
+def closest(word: str, choices: Iterable[str]) -> Optional[str]:
+    """The valid spelling nearest to `word`, if any is near enough to be a likely typo."""
+    matches = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+@dataclass
+class Problem:
+    """Where and what: enough for a user to find and fix it without reading our code."""
+
+    message: str
+    file: Optional[str] = None
+    model: Optional[str] = None
+    key: Optional[str] = None
+    expected: Optional[str] = None
+    suggestion: Optional[str] = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {self.file}" if self.file else "",
+                f"model {self.model}" if self.model else "",
+                f"key {self.key}" if self.key else "",
+            )
+            if part
+        )
+        text = f"{where}: {self.message}" if where else self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        if self.suggestion:
+            text += f"; did you mean '{self.suggestion}'?"
+        return text
+
+
+class OmniExportError(Exception):
+    """A problem in the user's input: a bad meta.omni block, a missing manifest, an unknown model."""
+
+    def __init__(self, problems: "list[Problem] | Problem | str"):
+        if isinstance(problems, (str, Problem)):
+            problems = [problems if isinstance(problems, Problem) else Problem(problems)]
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if len(self.problems) == 1:
+            return f"dbt-omni: {self.problems[0]}"
+        lines = [f"dbt-omni: {len(self.problems)} problems:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""What macros reach as `modules.dbt_omni`: thin adapters from the Jinja context to the export.
+
+Errors come back as a result (ok, message) so the macro raises them as a clean dbt compilation error
+instead of a Python traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from dbt_omni.errors import OmniExportError
+
+
+@dataclass
+class MacroResult:
+    ok: bool
+    message: str
+    warnings: list = field(default_factory=list)
+    data: Any = None
+
+
+def _as_list(value: Any) -> Optional[list]:
+    if value is None or value == "":
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict]):
+    from dbt_omni import shims
+    from dbt_omni.config import load_settings
+    from dbt_omni.export import ExportContext
+    from dbt_omni.manifests import from_manifest_dict
+
+    options = dict(options or {})
+    facts = shims.invocation(adapter_type)
+    overrides = {
+        "output_dir": options.get("output_dir"),
+        "select": _as_list(options.get("select")),
+        "exclude": _as_list(options.get("exclude")),
+    }
+    settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides)
+    manifest = {
+        "nodes": dict(graph.get("nodes", {})),
+        "macros": shims.live_macros(),
+        "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
+    }
+    context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])
+    return settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options
+
+
+def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None) -> MacroResult:
+    """The omni_export macro and the on-run-end hook: export from dbt's `graph`."""
+    from dbt_omni.export import export
+
+    try:
+        settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options)
+        catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
+        result = export(
+            load,
+            settings,
+            context,
+            catalog_path=Path(facts["project_dir"]) / facts["target_path"] / "catalog.json",
+            catalog=catalog,
+            force=bool(options.get("force")),
+        )
+    except OmniExportError as exc:
+        return MacroResult(ok=False, message=str(exc))
+    return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
+
+
+def selected_relations(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
+    """The models the export would write, for a macro that reads their columns from the warehouse."""
+    from dbt_omni.selection import select_models
+
+    try:
+        settings, _, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options)
+        models = select_models(load(None), settings)
+    except OmniExportError as exc:
+        return MacroResult(ok=False, message=str(exc))
+    relations = [{"unique_id": m.unique_id, "database": m.database, "schema": m.schema, "identifier": m.table}
+                 for m in models]
+    return MacroResult(ok=True, message="", data=relations)

@@ -1,0 +1,55 @@
+"""Getting a DbtProject from wherever a trigger stands: manifest.json on disk, the Jinja `graph`,
+or dbt's live Manifest object."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from dbt_omni.errors import OmniExportError, Problem
+from dbt_omni.project import DbtProject, read_project
+
+
+def load_json(path: Path, what: str, hint: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise OmniExportError(Problem(f"{what} not found", file=str(path), expected=hint)) from None
+    except (OSError, ValueError) as exc:
+        raise OmniExportError(Problem(f"cannot read {what}: {exc}", file=str(path), expected=hint)) from None
+
+
+def load_catalog(path: Optional[Path]) -> Optional[dict]:
+    if path is None or not Path(path).exists():
+        return None
+    return load_json(path, "catalog", "the catalog.json that `dbt docs generate` writes")
+
+
+def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:
+    """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block)."""
+    metadata = manifest.get("metadata") or {}
+    if "nodes" not in manifest:
+        raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes')", expected="target/manifest.json"))
+    return read_project(
+        manifest["nodes"].values(),
+        project_name=metadata.get("project_name") or "",
+        adapter_type=metadata.get("adapter_type") or "",
+        dbt_version=metadata.get("dbt_version") or "",
+        catalog=catalog,
+        macros=manifest.get("macros"),
+    )
+
+
+def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict] = None) -> DbtProject:
+    """dbt's Manifest object, read attribute by attribute: no serialisation on dbt's hot path."""
+    from dbt.version import __version__ as dbt_version
+
+    metadata = manifest.metadata
+    return read_project(
+        manifest.nodes.values(),
+        project_name=project_name,
+        adapter_type=metadata.adapter_type or "",
+        dbt_version=dbt_version,
+        catalog=catalog,
+        macros=manifest.macros,
+    )

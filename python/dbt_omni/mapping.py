@@ -1,0 +1,505 @@
+"""dbt project -> Omni model: every rule of "how a dbt item becomes an Omni item" lives here."""
+from __future__ import annotations
+
+import re
+from collections import deque
+from typing import Optional
+
+from dbt_omni.config import Settings
+from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
+from dbt_omni.project import Column, DbtProject, Model
+from dbt_omni.selection import select_models, under_paths
+
+FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# ${model_or_view.field...}: the part before the dot is translated from dbt model name to view name.
+QUALIFIED_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.")
+NAMED_FORMATS = (
+    "number", "percent", "id", "billions", "millions", "thousands", "big", "currency",
+    "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
+    "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
+)
+NAMED_FORMAT_RE = re.compile(r"^([A-Za-z]+)(_\d+)?$")
+DEFAULT_TIMEFRAMES = {
+    "date": ["date", "week", "month", "quarter", "year"],
+    "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
+}
+QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
+
+
+def safe_component(name: str) -> str:
+    """A file or folder name that cannot leave the output folder (no separators, no leading dot)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_$-]", "_", str(name)) or "_"
+    return "_" + cleaned[1:] if cleaned.startswith((".", "-")) else cleaned
+
+
+def field_name(column: str) -> str:
+    """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan."""
+    if FIELD_NAME_RE.match(column):
+        return column.lower()
+    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", column).strip("_").lower() or "column"
+    return cleaned if cleaned[0].isalpha() else f"c_{cleaned}"
+
+
+class Mapper:
+    def __init__(self, project: DbtProject, settings: Settings):
+        self.project = project
+        self.settings = settings
+        self.models = select_models(project, settings)
+        self.warnings: list = []
+        self.views: dict = {}  # unique_id -> View
+        self.view_by_model_name: dict = {}
+        self.all_model_names = {m.name for m in project.models.values()}
+
+    # -- names -------------------------------------------------------------------------------------
+
+    def _register_views(self) -> None:
+        taken: dict = {}
+        for model in self.models:
+            schema, table = safe_component(model.schema), safe_component(model.table)
+            if (schema, table) != (model.schema, model.table):
+                self.warnings.append(
+                    f"model {model.name}: relation {model.schema}.{model.table} written as {schema}/{table}"
+                )
+            view = View(schema=schema, table_name=table, dbt_unique_id=model.unique_id, dbt_path=model.path)
+            if view.name in taken:
+                raise OmniExportError(
+                    Problem(
+                        f"two models write the same Omni view {view.name} ({taken[view.name]} and {model.unique_id})",
+                        file=model.path,
+                        model=model.name,
+                        expected="distinct schema/alias per exported model",
+                    )
+                )
+            taken[view.name] = model.unique_id
+            self.views[model.unique_id] = view
+            if model.name in self.view_by_model_name:
+                other = self.view_by_model_name[model.name]
+                self.warnings.append(
+                    f"model name {model.name} is used by two packages; ${{{model.name}.x}} means {other.name}"
+                )
+            else:
+                self.view_by_model_name[model.name] = view
+
+    def _view_for(self, name: str, model: Model, key: str) -> View:
+        """The exported view for a dbt model name (or an Omni view name), or a clear error."""
+        if name in self.view_by_model_name:
+            return self.view_by_model_name[name]
+        for view in self.views.values():
+            if view.name == name:
+                return view
+        if name in self.all_model_names:
+            message = f"model '{name}' is not exported (not selected, ignored or ephemeral)"
+        else:
+            message = f"unknown model '{name}'"
+        raise OmniExportError(
+            Problem(
+                message,
+                file=model.meta_file,
+                model=model.name,
+                key=key,
+                expected="the name of an exported dbt model",
+                suggestion=closest(name, self.view_by_model_name),
+            )
+        )
+
+    def translate(self, text: Optional[str], model: Model, key: str) -> Optional[str]:
+        """Rewrite ${model_name.field} to ${schema__table.field}; ${field} stays as it is."""
+        if text is None:
+            return None
+
+        def replace(match: re.Match) -> str:
+            return "${" + self._view_for(match.group(1), model, key).name + "."
+
+        return QUALIFIED_REF_RE.sub(replace, text)
+
+    def _translate_field_ref(self, ref: str, model: Model, key: str) -> str:
+        """`model.field`, `-model.field`, `model.*` -> the same with the view name."""
+        sign = "-" if ref.startswith("-") else ""
+        body = ref[len(sign):]
+        if body.startswith(("all_views.", "tag:")) or "." not in body:
+            return ref
+        prefix, _, rest = body.partition(".")
+        return f"{sign}{self._view_for(prefix, model, key).name}.{rest}"
+
+    def _translate_filters(self, filters: Optional[dict], model: Model, key: str) -> Optional[dict]:
+        if not filters:
+            return None
+        return {self._translate_field_ref(k, model, f"{key}.{k}"): v for k, v in sorted(filters.items())}
+
+    # -- fields ------------------------------------------------------------------------------------
+
+    def _check_format(self, value: Optional[str], model: Model, key: str) -> Optional[str]:
+        if value is None:
+            return None
+        match = NAMED_FORMAT_RE.match(value)
+        if match and match.group(1).lower() not in NAMED_FORMATS:
+            raise OmniExportError(
+                Problem(
+                    f"unknown format '{value}'",
+                    file=model.meta_file,
+                    model=model.name,
+                    key=key,
+                    expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals) "
+                    "or a D3 / Excel format string",
+                    suggestion=closest(match.group(1).lower(), NAMED_FORMATS),
+                )
+            )
+        return value
+
+    def _primary_key(self, model: Model) -> list:
+        """Columns of the primary key: meta.omni, then constraints, then unique + not_null tests."""
+        declared = model.omni.get("primary_key")
+        if declared:
+            keys = [declared] if isinstance(declared, str) else list(declared)
+            for key in keys:
+                if key not in model.columns:
+                    raise OmniExportError(
+                        Problem(
+                            f"primary key column '{key}' is not a column of the model",
+                            file=model.meta_file,
+                            model=model.name,
+                            key="meta.omni.primary_key",
+                            expected="a documented column (or one in catalog.json)",
+                            suggestion=closest(key, model.columns),
+                        )
+                    )
+            return keys
+        flagged = [c.name for c in model.columns.values() if c.omni.get("primary_key")]
+        if flagged:
+            return flagged
+        if model.pk_constraint:
+            return list(model.pk_constraint)
+        constrained = [c.name for c in model.columns.values() if "primary_key" in c.constraints]
+        if constrained:
+            return constrained
+        tested = [
+            c.name
+            for c in model.columns.values()
+            if {"unique", "not_null"} <= (set(c.tests) | set(c.constraints))
+        ]
+        if len(tested) > 1:
+            self.warnings.append(
+                f"model {model.name}: several unique + not_null columns ({', '.join(tested)}); "
+                f"{tested[0]} is the primary key (set meta.omni.primary_key to choose)"
+            )
+        return tested[:1]
+
+    def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
+        meta = column.omni
+        key = f"columns.{column.name}.meta.omni"
+        name = field_name(column.name)
+        sql = None
+        if name != column.name.lower():
+            quote = QUOTE.get(self.project.adapter_type, '"')
+            sql = f"{quote}{column.name}{quote}"
+        timeframes = meta.get("timeframes")
+        if timeframes is None and column.time_kind:
+            timeframes = DEFAULT_TIMEFRAMES[column.time_kind]
+        return Dimension(
+            name=name,
+            sql=sql,
+            label=meta.get("label"),
+            description=meta.get("description") or column.description or None,
+            primary_key=is_pk,
+            hidden=meta.get("hidden", False),
+            format=self._check_format(meta.get("format"), model, f"{key}.format"),
+            group_label=meta.get("group_label"),
+            timeframes=list(timeframes) if timeframes else None,
+            tags=sorted(meta["tags"]) if meta.get("tags") else None,
+            synonyms=meta.get("synonyms"),
+            ai_context=meta.get("ai_context"),
+        )
+
+    def _measure(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> Measure:
+        aggregate_type = block.get("aggregate_type")
+        sql = self.translate(block.get("sql"), model, f"{key}.sql") or column_sql
+        problem = None
+        if sql is None and aggregate_type not in (None, "count"):
+            problem = f"aggregate_type {aggregate_type} needs sql (or put the measure under a column)"
+        elif sql is None and aggregate_type is None:
+            problem = "a measure needs sql, aggregate_type, or metric"
+        elif aggregate_type in ("percentile", "percentile_distinct_on") and block.get("percentile") is None:
+            problem = f"aggregate_type {aggregate_type} needs percentile: N"
+        elif aggregate_type and aggregate_type.endswith("_distinct_on") and not block.get("custom_primary_key_sql"):
+            problem = f"aggregate_type {aggregate_type} needs custom_primary_key_sql"
+        if problem:
+            raise OmniExportError(Problem(problem, file=model.meta_file, model=model.name, key=key))
+        return Measure(
+            name=name,
+            sql=sql,
+            aggregate_type=aggregate_type,
+            percentile=block.get("percentile"),
+            custom_primary_key_sql=self.translate(block.get("custom_primary_key_sql"), model, key),
+            label=block.get("label"),
+            description=block.get("description"),
+            format=self._check_format(block.get("format"), model, f"{key}.format"),
+            group_label=block.get("group_label"),
+            hidden=block.get("hidden", False),
+            filters=self._translate_filters(block.get("filters"), model, f"{key}.filters"),
+            tags=sorted(block["tags"]) if block.get("tags") else None,
+            synonyms=block.get("synonyms"),
+            ai_context=block.get("ai_context"),
+        )
+
+    def _fill_view(self, model: Model) -> None:
+        view = self.views[model.unique_id]
+        meta = model.omni
+        view.label = meta.get("label")
+        view.description = meta.get("description") or model.description or None
+        view.hidden = meta.get("hidden", False)
+        tags = set(model.tags) | set(meta.get("tags") or ())
+        view.tags = sorted(tags) or None
+        view.ai_context = meta.get("ai_context")
+        view.upstream = tuple(sorted(model.depends_on))
+
+        pk = self._primary_key(model)
+        fields: dict = {}  # field name -> where it was defined, to report clashes
+
+        def claim(name: str, where: str) -> None:
+            if name in fields:
+                raise OmniExportError(
+                    Problem(
+                        f"field '{name}' is defined twice ({fields[name]} and {where})",
+                        file=model.meta_file,
+                        model=model.name,
+                        key=where,
+                        expected="unique dimension and measure names in a view",
+                    )
+                )
+            fields[name] = where
+
+        measures = []
+        for column in model.columns.values():
+            if column.omni.get("ignore"):
+                continue
+            dimension = self._dimension(model, column, is_pk=len(pk) == 1 and column.name == pk[0])
+            claim(dimension.name, f"columns.{column.name}")
+            view.dimensions.append(dimension)
+            for name, block in sorted((column.omni.get("measures") or {}).items()):
+                key = f"columns.{column.name}.meta.omni.measures.{name}"
+                measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
+        if len(pk) > 1:
+            view.custom_compound_primary_key_sql = [field_name(c) for c in pk]
+        for name, block in sorted((meta.get("dimensions") or {}).items()):
+            key = f"meta.omni.dimensions.{name}"
+            claim(name, key)
+            view.dimensions.append(
+                Dimension(
+                    name=name,
+                    sql=self.translate(block["sql"], model, f"{key}.sql"),
+                    label=block.get("label"),
+                    description=block.get("description"),
+                    primary_key=block.get("primary_key", False),
+                    hidden=block.get("hidden", False),
+                    format=self._check_format(block.get("format"), model, f"{key}.format"),
+                    group_label=block.get("group_label"),
+                    timeframes=block.get("timeframes"),
+                    tags=sorted(block["tags"]) if block.get("tags") else None,
+                    synonyms=block.get("synonyms"),
+                    ai_context=block.get("ai_context"),
+                )
+            )
+        for name, block in sorted((meta.get("measures") or {}).items()):
+            measures.extend(self._measures(model, name, block, f"meta.omni.measures.{name}", None))
+        if not any(m.name == "count" for m in measures) and "count" not in fields:
+            measures.append(Measure(name="count", aggregate_type="count"))
+        for measure in measures:
+            claim(measure.name, f"measure {measure.name}")
+        view.dimensions.sort(key=lambda d: d.name)
+        view.measures = sorted(measures, key=lambda m: m.name)
+
+    def _measures(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> list:
+        """One measure, or for a shared metric the measures it is composed of."""
+        if block.get("metric"):
+            from dbt_omni.metrics import metric_measures
+
+            return metric_measures(self, model, name, block, key)
+        return [self._measure(model, name, block, key, column_sql)]
+
+    # -- relationships and topics ------------------------------------------------------------------
+
+    def _relationships(self) -> list:
+        found: dict = {}
+        for fk in sorted(self.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
+            source, target = self.views.get(fk.from_id), self.views.get(fk.to_id)
+            if source is None or target is None:
+                if source is not None:
+                    self.warnings.append(
+                        f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: target is not exported; no relationship"
+                    )
+                continue
+            rel = Relationship(
+                join_from_view=source.name,
+                join_to_view=target.name,
+                on_sql=f"${{{source.name}.{field_name(fk.from_column)}}} = ${{{target.name}.{field_name(fk.to_column)}}}",
+                origin=fk.origin,
+            )
+            if rel.key() in found:
+                if found[rel.key()].on_sql != rel.on_sql:
+                    self.warnings.append(
+                        f"{source.name} -> {target.name}: second join ({rel.on_sql}) left out; "
+                        "declare it in meta.omni.joins with join_to_view_as"
+                    )
+                continue
+            found[rel.key()] = rel
+        for model in self.models:
+            for index, join in enumerate(model.omni.get("joins") or ()):
+                key = f"meta.omni.joins[{index}]"
+                source = self.views[model.unique_id]
+                target = self._view_for(join["to"], model, f"{key}.to")
+                on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql") or self._default_on_sql(
+                    model, source, target, key
+                )
+                rel = Relationship(
+                    join_from_view=source.name,
+                    join_to_view=target.name,
+                    on_sql=on_sql,
+                    relationship_type=join.get("relationship_type", "many_to_one"),
+                    join_type=join.get("join_type", "always_left"),
+                    join_to_view_as=join.get("join_to_view_as"),
+                    join_to_view_as_label=join.get("join_to_view_as_label"),
+                    reversible=join.get("reversible"),
+                    where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql"),
+                    origin="meta.omni.joins",
+                )
+                found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+        return [found[k] for k in sorted(found)]
+
+    def _default_on_sql(self, model: Model, source: View, target: View, key: str) -> str:
+        pk = [d.name for d in target.dimensions if d.primary_key]
+        source_fields = {d.name for d in source.dimensions}
+        if len(pk) == 1 and pk[0] in source_fields:
+            return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
+        raise OmniExportError(
+            Problem(
+                f"cannot infer the join condition to {target.name}",
+                file=model.meta_file,
+                model=model.name,
+                key=f"{key}.on_sql",
+                expected="on_sql, or a primary key on the target with a column of the same name here",
+            )
+        )
+
+    def _join_tree(self, base: str, relationships: list, wanted: Optional[list], model: Model, key: str) -> dict:
+        """Omni's nested joins map: views reachable from the base view along relationships."""
+        edges: dict = {}
+        for rel in relationships:
+            edges.setdefault(rel.join_from_view, []).append(rel.join_to_view)
+            if rel.reversible:
+                edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
+        parent = {base: None}
+        queue = deque([base])
+        while queue:
+            current = queue.popleft()
+            for nxt in sorted(edges.get(current, ())):
+                if nxt not in parent:
+                    parent[nxt] = current
+                    queue.append(nxt)
+        targets = [v for v in parent if v != base] if wanted is None else wanted
+        tree: dict = {}
+        for target in targets:
+            if target not in parent:
+                raise OmniExportError(
+                    Problem(
+                        f"no relationship leads from {base} to {target}",
+                        file=model.meta_file,
+                        model=model.name,
+                        key=key,
+                        expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
+                    )
+                )
+            path = []
+            node = target
+            while node != base:
+                path.append(node)
+                node = parent[node]
+            branch = tree
+            for step in reversed(path):
+                branch = branch.setdefault(step, {})
+        return _sorted_tree(tree)
+
+    def _topics(self, relationships: list) -> list:
+        topics: dict = {}
+        for model in self.models:
+            declared = model.omni.get("topic")
+            if declared is False or (declared is None and not under_paths(model, self.settings.topics_from_paths)):
+                continue
+            block = declared if isinstance(declared, dict) else {}
+            base = self.views[model.unique_id].name
+            joins = block.get("joins")
+            key = "meta.omni.topic.joins"
+            if isinstance(joins, dict):
+                tree = self._translate_tree(joins, model, key)
+            else:
+                wanted = None if joins is None else [self._view_for(n, model, key).name for n in joins]
+                tree = self._join_tree(base, relationships, wanted, model, key)
+            topic = Topic(
+                file_name=safe_component(block.get("name") or model.name),
+                base_view=base,
+                label=block.get("label"),
+                description=block.get("description"),
+                group_label=block.get("group_label"),
+                hidden=block.get("hidden", False),
+                joins=tree,
+                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields") for f in block.get("fields") or ()]
+                or None,
+                default_filters=self._translate_filters(block.get("default_filters"), model, "meta.omni.topic.default_filters"),
+                always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql"),
+                always_where_filters=self._translate_filters(
+                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters"
+                ),
+                access_filters=[
+                    {**f, "field": self._translate_field_ref(f["field"], model, "meta.omni.topic.access_filters")}
+                    for f in block.get("access_filters") or ()
+                ]
+                or None,
+                ai_context=block.get("ai_context"),
+            )
+            if topic.file_name in topics:
+                raise OmniExportError(
+                    Problem(
+                        f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
+                        file=model.meta_file,
+                        model=model.name,
+                        key="meta.omni.topic.name",
+                        expected="a unique topic name",
+                    )
+                )
+            topics[topic.file_name] = topic
+        return [topics[name] for name in sorted(topics)]
+
+    def _translate_tree(self, tree: dict, model: Model, key: str) -> dict:
+        return _sorted_tree(
+            {self._view_for(k, model, key).name: self._translate_tree(v or {}, model, key) for k, v in tree.items()}
+        )
+
+    # -- the whole model ---------------------------------------------------------------------------
+
+    def build(self) -> OmniModel:
+        self._register_views()
+        for model in self.models:
+            self._fill_view(model)
+        relationships = self._relationships()
+        topics = self._topics(relationships)
+        views = sorted(self.views.values(), key=lambda v: v.name)
+        from dbt_omni.references import check_references
+
+        check_references(views, relationships, {m.unique_id: m for m in self.models})
+        schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
+        return OmniModel(
+            model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),
+            views=views,
+            relationships=relationships,
+            topics=topics,
+            warnings=self.warnings,
+        )
+
+
+def _sorted_tree(tree: dict) -> dict:
+    return {k: _sorted_tree(tree[k]) for k in sorted(tree)}
+
+
+def build_omni_model(project: DbtProject, settings: Settings) -> OmniModel:
+    return Mapper(project, settings).build()
+

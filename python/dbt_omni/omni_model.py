@@ -1,0 +1,132 @@
+"""The Omni model we write: views, fields, relationships, topics and the model file.
+
+Plain data with Omni's own parameter names (../shared/omni-format.md); `dump.py` decides the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass
+class Dimension:
+    name: str
+    sql: Optional[str] = None
+    label: Optional[str] = None
+    description: Optional[str] = None
+    primary_key: bool = False
+    hidden: bool = False
+    format: Optional[str] = None
+    group_label: Optional[str] = None
+    timeframes: Optional[list] = None
+    tags: Optional[list] = None
+    synonyms: Optional[list] = None
+    ai_context: Optional[str] = None
+
+
+@dataclass
+class Measure:
+    name: str
+    sql: Optional[str] = None
+    aggregate_type: Optional[str] = None
+    percentile: Optional[float] = None
+    custom_primary_key_sql: Optional[str] = None
+    label: Optional[str] = None
+    description: Optional[str] = None
+    format: Optional[str] = None
+    group_label: Optional[str] = None
+    hidden: bool = False
+    filters: Optional[dict] = None
+    tags: Optional[list] = None
+    synonyms: Optional[list] = None
+    ai_context: Optional[str] = None
+
+
+@dataclass
+class View:
+    schema: str
+    table_name: str
+    label: Optional[str] = None
+    description: Optional[str] = None
+    hidden: bool = False
+    tags: Optional[list] = None
+    ai_context: Optional[str] = None
+    custom_compound_primary_key_sql: Optional[list] = None
+    dimensions: list = field(default_factory=list)
+    measures: list = field(default_factory=list)
+    # Where the view came from in dbt: written as comments, the only place Omni's format allows it.
+    dbt_unique_id: str = ""
+    dbt_path: str = ""
+    upstream: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.schema}__{self.table_name}"
+
+    @property
+    def path(self) -> str:
+        return f"{self.schema}/{self.table_name}.view.yaml"
+
+
+@dataclass
+class Relationship:
+    join_from_view: str
+    join_to_view: str
+    on_sql: str
+    relationship_type: str = "many_to_one"
+    join_type: str = "always_left"
+    join_to_view_as: Optional[str] = None
+    join_to_view_as_label: Optional[str] = None
+    reversible: Optional[bool] = None
+    where_sql: Optional[str] = None
+    origin: str = ""  # for warnings and omni_export.json, not written to YAML
+
+    def key(self) -> tuple:
+        return (self.join_from_view, self.join_to_view, self.join_to_view_as or "")
+
+
+@dataclass
+class Topic:
+    file_name: str
+    base_view: str
+    label: Optional[str] = None
+    description: Optional[str] = None
+    group_label: Optional[str] = None
+    hidden: bool = False
+    joins: dict = field(default_factory=dict)
+    fields: Optional[list] = None
+    default_filters: Optional[dict] = None
+    always_where_sql: Optional[str] = None
+    always_where_filters: Optional[dict] = None
+    access_filters: Optional[list] = None
+    ai_context: Optional[str] = None
+
+    @property
+    def path(self) -> str:
+        return f"{self.file_name}.topic.yaml"
+
+
+@dataclass
+class ModelFile:
+    included_schemas: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # further model-file keys from settings, as given
+
+
+@dataclass
+class OmniModel:
+    model_file: ModelFile
+    views: list  # sorted by name
+    relationships: list  # sorted by key
+    topics: list  # sorted by file name
+    warnings: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)  # anything else omni_export.json should record
+
+    def field_count(self) -> dict:
+        return {
+            "views": len(self.views),
+            "dimensions": sum(len(v.dimensions) for v in self.views),
+            "measures": sum(len(v.measures) for v in self.views),
+            "relationships": len(self.relationships),
+            "topics": len(self.topics),
+        }
+

@@ -1,0 +1,89 @@
+"""Writing the Omni model: all files or none, never outside the output folder, nothing when unchanged."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from dbt_omni.errors import OmniExportError, Problem
+
+RECORD = "omni_export.json"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def previous_fingerprint(output_dir: Path) -> Optional[str]:
+    """The input fingerprint of the last export, if its files are all still there."""
+    try:
+        record = json.loads((output_dir / RECORD).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = record.get("files") or {}
+    if not all((output_dir / name).is_file() for name in files):
+        return None
+    return record.get("input_fingerprint")
+
+
+def git_state(project_dir: Optional[Path]) -> Optional[dict]:
+    """Branch and commit of the dbt project's git checkout, or None outside git."""
+    def run(*args: str) -> Optional[str]:
+        try:
+            done = subprocess.run(["git", *args], cwd=project_dir or None, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = run("rev-parse", "HEAD")
+    if commit is None:
+        return None
+    return {"branch": run("rev-parse", "--abbrev-ref", "HEAD"), "commit": commit}
+
+
+def record_text(record: dict) -> str:
+    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _inside(root: Path, relative: str) -> Path:
+    if Path(relative).is_absolute() or "\\" in relative:
+        raise OmniExportError(Problem(f"refusing to write {relative!r}: not a relative path"))
+    target = (root / relative).resolve()
+    if root not in target.parents:
+        raise OmniExportError(Problem(f"refusing to write {relative!r}: it leaves the output folder {root}"))
+    return target
+
+
+def write_atomically(output_dir: Path, files: dict) -> None:
+    """Write every file to a new folder beside output_dir, then swap it in with two renames."""
+    output_dir = Path(output_dir).resolve()
+    if output_dir.exists() and any(output_dir.iterdir()) and not (output_dir / RECORD).exists():
+        raise OmniExportError(
+            Problem(
+                f"refusing to replace {output_dir}: it holds files that dbt-omni did not write",
+                key="vars.dbt_omni.output_dir",
+                expected="an empty folder, or one that dbt-omni wrote before",
+            )
+        )
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent)).resolve()
+    try:
+        for relative, text in files.items():
+            target = _inside(staging, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        if output_dir.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+            os.rename(output_dir, retired / output_dir.name)
+            os.rename(staging, output_dir)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.rename(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,274 @@
+"""Our typed model of the dbt project: the few facts about models, columns and tests that the export uses.
+
+`read_project` accepts manifest.json's node dicts (CLI, macros) and dbt's live node objects (plugin
+hook) alike, reading both through `_get`, so there is one reader for every trigger and the plugin
+never pays for serialising the manifest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+
+from dbt_omni import contract
+from dbt_omni.errors import OmniExportError, Problem
+
+DATE_TYPES = ("date",)
+TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
+REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)""")
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    """obj[key] for manifest dicts, obj.key for dbt's objects; None and missing both give default."""
+    if obj is None:
+        return default
+    value = obj.get(key, default) if isinstance(obj, Mapping) else getattr(obj, key, default)
+    return default if value is None else value
+
+
+def _text(value: Any) -> str:
+    """Enum members (NodeType, ConstraintType) and strings alike, as plain text."""
+    return str(getattr(value, "value", value) or "")
+
+
+@dataclass
+class Column:
+    name: str
+    description: str = ""
+    data_type: Optional[str] = None
+    omni: dict = field(default_factory=dict)  # the merged meta.omni block
+    constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
+    tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
+    documented: bool = True
+
+    @property
+    def time_kind(self) -> Optional[str]:
+        kind = (self.data_type or "").lower()
+        if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
+            return "date"
+        if kind.startswith(TIMESTAMP_TYPES):
+            return "timestamp"
+        return None
+
+
+@dataclass
+class ForeignKey:
+    """A many-to-one link from a dbt relationships test or a foreign_key constraint."""
+
+    from_id: str
+    from_column: str
+    to_id: str
+    to_column: str
+    origin: str  # "relationships test" | "foreign_key constraint"
+
+
+@dataclass
+class Model:
+    unique_id: str
+    name: str
+    package_name: str
+    schema: str
+    table: str
+    database: Optional[str] = None
+    description: str = ""
+    path: str = ""  # the .sql file
+    yaml_path: Optional[str] = None  # the properties file, where meta.omni usually lives
+    tags: tuple = ()
+    omni: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)  # name -> Column, in dbt's order
+    pk_constraint: tuple = ()  # columns of a model-level primary_key constraint
+    depends_on: tuple = ()
+    fqn: tuple = ()
+    materialized: str = ""
+
+    @property
+    def meta_file(self) -> str:
+        return self.yaml_path or self.path
+
+
+@dataclass
+class DbtProject:
+    project_name: str
+    adapter_type: str
+    dbt_version: str
+    models: dict  # unique_id -> Model
+    foreign_keys: list
+    macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
+
+    def models_by_name(self) -> dict:
+        by_name: dict = {}
+        for model in self.models.values():
+            by_name.setdefault(model.name, []).append(model)
+        return by_name
+
+
+def _merged_omni(obj: Any) -> dict:
+    """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key."""
+    merged: dict = {}
+    for meta in (_get(obj, "meta", {}), _get(_get(obj, "config"), "meta", {})):
+        block = meta.get("omni") if isinstance(meta, Mapping) else None
+        if block is None:
+            continue
+        if not isinstance(block, Mapping):
+            return {"__invalid__": block}
+        merged.update(block)
+    return merged
+
+
+def _yaml_path(node: Any) -> Optional[str]:
+    patch = _get(node, "patch_path")
+    return patch.split("://", 1)[-1] if patch else None
+
+
+def _read_model(node: Any, catalog_columns: Mapping[str, Any], problems: list) -> Model:
+    unique_id = _get(node, "unique_id")
+    model = Model(
+        unique_id=unique_id,
+        name=_get(node, "name"),
+        package_name=_get(node, "package_name", ""),
+        database=_get(node, "database"),
+        schema=_get(node, "schema", ""),
+        table=_get(node, "alias") or _get(node, "name"),
+        description=_get(node, "description", ""),
+        path=_get(node, "original_file_path", ""),
+        yaml_path=_yaml_path(node),
+        tags=tuple(_get(node, "tags", ())),
+        omni=_merged_omni(node),
+        depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
+        fqn=tuple(_get(node, "fqn", ())),
+        materialized=_text(_get(_get(node, "config"), "materialized", "")),
+    )
+    _check(model.omni, "model", model, "meta.omni", problems)
+    for constraint in _get(node, "constraints", ()):
+        if _text(_get(constraint, "type")) == "primary_key":
+            model.pk_constraint = tuple(_get(constraint, "columns", ()))
+
+    by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
+    for name, info in _get(node, "columns", {}).items():
+        catalog_info = by_lower.pop(name.lower(), None)
+        column = Column(
+            name=name,
+            description=_get(info, "description", ""),
+            data_type=_get(info, "data_type") or _get(catalog_info, "type"),
+            omni=_merged_omni(info),
+            constraints=tuple(_text(_get(c, "type")) for c in _get(info, "constraints", ())),
+        )
+        _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
+        model.columns[name] = column
+    # Columns the relation has but the YAML does not document, in the warehouse's order.
+    for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
+        name = _get(info, "name")
+        model.columns[name] = Column(name=name, data_type=_get(info, "type"), documented=False)
+    return model
+
+
+def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> None:
+    if not block:
+        return
+    if "__invalid__" in block:
+        problems.append(
+            Problem("must be a mapping", file=model.meta_file, model=model.name, key=key, expected="a mapping")
+        )
+        return
+    problems.extend(contract.check(kind, block, file=model.meta_file, model=model.name, key_prefix=key))
+
+
+def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> Optional[Any]:
+    """The model a `ref('name')` / `ref('package', 'name')` string points at, if it is a model."""
+    match = REF_RE.search(text or "")
+    if not match:
+        return None
+    first, second = match.groups()
+    pkg, name = (first, second) if second else (None, first)
+    candidates = [m for m in models_by_name.get(name, []) if pkg in (None, m.package_name)]
+    same_package = [m for m in candidates if m.package_name == package]
+    return (same_package or candidates or [None])[0]
+
+
+def read_project(
+    nodes: Iterable[Any],
+    *,
+    project_name: str,
+    adapter_type: str,
+    dbt_version: str,
+    catalog: Optional[Mapping[str, Any]] = None,
+    macros: Optional[Any] = None,
+) -> DbtProject:
+    """Models (with columns, keys, meta.omni) and foreign keys; raises on any invalid meta.omni block."""
+    catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
+    problems: list = []
+    models: dict = {}
+    tests: list = []
+    column_constraints: list = []
+    for node in nodes:
+        resource_type = _text(_get(node, "resource_type"))
+        if resource_type == "model":
+            if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
+                continue  # no relation in the warehouse, so nothing for Omni to read
+            unique_id = _get(node, "unique_id")
+            model = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}), problems)
+            models[unique_id] = model
+            for name, info in _get(node, "columns", {}).items():
+                for constraint in _get(info, "constraints", ()):
+                    if _text(_get(constraint, "type")) == "foreign_key":
+                        column_constraints.append((model, [name], constraint))
+            for constraint in _get(node, "constraints", ()):
+                if _text(_get(constraint, "type")) == "foreign_key":
+                    column_constraints.append((model, list(_get(constraint, "columns", ())), constraint))
+        elif resource_type == "test" and _get(node, "test_metadata") is not None:
+            tests.append(node)
+    if problems:
+        raise OmniExportError(problems)
+
+    project = DbtProject(
+        project_name=project_name,
+        adapter_type=adapter_type,
+        dbt_version=dbt_version,
+        models=models,
+        foreign_keys=[],
+        macros=macros,
+    )
+    _attach_tests(project, tests)
+    _attach_foreign_key_constraints(project, column_constraints)
+    return project
+
+
+def _attach_tests(project: DbtProject, tests: list) -> None:
+    for test in tests:
+        metadata = _get(test, "test_metadata")
+        test_name = _get(metadata, "name", "")
+        kwargs = _get(metadata, "kwargs", {})
+        column_name = _get(test, "column_name") or kwargs.get("column_name")
+        attached = _get(test, "attached_node")
+        model = project.models.get(attached)
+        if model is None or not column_name:
+            continue
+        column = _find_column(model, column_name)
+        if column is not None:
+            column.tests = tuple(sorted(set(column.tests) | {test_name}))
+        if test_name == "relationships":
+            to_id = next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n != attached), attached)
+            to_field = kwargs.get("field")
+            if to_id in project.models and to_field and column is not None:
+                project.foreign_keys.append(
+                    ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
+                )
+
+
+def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
+    by_name = project.models_by_name()
+    for model, columns, constraint in constraints:
+        target = resolve_ref(_get(constraint, "to", ""), by_name, model.package_name)
+        to_columns = list(_get(constraint, "to_columns", ()))
+        if target is None or len(columns) != 1 or len(to_columns) != 1:
+            continue  # expression-only or compound foreign keys: nothing Omni can join on by name
+        project.foreign_keys.append(
+            ForeignKey(model.unique_id, columns[0], target.unique_id, to_columns[0], "foreign_key constraint")
+        )
+
+
+def _find_column(model: Model, name: str) -> Optional[Column]:
+    if name in model.columns:
+        return model.columns[name]
+    lowered = name.lower()
+    return next((c for c in model.columns.values() if c.name.lower() == lowered), None)

@@ -1,0 +1,51 @@
+"""Which dbt models become Omni views: a small subset of dbt's node selection syntax."""
+from __future__ import annotations
+
+import fnmatch
+from pathlib import PurePosixPath
+
+from dbt_omni.config import Settings
+from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.project import DbtProject, Model
+
+METHODS = ("tag", "path", "package")
+
+
+def _matches(model: Model, selector: str, key: str) -> bool:
+    method, _, value = selector.partition(":") if ":" in selector else ("", "", selector)
+    if method == "tag":
+        return value in model.tags
+    if method == "path":
+        wanted = PurePosixPath(value.strip("/"))
+        path = PurePosixPath(model.path)
+        return path == wanted or wanted in path.parents
+    if method == "package":
+        return model.package_name == value
+    if method:
+        raise OmniExportError(
+            Problem(
+                f"unknown selector method '{method}:'",
+                key=key,
+                expected="a model name, or one of " + ", ".join(f"{m}:" for m in METHODS),
+                suggestion=(closest(method, METHODS) or "") + ":" if closest(method, METHODS) else None,
+            )
+        )
+    return fnmatch.fnmatchcase(model.name, value)
+
+
+def select_models(project: DbtProject, settings: Settings) -> list:
+    """Selected, not excluded, not `ignore: true` models, in unique_id order."""
+    models = sorted(project.models.values(), key=lambda m: m.unique_id)
+    if settings.select:
+        models = [m for m in models if any(_matches(m, s, "vars.dbt_omni.select") for s in settings.select)]
+    else:
+        models = [m for m in models if m.package_name == project.project_name]
+    models = [m for m in models if not any(_matches(m, s, "vars.dbt_omni.exclude") for s in settings.exclude)]
+    models = [m for m in models if not m.omni.get("ignore")]
+    if settings.only_with_meta:
+        models = [m for m in models if m.omni or any(c.omni for c in m.columns.values())]
+    return models
+
+
+def under_paths(model: Model, paths) -> bool:
+    return any(_matches(model, f"path:{p}", "vars.dbt_omni.topics_from_paths") for p in paths)

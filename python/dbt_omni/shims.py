@@ -1,0 +1,79 @@
+"""Every use of dbt-core internals, in one place, tolerant of the differences between 1.10 and 1.12.
+
+None of this is public dbt API (../shared/dbt-integration-notes.md): keep it small and tested on every
+supported version.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+JINJA_NAME = "dbt_omni"
+_live = {}  # the Manifest dbt handed the plugin last, for macros that need its macros
+
+
+def install_jinja_module() -> None:
+    """Make `modules.dbt_omni` reachable from every macro by wrapping dbt's `modules` builder."""
+    import dbt.context.base as base
+
+    original = base.get_context_modules
+    if getattr(original, "_dbt_omni", False):
+        return
+
+    def get_context_modules():
+        from dbt_omni import jinja_api
+
+        modules = original()
+        modules[JINJA_NAME] = jinja_api
+        return modules
+
+    get_context_modules._dbt_omni = True
+    base.get_context_modules = get_context_modules
+
+
+def remember_manifest(manifest: Any) -> None:
+    _live["manifest"] = manifest
+
+
+def live_macros() -> Optional[Any]:
+    manifest = _live.get("manifest")
+    return manifest.macros if manifest is not None else None
+
+
+def invocation(adapter_type: str) -> dict:
+    """Project folder, target name, target path and --vars of the running dbt command."""
+    config = None
+    try:
+        from dbt.adapters.factory import get_adapter_by_type
+
+        config = get_adapter_by_type(adapter_type).config
+    except Exception:  # no adapter registered (e.g. called outside dbt): fall back to flags
+        config = None
+    flags = _flags()
+    project_dir = getattr(config, "project_root", None) or getattr(flags, "PROJECT_DIR", None) or "."
+    return {
+        "project_dir": Path(project_dir).resolve(),
+        "target_name": getattr(config, "target_name", None) or getattr(flags, "TARGET", None),
+        "target_path": getattr(config, "target_path", None) or getattr(flags, "TARGET_PATH", None) or "target",
+        "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
+    }
+
+
+def _flags():
+    try:
+        from dbt.flags import get_flags
+
+        return get_flags()
+    except Exception:
+        return None
+
+
+def log(message: str) -> None:
+    """A line in dbt's own log and console."""
+    try:
+        from dbt_common.events.functions import fire_event
+        from dbt_common.events.types import Note
+
+        fire_event(Note(msg=message))
+    except Exception:
+        print(message)
