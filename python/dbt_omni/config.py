@@ -30,7 +30,8 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Every setting that shapes the files (not where they go), in a stable text."""
-        return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name != "output_dir"))
+        ignored = ("output_dir", "write_on_parse")
+        return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name not in ignored))
 
 
 def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Settings:
