@@ -108,6 +108,7 @@ def export(
         "files": {path: sha256(text) for path, text in files.items()},
         "views": {v.name: {"dbt_unique_id": v.dbt_unique_id, "upstream": list(v.upstream)} for v in omni.views},
         "warnings": omni.warnings,
+        "metrics": omni.extra.get("metrics", {}),
     }
     files[RECORD] = record_text(record)
     write_atomically(output_dir, files)

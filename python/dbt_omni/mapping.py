@@ -50,6 +50,8 @@ class Mapper:
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.all_model_names = {m.name for m in project.models.values()}
+        self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
+        self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -493,6 +495,7 @@ class Mapper:
             relationships=relationships,
             topics=topics,
             warnings=self.warnings,
+            extra={"metrics": dict(sorted(self.metric_records.items()))},
         )
 
 

@@ -1,22 +1,145 @@
-"""Shared metric macros rendered into Omni measures (issue 3; in progress)."""
+"""Shared metrics: a `metric:` measure in meta.omni is rendered from the same dbt macro that models call.
+
+The macro is rendered in 'omni' mode with ${field} references in place of columns; it answers with a
+small JSON tree of metric_aggregate / metric_ratio nodes (macros/metrics/primitives). An aggregate
+becomes one measure; a ratio becomes hidden component measures plus a measure that divides them with
+dbt_omni.safe_divide, rendered in 'dbt' mode, so Omni never averages ratios and the SQL text is dbt's.
+"""
 from __future__ import annotations
 
-from dbt_omni.errors import OmniExportError, Problem
+import hashlib
+import json
+from typing import Optional
+
+from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.macro_renderer import REQUIRED, MacroError, MacroRenderer
+from dbt_omni.omni_model import Measure
+from dbt_omni.project import DbtProject, Model, _get
+
+PACKAGE = "dbt_omni"
+MODE_VAR = "dbt_omni_render_mode"
+PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "ai_context")
 
 
-def uses_metrics(project) -> bool:
-    for model in project.models.values():
-        blocks = list((model.omni.get("measures") or {}).values())
-        for column in model.columns.values():
-            blocks += list((column.omni.get("measures") or {}).values())
-        if any(isinstance(b, dict) and b.get("metric") for b in blocks):
-            return True
-    return False
+def _metric_blocks(model: Model) -> list:
+    blocks = list((model.omni.get("measures") or {}).values())
+    for column in model.columns.values():
+        blocks += list((column.omni.get("measures") or {}).values())
+    return [b for b in blocks if isinstance(b, dict) and b.get("metric")]
 
 
-def macros_fingerprint(project) -> str:
-    return ""
+def uses_metrics(project: DbtProject) -> bool:
+    return any(_metric_blocks(model) for model in project.models.values())
 
 
-def metric_measures(mapper, model, name, block, key):
-    raise OmniExportError(Problem("shared metrics are not supported yet", file=model.meta_file, model=model.name, key=key))
+def macros_fingerprint(project: DbtProject) -> str:
+    """The SQL of every non-dbt macro, but only when some measure renders one (else it can't matter)."""
+    if not uses_metrics(project):
+        return ""
+    digest = hashlib.sha256()
+    for macro in sorted((project.macros or {}).values(), key=lambda m: _get(m, "unique_id", "")):
+        digest.update(_get(macro, "unique_id", "").encode())
+        digest.update(_get(macro, "macro_sql", "").encode())
+    return digest.hexdigest()
+
+
+def renderer(project: DbtProject, mode: str) -> MacroRenderer:
+    if not project.macros:
+        raise OmniExportError(
+            Problem(
+                "shared metrics need the manifest's macros, and none were available",
+                expected="a manifest.json written by dbt parse (or the dbt plugin enabled)",
+            )
+        )
+    return MacroRenderer(project.macros, project.adapter_type, project.project_name, {MODE_VAR: mode})
+
+
+def split_metric_name(text: str) -> tuple:
+    package, _, name = text.rpartition(".")
+    return package or PACKAGE, name
+
+
+def _problem(model: Model, key: str, message: str, **extra) -> OmniExportError:
+    return OmniExportError(Problem(message, file=model.meta_file, model=model.name, key=key, **extra))
+
+
+def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) -> dict:
+    """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view."""
+    from dbt_omni.mapping import field_name
+
+    unknown = sorted(set(given) - set(signature))
+    if unknown:
+        raise _problem(model, f"{key}.args.{unknown[0]}", f"unknown argument '{unknown[0]}'",
+                       expected="one of " + ", ".join(signature), suggestion=closest(unknown[0], signature))
+    fields = {c.lower(): field_name(c) for c in model.columns}
+    fields.update({name.lower(): name for name in (model.omni.get("dimensions") or {})})
+    kwargs = {}
+    for argument, default in signature.items():
+        value = given.get(argument, default)
+        if value is REQUIRED:
+            raise _problem(model, f"{key}.args.{argument}", f"missing argument '{argument}'",
+                           expected="a value for every argument without a default")
+        if argument.endswith("_column") and value is not None:
+            column = str(value)
+            if column.lower() not in fields:
+                raise _problem(model, f"{key}.args.{argument}", f"the view has no column '{column}'",
+                               expected="a column of the model (documented or in catalog.json)",
+                               suggestion=closest(column, list(model.columns)))
+            value = "${" + fields[column.lower()] + "}"
+        kwargs[argument] = value
+    return kwargs
+
+
+def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> list:
+    """The measures for one `metric:` block: the metric first, then its hidden components."""
+    package, macro_name = split_metric_name(block["metric"])
+    if mapper.metric_renderers is None:
+        mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
+    omni_mode, dbt_mode = mapper.metric_renderers
+    if not omni_mode.has(package, macro_name):
+        raise _problem(model, f"{key}.metric", f"unknown metric macro '{package}.{macro_name}'",
+                       expected=f"a macro of package {package}",
+                       suggestion=closest(macro_name, omni_mode.macro_names(package)))
+    try:
+        signature = omni_mode.signature(package, macro_name)
+        kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)
+        text = omni_mode.macro(package, macro_name)(**kwargs)
+        tree = json.loads(text) if isinstance(text, str) and text.strip().startswith("{") else None
+        if not isinstance(tree, dict) or tree.get("omni_metric") not in ("aggregate", "ratio"):
+            raise _problem(model, f"{key}.metric", f"macro {package}.{macro_name} is not a shared metric",
+                           expected="a macro built from dbt_omni.metric_aggregate / metric_ratio")
+        measures = _tree_measures(name, tree, block.get("filters"), dbt_mode, mapper, model, key)
+    except MacroError as exc:
+        raise _problem(model, f"{key}.metric", f"rendering {package}.{macro_name} failed: {exc}") from None
+    top = measures[0]
+    for attribute in PRESENTATION_KEYS:
+        if block.get(attribute) is not None:
+            setattr(top, attribute, sorted(block[attribute]) if attribute == "tags" else block[attribute])
+    if top.description is None:
+        top.description = _macro_description(mapper.project, package, macro_name)
+    view = mapper.views[model.unique_id].name
+    mapper.metric_records[f"{view}.{name}"] = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
+    return measures
+
+
+def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
+    if node["omni_metric"] == "aggregate":
+        return [Measure(
+            name=name,
+            sql=node["sql"],
+            aggregate_type=node["aggregate_type"],
+            filters=mapper._translate_filters(filters, model, f"{key}.filters"),
+        )]
+    numerator = _tree_measures(f"{name}_numerator", node["numerator"], filters, dbt_mode, mapper, model, key)
+    denominator = _tree_measures(f"{name}_denominator", node["denominator"], filters, dbt_mode, mapper, model, key)
+    for component in (numerator[0], denominator[0]):
+        component.hidden = True
+        component.description = f"Component of {name}."
+    sql = dbt_mode.macro(PACKAGE, "safe_divide")("${" + numerator[0].name + "}", "${" + denominator[0].name + "}")
+    return [Measure(name=name, sql=str(sql)), *numerator, *denominator]
+
+
+def _macro_description(project: DbtProject, package: str, name: str) -> Optional[str]:
+    macro = (project.macros or {}).get(f"macro.{package}.{name}")
+    text = (_get(macro, "description", "") or "").strip()
+    return text.split("\n\n")[0].replace("\n", " ") if text else None
