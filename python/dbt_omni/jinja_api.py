@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from dbt_omni.errors import OmniExportError
 
@@ -26,6 +26,32 @@ def _as_list(value: Any) -> Optional[list]:
     return [value] if isinstance(value, str) else list(value)
 
 
+class _MacrosFromDisk(Mapping):
+    """manifest.json's macros, read only if a shared metric needs them and dbt gave none to the plugin
+    (commands such as docs generate do not call the plugin hook)."""
+
+    def __init__(self, target_path: Path):
+        self._path = target_path / "manifest.json"
+        self._macros: Optional[dict] = None
+
+    def _load(self) -> dict:
+        if self._macros is None:
+            from dbt_omni.manifests import load_json
+
+            manifest = load_json(self._path, "manifest", "the manifest.json of this dbt project")
+            self._macros = manifest.get("macros") or {}
+        return self._macros
+
+    def __getitem__(self, key):
+        return self._load()[key]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self):
+        return len(self._load())
+
+
 def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict]):
     from dbt_omni import shims
     from dbt_omni.config import load_settings
@@ -42,7 +68,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides)
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
-        "macros": shims.live_macros(),
+        "macros": shims.live_macros() or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
     context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])

@@ -349,6 +349,9 @@ class Mapper:
             for index, join in enumerate(model.omni.get("joins") or ()):
                 key = f"meta.omni.joins[{index}]"
                 source = self.views[model.unique_id]
+                if join["to"] in self.all_model_names and join["to"] not in self.view_by_model_name:
+                    self.warnings.append(f"model {model.name}: {key} joins {join['to']}, which is not exported; left out")
+                    continue
                 target = self._view_for(join["to"], model, f"{key}.to")
                 on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql") or self._default_on_sql(
                     model, source, target, key
