@@ -1,0 +1,2 @@
+-- One row per calendar month of the metrics period (vars metrics_start_month / metrics_end_month).
+{{ month_spine(var('metrics_start_month', '2024-01-01'), var('metrics_end_month', '2024-06-01')) }}

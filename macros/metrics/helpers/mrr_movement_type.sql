@@ -1,0 +1,17 @@
+{#-
+    Row-level, same grain and inputs as dbt_omni.mrr_movement_amount: the kind of MRR movement of
+    a customer in a period, as text: 'new', 'expansion', 'contraction', 'churned', 'retained'
+    (unchanged, > 0) or 'inactive' (0 before and now).
+-#}
+{% macro mrr_movement_type(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- set cur = mrr_column -%}
+    {%- set prev = previous_mrr_column -%}
+    {{ return(
+        "case when " ~ prev ~ " = 0 and " ~ cur ~ " > 0 then 'new'"
+        ~ " when " ~ prev ~ " > 0 and " ~ cur ~ " <= 0 then 'churned'"
+        ~ " when " ~ prev ~ " > 0 and " ~ cur ~ " > " ~ prev ~ " then 'expansion'"
+        ~ " when " ~ prev ~ " > 0 and " ~ cur ~ " < " ~ prev ~ " then 'contraction'"
+        ~ " when " ~ prev ~ " > 0 then 'retained'"
+        ~ " else 'inactive' end"
+    ) }}
+{% endmacro %}

@@ -1,0 +1,17 @@
+{#-
+    ARR = sum(monthly_amount(type_column, amount_column) * 12) = 12 x MRR.
+    Grain and additivity as dbt_omni.monthly_recurring_revenue (type_column=none: amount_column
+    already holds a monthly amount).
+-#}
+{% macro annual_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount') %}
+    {{ return(adapter.dispatch('annual_recurring_revenue', 'dbt_omni')(type_column, amount_column)) }}
+{% endmacro %}
+
+{% macro default__annual_recurring_revenue(type_column, amount_column) %}
+    {%- if type_column is none -%}
+        {%- set monthly = amount_column -%}
+    {%- else -%}
+        {%- set monthly = dbt_omni.monthly_amount(type_column, amount_column) -%}
+    {%- endif -%}
+    {{ return(dbt_omni.metric_aggregate('sum', '(' ~ monthly ~ ') * 12')) }}
+{% endmacro %}

@@ -1,0 +1,13 @@
+{#-
+    expansion_mrr = sum(dbt_omni.mrr_movement_amount('expansion', mrr_column, previous_mrr_column)).
+    MRR increase of customers who had MRR in the previous period and now have more.
+    Grain: one row per customer per period with the period's MRR and the previous period's MRR
+    (both not null, 0 when none). Additive, over time too (a flow).
+-#}
+{% macro expansion_mrr(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {{ return(adapter.dispatch('expansion_mrr', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
+{% endmacro %}
+
+{% macro default__expansion_mrr(mrr_column, previous_mrr_column) %}
+    {{ return(dbt_omni.metric_aggregate('sum', dbt_omni.mrr_movement_amount('expansion', mrr_column, previous_mrr_column))) }}
+{% endmacro %}

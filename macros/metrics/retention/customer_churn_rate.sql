@@ -1,0 +1,19 @@
+{#-
+    customer_churn_rate = churned customers / customers with MRR at the start of the period
+      = sum(case when previous_mrr > 0 and mrr <= 0 then 1 else 0 end)
+        / sum(case when previous_mrr > 0 then 1 else 0 end)
+    Grain: one row per customer per period (mrr, previous_mrr not null). Non-additive ratio;
+    over several periods it pools customer-periods (churn events / customer-periods at risk).
+-#}
+{% macro customer_churn_rate(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {{ return(adapter.dispatch('customer_churn_rate', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
+{% endmacro %}
+
+{% macro default__customer_churn_rate(mrr_column, previous_mrr_column) %}
+    {%- set churned = "case when " ~ previous_mrr_column ~ " > 0 and " ~ mrr_column ~ " <= 0 then 1 else 0 end" -%}
+    {%- set at_start = "case when " ~ previous_mrr_column ~ " > 0 then 1 else 0 end" -%}
+    {{ return(dbt_omni.metric_ratio(
+        dbt_omni.metric_aggregate('sum', churned),
+        dbt_omni.metric_aggregate('sum', at_start)
+    )) }}
+{% endmacro %}
