@@ -52,6 +52,8 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
     while error.validator in ("oneOf", "anyOf") and error.context:
         error = _best_branch(error)
     key = _path(key_prefix, error.absolute_path)
+    if "propertyNames" in error.absolute_schema_path:  # a bad key: jsonschema's path stops at its mapping
+        key = _path(key, [error.instance])
     where = dict(file=file, model=model)
     validator, schema_part, value = error.validator, error.schema, error.instance
     if validator == "additionalProperties" and isinstance(value, dict):

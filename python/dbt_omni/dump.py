@@ -11,9 +11,21 @@ import yaml
 from dbt_omni.omni_model import OmniModel, Relationship, Topic, View
 
 try:  # libyaml's emitter is ~6x faster on large projects (dbt-integration-notes.md)
-    _Dumper = yaml.CSafeDumper
+    _Base = yaml.CSafeDumper
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Dumper = yaml.SafeDumper
+    _Base = yaml.SafeDumper
+
+
+class _Dumper(_Base):
+    """Multi-line text (descriptions, SQL) as `|` blocks, as Omni writes it."""
+
+
+def _represent_str(dumper, text: str):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")

@@ -202,7 +202,7 @@ class Mapper:
             name=name,
             sql=sql,
             label=meta.get("label"),
-            description=meta.get("description") or column.description or None,
+            description=(meta.get("description") or column.description or "").strip() or None,
             primary_key=is_pk,
             hidden=meta.get("hidden", False),
             format=self._check_format(meta.get("format"), model, f"{key}.format"),
@@ -248,7 +248,7 @@ class Mapper:
         view = self.views[model.unique_id]
         meta = model.omni
         view.label = meta.get("label")
-        view.description = meta.get("description") or model.description or None
+        view.description = (meta.get("description") or model.description or "").strip() or None
         view.hidden = meta.get("hidden", False)
         tags = set(model.tags) | set(meta.get("tags") or ())
         view.tags = sorted(tags) or None
@@ -389,19 +389,28 @@ class Mapper:
     def _join_tree(self, base: str, relationships: list, wanted: Optional[list], model: Model, key: str) -> dict:
         """Omni's nested joins map: views reachable from the base view along relationships."""
         edges: dict = {}
+        real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
         for rel in relationships:
-            edges.setdefault(rel.join_from_view, []).append(rel.join_to_view)
+            target = rel.join_to_view_as or rel.join_to_view
+            real_view[target] = rel.join_to_view
+            edges.setdefault(rel.join_from_view, []).append(target)
             if rel.reversible:
                 edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
         parent = {base: None}
         queue = deque([base])
         while queue:
             current = queue.popleft()
-            for nxt in sorted(edges.get(current, ())):
+            for nxt in sorted(edges.get(real_view.get(current, current), ())):
                 if nxt not in parent:
                     parent[nxt] = current
                     queue.append(nxt)
-        targets = [v for v in parent if v != base] if wanted is None else wanted
+        if wanted is None:
+            targets = [v for v in parent if v != base]
+        else:  # a wanted view is reached as itself or through its aliases
+            targets = []
+            for view in wanted:
+                names = [n for n in parent if n == view or (n != view and real_view.get(n) == view)]
+                targets += names or [view]
         tree: dict = {}
         for target in targets:
             if target not in parent:

@@ -1,0 +1,75 @@
+"""`dbt-omni export`, called in-process: exit codes and one-line errors without tracebacks."""
+from __future__ import annotations
+
+import json
+
+from dbt_omni.cli import main
+from testkit import make_manifest, model, shop_manifest
+
+
+def test_missing_manifest_is_a_one_line_error(tmp_path, capsys):
+    missing = tmp_path / "target" / "manifest.json"
+    code = main(["export", "--project-dir", str(tmp_path), "--manifest", str(missing),
+                 "--output", str(tmp_path / "omni")])
+    captured = capsys.readouterr()
+    assert code == 1
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert str(missing) in lines[0] and "manifest not found" in lines[0]
+    assert "Traceback" not in captured.err + captured.out
+    assert not (tmp_path / "omni").exists()
+
+
+def test_default_manifest_path_is_under_the_project(tmp_path, capsys):
+    assert main(["export", "--project-dir", str(tmp_path)]) == 1
+    assert str(tmp_path.resolve() / "target" / "manifest.json") in capsys.readouterr().err
+
+
+def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):
+    path = tmp_path / "manifest.json"
+    path.write_text("{not json")
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read manifest" in err and str(path) in err and "Traceback" not in err
+
+
+def test_invalid_meta_is_reported_with_exit_1(tmp_path, capsys):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(make_manifest([model("orders", columns=["id"], omni={"lable": "x"})])))
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "meta.omni.lable" in err and "did you mean 'label'" in err and "Traceback" not in err
+
+
+def test_good_manifest_writes_files(tmp_path, capsys):
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps(shop_manifest()))
+    out = tmp_path / "omni_out"
+    code = main(["export", "--project-dir", str(tmp_path), "--manifest", str(target / "manifest.json"),
+                 "--output", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "wrote Omni model" in captured.out
+    for name in ("model.yaml", "relationships.yaml", "analytics/orders.view.yaml", "omni_export.json"):
+        assert (out / name).is_file(), name
+    # Again: nothing changed, nothing written.
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(target / "manifest.json"),
+                 "--output", str(out)]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_default_output_is_beside_the_manifest(tmp_path, capsys):
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(tmp_path)]) == 0, capsys.readouterr().err
+    assert (target / "omni" / "model.yaml").is_file()
+
+
+def test_select_flag_is_applied(tmp_path, capsys):
+    (tmp_path / "manifest.json").write_text(json.dumps(shop_manifest()))
+    out = tmp_path / "out"
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "manifest.json"),
+                 "--output", str(out), "--select", "orders", "customers"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (out / "analytics").iterdir()) == ["customers.view.yaml", "orders.view.yaml"]

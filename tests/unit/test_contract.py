@@ -1,0 +1,116 @@
+"""meta.omni and vars: dbt_omni: errors tell the user the file, the model, the key path and the fix."""
+from __future__ import annotations
+
+import pytest
+
+from dbt_omni.config import Settings, settings_from_dict
+from dbt_omni.errors import OmniExportError
+from dbt_omni.manifests import from_manifest_dict
+from testkit import column, export_error, make_manifest, model, one_problem
+
+
+def model_error(omni=None, column_omni=None, config_omni=None) -> OmniExportError:
+    columns = [column("amount", omni=column_omni)]
+    return export_error(make_manifest([model("orders", columns=columns, omni=omni, config_omni=config_omni)]))
+
+
+def test_unknown_model_key_names_file_model_key_and_suggests():
+    error = model_error(omni={"lable": "Orders"})
+    problem = one_problem(error)
+    assert (problem.file, problem.model, problem.key) == ("models/orders.yml", "orders", "meta.omni.lable")
+    assert problem.suggestion == "label"
+    text = str(error)
+    for part in ("models/orders.yml", "model orders", "meta.omni.lable", "did you mean 'label'"):
+        assert part in text, (part, text)
+    assert "\n" not in text  # one problem, one line
+
+
+def test_unknown_key_under_config_meta_is_reported_too():
+    problem = one_problem(model_error(config_omni={"lable": "Orders"}))
+    assert problem.key == "meta.omni.lable" and problem.suggestion == "label"
+
+
+def test_unknown_column_key_names_the_column():
+    problem = one_problem(model_error(column_omni={"fromat": "usdcurrency"}))
+    assert problem.key == "columns.amount.meta.omni.fromat"
+    assert problem.suggestion == "format"
+
+
+def test_wrong_type():
+    error = model_error(omni={"hidden": "yes"})
+    problem = one_problem(error)
+    assert problem.key == "meta.omni.hidden"
+    assert problem.expected == "true or false"
+    assert "wrong type" in problem.message
+
+
+def test_meta_omni_that_is_not_a_mapping():
+    problem = one_problem(model_error(omni="yes"))
+    assert problem.key == "meta.omni" and problem.expected == "a mapping"
+
+
+def test_bad_enum_suggests_the_closest_value():
+    error = model_error(omni={"measures": {"total": {"aggregate_type": "summ", "sql": "${amount}"}}})
+    problem = one_problem(error)
+    assert problem.key == "meta.omni.measures.total.aggregate_type"
+    assert problem.suggestion == "sum"
+    assert "did you mean 'sum'" in str(error)
+
+
+def test_bad_timeframe_suggests_the_closest():
+    problem = one_problem(model_error(column_omni={"timeframes": ["month", "qarter"]}))
+    assert problem.key == "columns.amount.meta.omni.timeframes[1]"
+    assert problem.suggestion == "quarter"
+
+
+def test_bad_measure_name_points_at_the_measure():
+    error = model_error(column_omni={"measures": {"Total Amount": {"aggregate_type": "sum"}}})
+    problem = one_problem(error)
+    assert problem.key == "columns.amount.meta.omni.measures.Total Amount"
+    assert "not a valid name" in problem.message and "lowercase" in problem.expected
+
+
+def test_join_without_to_is_reported():
+    error = model_error(omni={"joins": [{"too": "customers"}]})
+    keys = {p.key for p in error.problems}
+    assert "meta.omni.joins[0].too" in keys
+    assert any(p.suggestion == "to" for p in error.problems)
+
+
+def test_all_problems_of_all_models_are_reported_at_once():
+    manifest = make_manifest([
+        model("orders", columns=["a"], omni={"lable": "x"}),
+        model("customers", columns=["b"], omni={"hiden": True}),
+    ])
+    with pytest.raises(OmniExportError) as info:
+        from_manifest_dict(manifest)
+    assert {p.model for p in info.value.problems} == {"orders", "customers"}
+    assert str(info.value).startswith("dbt-omni: 2 problems:")
+
+
+def test_valid_settings():
+    settings = settings_from_dict({"select": ["tag:omni"], "only_with_meta": True}, source="dbt_project.yml")
+    assert settings == Settings(select=("tag:omni",), only_with_meta=True)
+
+
+def test_settings_unknown_key():
+    with pytest.raises(OmniExportError) as info:
+        settings_from_dict({"outptu_dir": "omni"}, source="dbt_project.yml")
+    problem = one_problem(info.value)
+    assert problem.key == "vars.dbt_omni.outptu_dir"
+    assert problem.file == "dbt_project.yml"
+    assert problem.suggestion == "output_dir"
+    assert "did you mean 'output_dir'" in str(info.value)
+
+
+def test_settings_wrong_type():
+    with pytest.raises(OmniExportError) as info:
+        settings_from_dict({"select": "tag:omni"}, source="dbt_project.yml")
+    problem = one_problem(info.value)
+    assert problem.key == "vars.dbt_omni.select" and problem.expected == "a list"
+
+
+def test_settings_model_file_rejects_a_connection_key():
+    with pytest.raises(OmniExportError) as info:
+        settings_from_dict({"model_file": {"connection": "x"}}, source="dbt_project.yml")
+    assert one_problem(info.value).key == "vars.dbt_omni.model_file.connection"

@@ -1,0 +1,58 @@
+"""The same project always gives the same bytes, whatever order dbt lists its nodes in."""
+from __future__ import annotations
+
+import copy
+import random
+
+import pytest
+import yaml
+
+from testkit import column, make_manifest, model, render_files, rich_manifest, shop_manifest
+
+
+def shuffled(manifest: dict, seed: int) -> dict:
+    out = copy.deepcopy(manifest)
+    items = list(out["nodes"].items())
+    random.Random(seed).shuffle(items)
+    out["nodes"] = dict(items)
+    return out
+
+
+def test_rendering_twice_gives_identical_bytes():
+    first = render_files(rich_manifest(), topics_from_paths=["models"])
+    second = render_files(rich_manifest(), topics_from_paths=["models"])
+    assert list(first) == list(second)
+    for path in first:
+        assert first[path].encode() == second[path].encode(), path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("make", [rich_manifest, shop_manifest], ids=["rich", "shop"])
+def test_output_does_not_depend_on_node_order(make, seed):
+    manifest = make()
+    reordered = shuffled(manifest, seed)
+    assert list(reordered["nodes"]) != list(manifest["nodes"])  # the shuffle did something
+    assert render_files(reordered, topics_from_paths=["models"]) == render_files(manifest,
+                                                                                 topics_from_paths=["models"])
+
+
+def test_dimensions_and_measures_are_sorted_whatever_the_column_order():
+    manifest = make_manifest([model(
+        "orders",
+        columns=["zeta", "alpha", column("mid", omni={"measures": {"b_sum": {"aggregate_type": "sum"}}})],
+        omni={"measures": {"z_total": {"aggregate_type": "count"}, "a_total": {"aggregate_type": "count"}},
+              "dimensions": {"beta": {"sql": "${alpha}"}}},
+    )])
+    view = yaml.safe_load(render_files(manifest)["analytics/orders.view.yaml"])
+    assert list(view["dimensions"]) == ["alpha", "beta", "mid", "zeta"]
+    assert list(view["measures"]) == ["a_total", "b_sum", "count", "z_total"]
+
+
+def test_tags_and_file_list_are_sorted():
+    manifest = make_manifest([
+        model("b_model", columns=["x"], tags=["zz", "aa"], omni={"tags": ["mm"]}),
+        model("a_model", columns=["x"], schema="zeta"),
+    ])
+    files = render_files(manifest)
+    assert list(files) == sorted(files)
+    assert yaml.safe_load(files["analytics/b_model.view.yaml"])["tags"] == ["aa", "mm", "zz"]

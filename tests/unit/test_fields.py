@@ -1,0 +1,188 @@
+"""Views, dimensions and measures: descriptions, meta merging, ignore, hidden, labels, formats, timeframes."""
+from __future__ import annotations
+
+import pytest
+
+from testkit import column, export_error, make_manifest, model, one_problem, render_files, view_yaml
+
+
+def orders(*columns, **kwargs) -> dict:
+    return make_manifest([model("orders", columns=columns or ["order_id"], **kwargs)])
+
+
+# ---- descriptions ------------------------------------------------------------------------------------
+def test_dbt_descriptions_reach_view_and_dimension():
+    view = view_yaml(orders(column("order_id", description="Unique order."), description="All orders."))
+    assert view["description"] == "All orders."
+    assert view["dimensions"]["order_id"]["description"] == "Unique order."
+
+
+def test_meta_description_overrides_dbt_description():
+    manifest = orders(
+        column("order_id", description="dbt text", omni={"description": "Omni text"}),
+        description="dbt model text",
+        omni={"description": "Omni model text"},
+    )
+    view = view_yaml(manifest)
+    assert view["description"] == "Omni model text"
+    assert view["dimensions"]["order_id"]["description"] == "Omni text"
+
+
+def test_empty_description_is_not_written():
+    view = view_yaml(orders(column("order_id", description="")))
+    assert "description" not in view
+    assert view["dimensions"]["order_id"] == {}
+
+
+# ---- meta and config.meta ----------------------------------------------------------------------------
+def test_meta_read_from_config_meta_alone():
+    view = view_yaml(orders(column("order_id", config_omni={"label": "Order #"}), config_omni={"label": "Orders"}))
+    assert view["label"] == "Orders"
+    assert view["dimensions"]["order_id"]["label"] == "Order #"
+
+
+def test_config_meta_wins_key_by_key_over_meta():
+    manifest = orders(
+        column("amount", omni={"label": "From meta", "group_label": "Money"}, config_omni={"label": "From config"}),
+        omni={"label": "Meta label", "description": "Meta description"},
+        config_omni={"label": "Config label"},
+    )
+    view = view_yaml(manifest)
+    assert view["label"] == "Config label"
+    assert view["description"] == "Meta description"  # only in meta: kept
+    assert view["dimensions"]["amount"]["label"] == "From config"
+    assert view["dimensions"]["amount"]["group_label"] == "Money"
+
+
+# ---- ignore, hidden, labels ------------------------------------------------------------------------
+def test_ignored_column_writes_no_field():
+    view = view_yaml(orders(column("order_id"), column("secret", omni={"ignore": True})))
+    assert set(view["dimensions"]) == {"order_id"}
+
+
+def test_ignored_model_writes_no_view():
+    manifest = make_manifest([
+        model("orders", columns=["order_id"]),
+        model("scratch", columns=["x"], omni={"ignore": True}),
+    ])
+    files = render_files(manifest)
+    assert "analytics/orders.view.yaml" in files
+    assert not any("scratch" in path for path in files)
+
+
+def test_hidden_and_labels_written_and_false_hidden_left_out():
+    manifest = orders(
+        column("order_id", omni={"hidden": False, "label": "Order"}),
+        column("internal_flag", omni={"hidden": True}),
+        omni={"hidden": True, "label": "All Orders"},
+    )
+    view = view_yaml(manifest)
+    assert view["hidden"] is True and view["label"] == "All Orders"
+    assert view["dimensions"]["internal_flag"] == {"hidden": True}
+    assert view["dimensions"]["order_id"] == {"label": "Order"}
+
+
+def test_measure_from_column_meta_reads_the_column():
+    view = view_yaml(orders(column("amount", omni={"measures": {"total_amount": {"aggregate_type": "sum",
+                                                                                   "label": "Revenue"}}})))
+    assert view["measures"]["total_amount"] == {"sql": "${amount}", "aggregate_type": "sum", "label": "Revenue"}
+
+
+def test_default_count_measure_unless_one_is_declared():
+    assert view_yaml(orders())["measures"] == {"count": {"aggregate_type": "count"}}
+    declared = view_yaml(orders(omni={"measures": {"count": {"aggregate_type": "count_distinct",
+                                                             "sql": "${order_id}"}}}))
+    assert declared["measures"] == {"count": {"sql": "${order_id}", "aggregate_type": "count_distinct"}}
+
+
+def test_field_defined_twice_is_an_error():
+    error = export_error(orders(column("total"), omni={"measures": {"total": {"aggregate_type": "count"}}}))
+    assert "field 'total' is defined twice" in str(error)
+
+
+def test_column_name_that_is_not_an_omni_field_name_gets_sql():
+    view = view_yaml(orders(column("Order Date")))
+    assert view["dimensions"]["order_date"] == {"sql": '"Order Date"'}
+
+
+# ---- formats ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["usdcurrency_2", "USDCURRENCY_2", "ID", "percent", "number_0", "$#,##0.00"])
+def test_valid_formats_are_written_as_given(fmt):
+    view = view_yaml(orders(column("amount", omni={"format": fmt})))
+    assert view["dimensions"]["amount"]["format"] == fmt
+
+
+def test_invalid_named_format_suggests_the_closest():
+    error = export_error(orders(column("amount", omni={"format": "usdcurency_2"})))
+    problem = one_problem(error)
+    assert problem.key == "columns.amount.meta.omni.format"
+    assert problem.file == "models/orders.yml" and problem.model == "orders"
+    assert problem.suggestion == "usdcurrency"
+    assert "did you mean 'usdcurrency'" in str(error)
+
+
+def test_invalid_format_on_a_measure_names_the_measure():
+    error = export_error(orders(omni={"measures": {"n": {"aggregate_type": "count", "format": "usdcurency"}}}))
+    problem = one_problem(error)
+    assert problem.key == "meta.omni.measures.n.format"
+    assert problem.suggestion == "usdcurrency"
+
+
+# ---- timeframes ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("data_type", ["timestamp", "TIMESTAMP WITH TIME ZONE", "timestamptz", "datetime"])
+def test_timestamp_columns_get_default_timeframes(data_type):
+    view = view_yaml(orders(column("created_at", data_type=data_type)))
+    assert view["dimensions"]["created_at"]["timeframes"] == ["raw", "date", "week", "month", "quarter", "year"]
+
+
+def test_date_columns_get_date_timeframes_without_raw_or_time_parts():
+    view = view_yaml(orders(column("order_date", data_type="date")))
+    assert view["dimensions"]["order_date"]["timeframes"] == ["date", "week", "month", "quarter", "year"]
+
+
+def test_non_time_columns_get_no_timeframes():
+    view = view_yaml(orders(column("amount", data_type="numeric"), column("note", data_type="text"),
+                            column("untyped")))
+    assert all("timeframes" not in dim for dim in view["dimensions"].values())
+
+
+def test_timeframes_override():
+    view = view_yaml(orders(column("created_at", data_type="timestamp", omni={"timeframes": ["month", "year"]})))
+    assert view["dimensions"]["created_at"]["timeframes"] == ["month", "year"]
+
+
+# ---- ${} references ----------------------------------------------------------------------------------
+def test_unknown_field_reference_in_measure_sql_is_an_error_with_suggestion():
+    manifest = orders(column("amount"), omni={"measures": {"total": {"aggregate_type": "sum", "sql": "${amonut}"}}})
+    error = export_error(manifest)
+    problem = one_problem(error)
+    assert problem.model == "orders" and problem.file == "models/orders.yml"
+    assert "total" in problem.key
+    assert "${amonut}" in problem.message
+    assert problem.suggestion == "amount"
+
+
+def test_unknown_field_reference_in_other_view_is_an_error():
+    manifest = make_manifest([
+        model("orders", columns=["customer_id"],
+              omni={"joins": [{"to": "customers", "on_sql": "${orders.customer_id} = ${customers.customer_ix}"}]}),
+        model("customers", columns=["customer_id"]),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.suggestion == "customer_id"
+    assert "analytics__customers" in problem.message
+
+
+def test_references_to_measures_dimensions_and_timeframes_are_accepted():
+    manifest = orders(
+        column("amount"),
+        column("created_at", data_type="timestamp"),
+        omni={
+            "dimensions": {"big": {"sql": "${amount} > 10"}, "created_month": {"sql": "${created_at[month]}"}},
+            "measures": {"total": {"aggregate_type": "sum", "sql": "${amount}"},
+                         "avg": {"sql": "${total} / NULLIF(${count}, 0)"}},
+        },
+    )
+    view = view_yaml(manifest)
+    assert view["measures"]["avg"] == {"sql": "${total} / NULLIF(${count}, 0)"}
+    assert view["dimensions"]["created_month"] == {"sql": "${created_at[month]}"}

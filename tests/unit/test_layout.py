@@ -1,0 +1,177 @@
+"""File names, view names and the set of keys each Omni file may hold (../../shared/omni-format.md)."""
+from __future__ import annotations
+
+import yaml
+
+from testkit import make_manifest, model, parse, render_files, rich_manifest, shop_manifest
+
+# ---- allow-lists, copied from omni-format.md ---------------------------------------------------------
+VIEW_KEYS = {
+    "schema", "table_name", "catalog", "sql", "query", "label", "description", "hidden", "ignored", "tags",
+    "folder", "ai_context", "aliases", "extends", "custom_compound_primary_key_sql", "default_drill_fields",
+    "default_drill_query", "display_order", "fill_fields", "materialized_query", "required_access_grants",
+    "schema_label", "filters", "dimensions", "measures",
+}
+DIMENSION_KEYS = {
+    "sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label", "tags",
+    "synonyms", "ai_context", "all_values", "sample_values", "display_order", "view_label",
+    "skip_parent_label", "colors", "filter_single_select_only", "suggest_from_field", "suggest_from_topic",
+    "suggestion_list", "drill_fields", "links", "groups", "bin_boundaries", "duration", "level_of_detail",
+    "dynamic_top_n", "order_by_field", "aliases", "timeframes", "timeframe_metadata", "convert_tz",
+    "required_access_grants", "ignore_from_extended", "custom_primary_key_sql_for_quick_aggs",
+}
+TIMEFRAMES = {
+    "raw", "date", "week", "month", "quarter", "year", "hour", "minute", "second", "millisecond",
+    "day_of_week_name", "day_of_week_num", "day_of_month", "day_of_quarter", "day_of_year", "hour_of_day",
+    "month_name", "month_num", "quarter_of_year", "fiscal_quarter", "fiscal_year",
+}
+MEASURE_KEYS = {
+    "sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description", "hidden",
+    "ignored", "format", "group_label", "tags", "synonyms", "ai_context", "all_values", "sample_values",
+    "filters", "display_order", "view_label", "colors", "drill_fields", "drill_queries", "links", "aliases",
+    "required_access_grants", "suggest_from_field", "suggestion_list",
+}
+AGGREGATE_TYPES = {
+    "count", "count_distinct", "list", "sum", "min", "max", "average", "median", "percentile",
+    "sum_distinct_on", "average_distinct_on", "median_distinct_on", "percentile_distinct_on",
+}
+TOPIC_KEYS = {
+    "base_view", "base_view_label", "label", "description", "joins", "relationships", "fields", "ai_context",
+    "ai_fields", "sample_queries", "default_filters", "always_where_sql", "always_where_filters",
+    "always_having_sql", "always_having_filters", "access_filters", "extends", "template", "hidden",
+    "group_label", "display_order", "owners", "views", "cache_policy", "auto_run", "default_row_limit",
+    "warehouse_override", "required_access_grants",
+}
+ACCESS_FILTER_KEYS = {"field", "user_attribute", "values_for_unfiltered", "enable_sql_like_wildcards"}
+RELATIONSHIP_KEYS = {
+    "join_from_view", "join_to_view", "on_sql", "relationship_type", "join_type", "join_from_view_as",
+    "join_to_view_as", "join_from_view_as_label", "join_to_view_as_label", "reversible", "where_sql",
+}
+RELATIONSHIP_TYPES = {"one_to_one", "many_to_one", "one_to_many", "many_to_many"}
+JOIN_TYPES = {"always_left", "inner", "full_outer", "cross", "right_left", "left_right"}
+MODEL_FILE_KEYS = {
+    "included_schemas", "ignored_schemas", "included_views", "ignored_views", "access_grants", "ai_context",
+    "ai_settings", "ai_chat_topics", "auto_run", "cache_policies", "default_cache_policy", "constants",
+    "custom_formats", "default_numeric_locale", "default_row_limit", "default_timeframes",
+    "default_topic_access_filters", "default_topic_required_access_grants", "dynamic_schemas", "extends",
+    "fiscal_month_offset", "week_start_day", "slot_reservation", "template",
+}
+
+
+def _settings():
+    return {"model_file": {"week_start_day": "Monday", "fiscal_month_offset": 3}, "connection": "warehouse"}
+
+
+def test_view_path_name_and_header():
+    files = render_files(shop_manifest())
+    assert sorted(files) == [
+        "analytics/customers.view.yaml", "analytics/orders.view.yaml", "analytics/regions.view.yaml",
+        "model.yaml", "relationships.yaml",
+    ]
+    text = files["analytics/orders.view.yaml"]
+    assert text.splitlines()[0] == "# Reference this view as analytics__orders"
+    data = yaml.safe_load(text)
+    assert data["schema"] == "analytics" and data["table_name"] == "orders"
+
+
+def test_view_path_uses_alias_and_schema_not_model_name():
+    manifest = make_manifest([model("stg_orders", schema="staging", alias="orders_v2", columns=["id"],
+                                    omni={"topic": True})])
+    files = render_files(manifest)
+    assert "staging/orders_v2.view.yaml" in files
+    assert not any("stg_orders.view" in path for path in files)
+    assert files["staging/orders_v2.view.yaml"].startswith("# Reference this view as staging__orders_v2\n")
+    assert yaml.safe_load(files["stg_orders.topic.yaml"])["base_view"] == "staging__orders_v2"
+
+
+def test_relationships_name_views_schema__alias():
+    rels = yaml.safe_load(render_files(shop_manifest())["relationships.yaml"])
+    assert isinstance(rels, list)
+    assert {(r["join_from_view"], r["join_to_view"]) for r in rels} == {
+        ("analytics__orders", "analytics__customers"),
+        ("analytics__customers", "analytics__regions"),
+    }
+
+
+def test_no_name_key_in_view_or_topic_files():
+    files = parse(render_files(rich_manifest(), **_settings()))
+    views = [p for p in files if p.endswith(".view.yaml")]
+    topics = [p for p in files if p.endswith(".topic.yaml")]
+    assert len(views) == 3 and len(topics) == 2
+    for path in views + topics:
+        assert "name" not in files[path], path
+
+
+def test_model_file_has_no_connection_key_and_lists_schemas():
+    files = parse(render_files(rich_manifest(), **_settings()))
+    model_file = files["model.yaml"]
+    assert "connection" not in model_file and "connection_id" not in model_file
+    assert model_file["included_schemas"] == ["analytics", "crm"]
+    assert model_file["week_start_day"] == "Monday" and model_file["fiscal_month_offset"] == 3
+
+
+def test_relationships_file_is_a_bare_list_even_when_empty():
+    files = render_files(make_manifest([model("orders", columns=["id"])]))
+    assert yaml.safe_load(files["relationships.yaml"]) == []
+    rels = yaml.safe_load(render_files(shop_manifest())["relationships.yaml"])
+    assert isinstance(rels, list) and len(rels) == 2 and all(isinstance(r, dict) for r in rels)
+
+
+def _check_keys(where: str, data: dict, allowed: set, seen: set) -> None:
+    assert isinstance(data, dict), f"{where}: {data!r} is not a mapping"
+    unknown = set(data) - allowed
+    assert not unknown, f"{where}: keys not in omni-format.md: {sorted(unknown)}"
+    seen.update(data)
+
+
+def _walk_joins(where: str, joins: dict, aliases: set) -> None:
+    assert isinstance(joins, dict), where
+    for name, sub in joins.items():
+        assert "__" in name or name in aliases, f"{where}: join {name} is neither a <schema>__<table> view nor an alias"
+        _walk_joins(f"{where}.{name}", sub, aliases)
+
+
+def test_every_emitted_key_is_an_omni_key():
+    files = parse(render_files(rich_manifest(), **_settings()))
+    seen = {kind: set() for kind in ("view", "dimension", "measure", "topic", "relationship", "model")}
+    for path, data in files.items():
+        if path.endswith(".view.yaml"):
+            _check_keys(path, data, VIEW_KEYS, seen["view"])
+            for name, dim in (data.get("dimensions") or {}).items():
+                _check_keys(f"{path} dimension {name}", dim, DIMENSION_KEYS, seen["dimension"])
+                assert set(dim.get("timeframes") or ()) <= TIMEFRAMES, (path, name)
+            for name, measure in (data.get("measures") or {}).items():
+                _check_keys(f"{path} measure {name}", measure, MEASURE_KEYS, seen["measure"])
+                assert measure.get("aggregate_type", "count") in AGGREGATE_TYPES, (path, name)
+        elif path.endswith(".topic.yaml"):
+            _check_keys(path, data, TOPIC_KEYS, seen["topic"])
+            aliases = {r["join_to_view_as"] for r in files["relationships.yaml"] if "join_to_view_as" in r}
+            _walk_joins(path, data.get("joins") or {}, aliases)
+            for entry in data.get("access_filters") or ():
+                assert set(entry) <= ACCESS_FILTER_KEYS, entry
+        elif path == "relationships.yaml":
+            for entry in data:
+                _check_keys(path, entry, RELATIONSHIP_KEYS, seen["relationship"])
+                assert entry["relationship_type"] in RELATIONSHIP_TYPES
+                assert entry.get("join_type", "always_left") in JOIN_TYPES
+        elif path == "model.yaml":
+            _check_keys(path, data, MODEL_FILE_KEYS, seen["model"])
+        else:
+            raise AssertionError(f"unexpected file {path}")
+    # The example is rich enough for the walk to mean something: these keys were all emitted.
+    assert {"schema", "table_name", "label", "description", "tags", "ai_context",
+            "custom_compound_primary_key_sql", "dimensions", "measures"} <= seen["view"]
+    assert {"sql", "label", "description", "primary_key", "hidden", "format", "group_label", "timeframes",
+            "tags", "synonyms", "ai_context"} <= seen["dimension"]
+    assert {"sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
+            "format", "group_label", "filters", "tags", "synonyms", "ai_context"} <= seen["measure"]
+    assert {"base_view", "label", "description", "group_label", "joins", "fields", "default_filters",
+            "always_where_sql", "always_where_filters", "access_filters", "ai_context"} <= seen["topic"]
+    assert {"join_from_view", "join_to_view", "on_sql", "relationship_type", "join_type", "join_to_view_as",
+            "join_to_view_as_label", "reversible", "where_sql"} <= seen["relationship"]
+    assert {"included_schemas", "week_start_day", "fiscal_month_offset"} <= seen["model"]
+
+
+def test_relationship_never_carries_omni_id():
+    for entry in yaml.safe_load(render_files(rich_manifest())["relationships.yaml"]):
+        assert "id" not in entry

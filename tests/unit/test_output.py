@@ -1,0 +1,159 @@
+"""Writing: inside the output folder only, all files or none, nothing when unchanged."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dbt_omni.errors import OmniExportError
+from dbt_omni.export import ExportContext, export
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.output import RECORD, write_atomically
+from testkit import build, make_manifest, model, render_files, settings, shop_manifest
+
+OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def age(folder: Path) -> None:
+    for p in folder.rglob("*"):
+        if p.is_file():
+            os.utime(p, (OLD, OLD))
+
+
+def run_export(manifest: dict, out: Path, project_dir: Path, force: bool = False, **values):
+    return export(lambda catalog: from_manifest_dict(manifest, catalog),
+                  settings(output_dir=str(out), **values), ExportContext(project_dir=project_dir), force=force)
+
+
+# ---- path safety ------------------------------------------------------------------------------------
+def test_schema_and_alias_with_separators_stay_inside_the_output_folder(out_dir, tmp_path):
+    manifest = make_manifest([model("evil", schema="../../outside", alias="a/../b", columns=["id"]),
+                              model("dotted", schema=".hidden", alias="..", columns=["id"])])
+    omni = build(manifest)
+    assert len([w for w in omni.warnings if "written as" in w]) == 2, omni.warnings
+    files = render_files(manifest)
+    for path in files:
+        assert ".." not in Path(path).parts and not Path(path).is_absolute(), path
+        assert not any(part.startswith(".") for part in Path(path).parts), path
+
+    result = run_export(manifest, out_dir, tmp_path)
+    assert result.written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]  # nothing beside the output folder
+    written = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*.view.yaml"))
+    assert len(written) == 2
+    assert all(out_dir in p.resolve().parents for p in out_dir.rglob("*"))
+
+
+@pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt"])
+def test_write_atomically_refuses_paths_leaving_the_folder(out_dir, tmp_path, bad):
+    with pytest.raises(OmniExportError, match="refusing to write"):
+        write_atomically(out_dir, {"model.yaml": "{}\n", bad: "escaped"})
+    assert not out_dir.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging folder left behind
+    assert not (tmp_path / "x").exists() and not Path("/tmp/dbt-omni-escape.txt").exists()
+
+
+def test_failed_write_leaves_previous_files_untouched(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError):
+        write_atomically(out_dir, {"model.yaml": "changed\n", "../x": "escaped"})
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+# ---- atomic export ----------------------------------------------------------------------------------
+def test_export_writes_every_file_and_a_record(out_dir, tmp_path):
+    result = run_export(shop_manifest(), out_dir, tmp_path, connection="warehouse")
+    assert result.written and result.output_dir == out_dir.resolve()
+    expected = set(render_files(shop_manifest(), connection="warehouse")) | {RECORD}
+    assert set(snapshot(out_dir)) == expected
+    record = json.loads((out_dir / RECORD).read_text())
+    assert record["connection"] == "warehouse" and set(record["files"]) == expected - {RECORD}
+    assert result.counts["views"] == 3 and result.counts["relationships"] == 2
+
+
+@pytest.mark.parametrize("bad_model", [
+    model("orders", columns=["order_id"], omni={"lable": "x"}),  # fails reading meta.omni
+    model("orders", columns=["order_id"], omni={"joins": [{"to": "nope"}]}),  # fails building the model
+])
+def test_failed_export_leaves_previous_files_byte_for_byte(out_dir, tmp_path, bad_model):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError):
+        run_export(shop_manifest(orders=bad_model), out_dir, tmp_path)
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(out_dir, tmp_path):
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("mine")
+    with pytest.raises(OmniExportError, match="did not write"):
+        run_export(shop_manifest(), out_dir, tmp_path)
+    assert snapshot(out_dir) == {"notes.txt": b"mine"}
+
+
+def test_an_empty_existing_folder_is_fine(out_dir, tmp_path):
+    out_dir.mkdir()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written
+    assert (out_dir / "model.yaml").is_file()
+
+
+def test_unchanged_input_is_not_rewritten(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    age(out_dir)
+    before = mtimes(out_dir)
+    result = run_export(shop_manifest(), out_dir, tmp_path)
+    assert result.written is False
+    assert "up to date" in result.summary()
+    assert mtimes(out_dir) == before
+
+
+def test_unchanged_input_in_another_node_order_is_not_rewritten(out_dir, tmp_path):
+    manifest = shop_manifest()
+    run_export(manifest, out_dir, tmp_path)
+    reordered = dict(manifest, nodes=dict(reversed(list(manifest["nodes"].items()))))
+    assert run_export(reordered, out_dir, tmp_path).written is False
+
+
+def test_force_rewrites(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before_bytes = snapshot(out_dir)
+    age(out_dir)
+    result = run_export(shop_manifest(), out_dir, tmp_path, force=True)
+    assert result.written is True
+    assert all(mtime != OLD * 10**9 for mtime in mtimes(out_dir).values())
+    assert snapshot(out_dir) == before_bytes
+
+
+def test_changed_input_or_settings_rewrite(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    changed = shop_manifest(orders=model("orders", columns=["order_id", "customer_id"], description="New text."))
+    assert run_export(changed, out_dir, tmp_path).written is True
+    assert "New text." in (out_dir / "analytics/orders.view.yaml").read_text()
+    assert run_export(changed, out_dir, tmp_path, topics_from_paths=["models"]).written is True
+    assert (out_dir / "orders.topic.yaml").is_file()
+
+
+def test_deleted_output_file_is_written_again(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / "analytics/orders.view.yaml").unlink()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert (out_dir / "analytics/orders.view.yaml").is_file()
+
+
+def test_a_model_dropped_from_the_project_loses_its_file(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    assert run_export(shop_manifest(), out_dir, tmp_path, exclude=["regions"]).written
+    assert not (out_dir / "analytics/regions.view.yaml").exists()

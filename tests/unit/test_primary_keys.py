@@ -1,0 +1,96 @@
+"""Where a view's primary key comes from, in order: meta.omni.primary_key, column meta, constraints, tests."""
+from __future__ import annotations
+
+from testkit import build, column, export_error, make_manifest, model, one_problem, test_node, view_yaml
+
+
+def pk_fields(view: dict) -> list:
+    return sorted(name for name, dim in view["dimensions"].items() if dim.get("primary_key"))
+
+
+def unique_not_null(name: str, col: str) -> list:
+    return [test_node("unique", name, col), test_node("not_null", name, col)]
+
+
+def test_no_key_when_nothing_declares_one():
+    view = view_yaml(make_manifest([model("orders", columns=["order_id", "id"])]))
+    assert pk_fields(view) == []
+    assert "custom_compound_primary_key_sql" not in view
+
+
+def test_model_meta_primary_key():
+    view = view_yaml(make_manifest([model("orders", columns=["order_id", "code"], omni={"primary_key": "code"})]))
+    assert pk_fields(view) == ["code"]
+
+
+def test_model_meta_primary_key_wins_over_tests_and_constraints():
+    manifest = make_manifest(
+        [model("orders", columns=[column("order_id", constraints=[{"type": "primary_key"}]), "code"],
+               omni={"primary_key": "code"})],
+        unique_not_null("orders", "order_id"),
+    )
+    assert pk_fields(view_yaml(manifest)) == ["code"]
+
+
+def test_model_meta_primary_key_must_be_a_column():
+    error = export_error(make_manifest([model("orders", columns=["order_id"], omni={"primary_key": "order_ix"})]))
+    problem = one_problem(error)
+    assert problem.key == "meta.omni.primary_key" and problem.suggestion == "order_id"
+
+
+def test_column_meta_primary_key():
+    manifest = make_manifest([model("orders", columns=["a", column("b", omni={"primary_key": True})])],
+                             unique_not_null("orders", "a"))
+    assert pk_fields(view_yaml(manifest)) == ["b"]
+
+
+def test_model_level_primary_key_constraint():
+    manifest = make_manifest(
+        [model("orders", columns=["a", "b"], constraints=[{"type": "primary_key", "columns": ["b"]}])],
+        unique_not_null("orders", "a"),
+    )
+    assert pk_fields(view_yaml(manifest)) == ["b"]
+
+
+def test_column_level_primary_key_constraint():
+    manifest = make_manifest(
+        [model("orders", columns=["a", column("b", constraints=[{"type": "primary_key"}])])],
+        unique_not_null("orders", "a"),
+    )
+    assert pk_fields(view_yaml(manifest)) == ["b"]
+
+
+def test_unique_and_not_null_tests_make_a_key():
+    manifest = make_manifest([model("orders", columns=["a", "b", "c"])],
+                             unique_not_null("orders", "b") + [test_node("unique", "orders", "c")])
+    assert pk_fields(view_yaml(manifest)) == ["b"]  # c is only unique
+
+
+def test_unique_test_alone_or_not_null_alone_is_not_a_key():
+    manifest = make_manifest([model("orders", columns=["a", "b"])],
+                             [test_node("unique", "orders", "a"), test_node("not_null", "orders", "b")])
+    assert pk_fields(view_yaml(manifest)) == []
+
+
+def test_several_unique_not_null_columns_pick_the_first_with_a_warning():
+    manifest = make_manifest([model("orders", columns=["a", "b"])],
+                             unique_not_null("orders", "b") + unique_not_null("orders", "a"))
+    omni = build(manifest)
+    view = next(v for v in omni.views if v.table_name == "orders")
+    assert [d.name for d in view.dimensions if d.primary_key] == ["a"]  # dbt's column order, not test order
+    assert any("several unique + not_null" in w and "orders" in w for w in omni.warnings)
+
+
+def test_compound_key_from_meta_gives_custom_compound_primary_key_sql():
+    manifest = make_manifest([model("order_lines", columns=["order_id", "line_no", "sku"],
+                                    omni={"primary_key": ["order_id", "line_no"]})])
+    view = view_yaml(manifest, "analytics/order_lines.view.yaml")
+    assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"]
+    assert pk_fields(view) == []  # no single dimension claims to be the key
+
+
+def test_compound_key_from_model_constraint():
+    manifest = make_manifest([model("order_lines", columns=["order_id", "line_no"],
+                                    constraints=[{"type": "primary_key", "columns": ["order_id", "line_no"]}])])
+    view = view_yaml(manifest, "analytics/order_lines.view.yaml")
+    assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"]

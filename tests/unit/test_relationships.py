@@ -1,0 +1,173 @@
+"""relationships.yaml: from relationships tests, foreign_key constraints and meta.omni.joins."""
+from __future__ import annotations
+
+import yaml
+
+from testkit import build, column, export_error, make_manifest, model, one_problem, render_files, test_node
+
+ORDERS_TO_CUSTOMERS = "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"
+
+
+def rels(manifest: dict, **settings) -> list:
+    return yaml.safe_load(render_files(manifest, **settings)["relationships.yaml"])
+
+
+def customers() -> dict:
+    return model("customers", columns=["customer_id", "name"],
+                 constraints=[{"type": "primary_key", "columns": ["customer_id"]}])
+
+
+def test_relationships_test_gives_many_to_one_left_join():
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "customer_id"]), customers()],
+        [test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")],
+    )
+    assert rels(manifest) == [{
+        "join_from_view": "analytics__orders",
+        "join_to_view": "analytics__customers",
+        "on_sql": ORDERS_TO_CUSTOMERS,
+        "relationship_type": "many_to_one",
+        "join_type": "always_left",
+    }]
+
+
+def test_relationships_test_to_a_differently_named_column():
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "buyer"]), customers()],
+        [test_node("relationships", "orders", "buyer", to="customers", field="customer_id")],
+    )
+    [rel] = rels(manifest)
+    assert rel["on_sql"] == "${analytics__orders.buyer} = ${analytics__customers.customer_id}"
+
+
+def test_column_foreign_key_constraint():
+    fk = {"type": "foreign_key", "to": "ref('customers')", "to_columns": ["customer_id"]}
+    manifest = make_manifest([model("orders", columns=["order_id", column("customer_id", constraints=[fk])]),
+                              customers()])
+    [rel] = rels(manifest)
+    assert (rel["join_from_view"], rel["join_to_view"], rel["on_sql"]) == (
+        "analytics__orders", "analytics__customers", ORDERS_TO_CUSTOMERS)
+
+
+def test_model_level_foreign_key_constraint_with_package_ref():
+    fk = {"type": "foreign_key", "columns": ["customer_id"], "to": "ref('shop', 'customers')",
+          "to_columns": ["customer_id"]}
+    manifest = make_manifest([model("orders", columns=["order_id", "customer_id"], constraints=[fk]), customers()])
+    [rel] = rels(manifest)
+    assert rel["on_sql"] == ORDERS_TO_CUSTOMERS
+
+
+def test_compound_foreign_key_constraint_is_skipped():
+    fk = {"type": "foreign_key", "columns": ["a", "b"], "to": "ref('customers')", "to_columns": ["x", "y"]}
+    manifest = make_manifest([model("orders", columns=["a", "b"], constraints=[fk]), customers()])
+    assert rels(manifest) == []
+
+
+def test_meta_join_with_explicit_on_sql_translates_model_names():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id"],
+              omni={"joins": [{"to": "customers", "on_sql": "${orders.buyer_id} = ${customers.customer_id}",
+                               "relationship_type": "one_to_one", "join_type": "inner"}]}),
+        customers(),
+    ])
+    [rel] = rels(manifest)
+    assert rel["on_sql"] == "${analytics__orders.buyer_id} = ${analytics__customers.customer_id}"
+    assert rel["relationship_type"] == "one_to_one" and rel["join_type"] == "inner"
+
+
+def test_meta_join_default_on_sql_uses_target_primary_key():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"], omni={"joins": [{"to": "customers"}]}),
+        customers(),
+    ])
+    [rel] = rels(manifest)
+    assert rel["on_sql"] == ORDERS_TO_CUSTOMERS
+    assert rel["relationship_type"] == "many_to_one" and rel["join_type"] == "always_left"
+
+
+def test_meta_join_without_on_sql_and_no_matching_key_is_an_error():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id"], omni={"joins": [{"to": "customers"}]}),
+        customers(),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.key == "meta.omni.joins[0].on_sql"
+    assert "analytics__customers" in problem.message
+
+
+def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "customer_id"],
+               omni={"joins": [{"to": "customers", "relationship_type": "one_to_one"}]}),
+         customers()],
+        [test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")],
+    )
+    result = rels(manifest)
+    assert len(result) == 1
+    assert result[0]["relationship_type"] == "one_to_one"
+
+
+def test_test_and_constraint_on_same_pair_give_one_relationship():
+    fk = {"type": "foreign_key", "to": "ref('customers')", "to_columns": ["customer_id"]}
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", column("customer_id", constraints=[fk])]), customers()],
+        [test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")],
+    )
+    assert len(rels(manifest)) == 1
+
+
+def test_relationship_to_a_model_not_exported_is_a_warning():
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "customer_id"]), customers()],
+        [test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")],
+    )
+    omni = build(manifest, exclude=["customers"])
+    assert omni.relationships == []
+    assert [v.name for v in omni.views] == ["analytics__orders"]
+    assert any("model.shop.customers" in w and "not exported" in w for w in omni.warnings), omni.warnings
+
+
+def test_unknown_model_in_a_join_names_file_model_key_and_suggests():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"], omni={"joins": [{"to": "custmers"}]}),
+        customers(),
+    ])
+    error = export_error(manifest)
+    problem = one_problem(error)
+    assert problem.file == "models/orders.yml"
+    assert problem.model == "orders"
+    assert problem.key == "meta.omni.joins[0].to"
+    assert problem.suggestion == "customers"
+    text = str(error)
+    for part in ("models/orders.yml", "orders", "meta.omni.joins[0].to", "custmers", "did you mean 'customers'"):
+        assert part in text, (part, text)
+
+
+def test_unknown_model_in_join_on_sql_names_the_on_sql_key():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"],
+              omni={"joins": [{"to": "customers", "on_sql": "${orders.customer_id} = ${custmers.customer_id}"}]}),
+        customers(),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.key == "meta.omni.joins[0].on_sql" and problem.suggestion == "customers"
+
+
+def test_meta_join_to_a_model_that_exists_but_is_not_exported_is_left_out_with_a_warning():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"], omni={"joins": [{"to": "customers"}]}),
+        customers(),
+    ])
+    omni = build(manifest, exclude=["customers"])
+    assert omni.relationships == []
+    assert any("meta.omni.joins[0]" in w and "customers" in w and "not exported" in w for w in omni.warnings), \
+        omni.warnings
+
+
+def test_relationships_are_sorted():
+    manifest = make_manifest(
+        [model("z_orders", columns=["customer_id"]), model("a_orders", columns=["customer_id"]), customers()],
+        [test_node("relationships", "z_orders", "customer_id", to="customers", field="customer_id"),
+         test_node("relationships", "a_orders", "customer_id", to="customers", field="customer_id")],
+    )
+    assert [r["join_from_view"] for r in rels(manifest)] == ["analytics__a_orders", "analytics__z_orders"]

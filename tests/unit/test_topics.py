@@ -1,0 +1,169 @@
+"""Topics: which models get one, their joins (nested along relationships) and translated references."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from testkit import export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest, test_node
+
+
+def topics(manifest: dict, **settings) -> dict:
+    files = parse(render_files(manifest, **settings))
+    return {path[: -len(".topic.yaml")]: data for path, data in files.items() if path.endswith(".topic.yaml")}
+
+
+def chain(**omni_by_model) -> dict:
+    """orders -> customers -> regions (the shop), with meta.omni per model name."""
+    def m(name, cols, pk):
+        return model(name, columns=cols, omni=omni_by_model.get(name),
+                     constraints=[{"type": "primary_key", "columns": [pk]}])
+
+    return shop_manifest(
+        orders=m("orders", ["order_id", "customer_id", "amount", "status"], "order_id"),
+        customers=m("customers", ["customer_id", "region_id", "name"], "customer_id"),
+        regions=m("regions", ["region_id", "region_name"], "region_id"),
+    )
+
+
+def test_no_topics_by_default():
+    assert topics(shop_manifest()) == {}
+
+
+def test_topic_true_gives_nested_joins_along_relationships():
+    result = topics(chain(orders={"topic": True}))
+    assert result == {"orders": {
+        "base_view": "analytics__orders",
+        "joins": {"analytics__customers": {"analytics__regions": {}}},
+    }}
+
+
+def test_topic_of_a_model_with_no_outgoing_relationship_has_no_joins():
+    result = topics(chain(regions={"topic": True}))
+    assert result == {"regions": {"base_view": "analytics__regions"}}
+
+
+def test_topic_false_wins_over_topics_from_paths():
+    result = topics(chain(customers={"topic": False}), topics_from_paths=["models"])
+    assert sorted(result) == ["orders", "regions"]
+
+
+def test_topics_from_paths_only_for_models_under_the_folder():
+    manifest = make_manifest([
+        model("orders", columns=["order_id"], path="models/marts/orders.sql"),
+        model("stg_orders", columns=["order_id"], path="models/staging/stg_orders.sql"),
+        model("marts_like", columns=["order_id"], path="models/marts_old/marts_like.sql"),
+    ])
+    assert sorted(topics(manifest, topics_from_paths=["models/marts"])) == ["orders"]
+
+
+def test_topic_block_translates_model_names_to_view_names():
+    block = {
+        "name": "sales",
+        "label": "Sales",
+        "fields": ["orders.*", "-customers.name", "all_views.*", "tag:money", "status"],
+        "default_filters": {"orders.status": {"is": "paid"}},
+        "always_where_sql": "${orders.amount} > 0",
+        "always_where_filters": {"customers.name": {"is_not": "test"}},
+        "access_filters": [{"field": "regions.region_name", "user_attribute": "region"}],
+    }
+    result = topics(chain(orders={"topic": block}))
+    assert list(result) == ["sales"]
+    topic = result["sales"]
+    assert topic["base_view"] == "analytics__orders"
+    assert topic["label"] == "Sales"
+    assert topic["fields"] == ["analytics__orders.*", "-analytics__customers.name", "all_views.*", "tag:money",
+                               "status"]
+    assert topic["default_filters"] == {"analytics__orders.status": {"is": "paid"}}
+    assert topic["always_where_sql"] == "${analytics__orders.amount} > 0"
+    assert topic["always_where_filters"] == {"analytics__customers.name": {"is_not": "test"}}
+    assert topic["access_filters"] == [{"field": "analytics__regions.region_name", "user_attribute": "region"}]
+
+
+def test_topic_block_with_unknown_model_in_fields_is_an_error():
+    problem = one_problem(export_error(chain(orders={"topic": {"fields": ["custmers.name"]}})))
+    assert problem.key == "meta.omni.topic.fields" and problem.suggestion == "customers"
+
+
+def test_explicit_join_list_keeps_the_path_to_each_view():
+    result = topics(chain(orders={"topic": {"joins": ["regions"]}}))
+    assert result["orders"]["joins"] == {"analytics__customers": {"analytics__regions": {}}}
+
+
+def test_explicit_join_list_can_stop_short():
+    result = topics(chain(orders={"topic": {"joins": ["customers"]}}))
+    assert result["orders"]["joins"] == {"analytics__customers": {}}
+
+
+def test_empty_join_list_means_no_joins():
+    assert "joins" not in topics(chain(orders={"topic": {"joins": []}}))["orders"]
+
+
+def test_explicit_join_tree_is_translated():
+    result = topics(chain(orders={"topic": {"joins": {"customers": {"regions": {}}}}}))
+    assert result["orders"]["joins"] == {"analytics__customers": {"analytics__regions": {}}}
+
+
+def test_unreachable_join_is_an_error():
+    error = export_error(chain(regions={"topic": {"joins": ["orders"]}}))
+    problem = one_problem(error)
+    assert problem.model == "regions" and problem.key == "meta.omni.topic.joins"
+    assert "analytics__regions" in problem.message and "analytics__orders" in problem.message
+
+
+def test_reversible_relationship_can_be_walked_backwards():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"],
+              omni={"joins": [{"to": "customers", "reversible": True}]}),
+        model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}],
+              omni={"topic": True}),
+    ])
+    assert topics(manifest)["customers"]["joins"] == {"analytics__orders": {}}
+
+
+def test_duplicate_topic_name_is_an_error():
+    manifest = make_manifest([
+        model("orders", columns=["order_id"], omni={"topic": {"name": "sales"}}),
+        model("refunds", columns=["refund_id"], omni={"topic": {"name": "sales"}}),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.key == "meta.omni.topic.name"
+    assert "sales" in problem.message
+
+
+def test_topic_name_clashing_with_a_model_name_is_an_error():
+    manifest = make_manifest([
+        model("orders", columns=["order_id"], omni={"topic": True}),
+        model("refunds", columns=["refund_id"], omni={"topic": {"name": "orders"}}),
+    ])
+    assert "two topics are named orders" in str(export_error(manifest))
+
+
+def test_topics_are_written_one_file_each_without_a_name_key():
+    files = render_files(chain(orders={"topic": True}, customers={"topic": {"name": "people"}}))
+    assert sorted(p for p in files if p.endswith(".topic.yaml")) == ["orders.topic.yaml", "people.topic.yaml"]
+    assert "name" not in yaml.safe_load(files["people.topic.yaml"])
+
+
+def test_topic_joins_through_an_aliased_relationship_use_the_alias():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id", "seller_id"], omni={"topic": True, "joins": [
+            {"to": "users", "join_to_view_as": "buyers", "on_sql": "${orders.buyer_id} = ${users.user_id}"},
+            {"to": "users", "join_to_view_as": "sellers", "on_sql": "${orders.seller_id} = ${users.user_id}"},
+        ]}),
+        model("users", columns=["user_id"]),
+    ])
+    assert topics(manifest)["orders"]["joins"] == {"buyers": {}, "sellers": {}}
+
+
+def test_topic_joins_are_written_sorted_whatever_order_they_are_declared_in():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "zone_id", "agent_id"], omni={
+            "topic": {"joins": ["zones", "agents"]},
+            "joins": [{"to": "zones"}, {"to": "agents"}],
+        }),
+        model("zones", columns=["zone_id"], constraints=[{"type": "primary_key", "columns": ["zone_id"]}]),
+        model("agents", columns=["agent_id"], constraints=[{"type": "primary_key", "columns": ["agent_id"]}]),
+    ])
+    text = render_files(manifest)["orders.topic.yaml"]
+    assert list(yaml.safe_load(text)["joins"]) == ["analytics__agents", "analytics__zones"]
+    assert text.index("analytics__agents") < text.index("analytics__zones")
