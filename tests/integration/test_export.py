@@ -1,0 +1,196 @@
+"""Real dbt on integration_tests/: every trigger, on DuckDB and PostgreSQL, against golden files.
+
+Golden files live in tests/golden/<warehouse>/. They were read and checked by hand once; the tests
+regenerate the export and compare. After an intended change, refresh them with
+DBT_OMNI_UPDATE_GOLDEN=1 and read the diff before committing it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = REPO_ROOT / "tests" / "golden"
+# Differ from run to run by nature (the catalog's generated_at, the machine's git state, dbt's version).
+VOLATILE_RECORD_KEYS = ("input_fingerprint", "git", "dbt_version")
+
+
+def tree(folder: Path) -> dict:
+    """Relative path -> bytes for every file below folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def comparable(folder: Path) -> dict:
+    files = tree(folder)
+    record = json.loads(files.pop("omni_export.json"))
+    for key in VOLATILE_RECORD_KEYS:
+        record.pop(key)
+    files["omni_export.json"] = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+    return files
+
+
+def check_golden(folder: Path, warehouse: str) -> None:
+    golden = GOLDEN / warehouse
+    actual = comparable(folder)
+    if os.environ.get("DBT_OMNI_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(golden, ignore_errors=True)
+        for name, data in actual.items():
+            (golden / name).parent.mkdir(parents=True, exist_ok=True)
+            (golden / name).write_bytes(data)
+    expected = {name: (golden / name).read_bytes() for name in tree(golden)} if golden.exists() else {}
+    assert sorted(actual) == sorted(expected), "files differ from tests/golden/" + warehouse
+    for name in expected:
+        assert actual[name].decode() == expected[name].decode(), f"{name} differs from tests/golden/{warehouse}"
+
+
+def build(tmp_path_factory, copy_project, run_dbt, target: str, env=None) -> Path:
+    project = copy_project(tmp_path_factory.mktemp(f"it_{target}") / "project")
+    run_dbt(project, "deps", target=None, env=env)
+    run_dbt(project, "build", target=target, env=env)
+    run_dbt(project, "docs", "generate", target=target, env=env)
+    # docs generate wrote catalog.json after the plugin ran; a parse lets the plugin see it.
+    run_dbt(project, "parse", target=target, env=env)
+    return project
+
+
+def vars_arg(**settings) -> str:
+    return json.dumps({"dbt_omni": settings})
+
+
+@pytest.fixture(scope="module")
+def duckdb_project(tmp_path_factory, copy_project, run_dbt) -> Path:
+    return build(tmp_path_factory, copy_project, run_dbt, "duckdb")
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions
+def test_plugin_export_matches_golden_files(duckdb_project):
+    check_golden(duckdb_project / "target" / "omni", "duckdb")
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions
+def test_four_triggers_write_identical_bytes(duckdb_project, run_dbt, run_cli):
+    project, target = duckdb_project, duckdb_project / "target"
+    run_dbt(project, "run-operation", "omni_export", "--args", "{output_dir: target/via_operation}")
+    run_dbt(project, "run", "--select", "dim_products",
+            "--vars", vars_arg(output_dir="target/via_hook", write_on_parse=False))
+    run_cli("export", "--project-dir", project, "--manifest", target / "manifest.json",
+            "--output", target / "via_cli", "--target", "duckdb", cwd=project)
+    plugin = tree(target / "omni")
+    assert plugin, "the plugin wrote nothing"
+    for name in ("via_operation", "via_hook", "via_cli"):
+        assert tree(target / name) == plugin, f"{name} differs from the plugin's output"
+
+
+@pytest.mark.duckdb
+def test_unchanged_project_writes_nothing(duckdb_project, run_dbt):
+    record = duckdb_project / "target" / "omni" / "omni_export.json"
+    before = record.stat().st_mtime_ns
+    result = run_dbt(duckdb_project, "parse")
+    assert record.stat().st_mtime_ns == before
+    assert "wrote Omni model" not in result.stdout
+
+
+@pytest.mark.duckdb
+def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
+    out = duckdb_project / "target" / "omni_off"
+    run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_off", write_on_parse=False))
+    assert not out.exists()
+
+
+@pytest.mark.duckdb
+def test_run_operation_selection_arguments(duckdb_project, run_dbt):
+    run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
+            "{select: ['path:models/marts'], exclude: [dim_products], output_dir: target/marts_only}")
+    views = sorted(p.name for p in (duckdb_project / "target" / "marts_only").rglob("*.view.yaml"))
+    assert views == ["dim_customers.view.yaml", "fct_order_items.view.yaml", "fct_orders.view.yaml"]
+
+
+def break_meta(project: Path) -> Path:
+    """Misspell `label` in a model's meta.omni: a mistake a user makes."""
+    path = project / "models" / "marts" / "_marts.yml"
+    text = path.read_text()
+    model_label = "\n        label: Orders\n"  # fct_orders' meta.omni.label
+    assert text.count(model_label) == 1
+    path.write_text(text.replace(model_label, "\n        lable: Orders\n"))
+    return path
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions
+def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(tmp_path_factory, copy_project, run_dbt, run_cli):
+    project = build(tmp_path_factory, copy_project, run_dbt, "duckdb")
+    output = project / "target" / "omni"
+    before = tree(output)
+    break_meta(project)
+    expected = ["models/marts/_marts.yml", "fct_orders", "meta.omni.lable", "did you mean 'label'"]
+
+    results = {
+        "plugin": run_dbt(project, "parse", expect_ok=False),
+        "run-operation": run_dbt(project, "run-operation", "omni_export",
+                                 "--vars", vars_arg(write_on_parse=False), expect_ok=False),
+    }
+    run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False))  # a manifest with the bad block
+    results["cli"] = run_cli("export", "--project-dir", project, cwd=project, expect_ok=False)
+    for trigger, result in results.items():
+        text = result.stdout + result.stderr
+        for fragment in expected:
+            assert fragment in text, f"{trigger}: {fragment!r} missing from:\n{text[-2000:]}"
+        assert "Traceback" not in text, f"{trigger} printed a traceback"
+    assert results["cli"].returncode == 1
+    assert tree(output) == before
+
+
+@pytest.mark.duckdb
+def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
+    result = run_cli("export", "--project-dir", tmp_path, cwd=tmp_path, expect_ok=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "manifest not found" in result.stderr and str(tmp_path) in result.stderr
+
+
+@pytest.mark.postgres
+def test_postgres_export_matches_golden_files_and_warehouse_columns(
+    tmp_path_factory, copy_project, run_dbt, postgres_server
+):
+    env = postgres_server.env
+    project = build(tmp_path_factory, copy_project, run_dbt, "postgres", env=env)
+    check_golden(project / "target" / "omni", "postgres")
+    # Columns read live from the warehouse give the same Omni files as catalog.json.
+    run_dbt(project, "run-operation", "omni_export", "--args",
+            "{output_dir: target/from_warehouse, from_warehouse: true}", target="postgres", env=env)
+    live = tree(project / "target" / "from_warehouse")
+    catalog = tree(project / "target" / "omni")
+    live.pop("omni_export.json"), catalog.pop("omni_export.json")
+    assert live == catalog
+
+
+@pytest.mark.postgres
+def test_dead_warehouse_is_a_clear_error_and_keeps_output(tmp_path_factory, copy_project, run_dbt, postgres_server):
+    env = postgres_server.env
+    project = build(tmp_path_factory, copy_project, run_dbt, "postgres", env=env)
+    before = tree(project / "target" / "omni")
+    dead = {**env, "DBT_OMNI_PG_PORT": "1"}  # nothing listens on port 1
+    result = run_dbt(project, "run-operation", "omni_export", "--args", "{from_warehouse: true, force: true}",
+                     "--vars", vars_arg(write_on_parse=False), target="postgres", env=dead, expect_ok=False)
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text
+    assert "connection" in text.lower() or "connect" in text.lower(), text[-2000:]
+    assert tree(project / "target" / "omni") == before
+
+
+@pytest.mark.duckdb
+def test_golden_views_use_only_omni_keys():
+    """The checked-in golden output itself respects ../shared/omni-format.md's key lists."""
+    view_keys = {"schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
+                 "custom_compound_primary_key_sql", "dimensions", "measures"}
+    for path in (GOLDEN / "duckdb").rglob("*.view.yaml"):
+        data = yaml.safe_load(path.read_text())
+        assert set(data) <= view_keys, path
+        assert "name" not in data
