@@ -28,7 +28,30 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
+
+    verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
+    verify.add_argument("--project-dir", type=Path, default=None)
+    verify.add_argument("--profiles-dir", type=Path, default=None)
+    verify.add_argument("--target", default=None)
+    verify.add_argument("--select", nargs="+", default=None, help="models whose measures to check")
+    verify.add_argument("--by", nargs="+", default=None, help="dimensions to group by (default: a few)")
+    verify.add_argument("--output", default=None, help="the exported Omni model; default: <target>/omni")
     return parser
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """dbt runs the queries (it holds the warehouse connection): this is `dbt run-operation omni_verify`."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    options = {"select": args.select, "by": args.by, "output_dir": args.output}
+    command = ["run-operation", "omni_verify", "--args", json.dumps({k: v for k, v in options.items() if v})]
+    for flag, value in (("--project-dir", args.project_dir), ("--profiles-dir", args.profiles_dir),
+                        ("--target", args.target)):
+        if value:
+            command += [flag, str(value)]
+    return 0 if dbtRunner().invoke(command).success else 1
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -64,6 +87,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if args.command == "export":
             return run_export(args)
+        if args.command == "verify":
+            return run_verify(args)
     except OmniExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1

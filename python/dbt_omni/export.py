@@ -106,7 +106,8 @@ def export(
         "input_fingerprint": input_fingerprint,
         "counts": omni.field_count(),
         "files": {path: sha256(text) for path, text in files.items()},
-        "views": {v.name: {"dbt_unique_id": v.dbt_unique_id, "upstream": list(v.upstream)} for v in omni.views},
+        "views": {v.name: {"dbt_unique_id": v.dbt_unique_id, "path": v.path, "upstream": list(v.upstream)}
+                  for v in omni.views},
         "warnings": omni.warnings,
         "metrics": omni.extra.get("metrics", {}),
     }

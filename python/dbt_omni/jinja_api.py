@@ -107,3 +107,29 @@ def selected_relations(graph, project_name, adapter_type, dbt_version, options=N
     relations = [{"unique_id": m.unique_id, "database": m.database, "schema": m.schema, "identifier": m.table}
                  for m in models]
     return MacroResult(ok=True, message="", data=relations)
+
+
+def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
+    """omni_verify: the pairs of queries (dbt's, Omni's) for every shared-metric measure."""
+    from dbt_omni import verify
+    from dbt_omni.config import resolve_output_dir
+
+    try:
+        settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
+        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+        checks = verify.plan(load(None), output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
+    except OmniExportError as exc:
+        return MacroResult(ok=False, message=str(exc))
+    if not checks:
+        return MacroResult(ok=False, message=f"dbt-omni verify: no shared-metric measures in {output_dir}")
+    return MacroResult(ok=True, message="", data=[vars(c) | {"relation_token": verify.RELATION} for c in checks])
+
+
+def verify_report(checks, results) -> MacroResult:
+    """omni_verify: compare the query results and format the table."""
+    from dbt_omni import verify
+
+    ok, table = verify.report([verify.Check(**{k: v for k, v in c.items() if k != "relation_token"}) for c in checks],
+                              results)
+    summary = "all measures match" if ok else "MISMATCH: Omni and dbt disagree"
+    return MacroResult(ok=ok, message=f"dbt-omni verify: {summary}\n{table}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -112,6 +113,44 @@ def test_run_operation_selection_arguments(duckdb_project, run_dbt):
     assert views == ["dim_customers.view.yaml", "fct_order_items.view.yaml", "fct_orders.view.yaml"]
 
 
+SHARED_METRIC_MEASURES = [
+    "analytics_marts__fct_orders.average_order_value",
+    "analytics_metrics__customer_months.customer_churn_rate",
+    "analytics_metrics__customer_months.customer_lifetime_value",
+    "analytics_metrics__subscription_months.mrr",
+    "analytics_metrics__trials.trial_conversion_rate",
+]
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions
+def test_verify_shows_omni_and_dbt_agree(duckdb_project, run_dbt):
+    result = run_dbt(duckdb_project, "run-operation", "omni_verify")
+    assert "dbt-omni verify: all measures match" in result.stdout
+    for measure in SHARED_METRIC_MEASURES:
+        assert re.search(rf"{re.escape(measure)}\s+total\s.*\syes$", result.stdout, re.MULTILINE), measure
+    assert "by month_start" in result.stdout
+
+
+@pytest.mark.duckdb
+def test_verify_catches_a_broken_measure(duckdb_project, run_dbt, run_cli):
+    """An annual plan divided by 10 instead of 12 in the emitted Omni file must not pass."""
+    run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/omni_broken}")
+    view = duckdb_project / "target" / "omni_broken" / "analytics_metrics" / "subscription_months.view.yaml"
+    text = view.read_text()
+    assert text.count("/ 12.0") == 2  # mrr and arr
+    view.write_text(text.replace("/ 12.0", "/ 10.0"))
+    result = run_cli("verify", "--project-dir", duckdb_project, "--profiles-dir", duckdb_project,
+                     "--output", "target/omni_broken", "--by", "month_start", cwd=duckdb_project, expect_ok=False,
+                     env={"DBT_OMNI_DUCKDB_PATH": str(duckdb_project / "dbt_omni.duckdb")})
+    assert result.returncode == 1
+    text = result.stdout + result.stderr
+    assert "MISMATCH" in text
+    assert re.search(r"analytics_metrics__subscription_months\.mrr\s+total\s.*NO \(1 differ\)", text)
+    assert re.search(r"analytics_metrics__trials\.trial_conversion_rate\s+total\s.*\syes", text)  # still checked
+    assert "Traceback" not in text
+
+
 def break_meta(project: Path) -> Path:
     """Misspell `label` in a model's meta.omni: a mistake a user makes."""
     path = project / "models" / "marts" / "_marts.yml"
@@ -169,6 +208,8 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(
     catalog = tree(project / "target" / "omni")
     live.pop("omni_export.json"), catalog.pop("omni_export.json")
     assert live == catalog
+    verified = run_dbt(project, "run-operation", "omni_verify", target="postgres", env=env)
+    assert "dbt-omni verify: all measures match" in verified.stdout
 
 
 @pytest.mark.postgres

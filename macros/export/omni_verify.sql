@@ -1,0 +1,20 @@
+{#- Prove that Omni and dbt agree: `dbt run-operation omni_verify [--args '{select: [model]}']`.
+    Runs every shared-metric measure of the exported Omni model as Omni would and as dbt does, in
+    total and by a few dimensions, prints a table and fails on any mismatch. -#}
+{% macro omni_verify(select=none, by=none, output_dir=none) %}
+  {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set omni = dbt_omni._omni_python() -%}
+  {%- set options = {"select": select, "by": by, "output_dir": output_dir} -%}
+  {%- set plan = omni.verify_plan(graph, project_name, adapter.type(), dbt_version, options) -%}
+  {%- if not plan.ok -%}{{ exceptions.raise_compiler_error(plan.message) }}{%- endif -%}
+  {%- set results = [] -%}
+  {%- for check in plan.data -%}
+    {%- set relation = api.Relation.create(database=check.database, schema=check.schema, identifier=check.identifier) -%}
+    {%- set dbt_rows = run_query(check.dbt_sql | replace(check.relation_token, relation)) -%}
+    {%- set omni_rows = run_query(check.omni_sql | replace(check.relation_token, relation)) -%}
+    {%- do results.append([dbt_rows, omni_rows]) -%}
+  {%- endfor -%}
+  {%- set report = omni.verify_report(plan.data, results) -%}
+  {%- if not report.ok -%}{{ exceptions.raise_compiler_error(report.message) }}{%- endif -%}
+  {{ log(report.message, info=true) }}
+{% endmacro %}

@@ -1,0 +1,203 @@
+"""Proof that Omni and dbt agree: run each shared-metric measure as Omni would, and as dbt does.
+
+For every measure the export rendered from a metric macro, two queries run on the model's relation,
+in total and grouped by a few of its dimensions:
+- dbt's: the metric macro in 'dbt' mode, over the relation's columns (what a dbt model computes);
+- Omni's: the measure as written in the exported view file, ${} resolved to the relation's columns
+  and component measures expanded; so a hand-edited or wrongly rendered file shows up as a mismatch.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from dbt_omni.errors import OmniExportError, Problem
+from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
+from dbt_omni.output import RECORD
+from dbt_omni.project import DbtProject
+
+RELATION = "__DBT_OMNI_RELATION__"
+FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MAX_GRAINS = 3
+
+
+@dataclass
+class Check:
+    measure: str  # view.measure
+    metric: str
+    grain: Optional[str]  # a dimension, or None for the total
+    database: Optional[str]
+    schema: str
+    identifier: str
+    dbt_sql: str
+    omni_sql: str
+
+
+class _View:
+    """One exported view file, able to turn its fields into plain SQL over the relation."""
+
+    def __init__(self, path: Path, dbt_mode):
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        self.path = path
+        self.dimensions = data.get("dimensions") or {}
+        self.measures = data.get("measures") or {}
+        self.dbt_mode = dbt_mode
+
+    def dimension_sql(self, name: str, depth: int = 0) -> str:
+        if depth > 20:
+            raise self._error(f"dimension {name} refers to itself")
+        if name not in self.dimensions:
+            raise self._error(f"${{{name}}} is not a dimension of the view")
+        sql = (self.dimensions[name] or {}).get("sql")
+        return f"({self.resolve(sql, depth + 1)})" if sql else name
+
+    def resolve(self, sql: str, depth: int = 0) -> str:
+        return FIELD_RE.sub(lambda m: self.dimension_sql(m.group(1), depth), sql)
+
+    def measure_sql(self, name: str, depth: int = 0) -> str:
+        if depth > 20 or name not in self.measures:
+            raise self._error(f"measure {name} is missing or refers to itself")
+        measure = self.measures[name] or {}
+        kind, sql = measure.get("aggregate_type"), measure.get("sql")
+        if kind is None:  # an expression over other measures
+            return FIELD_RE.sub(lambda m: f"({self.measure_sql(m.group(1), depth + 1)})", sql)
+        inner = self.resolve(sql) if sql else None
+        for field, condition in sorted((measure.get("filters") or {}).items()):
+            inner = f"case when {self._filter(field, condition)} then {inner or 1} end"
+        return self._aggregate(kind, inner)
+
+    def _aggregate(self, kind: str, inner: Optional[str]) -> str:
+        simple = {"sum": "sum", "average": "avg", "min": "min", "max": "max", "count": "count"}
+        if kind == "count" and inner is None:
+            return "count(*)"
+        if kind in simple:
+            return f"{simple[kind]}({inner})"
+        if kind == "count_distinct":
+            return f"count(distinct {inner})"
+        if kind == "median":
+            return str(self.dbt_mode.macro(PACKAGE, "metric_median")(inner))
+        raise self._error(f"verify cannot evaluate aggregate_type {kind}")
+
+    def _filter(self, field: str, condition: dict) -> str:
+        column = self.dimension_sql(field)
+        parts = []
+        for operator, value in condition.items():
+            values = value if isinstance(value, list) else [value]
+            literal = ", ".join(_literal(v) for v in values)
+            if operator == "is":
+                parts.append(f"{column} in ({literal})")
+            elif operator == "not":
+                parts.append(f"{column} not in ({literal})")
+            else:
+                raise self._error(f"verify cannot evaluate filter operator {operator}")
+        return " and ".join(parts)
+
+    def grains(self) -> list:
+        """A few dimensions to group by: time dimensions first, then the others; no keys, no hidden."""
+        usable = [n for n, d in sorted(self.dimensions.items())
+                  if not (d or {}).get("primary_key") and not (d or {}).get("hidden")]
+        timed = [n for n in usable if (self.dimensions[n] or {}).get("timeframes")]
+        return (timed + [n for n in usable if n not in timed])[:MAX_GRAINS]
+
+    def _error(self, message: str) -> OmniExportError:
+        return OmniExportError(Problem(message, file=str(self.path)))
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, by: Optional[list] = None) -> list:
+    """The checks for every shared-metric measure (of the selected models), each grain a check."""
+    record_path = Path(output_dir) / RECORD
+    if not record_path.is_file():
+        raise OmniExportError(Problem("no export to verify", file=str(record_path),
+                                      expected="an Omni model written by omni_export, the plugin or dbt-omni export"))
+    record = json.loads(record_path.read_text("utf-8"))
+    dbt_mode = renderer(project, "dbt")
+    checks = []
+    for qualified, info in sorted((record.get("metrics") or {}).items()):
+        view_name, _, measure = qualified.partition(".")
+        unique_id = record["views"][view_name]["dbt_unique_id"]
+        model = project.models.get(unique_id)
+        if model is None or (select and model.name not in select and view_name not in select):
+            continue
+        view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode)
+        package, macro = split_metric_name(info["metric"])
+        columns = {k: (FIELD_RE.sub(lambda m: view.dimension_sql(m.group(1)), v) if isinstance(v, str) else v)
+                   for k, v in info["args"].items()}
+        dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
+        omni_expression = view.measure_sql(measure)
+        grains = [g for g in by if g in view.dimensions] if by else view.grains()
+        for grain in [None, *grains]:
+            checks.append(Check(
+                measure=qualified, metric=info["metric"], grain=grain, database=model.database,
+                schema=model.schema, identifier=model.table,
+                dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain)),
+                omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
+            ))
+    return checks
+
+
+def _query(expression: str, grain_sql: Optional[str]) -> str:
+    if grain_sql is None:
+        return f"select {expression} as metric_value from {RELATION}"
+    return f"select {grain_sql} as grain_value, {expression} as metric_value from {RELATION} group by 1"
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) else value
+
+
+def _rows(table: Any) -> dict:
+    """grain value (as text) -> metric value, from an agate table or a list of rows."""
+    rows = getattr(table, "rows", table)
+    out = {}
+    for row in rows:
+        values = list(row)
+        key, value = ("", values[0]) if len(values) == 1 else (str(values[0]), values[1])
+        out[key] = _number(value)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def report(checks: list, results: list) -> tuple:
+    """(all matched, the table as text) from each check's (dbt rows, omni rows)."""
+    header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
+    lines, ok = [], True
+    for check, (dbt_table, omni_table) in zip(checks, results):
+        dbt_rows, omni_rows = _rows(dbt_table), _rows(omni_table)
+        keys = sorted(set(dbt_rows) | set(omni_rows))
+        bad = [k for k in keys if k not in dbt_rows or k not in omni_rows or not _same(dbt_rows[k], omni_rows[k])]
+        ok = ok and not bad
+        shown = bad[0] if bad else (keys[0] if keys else "")
+        grain = "total" if check.grain is None else f"by {check.grain}" + (f" = {shown}" if bad else "")
+        lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
+                      "yes" if not bad else f"NO ({len(bad)} differ)"))
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *lines])
+    return ok, text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return "null" if value is None else str(value)
