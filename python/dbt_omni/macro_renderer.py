@@ -123,7 +123,7 @@ class MacroRenderer:
             arguments = [arg.name for arg in node.args]
             required = len(arguments) - len(node.defaults)
             out = {arg: REQUIRED for arg in arguments[:required]}
-            for arg, default in zip(arguments[required:], node.defaults):
+            for arg, default in zip(arguments[required:], node.defaults, strict=True):
                 try:
                     out[arg] = default.as_const()
                 except jinja2.nodes.Impossible:

@@ -8,7 +8,7 @@ from typing import Optional
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
-from dbt_omni.project import Column, DbtProject, Model
+from dbt_omni.project import Column, DbtProject, Model, validate
 from dbt_omni.selection import select_models, under_paths
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -46,6 +46,7 @@ class Mapper:
         self.project = project
         self.settings = settings
         self.models = select_models(project, settings)
+        validate(self.models)
         self.warnings: list = []
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}

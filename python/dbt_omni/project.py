@@ -19,10 +19,13 @@ REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
-    """obj[key] for manifest dicts, obj.key for dbt's objects; None and missing both give default."""
+    """obj[key] for manifest dicts, obj.key for dbt's objects; None and missing both give default.
+
+    On dbt's hot path (the plugin reads every node on every parse): `dict`, not typing.Mapping,
+    keeps the isinstance check cheap."""
     if obj is None:
         return default
-    value = obj.get(key, default) if isinstance(obj, Mapping) else getattr(obj, key, default)
+    value = obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
     return default if value is None else value
 
 
@@ -120,7 +123,7 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_columns: Mapping[str, Any], problems: list) -> Model:
+def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
     unique_id = _get(node, "unique_id")
     model = Model(
         unique_id=unique_id,
@@ -138,7 +141,6 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], problems: list) -
         fqn=tuple(_get(node, "fqn", ())),
         materialized=_text(_get(_get(node, "config"), "materialized", "")),
     )
-    _check(model.omni, "model", model, "meta.omni", problems)
     for constraint in _get(node, "constraints", ()):
         if _text(_get(constraint, "type")) == "primary_key":
             model.pk_constraint = tuple(_get(constraint, "columns", ()))
@@ -153,13 +155,26 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], problems: list) -
             omni=_merged_omni(info),
             constraints=tuple(_text(_get(c, "type")) for c in _get(info, "constraints", ())),
         )
-        _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
         model.columns[name] = column
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
         model.columns[name] = Column(name=name, data_type=_get(info, "type"), documented=False)
     return model
+
+
+def validate(models: Iterable[Model]) -> None:
+    """Check every meta.omni block against the contract; all problems at once.
+
+    Not part of reading: the plugin reads the project on every parse, but validates (the costly
+    part) only when the fingerprint says the output must change."""
+    problems: list = []
+    for model in models:
+        _check(model.omni, "model", model, "meta.omni", problems)
+        for name, column in model.columns.items():
+            _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
+    if problems:
+        raise OmniExportError(problems)
 
 
 def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> None:
@@ -194,9 +209,8 @@ def read_project(
     catalog: Optional[Mapping[str, Any]] = None,
     macros: Optional[Any] = None,
 ) -> DbtProject:
-    """Models (with columns, keys, meta.omni) and foreign keys; raises on any invalid meta.omni block."""
+    """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
     catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
-    problems: list = []
     models: dict = {}
     tests: list = []
     column_constraints: list = []
@@ -206,7 +220,7 @@ def read_project(
             if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
                 continue  # no relation in the warehouse, so nothing for Omni to read
             unique_id = _get(node, "unique_id")
-            model = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}), problems)
+            model = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}))
             models[unique_id] = model
             for name, info in _get(node, "columns", {}).items():
                 for constraint in _get(info, "constraints", ()):
@@ -217,8 +231,6 @@ def read_project(
                     column_constraints.append((model, list(_get(constraint, "columns", ())), constraint))
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
-    if problems:
-        raise OmniExportError(problems)
 
     project = DbtProject(
         project_name=project_name,

@@ -135,8 +135,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
             continue
         view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode)
         package, macro = split_metric_name(info["metric"])
-        columns = {k: (FIELD_RE.sub(lambda m: view.dimension_sql(m.group(1)), v) if isinstance(v, str) else v)
-                   for k, v in info["args"].items()}
+        columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
         dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
         omni_expression = view.measure_sql(measure)
         grains = [g for g in by if g in view.dimensions] if by else view.grains()
@@ -183,7 +182,7 @@ def report(checks: list, results: list) -> tuple:
     """(all matched, the table as text) from each check's (dbt rows, omni rows)."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
     lines, ok = [], True
-    for check, (dbt_table, omni_table) in zip(checks, results):
+    for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
         dbt_rows, omni_rows = _rows(dbt_table), _rows(omni_table)
         keys = sorted(set(dbt_rows) | set(omni_rows))
         bad = [k for k in keys if k not in dbt_rows or k not in omni_rows or not _same(dbt_rows[k], omni_rows[k])]
@@ -193,7 +192,7 @@ def report(checks: list, results: list) -> tuple:
         lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
                       "yes" if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
-    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *lines])
+    text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
     return ok, text
 
 

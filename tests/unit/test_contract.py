@@ -6,6 +6,7 @@ import pytest
 from dbt_omni.config import Settings, settings_from_dict
 from dbt_omni.errors import OmniExportError
 from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.mapping import build_omni_model
 from testkit import column, export_error, make_manifest, model, one_problem
 
 
@@ -82,8 +83,9 @@ def test_all_problems_of_all_models_are_reported_at_once():
         model("orders", columns=["a"], omni={"lable": "x"}),
         model("customers", columns=["b"], omni={"hiden": True}),
     ])
+    project = from_manifest_dict(manifest)  # reading never validates: the plugin reads on every parse
     with pytest.raises(OmniExportError) as info:
-        from_manifest_dict(manifest)
+        build_omni_model(project, Settings())
     assert {p.model for p in info.value.problems} == {"orders", "customers"}
     assert str(info.value).startswith("dbt-omni: 2 problems:")
 

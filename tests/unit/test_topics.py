@@ -1,10 +1,9 @@
 """Topics: which models get one, their joins (nested along relationships) and translated references."""
 from __future__ import annotations
 
-import pytest
 import yaml
 
-from testkit import export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest, test_node
+from testkit import export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest
 
 
 def topics(manifest: dict, **settings) -> dict:
