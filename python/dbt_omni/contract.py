@@ -32,8 +32,25 @@ def _validator(kind: str):
     return jsonschema.Draft202012Validator(sub)
 
 
+@functools.lru_cache(maxsize=None)
+def _fast_validator(kind: str):
+    """fastjsonschema compiles the schema to Python: ~100x quicker than jsonschema on valid blocks,
+    which is nearly every block of a large project. jsonschema still writes the error messages."""
+    import fastjsonschema
+
+    full = schema()
+    return fastjsonschema.compile({"$defs": full["$defs"], **full["properties"][kind]})
+
+
 def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], key_prefix: str) -> list:
     """Problems in one block ('model', 'column' or 'settings'), most specific first; [] if valid."""
+    import fastjsonschema
+
+    try:
+        _fast_validator(kind)(block)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
     problems = []
     for error in sorted(_validator(kind).iter_errors(block), key=lambda e: list(e.absolute_path)):
         problems.append(_problem(error, file=file, model=model, key_prefix=key_prefix))

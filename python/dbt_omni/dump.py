@@ -1,31 +1,95 @@
 """Omni model -> YAML text, laid out like the files Omni writes to git: one blank line between blocks.
 
-Key order is fixed and maps are sorted, so the same project always gives the same bytes.
+Key order is fixed and maps are sorted, so the same project always gives the same bytes. The emitter
+is our own because PyYAML's Python-level representer dominated export time on large projects; it
+handles only the shapes we write (maps, lists, strings, numbers, booleans) and quotes any string
+YAML could read as something else. tests/unit/test_yaml_text.py reads everything back with PyYAML.
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+import json
+import re
+from typing import Any, Optional
 
 import yaml
 
 from dbt_omni.omni_model import OmniModel, Relationship, Topic, View
 
-try:  # libyaml's emitter is ~6x faster on large projects (dbt-integration-notes.md)
-    _Base = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Base = yaml.SafeDumper
+PLAIN_RE = re.compile(r"[A-Za-z0-9_$(][A-Za-z0-9_$ .,;/()*+=<>'!?&%@|{}\[\]^~-]*")
+INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
+# Omni may read YAML 1.2, where these are numbers even though PyYAML (YAML 1.1) reads them as text.
+YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+                              r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_resolver = yaml.resolver.Resolver()
 
 
-class _Dumper(_Base):
-    """Multi-line text (descriptions, SQL) as `|` blocks, as Omni writes it."""
+def _scalar(value: Any) -> str:
+    """One scalar as YAML that reads back as the same value: plain where that is safe, else quoted."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _string(str(value))
 
 
-def _represent_str(dumper, text: str):
-    style = "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+@functools.lru_cache(maxsize=1 << 16)
+def _string(text: str) -> str:
+    """Field names, keys and formats repeat across a project: decide each once."""
+    if (
+        PLAIN_RE.fullmatch(text)
+        and not text.startswith(INDICATORS)
+        and not text.endswith((" ", ":"))
+        and ": " not in text
+        and " #" not in text
+        and not YAML12_NUMBER_RE.fullmatch(text)
+        and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+    ):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    if quoted.isprintable():
+        return quoted
+    # YAML takes U+2028, U+0085... as line breaks where JSON keeps them raw: escape every non-printable.
+    return "".join(c if c.isprintable() else f"\\U{ord(c):08x}" for c in quoted)
 
 
-_Dumper.add_representer(str, _represent_str)
+def _block_text(text: str, indent: str) -> Optional[str]:
+    """Multi-line text as a `|` block (as Omni writes descriptions), when YAML can keep it exactly."""
+    if text.endswith("\n\n") or text.startswith((" ", "\n")) or any(
+        line != line.rstrip() or not line.isprintable() for line in text.split("\n")
+    ):
+        return None
+    header = "|" if text.endswith("\n") else "|-"
+    body = "".join(f"{indent}{line}\n" if line else "\n" for line in text.rstrip("\n").split("\n"))
+    return header + "\n" + body
+
+
+def _emit(value: Any, indent: str, out: list) -> None:
+    """Append the lines of a block mapping or sequence (value is a non-empty dict or list)."""
+    child = indent + "  "
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    for key, item in items:
+        lead = f"{indent}{_scalar(key)}:" if key is not None else f"{indent}-"
+        if isinstance(item, (dict, list)) and item:
+            if key is None and isinstance(item, dict):  # a mapping in a list: first key on the dash line
+                nested: list = []
+                _emit(item, child, nested)
+                out.append(f"{indent}- " + nested[0][len(child):])
+                out.extend(nested[1:])
+            else:
+                out.append(lead)
+                _emit(item, child if key is not None or isinstance(item, list) else child, out)
+        elif isinstance(item, (dict, list)):
+            out.append(f"{lead} {'{}' if isinstance(item, dict) else '[]'}")
+        elif isinstance(item, str) and "\n" in item and (block := _block_text(item, child)) is not None:
+            out.append(f"{lead} {block}".rstrip("\n"))
+        else:
+            out.append(f"{lead} {_scalar(item)}")
+
 
 VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")
@@ -51,8 +115,12 @@ def _pick(obj: Any, keys: tuple) -> dict:
 
 
 def _yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+    """A mapping or list as block YAML text, ending in a newline."""
+    if not data:
+        return ("{}" if isinstance(data, dict) else "[]") + "\n"
+    out: list = []
+    _emit(data, "", out)
+    return "\n".join(out) + "\n"
 
 
 def _indent(text: str, spaces: int = 2) -> str:

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from dbt_omni.errors import OmniExportError, Problem
@@ -51,12 +51,11 @@ def record_text(record: dict) -> str:
 
 
 def _inside(root: Path, relative: str) -> Path:
-    if Path(relative).is_absolute() or "\\" in relative:
-        raise OmniExportError(Problem(f"refusing to write {relative!r}: not a relative path"))
-    target = (root / relative).resolve()
-    if root not in target.parents:
-        raise OmniExportError(Problem(f"refusing to write {relative!r}: it leaves the output folder {root}"))
-    return target
+    """root/relative, refusing anything that could leave root (checked on the text: root is new)."""
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
+        raise OmniExportError(Problem(f"refusing to write {relative!r}: it is not a plain path inside {root}"))
+    return root.joinpath(*parts)
 
 
 def write_atomically(output_dir: Path, files: dict) -> None:
@@ -73,10 +72,14 @@ def write_atomically(output_dir: Path, files: dict) -> None:
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent)).resolve()
     try:
+        folders = set()
         for relative, text in files.items():
             target = _inside(staging, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         if output_dir.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
             os.rename(output_dir, retired / output_dir.name)

@@ -12,10 +12,12 @@ class OmniPlugin(dbtPlugin):
     @dbt_hook
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
-        from dbt_omni.config import load_settings
+        from dbt_omni import __version__
+        from dbt_omni.config import load_settings, resolve_output_dir
         from dbt_omni.errors import OmniExportError
         from dbt_omni.export import ExportContext, export
         from dbt_omni.manifests import from_live_manifest
+        from dbt_omni.output import previous_fingerprint
 
         shims.remember_manifest(manifest)
         facts = shims.invocation(manifest.metadata.adapter_type)
@@ -24,12 +26,23 @@ class OmniPlugin(dbtPlugin):
             if not settings.write_on_parse:
                 return {}
             context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])
+            output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+            catalog_path = facts["project_dir"] / facts["target_path"] / "catalog.json"
+            key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
+                                      f"{_stat(catalog_path)}")
+            # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
+            # other trigger rewrote it since): skip even reading the nodes.
+            state_file = output_dir.parent / f".{output_dir.name}.plugin-key"
+            if key and _read(state_file) == f"{key}\n{previous_fingerprint(output_dir)}":
+                return {}
             result = export(
                 lambda catalog: from_live_manifest(manifest, self.project_name, catalog),
                 settings,
                 context,
-                catalog_path=facts["project_dir"] / facts["target_path"] / "catalog.json",
+                catalog_path=catalog_path,
             )
+            if key:
+                state_file.write_text(f"{key}\n{previous_fingerprint(output_dir)}")
         except OmniExportError as exc:
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
@@ -38,3 +51,18 @@ class OmniPlugin(dbtPlugin):
                 shims.log(f"dbt-omni warning: {warning}")
             shims.log(result.summary())
         return {}
+
+
+def _stat(path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _read(path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""

@@ -77,3 +77,25 @@ def log(message: str) -> None:
         fire_event(Note(msg=message))
     except Exception:
         print(message)
+
+
+def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
+    """A digest of everything dbt parsed (file checksums, env vars, vars, profile, dbt_project.yml).
+
+    Equal digests mean an equal project, so the plugin can skip even reading the nodes; None when
+    this dbt does not keep these (the plugin then compares the full fingerprint instead)."""
+    import hashlib
+
+    try:
+        digest = hashlib.sha256(extra.encode())
+        files = manifest.files
+        for file_id in sorted(files):
+            digest.update(f"{file_id}\0{files[file_id].checksum.checksum}\0".encode())
+        for name, value in sorted((manifest.env_vars or {}).items()):
+            digest.update(f"{name}={value}\0".encode())
+        state = manifest.state_check
+        digest.update(repr((state.vars_hash, state.profile_hash, state.project_env_vars_hash,
+                            sorted((state.project_hashes or {}).items()))).encode())
+    except Exception:
+        return None
+    return digest.hexdigest() if files else None

@@ -99,6 +99,17 @@ def test_unchanged_project_writes_nothing(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt, run_cli):
+    target = duckdb_project / "target"
+    full = tree(target / "omni")
+    run_cli("export", "--project-dir", duckdb_project, "--select", "dim_products", "--target", "duckdb",
+            cwd=duckdb_project)
+    assert tree(target / "omni") != full
+    run_dbt(duckdb_project, "parse")
+    assert tree(target / "omni") == full
+
+
+@pytest.mark.duckdb
 def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
     out = duckdb_project / "target" / "omni_off"
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_off", write_on_parse=False))
@@ -166,6 +177,11 @@ def break_meta(project: Path) -> Path:
 def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(tmp_path_factory, copy_project, run_dbt, run_cli):
     project = build(tmp_path_factory, copy_project, run_dbt, "duckdb")
     output = project / "target" / "omni"
+    # First an edit that is fine: the plugin's "nothing changed" shortcut must notice it.
+    marts = project / "models" / "marts" / "_marts.yml"
+    marts.write_text(marts.read_text().replace("Orders with the customers who placed them.", "Orders and buyers."))
+    run_dbt(project, "parse")
+    assert "description: Orders and buyers." in (output / "orders.topic.yaml").read_text()
     before = tree(output)
     break_meta(project)
     expected = ["models/marts/_marts.yml", "fct_orders", "meta.omni.lable", "did you mean 'label'"]
