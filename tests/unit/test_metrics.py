@@ -1,0 +1,92 @@
+"""Shared metrics rendered from the package's real macro files into Omni measures, and their errors."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dbt_omni.macro_renderer import MacroRenderer
+from testkit import export_error, make_manifest, model, view_yaml
+
+MACROS = Path(__file__).resolve().parents[2] / "macros"
+MACRO_RE = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def package_macros(extra: dict | None = None) -> dict:
+    """manifest.json-shaped macros of this package: every macro of a file, with the file as its SQL."""
+    macros = {}
+    for path in sorted(MACROS.rglob("*.sql")):
+        text = path.read_text()
+        for name in MACRO_RE.findall(text):
+            macros[f"macro.dbt_omni.{name}"] = {"name": name, "package_name": "dbt_omni", "macro_sql": text,
+                                                "unique_id": f"macro.dbt_omni.{name}", "description": ""}
+    macros.update(extra or {})
+    return macros
+
+
+def subscriptions(measures: dict, columns=("subscription_type", "subscription_amount", "month_start")) -> dict:
+    manifest = make_manifest([model("subscription_months", columns=list(columns), omni={"measures": measures})])
+    manifest["macros"] = package_macros()
+    return manifest
+
+
+def measures_of(manifest: dict) -> dict:
+    return view_yaml(manifest, "analytics/subscription_months.view.yaml")["measures"]
+
+
+def test_additive_metric_is_one_measure_with_the_macro_text_and_field_references():
+    measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "usdcurrency_2"}}))
+    assert measures["mrr"] == {
+        "sql": "case when ${subscription_type} = 'monthly' then ${subscription_amount} "
+               "when ${subscription_type} = 'annual' then ${subscription_amount} / 12.0 else 0 end",
+        "aggregate_type": "sum",
+        "format": "usdcurrency_2",
+    }
+
+
+def test_ratio_metric_is_composed_of_hidden_component_measures_never_an_average():
+    manifest = make_manifest([model("subscription_months", columns=["mrr", "previous_mrr"], omni={
+        "measures": {"churn": {"metric": "dbt_omni.customer_churn_rate", "label": "Churn"}}})])
+    manifest["macros"] = package_macros()
+    measures = measures_of(manifest)
+    assert measures["churn"]["sql"] == "(cast(${churn_numerator} as double precision) / nullif(${churn_denominator}, 0))"
+    assert "aggregate_type" not in measures["churn"] and measures["churn"]["label"] == "Churn"
+    for part in ("churn_numerator", "churn_denominator"):
+        assert measures[part]["aggregate_type"] == "sum" and measures[part]["hidden"] is True
+    assert measures["churn_numerator"]["sql"] == "case when ${previous_mrr} > 0 and ${mrr} <= 0 then 1 else 0 end"
+
+
+def test_safe_divide_follows_the_adapter_through_dispatch():
+    renderer = MacroRenderer(package_macros(), "bigquery", "shop", {"dbt_omni_render_mode": "dbt"})
+    assert renderer.macro("dbt_omni", "safe_divide")("${a}", "${b}") == "safe_divide(${a}, ${b})"
+
+
+def test_a_users_own_metric_macro_in_the_root_project():
+    own = "{% macro my_revenue(amount_column='subscription_amount') %}" \
+          "{{ return(dbt_omni.metric_aggregate('sum', amount_column ~ ' * 2')) }}{% endmacro %}"
+    manifest = subscriptions({"double": {"metric": "shop.my_revenue"}})
+    manifest["macros"]["macro.shop.my_revenue"] = {"name": "my_revenue", "package_name": "shop", "macro_sql": own}
+    assert measures_of(manifest)["double"] == {"sql": "${subscription_amount} * 2", "aggregate_type": "sum"}
+
+
+@pytest.mark.parametrize("block, key, fragment, suggestion", [
+    ({"metric": "monthly_recuring_revenue"}, "meta.omni.measures.mrr.metric",
+     "unknown metric macro 'dbt_omni.monthly_recuring_revenue'", "monthly_recurring_revenue"),
+    ({"metric": "monthly_recurring_revenue", "args": {"type_colum": "x"}}, "meta.omni.measures.mrr.args.type_colum",
+     "unknown argument 'type_colum'", "type_column"),
+    ({"metric": "monthly_recurring_revenue", "args": {"amount_column": "subscription_amt"}},
+     "meta.omni.measures.mrr.args.amount_column", "the view has no column 'subscription_amt'", "subscription_amount"),
+    ({"metric": "safe_divide"}, "meta.omni.measures.mrr.args.numerator", "missing argument 'numerator'", None),
+])
+def test_metric_errors_name_the_file_model_key_and_closest_spelling(block, key, fragment, suggestion):
+    problem = export_error(subscriptions({"mrr": block})).problems[0]
+    assert (problem.model, problem.key) == ("subscription_months", key)
+    assert problem.file == "models/subscription_months.yml"
+    assert fragment in problem.message
+    assert problem.suggestion == suggestion
+
+
+def test_a_macro_that_is_not_a_metric_is_refused():
+    problem = export_error(subscriptions({"x": {"metric": "monthly_amount"}})).problems[0]
+    assert "is not a shared metric" in problem.message and problem.key == "meta.omni.measures.x.metric"
