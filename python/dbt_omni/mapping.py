@@ -387,8 +387,9 @@ class Mapper:
             )
         )
 
-    def _join_tree(self, base: str, relationships: list, wanted: Optional[list], model: Model, key: str) -> dict:
-        """Omni's nested joins map: views reachable from the base view along relationships."""
+    @staticmethod
+    def _join_graph(relationships: list) -> tuple:
+        """Edges from each view (an alias stands for its view), built once for all topics."""
         edges: dict = {}
         real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
         for rel in relationships:
@@ -397,11 +398,16 @@ class Mapper:
             edges.setdefault(rel.join_from_view, []).append(target)
             if rel.reversible:
                 edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
+        return {view: sorted(targets) for view, targets in edges.items()}, real_view
+
+    def _join_tree(self, base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
+        """Omni's nested joins map: views reachable from the base view along relationships."""
+        edges, real_view = graph
         parent = {base: None}
         queue = deque([base])
         while queue:
             current = queue.popleft()
-            for nxt in sorted(edges.get(real_view.get(current, current), ())):
+            for nxt in edges.get(real_view.get(current, current), ()):
                 if nxt not in parent:
                     parent[nxt] = current
                     queue.append(nxt)
@@ -436,6 +442,7 @@ class Mapper:
 
     def _topics(self, relationships: list) -> list:
         topics: dict = {}
+        graph = self._join_graph(relationships)
         for model in self.models:
             declared = model.omni.get("topic")
             if declared is False or (declared is None and not under_paths(model, self.settings.topics_from_paths)):
@@ -448,7 +455,7 @@ class Mapper:
                 tree = self._translate_tree(joins, model, key)
             else:
                 wanted = None if joins is None else [self._view_for(n, model, key).name for n in joins]
-                tree = self._join_tree(base, relationships, wanted, model, key)
+                tree = self._join_tree(base, graph, wanted, model, key)
             topic = Topic(
                 file_name=safe_component(block.get("name") or model.name),
                 base_view=base,
