@@ -167,9 +167,9 @@ def same_rows(a: list, b: list) -> tuple[bool, Decimal]:
     """Same months, MRR equal to the cent; also the largest absolute difference."""
     if [r[0] for r in a] != [r[0] for r in b]:
         return False, Decimal("NaN")
-    worst = max((abs(Decimal(x[1]) - Decimal(y[1])) for x, y in zip(a, b)), default=Decimal(0))
+    worst = max((abs(Decimal(x[1]) - Decimal(y[1])) for x, y in zip(a, b, strict=True)), default=Decimal(0))
     cents_equal = all(Decimal(x[1]).quantize(Decimal("0.01")) == Decimal(y[1]).quantize(Decimal("0.01"))
-                      for x, y in zip(a, b))
+                      for x, y in zip(a, b, strict=True))
     return cents_equal and worst < Decimal("0.005"), worst
 
 

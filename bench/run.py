@@ -167,7 +167,7 @@ def _hot_spots(profiler, top: int) -> list:
 
     stats = pstats.Stats(profiler)
     rows = []
-    for (filename, line, func), (cc, nc, tt, ct, _callers) in stats.stats.items():
+    for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():
         rows.append({"where": f"{_short(filename)}:{line}({func})", "calls": nc, "tottime": tt, "cumtime": ct,
                      "ours": "dbt_omni" in filename})
     total = max((r["cumtime"] for r in rows), default=0.0)

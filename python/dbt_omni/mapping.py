@@ -50,6 +50,7 @@ class Mapper:
         self.warnings: list = []
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
+        self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
         self.all_model_names = {m.name for m in project.models.values()}
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
@@ -76,6 +77,7 @@ class Mapper:
                 )
             taken[view.name] = model.unique_id
             self.views[model.unique_id] = view
+            self.view_by_name[view.name] = view
             if model.name in self.view_by_model_name:
                 other = self.view_by_model_name[model.name]
                 self.warnings.append(
@@ -88,9 +90,8 @@ class Mapper:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
         if name in self.view_by_model_name:
             return self.view_by_model_name[name]
-        for view in self.views.values():
-            if view.name == name:
-                return view
+        if name in self.view_by_name:
+            return self.view_by_name[name]
         if name in self.all_model_names:
             message = f"model '{name}' is not exported (not selected, ignored or ephemeral)"
         else:

@@ -63,7 +63,7 @@ def _problem(model: Model, key: str, message: str, **extra) -> OmniExportError:
     return OmniExportError(Problem(message, file=model.meta_file, model=model.name, key=key, **extra))
 
 
-def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) -> dict:
+def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
     """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view."""
     from dbt_omni.mapping import field_name
 
@@ -102,7 +102,7 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
                        suggestion=closest(macro_name, omni_mode.macro_names(package)))
     try:
         signature = omni_mode.signature(package, macro_name)
-        kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)
+        kwargs = _resolve_args(model, signature, dict(block.get("args") or {}), key)
         text = omni_mode.macro(package, macro_name)(**kwargs)
         tree = json.loads(text) if isinstance(text, str) and text.strip().startswith("{") else None
         if not isinstance(tree, dict) or tree.get("omni_metric") not in ("aggregate", "ratio"):
