@@ -68,11 +68,14 @@ def _block_text(text: str, indent: str) -> Optional[str]:
     return header + "\n" + body
 
 
-def _emit(value: Any, indent: str, out: list) -> None:
-    """Append the lines of a block mapping or sequence (value is a non-empty dict or list)."""
+def _emit(value: Any, indent: str, out: list, gap: bool = False) -> None:
+    """Append the lines of a block mapping or sequence (value is a non-empty dict or list);
+    gap: a blank line between its items, as Omni separates fields."""
     child = indent + "  "
     items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
-    for key, item in items:
+    for index, (key, item) in enumerate(items):
+        if gap and index:
+            out.append("")
         lead = f"{indent}{_scalar(key)}:" if key is not None else f"{indent}-"
         if isinstance(item, (dict, list)) and item:
             if key is None and isinstance(item, dict):  # a mapping in a list: first key on the dash line
@@ -123,14 +126,10 @@ def _yaml(data: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def _indent(text: str, spaces: int = 2) -> str:
-    pad = " " * spaces
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(True))
-
-
 def _fields_block(key: str, fields: list, keys: tuple) -> str:
-    entries = [_yaml({f.name: _pick(f, keys) or {}}) for f in fields]
-    return f"{key}:\n" + "\n".join(_indent(entry) for entry in entries)
+    out = [f"{key}:"]
+    _emit({f.name: _pick(f, keys) for f in fields}, "  ", out, gap=True)
+    return "\n".join(out) + "\n"
 
 
 def view_text(view: View) -> str:

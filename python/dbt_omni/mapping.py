@@ -1,6 +1,7 @@
 """dbt project -> Omni model: every rule of "how a dbt item becomes an Omni item" lives here."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import deque
 from typing import Optional
@@ -33,6 +34,7 @@ def safe_component(name: str) -> str:
     return "_" + cleaned[1:] if cleaned.startswith((".", "-")) else cleaned
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def field_name(column: str) -> str:
     """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan."""
     if FIELD_NAME_RE.match(column):
@@ -191,29 +193,31 @@ class Mapper:
 
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         meta = column.omni
-        key = f"columns.{column.name}.meta.omni"
         name = field_name(column.name)
         sql = None
         if name != column.name.lower():
             quote = QUOTE.get(self.project.adapter_type, '"')
             sql = f"{quote}{column.name}{quote}"
-        timeframes = meta.get("timeframes")
-        if timeframes is None and column.time_kind:
-            timeframes = DEFAULT_TIMEFRAMES[column.time_kind]
-        return Dimension(
+        timeframes = meta.get("timeframes") if meta else None
+        if timeframes is None:
+            kind = column.time_kind
+            timeframes = DEFAULT_TIMEFRAMES[kind] if kind else None
+        dimension = Dimension(
             name=name,
             sql=sql,
-            label=meta.get("label"),
-            description=(meta.get("description") or column.description or "").strip() or None,
+            description=((meta.get("description") if meta else None) or column.description or "").strip() or None,
             primary_key=is_pk,
-            hidden=meta.get("hidden", False),
-            format=self._check_format(meta.get("format"), model, f"{key}.format"),
-            group_label=meta.get("group_label"),
             timeframes=list(timeframes) if timeframes else None,
-            tags=sorted(meta["tags"]) if meta.get("tags") else None,
-            synonyms=meta.get("synonyms"),
-            ai_context=meta.get("ai_context"),
         )
+        if meta:  # most columns have no meta.omni: skip the rest for them (200k columns at 10k models)
+            dimension.label = meta.get("label")
+            dimension.hidden = meta.get("hidden", False)
+            dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
+            dimension.group_label = meta.get("group_label")
+            dimension.tags = sorted(meta["tags"]) if meta.get("tags") else None
+            dimension.synonyms = meta.get("synonyms")
+            dimension.ai_context = meta.get("ai_context")
+        return dimension
 
     def _measure(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> Measure:
         aggregate_type = block.get("aggregate_type")

@@ -46,7 +46,9 @@ class Column:
 
     @property
     def time_kind(self) -> Optional[str]:
-        kind = (self.data_type or "").lower()
+        if not self.data_type:
+            return None
+        kind = self.data_type.lower()
         if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
             return "date"
         if kind.startswith(TIMESTAMP_TYPES):
@@ -109,10 +111,10 @@ def _merged_omni(obj: Any) -> dict:
     """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key."""
     merged: dict = {}
     for meta in (_get(obj, "meta", {}), _get(_get(obj, "config"), "meta", {})):
-        block = meta.get("omni") if isinstance(meta, Mapping) else None
+        block = meta.get("omni") if isinstance(meta, dict) else None
         if block is None:
             continue
-        if not isinstance(block, Mapping):
+        if not isinstance(block, dict):
             return {"__invalid__": block}
         merged.update(block)
     return merged
