@@ -9,26 +9,17 @@
 {%- set end_date = var('customer_daily_end_date', '2024-04-01') -%}
 {%- set window_days = (modules.datetime.date.fromisoformat(end_date)
     - modules.datetime.date.fromisoformat(start_date)).days + 1 -%}
+{%- set day_before = (modules.datetime.date.fromisoformat(start_date)
+    - modules.datetime.timedelta(days=1)).isoformat() -%}
 {%- if window_days < 1 or window_days > 99 -%}
     {{ exceptions.raise_compiler_error(
         "customer_daily_metrics: the window " ~ start_date ~ " .. " ~ end_date ~ " must be 1 to 99 days") }}
 {%- endif %}
 
--- The days of the window plus the day before it (for previous_day_mrr): a portable 0..99 day
--- offset list, like default__month_spine (dbt.dateadd is dispatched by dbt itself).
-with digits as (
-    select 0 as d union all select 1 union all select 2 union all select 3 union all select 4
-    union all select 5 union all select 6 union all select 7 union all select 8 union all select 9
-),
-
-offsets as (
-    select tens.d * 10 + ones.d as n from digits as ones cross join digits as tens
-),
-
-days as (
-    select cast({{ dbt.dateadd('day', 'n - 1', "cast('" ~ start_date ~ "' as date)") }} as date) as metric_date
-    from offsets
-    where n <= {{ window_days }}
+-- The days of the window plus the day before it (for previous_day_mrr).
+with days as (
+    select period_start as metric_date
+    from ({{ date_spine('day', day_before, end_date) }}) as spine
 ),
 
 subscriptions as (
