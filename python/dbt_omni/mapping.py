@@ -341,7 +341,6 @@ class Mapper:
                 join_from_view=source.name,
                 join_to_view=target.name,
                 on_sql=f"${{{source.name}.{field_name(fk.from_column)}}} = ${{{target.name}.{field_name(fk.to_column)}}}",
-                origin=fk.origin,
             )
             if rel.key() in found:
                 if found[rel.key()].on_sql != rel.on_sql:
@@ -372,7 +371,6 @@ class Mapper:
                     join_to_view_as_label=join.get("join_to_view_as_label"),
                     reversible=join.get("reversible"),
                     where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql"),
-                    origin="meta.omni.joins",
                 )
                 found[rel.key()] = rel  # an explicit join replaces one inferred from tests
         return [found[k] for k in sorted(found)]

@@ -79,7 +79,6 @@ class Relationship:
     join_to_view_as_label: Optional[str] = None
     reversible: Optional[bool] = None
     where_sql: Optional[str] = None
-    origin: str = ""  # for warnings and omni_export.json, not written to YAML
 
     def key(self) -> tuple:
         return (self.join_from_view, self.join_to_view, self.join_to_view_as or "")

@@ -42,7 +42,6 @@ class Column:
     omni: dict = field(default_factory=dict)  # the merged meta.omni block
     constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
-    documented: bool = True
 
     @property
     def time_kind(self) -> Optional[str]:
@@ -83,8 +82,6 @@ class Model:
     columns: dict = field(default_factory=dict)  # name -> Column, in dbt's order
     pk_constraint: tuple = ()  # columns of a model-level primary_key constraint
     depends_on: tuple = ()
-    fqn: tuple = ()
-    materialized: str = ""
 
     @property
     def meta_file(self) -> str:
@@ -140,8 +137,6 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
         tags=tuple(_get(node, "tags", ())),
         omni=_merged_omni(node),
         depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
-        fqn=tuple(_get(node, "fqn", ())),
-        materialized=_text(_get(_get(node, "config"), "materialized", "")),
     )
     for constraint in _get(node, "constraints", ()):
         if _text(_get(constraint, "type")) == "primary_key":
@@ -161,7 +156,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
-        model.columns[name] = Column(name=name, data_type=_get(info, "type"), documented=False)
+        model.columns[name] = Column(name=name, data_type=_get(info, "type"))
     return model
 
 
