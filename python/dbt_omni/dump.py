@@ -8,8 +8,9 @@ YAML could read as something else. tests/unit/test_yaml_text.py reads everything
 from __future__ import annotations
 
 import functools
-import json
+import operator
 import re
+from json.encoder import encode_basestring
 from typing import Any, Optional
 
 import yaml
@@ -37,9 +38,18 @@ def _scalar(value: Any) -> str:
     return _string(str(value))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _string(text: str) -> str:
-    """Field names, keys and formats repeat across a project: decide each once."""
+    """Names, keys and formats repeat across a project, so each is decided once; descriptions rarely
+    repeat, and caching them would only evict the names."""
+    return _short_string(text) if len(text) <= 40 else _quoted_if_needed(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _short_string(text: str) -> str:
+    return _quoted_if_needed(text)
+
+
+def _quoted_if_needed(text: str) -> str:
     if (
         PLAIN_RE.fullmatch(text)
         and not text.startswith(INDICATORS)
@@ -50,7 +60,7 @@ def _string(text: str) -> str:
         and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
     ):
         return text
-    quoted = json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    quoted = encode_basestring(text)  # a JSON string is a valid YAML double-quoted scalar
     if quoted.isprintable():
         return quoted
     # YAML takes U+2028, U+0085... as line breaks where JSON keeps them raw: escape every non-printable.
@@ -71,27 +81,44 @@ def _block_text(text: str, indent: str) -> Optional[str]:
 def _emit(value: Any, indent: str, out: list, gap: bool = False) -> None:
     """Append the lines of a block mapping or sequence (value is a non-empty dict or list);
     gap: a blank line between its items, as Omni separates fields."""
-    child = indent + "  "
     items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
     for index, (key, item) in enumerate(items):
         if gap and index:
             out.append("")
-        lead = f"{indent}{_scalar(key)}:" if key is not None else f"{indent}-"
-        if isinstance(item, (dict, list)) and item:
-            if key is None and isinstance(item, dict):  # a mapping in a list: first key on the dash line
-                nested: list = []
-                _emit(item, child, nested)
-                out.append(f"{indent}- " + nested[0][len(child):])
-                out.extend(nested[1:])
-            else:
-                out.append(lead)
-                _emit(item, child if key is not None or isinstance(item, list) else child, out)
-        elif isinstance(item, (dict, list)):
-            out.append(f"{lead} {'{}' if isinstance(item, dict) else '[]'}")
-        elif isinstance(item, str) and "\n" in item and (block := _block_text(item, child)) is not None:
-            out.append(f"{lead} {block}".rstrip("\n"))
+        _item(key, item, indent, out)
+
+
+def _item(key: Any, item: Any, indent: str, out: list) -> None:
+    """Append one `key: value` (key None: one `- value` of a list)."""
+    if type(item) is str and "\n" not in item:  # most values: one line, no recursion
+        out.append(f"{indent}{_scalar(key)}: {_string(item)}" if key is not None else f"{indent}- {_string(item)}")
+        return
+    child = indent + "  "
+    lead = f"{indent}{_scalar(key)}:" if key is not None else f"{indent}-"
+    if isinstance(item, (dict, list)) and item:
+        if key is None and isinstance(item, dict):  # a mapping in a list: first key on the dash line
+            nested: list = []
+            _emit(item, child, nested)
+            out.append(f"{indent}- " + nested[0][len(child):])
+            out.extend(nested[1:])
+        elif isinstance(item, list) and all(type(v) is str and "\n" not in v for v in item):
+            out.append(lead)
+            out.extend(_string_list(tuple(item), child))
         else:
-            out.append(f"{lead} {_scalar(item)}")
+            out.append(lead)
+            _emit(item, child, out)
+    elif isinstance(item, (dict, list)):
+        out.append(f"{lead} {'{}' if isinstance(item, dict) else '[]'}")
+    elif isinstance(item, str) and (block := _block_text(item, child)) is not None:
+        out.append(f"{lead} {block}".rstrip("\n"))
+    else:
+        out.append(f"{lead} {_scalar(item)}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _string_list(items: tuple, indent: str) -> tuple:
+    """Timeframes, tags: the same few lists in thousands of fields."""
+    return tuple(f"{indent}- {_string(v)}" for v in items)
 
 
 VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
@@ -127,8 +154,23 @@ def _yaml(data: Any) -> str:
 
 
 def _fields_block(key: str, fields: list, keys: tuple) -> str:
+    """Dimensions or measures: one map entry per field, a blank line between fields."""
+    values_of = operator.attrgetter(*keys)  # one C call per field for all its values
     out = [f"{key}:"]
-    _emit({f.name: _pick(f, keys) for f in fields}, "  ", out, gap=True)
+    for index, field in enumerate(fields):
+        if index:
+            out.append("")
+        out.append(f"  {_string(field.name)}:")
+        start = len(out)
+        for name, value in zip(keys, values_of(field), strict=True):
+            if value is None or value is False:
+                continue
+            if type(value) is str and "\n" not in value:  # most values; the keys are plain words
+                out.append(f"    {name}: {_string(value)}")
+            elif value != [] and value != {}:
+                _item(name, value, "    ", out)
+        if len(out) == start:
+            out[-1] += " {}"
     return "\n".join(out) + "\n"
 
 

@@ -1,8 +1,8 @@
 """The one export pipeline behind every trigger: DbtProject -> Omni model -> YAML text -> atomic write."""
 from __future__ import annotations
 
-import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -10,9 +10,9 @@ from typing import Callable, Optional
 from dbt_omni import __version__
 from dbt_omni.config import Settings, resolve_output_dir
 from dbt_omni.dump import render
-from dbt_omni.manifests import load_catalog
+from dbt_omni.manifests import load_catalog, paused_gc
 from dbt_omni.mapping import build_omni_model
-from dbt_omni.output import RECORD, git_state, previous_fingerprint, record_text, sha256, write_atomically
+from dbt_omni.output import RECORD, git_state, previous_record, record_text, sha256, write_atomically
 from dbt_omni.project import DbtProject
 
 
@@ -31,44 +31,13 @@ class ExportResult:
     written: bool
     counts: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)  # per phase (read, map, render, compare, write): for bench/
 
     def summary(self) -> str:
         if not self.written:
             return f"dbt-omni: Omni model in {self.output_dir} is up to date"
         counts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
         return f"dbt-omni: wrote Omni model to {self.output_dir} ({counts})"
-
-
-def fingerprint(project: DbtProject, settings: Settings, context: ExportContext, catalog_key: str) -> str:
-    """Changes whenever anything that reaches the output changes; cheap enough for every dbt parse."""
-    from dbt_omni.metrics import macros_fingerprint
-
-    digest = hashlib.sha256()
-    for part in (
-        __version__,
-        project.project_name,
-        project.adapter_type,
-        project.dbt_version,
-        context.target_name or "",
-        settings.fingerprint(),
-        repr(sorted(project.models.items())),
-        repr(sorted(project.foreign_keys, key=repr)),
-        macros_fingerprint(project),
-        catalog_key,
-    ):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def catalog_stamp(catalog_path: Optional[Path], catalog: Optional[dict]) -> str:
-    """Stands for the catalog in the fingerprint: hashing bytes costs far less than parsing JSON."""
-    if catalog is not None:
-        return hashlib.sha256(json.dumps(catalog, sort_keys=True, default=str).encode()).hexdigest()
-    if catalog_path is not None and Path(catalog_path).is_file():
-        with open(catalog_path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    return ""
 
 
 def export(
@@ -80,19 +49,23 @@ def export(
     catalog: Optional[dict] = None,
     force: bool = False,
 ) -> ExportResult:
-    """load_project(catalog) reads the manifest; the catalog is read only when the output must change."""
+    """Nothing is written when the files and their record would come out as they are on disk."""
+    with paused_gc():
+        return _export(load_project, settings, context, catalog_path, catalog, force)
+
+
+def _export(load_project, settings, context, catalog_path, catalog, force) -> ExportResult:
+    seconds: dict = {}
+    lap = _stopwatch(seconds)
     output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
     if not settings.use_catalog:
         catalog_path = catalog = None
+    elif catalog is None:
+        catalog = load_catalog(catalog_path)
     project = load_project(catalog)
-    stamp = catalog_stamp(catalog_path, catalog)
-    input_fingerprint = fingerprint(project, settings, context, stamp)
-    if not force and previous_fingerprint(output_dir) == input_fingerprint:
-        return ExportResult(output_dir=output_dir, written=False)
-    if catalog is None and stamp:
-        project = load_project(load_catalog(catalog_path))
-
+    lap("read")
     omni = build_omni_model(project, settings)
+    lap("map")
     files = render(omni)
     record = {
         "dbt_omni_version": __version__,
@@ -102,8 +75,6 @@ def export(
         "target_name": context.target_name,
         "model_name": settings.model_name or project.project_name,
         "connection": settings.connection,
-        "git": git_state(context.project_dir),
-        "input_fingerprint": input_fingerprint,
         "counts": omni.field_count(),
         "files": {path: sha256(text) for path, text in files.items()},
         "views": {v.name: {"dbt_unique_id": v.dbt_unique_id, "path": v.path, "upstream": list(v.upstream)}
@@ -111,6 +82,32 @@ def export(
         "warnings": omni.warnings,
         "metrics": omni.extra.get("metrics", {}),
     }
+    lap("render")
+    if not force and _same_output(previous_record(output_dir), record):
+        return ExportResult(output_dir=output_dir, written=False, seconds=seconds)
+    lap("compare")
+    record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     write_atomically(output_dir, files)
-    return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings)
+    lap("write")
+    return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings,
+                        seconds=seconds)
+
+
+def _stopwatch(seconds: dict) -> Callable[[str], None]:
+    """lap(name) records the seconds since the previous lap under name."""
+    last = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        seconds[name] = now - last[0]
+        last[0] = now
+
+    return lap
+
+
+def _same_output(previous: Optional[dict], record: dict) -> bool:
+    """The git commit alone is no reason to rewrite every file."""
+    if previous is None:
+        return False
+    return {k: v for k, v in previous.items() if k != "git"} == json.loads(record_text(record))

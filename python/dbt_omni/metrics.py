@@ -7,7 +7,6 @@ dbt_omni.safe_divide, rendered in 'dbt' mode, so Omni never averages ratios and 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Optional
 
@@ -19,28 +18,6 @@ from dbt_omni.project import DbtProject, Model, _get
 PACKAGE = "dbt_omni"
 MODE_VAR = "dbt_omni_render_mode"
 PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "ai_context")
-
-
-def _metric_blocks(model: Model) -> list:
-    blocks = list((model.omni.get("measures") or {}).values())
-    for column in model.columns.values():
-        blocks += list((column.omni.get("measures") or {}).values())
-    return [b for b in blocks if isinstance(b, dict) and b.get("metric")]
-
-
-def uses_metrics(project: DbtProject) -> bool:
-    return any(_metric_blocks(model) for model in project.models.values())
-
-
-def macros_fingerprint(project: DbtProject) -> str:
-    """The SQL of every non-dbt macro, but only when some measure renders one (else it can't matter)."""
-    if not uses_metrics(project):
-        return ""
-    digest = hashlib.sha256()
-    for macro in sorted((project.macros or {}).values(), key=lambda m: _get(m, "unique_id", "")):
-        digest.update(_get(macro, "unique_id", "").encode())
-        digest.update(_get(macro, "macro_sql", "").encode())
-    return digest.hexdigest()
 
 
 def renderer(project: DbtProject, mode: str) -> MacroRenderer:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
-@dataclass
+@dataclass(slots=True)
 class Dimension:
     name: str
     sql: Optional[str] = None
@@ -24,7 +24,7 @@ class Dimension:
     ai_context: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     name: str
     sql: Optional[str] = None
@@ -42,7 +42,7 @@ class Measure:
     ai_context: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class View:
     schema: str
     table_name: str
@@ -68,7 +68,7 @@ class View:
         return f"{self.schema}/{self.table_name}.view.yaml"
 
 
-@dataclass
+@dataclass(slots=True)
 class Relationship:
     join_from_view: str
     join_to_view: str
@@ -84,7 +84,7 @@ class Relationship:
         return (self.join_from_view, self.join_to_view, self.join_to_view_as or "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Topic:
     file_name: str
     base_view: str
@@ -105,13 +105,13 @@ class Topic:
         return f"{self.file_name}.topic.yaml"
 
 
-@dataclass
+@dataclass(slots=True)
 class ModelFile:
     included_schemas: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # further model-file keys from settings, as given
 
 
-@dataclass
+@dataclass(slots=True)
 class OmniModel:
     model_file: ModelFile
     views: list  # sorted by name

@@ -17,7 +17,7 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni.errors import OmniExportError
         from dbt_omni.export import ExportContext, export
         from dbt_omni.manifests import from_live_manifest
-        from dbt_omni.output import previous_fingerprint
+        from dbt_omni.output import record_digest
 
         shims.remember_manifest(manifest)
         facts = shims.invocation(manifest.metadata.adapter_type)
@@ -33,7 +33,7 @@ class OmniPlugin(dbtPlugin):
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
             # other trigger rewrote it since): skip even reading the nodes.
             state_file = output_dir.parent / f".{output_dir.name}.plugin-key"
-            if key and _read(state_file) == f"{key}\n{previous_fingerprint(output_dir)}":
+            if key and _read(state_file) == f"{key}\n{record_digest(output_dir)}":
                 return {}
             result = export(
                 lambda catalog: from_live_manifest(manifest, self.project_name, catalog),
@@ -42,7 +42,7 @@ class OmniPlugin(dbtPlugin):
                 catalog_path=catalog_path,
             )
             if key:
-                state_file.write_text(f"{key}\n{previous_fingerprint(output_dir)}")
+                state_file.write_text(f"{key}\n{record_digest(output_dir)}")
         except OmniExportError as exc:
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None

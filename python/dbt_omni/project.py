@@ -6,8 +6,10 @@ never pays for serialising the manifest.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Iterable, Mapping, Optional
 
 from dbt_omni import contract
@@ -34,7 +36,7 @@ def _text(value: Any) -> str:
     return str(getattr(value, "value", value) or "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Column:
     name: str
     description: str = ""
@@ -45,14 +47,18 @@ class Column:
 
     @property
     def time_kind(self) -> Optional[str]:
-        if not self.data_type:
-            return None
-        kind = self.data_type.lower()
-        if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
-            return "date"
-        if kind.startswith(TIMESTAMP_TYPES):
-            return "timestamp"
-        return None
+        return time_kind(self.data_type) if self.data_type else None
+
+
+@functools.lru_cache(maxsize=256)
+def time_kind(data_type: str) -> Optional[str]:
+    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them."""
+    kind = data_type.lower()
+    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
+        return "date"
+    if kind.startswith(TIMESTAMP_TYPES):
+        return "timestamp"
+    return None
 
 
 @dataclass
@@ -104,11 +110,25 @@ class DbtProject:
         return by_name
 
 
-def _merged_omni(obj: Any) -> dict:
+COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config")
+
+
+def _values(obj: Any, keys: tuple) -> tuple:
+    """_get for several keys in one call (None where missing): the reader's hot path, 200,000 columns
+    at 10,000 models, stays in C."""
+    if isinstance(obj, dict):
+        return tuple(map(obj.get, keys))
+    return tuple(map(getattr, repeat(obj, len(keys)), keys, repeat(None, len(keys))))
+
+
+def _merged_omni(meta: Any, config: Any) -> dict:
     """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key."""
+    config_meta = _get(config, "meta")
+    if not meta and not config_meta:
+        return {}
     merged: dict = {}
-    for meta in (_get(obj, "meta", {}), _get(_get(obj, "config"), "meta", {})):
-        block = meta.get("omni") if isinstance(meta, dict) else None
+    for block in (meta, config_meta):
+        block = block.get("omni") if isinstance(block, dict) else None
         if block is None:
             continue
         if not isinstance(block, dict):
@@ -122,7 +142,8 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
+def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: list) -> Model:
+    """The model, and its foreign_key constraints appended to foreign_keys as (model, columns, constraint)."""
     unique_id = _get(node, "unique_id")
     model = Model(
         unique_id=unique_id,
@@ -135,24 +156,26 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
         path=_get(node, "original_file_path", ""),
         yaml_path=_yaml_path(node),
         tags=tuple(_get(node, "tags", ())),
-        omni=_merged_omni(node),
+        omni=_merged_omni(*_values(node, ("meta", "config"))),
         depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
     )
     for constraint in _get(node, "constraints", ()):
-        if _text(_get(constraint, "type")) == "primary_key":
+        kind = _text(_get(constraint, "type"))
+        if kind == "primary_key":
             model.pk_constraint = tuple(_get(constraint, "columns", ()))
+        elif kind == "foreign_key":
+            foreign_keys.append((model, list(_get(constraint, "columns", ())), constraint))
 
     by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
     for name, info in _get(node, "columns", {}).items():
-        catalog_info = by_lower.pop(name.lower(), None)
-        column = Column(
-            name=name,
-            description=_get(info, "description", ""),
-            data_type=_get(info, "data_type") or _get(catalog_info, "type"),
-            omni=_merged_omni(info),
-            constraints=tuple(_text(_get(c, "type")) for c in _get(info, "constraints", ())),
-        )
-        model.columns[name] = column
+        description, data_type, constraints, meta, config = _values(info, COLUMN_KEYS)
+        if by_lower:
+            catalog_info = by_lower.pop(name.lower(), None)
+            data_type = data_type or _get(catalog_info, "type")
+        kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
+        model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds)
+        if "foreign_key" in kinds:
+            foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
@@ -163,8 +186,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any]) -> Model:
 def validate(models: Iterable[Model]) -> None:
     """Check every meta.omni block against the contract; all problems at once.
 
-    Not part of reading: the plugin reads the project on every parse, but validates (the costly
-    part) only when the fingerprint says the output must change."""
+    Not part of reading: selection comes first, so only exported models are checked."""
     problems: list = []
     for model in models:
         _check(model.omni, "model", model, "meta.omni", problems)
@@ -217,15 +239,7 @@ def read_project(
             if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
                 continue  # no relation in the warehouse, so nothing for Omni to read
             unique_id = _get(node, "unique_id")
-            model = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}))
-            models[unique_id] = model
-            for name, info in _get(node, "columns", {}).items():
-                for constraint in _get(info, "constraints", ()):
-                    if _text(_get(constraint, "type")) == "foreign_key":
-                        column_constraints.append((model, [name], constraint))
-            for constraint in _get(node, "constraints", ()):
-                if _text(_get(constraint, "type")) == "foreign_key":
-                    column_constraints.append((model, list(_get(constraint, "columns", ())), constraint))
+            models[unique_id] = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}), column_constraints)
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
 

@@ -14,15 +14,23 @@ def references(sql: str) -> list:
 
 
 def check_references(views: list, relationships: list, models_by_id: dict) -> None:
-    fields = {v.name: {f.name for f in v.dimensions} | {m.name for m in v.measures} for v in views}
+    by_name = {v.name: v for v in views}
+    fields: dict = {}  # view name -> its field names, made when a reference first needs them
     problems = []
 
-    def check(sql: str, own_view, model, key: str) -> None:
+    def known_fields(view_name):
+        if view_name not in fields:
+            view = by_name.get(view_name)
+            fields[view_name] = None if view is None else {f.name for f in view.dimensions} | {m.name for m in view.measures}
+        return fields[view_name]
+
+    def check(sql: str, own_view, source_view, key: str) -> None:
         for view_name, field in references(sql):
             view_name = view_name or (own_view.name if own_view else None)
-            known = fields.get(view_name)
+            known = known_fields(view_name)
             if known is None or field in known:
                 continue
+            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             problems.append(
                 Problem(
                     f"${{{field}}} is not a field of {view_name}",
@@ -35,15 +43,11 @@ def check_references(views: list, relationships: list, models_by_id: dict) -> No
             )
 
     for view in views:
-        model = models_by_id.get(view.dbt_unique_id)
-        for dimension in view.dimensions:
-            check(dimension.sql, view, model, f"dimension {dimension.name}.sql")
-        for measure in view.measures:
-            check(measure.sql, view, model, f"measure {measure.name}.sql")
-    by_name = {v.name: v for v in views}
+        for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
+            for item in items:
+                if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
+                    check(item.sql, view, view, f"{kind} {item.name}.sql")
     for rel in relationships:
-        source = by_name.get(rel.join_from_view)
-        model = models_by_id.get(source.dbt_unique_id) if source else None
-        check(rel.on_sql, None, model, f"relationship {rel.join_from_view} -> {rel.join_to_view} on_sql")
+        check(rel.on_sql, None, by_name.get(rel.join_from_view), f"relationship {rel.join_from_view} -> {rel.join_to_view} on_sql")
     if problems:
         raise OmniExportError(problems)

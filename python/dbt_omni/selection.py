@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePosixPath
+import posixpath
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
@@ -16,9 +16,8 @@ def _matches(model: Model, selector: str, key: str) -> bool:
     if method == "tag":
         return value in model.tags
     if method == "path":
-        wanted = PurePosixPath(value.strip("/"))
-        path = PurePosixPath(model.path)
-        return path == wanted or wanted in path.parents
+        wanted = posixpath.normpath(value.strip("/"))
+        return model.path == wanted or model.path.startswith(wanted + "/")
     if method == "package":
         return model.package_name == value
     if method:

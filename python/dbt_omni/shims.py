@@ -83,7 +83,7 @@ def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
     """A digest of everything dbt parsed (file checksums, env vars, vars, profile, dbt_project.yml).
 
     Equal digests mean an equal project, so the plugin can skip even reading the nodes; None when
-    this dbt does not keep these (the plugin then compares the full fingerprint instead)."""
+    this dbt does not keep these (the plugin then exports, which writes only when the output changes)."""
     import hashlib
 
     try:

@@ -34,6 +34,9 @@ def test_select_by_tag():
 def test_select_by_path():
     assert exported(select=["path:models/staging"]) == ["stg_customers", "stg_orders"]
     assert exported(select=["path:models/marts/orders.sql"]) == ["orders"]
+    assert exported(select=["path:models/staging/", "path:./models/marts/../marts/orders.sql"]) == [
+        "orders", "stg_customers", "stg_orders"]
+    assert exported(select=["path:models/stag"]) == []  # a folder, not a prefix of a name
 
 
 def test_select_by_package_reaches_other_packages():
