@@ -12,9 +12,10 @@ fresh child process (peak RSS from os.wait4 of that child):
   2. `dbt parse` with partial parsing, nothing changed: plugin on with its output up to date (it
      must write nothing) vs plugin off. Then, in one child, dbt's programmatic API parses and the
      plugin's hook is called directly: writing (omni/ removed) and no-op (up to date).
-  3. `dbt-omni export --manifest ... --force`: whole command (time, peak RSS); in-process, json.load
-     of manifest.json vs the export beyond loading (from_manifest_dict + export(force=True)), with
-     tracemalloc's peak for the export part.
+  3. `dbt-omni export --manifest ... --force`: whole command (time, peak RSS); in-process, loading
+     manifest.json (load_json, as the CLI does) vs the export beyond loading (export(force=True) over
+     from_manifest_dict, omni/ removed first), with its phases (read, map, render, compare, write)
+     and tracemalloc's peak for the export part.
 
 Each mode keeps its own --target-path (target_off / target_on), because dbt throws away the
 partial-parse state whenever --vars change. The issue's targets (for N=10,000, M=20): export under
@@ -85,37 +86,29 @@ def _child_hook(project: Path, target_path: str, noop_repeat: int) -> dict:
 
 
 def _child_export(project: Path, manifest_path: Path, out_dir: Path, trace: bool) -> dict:
-    """json.load of manifest.json, then from_manifest_dict + export(force=True), timed apart."""
+    """Loading manifest.json, then export(force=True) over from_manifest_dict, timed apart."""
     import resource
 
     from dbt_omni.config import load_settings
     from dbt_omni.export import ExportContext, export
-    from dbt_omni.manifests import from_manifest_dict
+    from dbt_omni.manifests import from_manifest_dict, load_json
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    with open(manifest_path, "rb") as handle:
-        manifest = json.load(handle)
+    manifest = load_json(manifest_path, "manifest", "")  # as the CLI loads it
     load_s = time.perf_counter() - t0
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     settings = load_settings(project, overrides={"output_dir": str(out_dir)})
     context = ExportContext(project_dir=project, target_name="dev", target_path=str(manifest_path.parent))
-    read_times = []
-
-    def load_project(catalog):
-        t = time.perf_counter()
-        result = from_manifest_dict(manifest, catalog)
-        read_times.append(time.perf_counter() - t)
-        return result
-
     shutil.rmtree(out_dir, ignore_errors=True)
     if trace:
         import tracemalloc
 
         tracemalloc.start()
     t0 = time.perf_counter()
-    result = export(load_project, settings, context, catalog_path=manifest_path.parent / "catalog.json", force=True)
+    result = export(lambda catalog: from_manifest_dict(manifest, catalog), settings, context,
+                    catalog_path=manifest_path.parent / "catalog.json", force=True)
     export_s = time.perf_counter() - t0
     peak = None
     if trace:
@@ -125,7 +118,7 @@ def _child_export(project: Path, manifest_path: Path, out_dir: Path, trace: bool
         tracemalloc.stop()
     if not result.written:
         raise SystemExit("export(force=True) wrote nothing")
-    return {"load_s": load_s, "export_s": export_s, "read_s": sum(read_times), "counts": result.counts,
+    return {"load_s": load_s, "export_s": export_s, "phases": result.seconds, "counts": result.counts,
             "rss_start_kib": rss0, "rss_loaded_kib": rss_loaded,
             "rss_end_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "trace_peak_bytes": peak}
 
@@ -372,23 +365,24 @@ def main(argv=None) -> int:
            "--output", str(cli_out), "--force"]
     inproc = me + ["export", "--project", str(project), "--manifest", str(manifest_path),
                    "--out", str(project / "omni_inproc")]
-    cli_t, cli_rss, load_t, exp_t, read_t, rss_loaded, rss_end = [], [], [], [], [], [], []
+    cli_t, cli_rss, load_t, exp_t, phases, rss_loaded, rss_end = [], [], [], [], [], [], []
     for i in range(r):
         shutil.rmtree(cli_out, ignore_errors=True)
         s, rss, _ = run_child(cli, logs / f"cli_{i}.log")
         cli_t.append(s), cli_rss.append(rss)
         _, _, text = run_child(inproc, logs / f"inproc_{i}.log")
         data = child_json(text)
-        load_t.append(data["load_s"]), exp_t.append(data["export_s"]), read_t.append(data["read_s"])
+        load_t.append(data["load_s"]), exp_t.append(data["export_s"]), phases.append(data["phases"])
         rss_loaded.append(data["rss_loaded_kib"] / 1024), rss_end.append(data["rss_end_kib"] / 1024)
     _, _, text = run_child(inproc + ["--trace"], logs / "inproc_trace.log")
     trace = child_json(text)
     rep.command("3cli", cli), rep.command("3in", inproc)
     rep.add("dbt-omni export --force: wall time (whole command)", fmt_s(med(cli_t)), "3cli")
     rep.add("dbt-omni export --force: peak RSS", f"{med(cli_rss):.0f} MiB", "3cli")
-    rep.add("in-process: json.load(manifest.json)", fmt_s(med(load_t)), "3in")
+    rep.add("in-process: loading manifest.json (load_json, as the CLI does)", fmt_s(med(load_t)), "3in")
     rep.add("in-process: export beyond loading (target < 2 s)", fmt_s(med(exp_t)), "3in")
-    rep.add("  of which from_manifest_dict", fmt_s(med(read_t)), "3in")
+    for phase in phases[0]:  # read: manifest dicts -> DbtProject; map: -> Omni model; render: -> YAML text
+        rep.add(f"  of which {phase}", fmt_s(med([p[phase] for p in phases])), "3in")
     rep.add("in-process: peak RSS after load / after export", f"{med(rss_loaded):.0f} / {med(rss_end):.0f} MiB", "3in")
     rep.add("in-process: tracemalloc peak of export part", f"{trace['trace_peak_bytes'] / 2**20:.0f} MiB", "3in --trace")
     rep.add("export counts", ", ".join(f"{v} {k}" for k, v in data["counts"].items()), "3in")
