@@ -191,7 +191,8 @@ def validate(models: Iterable[Model]) -> None:
     for model in models:
         _check(model.omni, "model", model, "meta.omni", problems)
         for name, column in model.columns.items():
-            _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
+            if column.omni:
+                _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
     if problems:
         raise OmniExportError(problems)
 
