@@ -21,20 +21,28 @@ def sha256(text: str) -> str:
 
 def previous_record(output_dir: Path) -> Optional[dict]:
     """omni_export.json of the last export, if the files it lists are all still there."""
-    try:
-        record = json.loads((output_dir / RECORD).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    files = record.get("files") if isinstance(record, dict) else None
-    if not isinstance(files, dict) or not all((output_dir / name).is_file() for name in files):
-        return None
-    return record
+    return _complete_record(output_dir)[0]
 
 
 def record_digest(output_dir: Path) -> Optional[str]:
-    """Stands for the whole output in the plugin's state file (None when the output is incomplete)."""
-    record = previous_record(output_dir)
-    return None if record is None else sha256(record_text(record))
+    """Stands for the whole output in the plugin's state file (None when the output is incomplete).
+    On dbt's every command: the bytes as written are hashed, not parsed and written again."""
+    record, data = _complete_record(output_dir)
+    return None if record is None else hashlib.sha256(data).hexdigest()
+
+
+def _complete_record(output_dir: Path) -> tuple:
+    """(record, its bytes), or (None, b"") when it is missing, unreadable or a file it lists is gone."""
+    try:
+        data = (output_dir / RECORD).read_bytes()
+        record = json.loads(data)
+    except (OSError, ValueError):
+        return None, b""
+    files = record.get("files") if isinstance(record, dict) else None
+    root = str(output_dir)
+    if not isinstance(files, dict) or not all(os.path.isfile(os.path.join(root, name)) for name in files):
+        return None, b""
+    return record, data
 
 
 def git_state(project_dir: Optional[Path]) -> Optional[dict]:
