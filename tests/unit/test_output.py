@@ -146,6 +146,17 @@ def test_changed_input_or_settings_rewrite(out_dir, tmp_path):
     assert (out_dir / "orders.topic.yaml").is_file()
 
 
+def test_a_new_git_commit_alone_rewrites_nothing(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    record = json.loads((out_dir / RECORD).read_text())
+    record["git"] = {"branch": "main", "commit": "0" * 40}  # as if the project had moved on
+    (out_dir / RECORD).write_text(json.dumps(record))
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is False
+    record["dbt_version"] = "0.0.0"  # anything else recorded is part of the output
+    (out_dir / RECORD).write_text(json.dumps(record))
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+
+
 def test_deleted_output_file_is_written_again(out_dir, tmp_path):
     run_export(shop_manifest(), out_dir, tmp_path)
     (out_dir / "analytics/orders.view.yaml").unlink()
