@@ -83,9 +83,10 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
         "metrics": omni.extra.get("metrics", {}),
     }
     lap("render")
-    if not force and _same_output(previous_record(output_dir), record):
-        return ExportResult(output_dir=output_dir, written=False, seconds=seconds)
+    unchanged = not force and _same_output(previous_record(output_dir), record)
     lap("compare")
+    if unchanged:
+        return ExportResult(output_dir=output_dir, written=False, seconds=seconds)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     write_atomically(output_dir, files)
