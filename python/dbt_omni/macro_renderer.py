@@ -62,6 +62,7 @@ class MacroRenderer:
                 continue  # dbt's and adapters' own macros are never what a metric calls
             self._sources[(package, _get(macro, "name"))] = _get(macro, "macro_sql", "")
         self._compiled: dict = {}
+        self._signatures: dict = {}
         self.env = jinja2.Environment(extensions=[jinja2.ext.do, jinja2.ext.loopcontrols], undefined=_Undefined)
         self.packages = sorted({package for package, _ in self._sources})
 
@@ -112,7 +113,13 @@ class MacroRenderer:
         return self._compiled[key]
 
     def signature(self, package: str, name: str) -> dict:
-        """Argument name -> default (REQUIRED where there is none), read from the macro's source."""
+        """Argument name -> default (REQUIRED where there is none), read from the macro's source once."""
+        key = (package, name)
+        if key not in self._signatures:
+            self._signatures[key] = self._read_signature(package, name)
+        return dict(self._signatures[key])
+
+    def _read_signature(self, package: str, name: str) -> dict:
         try:
             tree = self.env.parse(self._sources[(package, name)])
         except jinja2.TemplateError as exc:
