@@ -108,7 +108,7 @@ def _stopwatch(seconds: dict) -> Callable[[str], None]:
 
 
 def _same_output(previous: Optional[dict], record: dict) -> bool:
-    """The git commit alone is no reason to rewrite every file."""
+    """The git commit alone is no reason to rewrite every file. (A JSON round trip makes tuples lists.)"""
     if previous is None:
         return False
-    return {k: v for k, v in previous.items() if k != "git"} == json.loads(record_text(record))
+    return {k: v for k, v in previous.items() if k != "git"} == json.loads(json.dumps(record))
