@@ -1,6 +1,7 @@
 """Writing: inside the output folder only, all files or none, nothing when unchanged."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -94,6 +95,19 @@ def test_failed_export_leaves_previous_files_byte_for_byte(out_dir, tmp_path, ba
         run_export(shop_manifest(orders=bad_model), out_dir, tmp_path)
     assert snapshot(out_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_the_garbage_collector_is_paused_during_an_export_and_back_on_after_a_failed_one(out_dir, tmp_path):
+    seen = []
+
+    def load(catalog):
+        seen.append(gc.isenabled())
+        return from_manifest_dict(shop_manifest(orders=model("orders", columns=["id"], omni={"lable": "x"})), catalog)
+
+    assert gc.isenabled()
+    with pytest.raises(OmniExportError):
+        export(load, settings(output_dir=str(out_dir)), ExportContext(project_dir=tmp_path))
+    assert seen == [False] and gc.isenabled()
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(out_dir, tmp_path):
