@@ -46,7 +46,7 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Sett
 
 
 def read_project_vars(project_dir: Path) -> tuple[dict, str]:
-    """The raw `vars: dbt_omni:` block of dbt_project.yml, as written (no Jinja is rendered)."""
+    """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
     path = Path(project_dir) / "dbt_project.yml"
     if not path.exists():
         return {}, str(path)
@@ -74,9 +74,37 @@ def load_settings(
     cli_block = (cli_vars or {}).get(VARS_KEY)
     if isinstance(cli_block, dict):
         merged, source = {**merged, **cli_block}, f"{source} + --vars"
+    merged = _rendered(merged, f"vars.{VARS_KEY}", source)
     if overrides:
         merged, source = {**merged, **{k: v for k, v in overrides.items() if v is not None}}, f"{source} + arguments"
     return settings_from_dict(merged, source=source)
+
+
+def _rendered(value: Any, key: str, source: str) -> Any:
+    """dbt leaves vars unrendered until they are used; the one Jinja that makes sense in these
+    settings, env_var() (a connection per environment), is rendered here the way dbt does."""
+    if isinstance(value, dict):
+        return {k: _rendered(v, f"{key}.{k}", source) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rendered(v, f"{key}[{i}]", source) for i, v in enumerate(value)]
+    if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
+        return value
+    import jinja2
+
+    def env_var(name: str, default: Optional[str] = None) -> str:
+        if name in os.environ:
+            return os.environ[name]
+        if default is not None:
+            return default
+        raise OmniExportError(Problem(f"environment variable {name} is not set", file=source, key=key,
+                                      expected=f"{name} set, or a default: env_var('{name}', 'value')"))
+
+    try:
+        return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(value).render(env_var=env_var)
+    except jinja2.TemplateError as exc:
+        raise OmniExportError(Problem(f"cannot render {value!r}: {exc}", file=source, key=key,
+                                      expected="plain text, or {{ env_var('NAME') }}: the only Jinja these settings take")
+                              ) from None
 
 
 def resolve_output_dir(settings: Settings, project_dir: Optional[Path], target_path: Optional[str]) -> Path:

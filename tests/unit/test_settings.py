@@ -1,0 +1,47 @@
+"""vars: dbt_omni: from dbt_project.yml and --vars, with env_var() rendered as dbt would."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dbt_omni.config import load_settings
+from dbt_omni.errors import OmniExportError
+
+
+def project(tmp_path: Path, block: str) -> Path:
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars:\n  dbt_omni:\n" + block)
+    return tmp_path
+
+
+def test_env_var_is_rendered_in_the_project_block(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMNI_CONNECTION", "warehouse_prod")
+    settings = load_settings(project(tmp_path, "    connection: \"{{ env_var('OMNI_CONNECTION') }}\"\n"
+                                               "    model_file: {week_start_day: \"{{ env_var('WEEK_START', 'Monday') }}\"}\n"
+                                               "    select: [\"tag:{{ env_var('OMNI_CONNECTION') }}\"]\n"))
+    assert settings.connection == "warehouse_prod"
+    assert settings.model_file == {"week_start_day": "Monday"}
+    assert settings.select == ("tag:warehouse_prod",)
+
+
+def test_env_var_is_rendered_in_cli_vars_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMNI_OUT", "omni_ci")
+    settings = load_settings(project(tmp_path, "    connection: dev\n"),
+                             {"dbt_omni": {"output_dir": "{{ env_var('OMNI_OUT') }}"}})
+    assert (settings.output_dir, settings.connection) == ("omni_ci", "dev")
+
+
+def test_a_missing_env_var_names_the_file_and_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("OMNI_CONNECTION", raising=False)
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    connection: \"{{ env_var('OMNI_CONNECTION') }}\"\n"))
+    problem = info.value.problems[0]
+    assert problem.file.endswith("dbt_project.yml") and problem.key == "vars.dbt_omni.connection"
+    assert "OMNI_CONNECTION is not set" in str(info.value)
+
+
+def test_other_jinja_is_a_clear_error_not_a_traceback(tmp_path):
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    connection: \"omni_{{ target.name }}\"\n"))
+    assert info.value.problems[0].key == "vars.dbt_omni.connection"
+    assert "the only Jinja these settings take" in str(info.value)
