@@ -16,7 +16,7 @@ setup(
         "dbt-core>=1.10,<2.0",
         "PyYAML>=6.0",
         "jsonschema>=4.18",
-        "fastjsonschema>=2.19",
+        "jsonschema-rs>=0.20",
     ],
     entry_points={"console_scripts": ["dbt-omni = dbt_omni.cli:main"]},
     classifiers=[

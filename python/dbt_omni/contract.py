@@ -34,22 +34,20 @@ def _validator(kind: str):
 
 @functools.lru_cache(maxsize=None)
 def _fast_validator(kind: str):
-    """fastjsonschema compiles the schema to Python: ~100x quicker than jsonschema on valid blocks,
-    which is nearly every block of a large project. jsonschema still writes the error messages."""
-    import fastjsonschema
+    """jsonschema-rs (compiled) only tells valid from invalid, fast: on the 14,000 blocks of the bench's
+    2,000-model project 25 ms, where fastjsonschema took 86 ms. jsonschema writes the error messages."""
+    import jsonschema_rs
 
     full = schema()
-    return fastjsonschema.compile({"$defs": full["$defs"], **full["properties"][kind]})
+    return jsonschema_rs.validator_for({"$defs": full["$defs"], **full["properties"][kind]}).is_valid
 
 
 def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], key_prefix: str) -> list:
     """Problems in one block ('model', 'column' or 'settings'), most specific first; [] if valid."""
-    import fastjsonschema
-
     try:
-        _fast_validator(kind)(block)
-        return []
-    except fastjsonschema.JsonSchemaException:
+        if _fast_validator(kind)(block):
+            return []
+    except (ValueError, TypeError):  # a value JSON has no type for (a YAML date, an integer key)
         pass
     problems = []
     for error in sorted(_validator(kind).iter_errors(block), key=lambda e: list(e.absolute_path)):

@@ -45,6 +45,15 @@ def test_wrong_type():
     assert "wrong type" in problem.message
 
 
+def test_a_value_json_has_no_type_for_is_a_clear_error():
+    """YAML reads `label: 2024-01-01` as a date; the fast validator cannot take it, the message must still come."""
+    import datetime
+
+    problem = one_problem(model_error(column_omni={"label": datetime.date(2024, 1, 1)}))
+    assert problem.key == "columns.amount.meta.omni.label"
+    assert problem.expected == "a string"
+
+
 def test_meta_omni_that_is_not_a_mapping():
     problem = one_problem(model_error(omni="yes"))
     assert problem.key == "meta.omni" and problem.expected == "a mapping"
