@@ -1,6 +1,8 @@
 """The Omni model we write: views, fields, relationships, topics and the model file.
 
 Plain data with Omni's own parameter names (../shared/omni-format.md); `dump.py` decides the text.
+None means "not written" (so do False, [] and {}); fields keep None as their default because the
+writer drops None values fastest, and a project has hundreds of thousands of fields.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ class Dimension:
     sql: Optional[str] = None
     label: Optional[str] = None
     description: Optional[str] = None
-    primary_key: bool = False
-    hidden: bool = False
+    primary_key: Optional[bool] = None
+    hidden: Optional[bool] = None
     format: Optional[str] = None
     group_label: Optional[str] = None
     timeframes: Optional[list] = None
@@ -35,7 +37,7 @@ class Measure:
     description: Optional[str] = None
     format: Optional[str] = None
     group_label: Optional[str] = None
-    hidden: bool = False
+    hidden: Optional[bool] = None
     filters: Optional[dict] = None
     tags: Optional[list] = None
     synonyms: Optional[list] = None
