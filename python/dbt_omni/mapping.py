@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import deque
 from typing import Optional
@@ -21,6 +22,8 @@ NAMED_FORMATS = (
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
 NAMED_FORMAT_RE = re.compile(r"^([A-Za-z]+)(_\d+)?$")
+DATE_TYPES = ("date",)
+TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
 DEFAULT_TIMEFRAMES = {
     "date": ["date", "week", "month", "quarter", "year"],
     "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
@@ -41,6 +44,25 @@ def field_name(column: str) -> str:
         return column.lower()
     cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", column).strip("_").lower() or "column"
     return cleaned if cleaned[0].isalpha() else f"c_{cleaned}"
+
+
+@functools.lru_cache(maxsize=256)
+def time_kind(data_type: str) -> Optional[str]:
+    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them."""
+    kind = data_type.lower()
+    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
+        return "date"
+    if kind.startswith(TIMESTAMP_TYPES):
+        return "timestamp"
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _column_field(column: str) -> tuple:
+    """(field name, whether the field needs sql to reach the column): Omni reads the column of the
+    field's own name, case-insensitively."""
+    name = field_name(column)
+    return name, name != column.lower()
 
 
 class Mapper:
@@ -171,19 +193,20 @@ class Mapper:
                         )
                     )
             return keys
-        flagged = [c.name for c in model.columns.values() if c.omni and c.omni.get("primary_key")]
+        flagged, constrained, tested = [], [], []  # one pass: a model can have hundreds of columns
+        for column in model.columns.values():
+            if column.omni and column.omni.get("primary_key"):
+                flagged.append(column.name)
+            if column.constraints and "primary_key" in column.constraints:
+                constrained.append(column.name)
+            if (column.tests or column.constraints) and {"unique", "not_null"} <= {*column.tests, *column.constraints}:
+                tested.append(column.name)
         if flagged:
             return flagged
         if model.pk_constraint:
             return list(model.pk_constraint)
-        constrained = [c.name for c in model.columns.values() if "primary_key" in c.constraints]
         if constrained:
             return constrained
-        tested = [
-            c.name
-            for c in model.columns.values()
-            if (c.tests or c.constraints) and {"unique", "not_null"} <= {*c.tests, *c.constraints}
-        ]
         if len(tested) > 1:
             self.warnings.append(
                 f"model {model.name}: several unique + not_null columns ({', '.join(tested)}); "
@@ -193,15 +216,15 @@ class Mapper:
 
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
-        name = field_name(column.name)
-        kind = column.time_kind
+        name, needs_sql = _column_field(column.name)
+        kind = time_kind(column.data_type) if column.data_type else None
         dimension = Dimension(
             name,
             description=column.description.strip() or None,
-            primary_key=is_pk,
+            primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
         )
-        if name != column.name.lower():
+        if needs_sql:
             quote = QUOTE.get(self.project.adapter_type, '"')
             dimension.sql = f"{quote}{column.name}{quote}"
         meta = column.omni
@@ -211,7 +234,7 @@ class Mapper:
             if meta.get("timeframes") is not None:
                 dimension.timeframes = list(meta["timeframes"]) or None
             dimension.label = meta.get("label")
-            dimension.hidden = meta.get("hidden", False)
+            dimension.hidden = meta.get("hidden")
             dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
             dimension.group_label = meta.get("group_label")
             dimension.tags = sorted(meta["tags"]) if meta.get("tags") else None
@@ -243,7 +266,7 @@ class Mapper:
             description=block.get("description"),
             format=self._check_format(block.get("format"), model, f"{key}.format"),
             group_label=block.get("group_label"),
-            hidden=block.get("hidden", False),
+            hidden=block.get("hidden"),
             filters=self._translate_filters(block.get("filters"), model, f"{key}.filters"),
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
@@ -262,46 +285,30 @@ class Mapper:
         view.upstream = tuple(sorted(model.depends_on))
 
         pk = self._primary_key(model)
-        fields: dict = {}  # field name -> where it was defined, to report clashes
-
-        def claim(name: str, where: str) -> None:
-            if name in fields:
-                raise OmniExportError(
-                    Problem(
-                        f"field '{name}' is defined twice ({fields[name]} and {where})",
-                        file=model.meta_file,
-                        model=model.name,
-                        key=where,
-                        expected="unique dimension and measure names in a view",
-                    )
-                )
-            fields[name] = where
-
-        measures = []
+        dimensions, measures = view.dimensions, []
         pk_column = pk[0] if len(pk) == 1 else None
         for column in model.columns.values():
             omni = column.omni
             if omni and omni.get("ignore"):
                 continue
             dimension = self._dimension(model, column, column.name == pk_column)
-            claim(dimension.name, f"columns.{column.name}")
-            view.dimensions.append(dimension)
-            for name, block in sorted((omni.get("measures") or {}).items()) if omni else ():
-                key = f"columns.{column.name}.meta.omni.measures.{name}"
-                measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
+            dimensions.append(dimension)
+            if omni and omni.get("measures"):
+                for name, block in sorted(omni["measures"].items()):
+                    key = f"columns.{column.name}.meta.omni.measures.{name}"
+                    measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
         if len(pk) > 1:
             view.custom_compound_primary_key_sql = [field_name(c) for c in pk]
         for name, block in sorted((meta.get("dimensions") or {}).items()):
             key = f"meta.omni.dimensions.{name}"
-            claim(name, key)
-            view.dimensions.append(
+            dimensions.append(
                 Dimension(
                     name=name,
                     sql=self.translate(block["sql"], model, f"{key}.sql"),
                     label=block.get("label"),
                     description=block.get("description"),
-                    primary_key=block.get("primary_key", False),
-                    hidden=block.get("hidden", False),
+                    primary_key=block.get("primary_key"),
+                    hidden=block.get("hidden"),
                     format=self._check_format(block.get("format"), model, f"{key}.format"),
                     group_label=block.get("group_label"),
                     timeframes=block.get("timeframes"),
@@ -312,12 +319,14 @@ class Mapper:
             )
         for name, block in sorted((meta.get("measures") or {}).items()):
             measures.extend(self._measures(model, name, block, f"meta.omni.measures.{name}", None))
-        if not any(m.name == "count" for m in measures) and "count" not in fields:
+        if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions):
             measures.append(Measure(name="count", aggregate_type="count"))
-        for measure in measures:
-            claim(measure.name, f"measure {measure.name}")
-        view.dimensions.sort(key=lambda d: d.name)
-        view.measures = sorted(measures, key=lambda m: m.name)
+        names = {d.name for d in dimensions}
+        names.update(m.name for m in measures)
+        if len(names) < len(dimensions) + len(measures):
+            _report_clash(model, measures)
+        dimensions.sort(key=_by_name)
+        view.measures = sorted(measures, key=_by_name)
 
     def _measures(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> list:
         """One measure, or for a shared metric the measures it is composed of."""
@@ -522,6 +531,30 @@ class Mapper:
             warnings=self.warnings,
             extra={"metrics": dict(sorted(self.metric_records.items()))},
         )
+
+
+_by_name = operator.attrgetter("name")
+
+
+def _report_clash(model: Model, measures: list) -> None:
+    """The first field name used twice, in the order fields are made, and where both came from."""
+    sources = [(field_name(c.name), f"columns.{c.name}") for c in model.columns.values()
+               if not (c.omni and c.omni.get("ignore"))]
+    sources += [(name, f"meta.omni.dimensions.{name}") for name in sorted(model.omni.get("dimensions") or {})]
+    sources += [(m.name, f"measure {m.name}") for m in measures]
+    seen: dict = {}
+    for name, where in sources:
+        if name in seen:
+            raise OmniExportError(
+                Problem(
+                    f"field '{name}' is defined twice ({seen[name]} and {where})",
+                    file=model.meta_file,
+                    model=model.name,
+                    key=where,
+                    expected="unique dimension and measure names in a view",
+                )
+            )
+        seen[name] = where
 
 
 def _sorted_tree(tree: dict) -> dict:

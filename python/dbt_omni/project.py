@@ -6,7 +6,6 @@ never pays for serialising the manifest.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -15,8 +14,6 @@ from typing import Any, Iterable, Mapping, Optional
 from dbt_omni import contract
 from dbt_omni.errors import OmniExportError, Problem
 
-DATE_TYPES = ("date",)
-TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
 REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)""")
 
 
@@ -44,21 +41,6 @@ class Column:
     omni: dict = field(default_factory=dict)  # the merged meta.omni block
     constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
-
-    @property
-    def time_kind(self) -> Optional[str]:
-        return time_kind(self.data_type) if self.data_type else None
-
-
-@functools.lru_cache(maxsize=256)
-def time_kind(data_type: str) -> Optional[str]:
-    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them."""
-    kind = data_type.lower()
-    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
-        return "date"
-    if kind.startswith(TIMESTAMP_TYPES):
-        return "timestamp"
-    return None
 
 
 @dataclass
