@@ -97,7 +97,19 @@ def test_default_count_measure_unless_one_is_declared():
 
 def test_field_defined_twice_is_an_error():
     error = export_error(orders(column("total"), omni={"measures": {"total": {"aggregate_type": "count"}}}))
-    assert "field 'total' is defined twice" in str(error)
+    problem = one_problem(error)
+    assert problem.message == "field 'total' is defined twice (columns.total and measure total)"
+    assert (problem.model, problem.key) == ("orders", "measure total")
+
+
+@pytest.mark.parametrize("columns, omni, where", [
+    (["Order Date", "order_date"], None, "(columns.Order Date and columns.order_date)"),
+    (["order_date"], {"dimensions": {"order_date": {"sql": "${order_date}"}}},
+     "(columns.order_date and meta.omni.dimensions.order_date)"),
+])
+def test_field_clash_names_both_sources(columns, omni, where):
+    problem = one_problem(export_error(orders(*map(column, columns), omni=omni)))
+    assert problem.message == f"field 'order_date' is defined twice {where}"
 
 
 def test_column_name_that_is_not_an_omni_field_name_gets_sql():
