@@ -20,27 +20,48 @@ def sha256(text: str) -> str:
 
 
 def previous_record(output_dir: Path) -> Optional[dict]:
-    """omni_export.json of the last export, if the files it lists are all still there."""
-    return _complete_record(output_dir)[0]
+    """omni_export.json of the last export, if every file it lists is still there as it was written
+    (a hand-edited or deleted file makes the output incomplete, so the next export writes it again)."""
+    record, _ = _complete_record(output_dir)
+    if record is None:
+        return None
+    files, root = record["files"], str(output_dir)
+    for name, checksum in files.items():
+        try:
+            with open(os.path.join(root, name), "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != checksum:
+                    return None
+        except OSError:
+            return None
+    return record
 
 
 def record_digest(output_dir: Path) -> Optional[str]:
     """Stands for the whole output in the plugin's state file (None when the output is incomplete).
-    On dbt's every command: the bytes as written are hashed, not parsed and written again."""
+    On dbt's every command, so the files are not read: the record's bytes as written are hashed with
+    each file's size and modification time, which a hand edit changes."""
     record, data = _complete_record(output_dir)
-    return None if record is None else hashlib.sha256(data).hexdigest()
+    if record is None:
+        return None
+    digest = hashlib.sha256(data)
+    root = str(output_dir)
+    for name in record["files"]:
+        try:
+            stat = os.stat(os.path.join(root, name))
+        except OSError:
+            return None
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def _complete_record(output_dir: Path) -> tuple:
-    """(record, its bytes), or (None, b"") when it is missing, unreadable or a file it lists is gone."""
+    """(record, its bytes), or (None, b"") when it is missing or unreadable."""
     try:
         data = (output_dir / RECORD).read_bytes()
         record = json.loads(data)
     except (OSError, ValueError):
         return None, b""
-    files = record.get("files") if isinstance(record, dict) else None
-    root = str(output_dir)
-    if not isinstance(files, dict) or not all(os.path.isfile(os.path.join(root, name)) for name in files):
+    if not isinstance(record, dict) or not isinstance(record.get("files"), dict):
         return None, b""
     return record, data
 

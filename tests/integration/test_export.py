@@ -110,6 +110,16 @@ def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt,
 
 
 @pytest.mark.duckdb
+def test_plugin_restores_a_hand_edited_file(duckdb_project, run_dbt):
+    target = duckdb_project / "target"
+    full = tree(target / "omni")
+    view = next((target / "omni").rglob("*.view.yaml"))
+    view.write_text(view.read_text() + "# edited by hand\n")
+    run_dbt(duckdb_project, "parse")
+    assert tree(target / "omni") == full
+
+
+@pytest.mark.duckdb
 def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
     out = duckdb_project / "target" / "omni_off"
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_off", write_on_parse=False))

@@ -11,7 +11,7 @@ import pytest
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, export
 from dbt_omni.manifests import from_manifest_dict
-from dbt_omni.output import RECORD, write_atomically
+from dbt_omni.output import RECORD, record_digest, write_atomically
 from testkit import build, make_manifest, model, render_files, settings, shop_manifest
 
 OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
@@ -176,6 +176,26 @@ def test_deleted_output_file_is_written_again(out_dir, tmp_path):
     (out_dir / "analytics/orders.view.yaml").unlink()
     assert run_export(shop_manifest(), out_dir, tmp_path).written is True
     assert (out_dir / "analytics/orders.view.yaml").is_file()
+
+
+def test_hand_edited_output_file_is_written_again(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    view = out_dir / "analytics/orders.view.yaml"
+    view.write_text(view.read_text().replace("orders", "ordres"))
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert snapshot(out_dir)[str(view.relative_to(out_dir))] == before[str(view.relative_to(out_dir))]
+
+
+def test_record_digest_changes_with_any_file_of_the_output(out_dir, tmp_path):
+    """The plugin's no-op check: it stands for the files too, without reading them."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    digest = record_digest(out_dir)
+    assert digest is not None and record_digest(out_dir) == digest
+    os.utime(out_dir / "model.yaml", (OLD, OLD))  # what an edit does, whatever the size
+    assert record_digest(out_dir) not in (None, digest)
+    (out_dir / "model.yaml").unlink()
+    assert record_digest(out_dir) is None
 
 
 def test_a_model_dropped_from_the_project_loses_its_file(out_dir, tmp_path):
