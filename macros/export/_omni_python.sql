@@ -3,7 +3,8 @@
   {%- if 'dbt_omni' not in modules -%}
     {{ exceptions.raise_compiler_error(
         "dbt-omni: the dbt_omni Python package is not installed where dbt runs. `dbt deps` installs "
-        ~ "only the macros; also run `pip install dbt-omni` in the same environment as dbt-core.") }}
+        ~ "only the macros; also run `pip install dbt_packages/dbt_omni` (the same package) in the "
+        ~ "environment of dbt-core.") }}
   {%- endif -%}
   {{ return(modules['dbt_omni']) }}
 {% endmacro %}

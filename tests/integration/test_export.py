@@ -120,6 +120,22 @@ def test_plugin_restores_a_hand_edited_file(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+def test_macros_without_the_python_package_say_what_to_install(duckdb_project, run_dbt, tmp_path):
+    """Only `dbt deps` was run: dbt finds no dbt_omni module (hidden here from dbt's plugin discovery)."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import pkgutil\n"
+        "_iter_modules = pkgutil.iter_modules\n"
+        "pkgutil.iter_modules = lambda *a, **k: (m for m in _iter_modules(*a, **k) if m.name != 'dbt_omni')\n"
+    )
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
+                     env={"PYTHONPATH": str(tmp_path)}, expect_ok=False)
+    output = result.stdout + result.stderr
+    assert "the dbt_omni Python package is not installed where dbt runs" in output
+    assert "pip install dbt_packages/dbt_omni" in output and "Traceback" not in output
+    assert not (duckdb_project / "target" / "never").exists()
+
+
+@pytest.mark.duckdb
 def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
     out = duckdb_project / "target" / "omni_off"
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_off", write_on_parse=False))
