@@ -1,10 +1,10 @@
 """dbt-omni benchmark: prints figures (it is not a timed test and asserts nothing).
 
-    python bench/run.py [--models N] [--columns M] [--repeat R] [--profile]
+    python bench/run.py [--models N] [--columns M] [--repeat R] [--export-repeat E] [--profile]
 
 Run it with the Python of a venv that has dbt-core, dbt-duckdb and dbt_omni installed; `dbt` and
 `dbt-omni` are taken from that venv's bin folder. It generates a synthetic project into
-bench/out/project-N-M/ (generate_project.py), then measures, as medians over R runs, each run a
+bench/out/project-N-M/ (generate_project.py), then measures, as medians over R runs (E for part 3), each run a
 fresh child process (peak RSS from os.wait4 of that child):
 
   1. `dbt parse --no-partial-parse`, plugin off (--vars write_on_parse: false) and on (omni/ removed
@@ -262,6 +262,8 @@ def main(argv=None) -> int:
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--columns", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--export-repeat", type=int, default=None,
+                        help="runs of the export figures (part 3), which vary most here; default: --repeat")
     parser.add_argument("--profile", action="store_true", help="print cProfile hot spots even when targets are met")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args(argv)
@@ -372,7 +374,7 @@ def main(argv=None) -> int:
     inproc_shm = inproc[:-1] + [str(shm / f"dbt-omni-bench-{os.getpid()}")] if shm.is_dir() else None
     cli_t, cli_rss, load_t, exp_t, phases, rss_loaded, rss_end = [], [], [], [], [], [], []
     shm_t, shm_phases = [], []
-    for i in range(r):
+    for i in range(args.export_repeat or r):
         shutil.rmtree(cli_out, ignore_errors=True)
         s, rss, _ = run_child(cli, logs / f"cli_{i}.log")
         cli_t.append(s), cli_rss.append(rss)
