@@ -25,7 +25,7 @@ INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
                               r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _resolver = yaml.resolver.Resolver()
-_NONES = repeat(None)
+_NONES = repeat(None)  # map(is_not, values, _NONES): which values are set
 
 
 def _scalar(value: Any) -> str:
