@@ -15,8 +15,9 @@ fresh child process (peak RSS from os.wait4 of that child):
   3. `dbt-omni export --manifest ... --force`: whole command (time, peak RSS); in-process, loading
      manifest.json (load_json, as the CLI does) vs the export beyond loading (export(force=True) over
      from_manifest_dict, omni/ removed first), with its phases (read, map, render, compare, write)
-     and tracemalloc's peak for the export part; the same export again with its output on tmpfs
-     (/dev/shm), which shows the code's cost apart from the disk's.
+     and tracemalloc's peak for the export part; the disk's floor (the same files written again with
+     bare os.write, nothing else); the same export again with its output on tmpfs (/dev/shm), which
+     shows the code's cost apart from the disk's.
 
 Each mode keeps its own --target-path (target_off / target_on), because dbt throws away the
 partial-parse state whenever --vars change. The issue's targets (for N=10,000, M=20): export under
@@ -124,6 +125,24 @@ def _child_export(project: Path, manifest_path: Path, out_dir: Path, trace: bool
             "rss_end_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "trace_peak_bytes": peak}
 
 
+def _child_floor(out_dir: Path) -> dict:
+    """The disk's own floor: the files the export wrote to out_dir, written again to a new folder
+    beside it with bare os.open / os.write / os.close (no rendering, no checks, no swap)."""
+    files = [(p.relative_to(out_dir), p.read_bytes()) for p in sorted(out_dir.rglob("*")) if p.is_file()]
+    copy = out_dir.parent / f"{out_dir.name}.floor"
+    shutil.rmtree(copy, ignore_errors=True)
+    t0 = time.perf_counter()
+    for folder in sorted({copy / rel.parent for rel, _ in files}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for rel, data in files:
+        fd = os.open(copy / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        os.write(fd, data)
+        os.close(fd)
+    seconds = time.perf_counter() - t0
+    shutil.rmtree(copy, ignore_errors=True)
+    return {"floor_s": seconds, "files": len(files)}
+
+
 def _child_profile(project: Path, manifest_path: Path, out_dir: Path, target_path: str, top: int) -> dict:
     """cProfile of the CLI's export (beyond json.load) and of the no-op hook; dbt_omni functions only."""
     import cProfile
@@ -179,7 +198,7 @@ def _short(filename: str) -> str:
 
 def child_main(argv) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=("hook", "export", "profile"))
+    parser.add_argument("kind", choices=("hook", "export", "floor", "profile"))
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--manifest", type=Path)
     parser.add_argument("--out", type=Path)
@@ -192,6 +211,8 @@ def child_main(argv) -> int:
         data = _child_hook(args.project, args.target_path, args.noop_repeat)
     elif args.kind == "export":
         data = _child_export(args.project, args.manifest, args.out, args.trace)
+    elif args.kind == "floor":
+        data = _child_floor(args.out)
     else:
         data = _child_profile(args.project, args.manifest, args.out, args.target_path, args.top)
     print(MARK + json.dumps(data))
@@ -373,7 +394,8 @@ def main(argv=None) -> int:
     shm = Path("/dev/shm")
     inproc_shm = inproc[:-1] + [str(shm / f"dbt-omni-bench-{os.getpid()}")] if shm.is_dir() else None
     cli_t, cli_rss, load_t, exp_t, phases, rss_loaded, rss_end = [], [], [], [], [], [], []
-    shm_t, shm_phases = [], []
+    shm_t, shm_phases, floor_t = [], [], []
+    floor = me + ["floor", "--project", str(project), "--out", str(project / "omni_inproc")]
     for i in range(args.export_repeat or r):
         shutil.rmtree(cli_out, ignore_errors=True)
         s, rss, _ = run_child(cli, logs / f"cli_{i}.log")
@@ -382,6 +404,7 @@ def main(argv=None) -> int:
         data = child_json(text)
         load_t.append(data["load_s"]), exp_t.append(data["export_s"]), phases.append(data["phases"])
         rss_loaded.append(data["rss_loaded_kib"] / 1024), rss_end.append(data["rss_end_kib"] / 1024)
+        floor_t.append(child_json(run_child(floor, logs / f"floor_{i}.log")[2])["floor_s"])
         if inproc_shm:
             _, _, text = run_child(inproc_shm, logs / f"inproc_shm_{i}.log")
             shm_data = child_json(text)
@@ -396,6 +419,8 @@ def main(argv=None) -> int:
     rep.add("in-process: export beyond loading (target < 2 s)", fmt_s(med(exp_t)), "3in")
     for phase in phases[0]:  # read: manifest dicts -> DbtProject; map: -> Omni model; render: -> YAML text
         rep.add(f"  of which {phase}", fmt_s(med([p[phase] for p in phases])), "3in")
+    rep.command("3floor", floor)
+    rep.add("  the disk's floor: the same files written with bare os.write", fmt_s(med(floor_t)), "3floor")
     if shm_t:
         rep.command("3shm", inproc_shm)
         rep.add("in-process: export beyond loading, output on tmpfs", fmt_s(med(shm_t)), "3shm")
