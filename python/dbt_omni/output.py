@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Optional
 
 from dbt_omni.errors import OmniExportError, Problem
@@ -85,15 +85,16 @@ def record_text(record: dict) -> str:
     return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _inside(root: Path, relative: str) -> Path:
-    """root/relative, refusing anything that could leave root (checked on the text: root is new)."""
-    parts = PurePosixPath(relative).parts
-    if not parts or relative.startswith("/") or "\\" in relative or any(p in ("", ".", "..") for p in parts):
+def _inside(root: str, relative: str) -> str:
+    """root/relative, refusing anything that could leave root (checked on the text: root is new).
+    Plain string checks: the export writes 11,000 files at 10,000 models."""
+    parts = relative.split("/")
+    if "\\" in relative or ":" in relative or "" in parts or "." in parts or ".." in parts:
         raise OmniExportError(Problem(f"refusing to write {relative!r}: it is not a plain path inside {root}"))
-    return root.joinpath(*parts)
+    return os.path.join(root, relative)
 
 
-def _write_new_file(path: Path, data: bytes) -> None:
+def _write_new_file(path: str, data: bytes) -> None:
     """A file that must not exist yet (O_EXCL: never through a link); raw os calls, as 11,000 files
     through Python's text layer cost a third more."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)  # Windows: no \r\n
@@ -119,12 +120,13 @@ def write_atomically(output_dir: Path, files: dict) -> None:
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent)).resolve()
     try:
-        folders = set()
+        root, folders = str(staging), {str(staging)}
         for relative, text in files.items():
-            target = _inside(staging, relative)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
+            target = _inside(root, relative)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
             _write_new_file(target, text.encode("utf-8"))
         if output_dir.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))

@@ -55,7 +55,7 @@ def test_schema_and_alias_with_separators_stay_inside_the_output_folder(out_dir,
     assert all(out_dir in p.resolve().parents for p in out_dir.rglob("*"))
 
 
-@pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt"])
+@pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt", "C:x", "a\\b", "a//b", "./x", "x/"])
 def test_write_atomically_refuses_paths_leaving_the_folder(out_dir, tmp_path, bad):
     with pytest.raises(OmniExportError, match="refusing to write"):
         write_atomically(out_dir, {"model.yaml": "{}\n", bad: "escaped"})
