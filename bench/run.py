@@ -14,7 +14,7 @@ fresh child process (peak RSS from os.wait4 of that child):
      plugin's hook is called directly: writing (omni/ removed) and no-op (up to date).
   3. `dbt-omni export --manifest ... --force`: whole command (time, peak RSS); in-process, loading
      manifest.json (load_json, as the CLI does) vs the export beyond loading (export(force=True) over
-     from_manifest_dict, omni/ removed first), with its phases (read, map, render, compare, write)
+     from_manifest_dict, into a new folder each run), with its phases (read, map, render, compare, write)
      and tracemalloc's peak for the export part; the disk's floor (the same files written again with
      bare os.write, nothing else); the same export again with its output on tmpfs (/dev/shm), which
      shows the code's cost apart from the disk's.
@@ -127,7 +127,8 @@ def _child_export(project: Path, manifest_path: Path, out_dir: Path, trace: bool
 
 def _child_floor(out_dir: Path) -> dict:
     """The disk's own floor: the files the export wrote to out_dir, written again to a new folder
-    beside it with bare os.open / os.write / os.close (no rendering, no checks, no swap)."""
+    beside it with bare os.open / os.write / os.close (no rendering, no checks, no swap); the
+    parent removes both folders at the end."""
     files = [(p.relative_to(out_dir), p.read_bytes()) for p in sorted(out_dir.rglob("*")) if p.is_file()]
     copy = out_dir.parent / f"{out_dir.name}.floor"
     shutil.rmtree(copy, ignore_errors=True)
@@ -138,9 +139,7 @@ def _child_floor(out_dir: Path) -> dict:
         fd = os.open(copy / rel, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         os.write(fd, data)
         os.close(fd)
-    seconds = time.perf_counter() - t0
-    shutil.rmtree(copy, ignore_errors=True)
-    return {"floor_s": seconds, "files": len(files)}
+    return {"floor_s": time.perf_counter() - t0, "files": len(files)}
 
 
 def _child_profile(project: Path, manifest_path: Path, out_dir: Path, target_path: str, top: int) -> dict:
@@ -303,7 +302,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     gen = [sys.executable, str(HERE / "generate_project.py"), str(n), str(m), str(project)]
     subprocess.run(gen, check=True, env=ENV, stdout=subprocess.DEVNULL)
-    for sub in ("target_on", "target_off", "target", "logs", "bench_logs", "omni_cli", "omni_inproc"):
+    for sub in ("target_on", "target_off", "target", "logs", "bench_logs", "omni_runs"):
         shutil.rmtree(project / sub, ignore_errors=True)
     logs.mkdir(parents=True)
     rep.command("gen", gen)
@@ -384,45 +383,53 @@ def main(argv=None) -> int:
 
     # 3. dbt-omni export --force
     print("3. dbt-omni export --manifest ... --force", flush=True)
-    cli_out = project / "omni_cli"
-    cli = [str(DBT_OMNI), "export", "--project-dir", str(project), "--manifest", str(manifest_path),
-           "--output", str(cli_out), "--force"]
-    inproc = me + ["export", "--project", str(project), "--manifest", str(manifest_path),
-                   "--out", str(project / "omni_inproc")]
-    # The same export with its output on tmpfs: this machine's disk takes from 0.5 s to several seconds
-    # to create the same 11,000 files, so the code's own cost is shown apart from the disk's.
-    shm = Path("/dev/shm")
-    inproc_shm = inproc[:-1] + [str(shm / f"dbt-omni-bench-{os.getpid()}")] if shm.is_dir() else None
+    # Every run writes to a folder of its own, and all are removed at the end: on this machine's disk,
+    # creating files right after deleting 11,000 others takes several times longer than otherwise,
+    # and the bench would be timing its own clean-up. The same export also runs with its output on
+    # tmpfs, which shows the code's cost apart from the disk's.
+    runs, shm = project / "omni_runs", Path("/dev/shm")
+    shm_runs = shm / f"dbt-omni-bench-{os.getpid()}" if shm.is_dir() else None
+
+    def cli(i):
+        return [str(DBT_OMNI), "export", "--project-dir", str(project), "--manifest", str(manifest_path),
+                "--output", str(runs / f"cli_{i}"), "--force"]
+
+    def inproc(folder):
+        return me + ["export", "--project", str(project), "--manifest", str(manifest_path), "--out", str(folder)]
+
+    def floor(i):
+        return me + ["floor", "--project", str(project), "--out", str(runs / f"inproc_{i}")]
+
     cli_t, cli_rss, load_t, exp_t, phases, rss_loaded, rss_end = [], [], [], [], [], [], []
     shm_t, shm_phases, floor_t = [], [], []
-    floor = me + ["floor", "--project", str(project), "--out", str(project / "omni_inproc")]
     for i in range(args.export_repeat or r):
-        shutil.rmtree(cli_out, ignore_errors=True)
-        s, rss, _ = run_child(cli, logs / f"cli_{i}.log")
+        s, rss, _ = run_child(cli(i), logs / f"cli_{i}.log")
         cli_t.append(s), cli_rss.append(rss)
-        _, _, text = run_child(inproc, logs / f"inproc_{i}.log")
+        _, _, text = run_child(inproc(runs / f"inproc_{i}"), logs / f"inproc_{i}.log")
         data = child_json(text)
         load_t.append(data["load_s"]), exp_t.append(data["export_s"]), phases.append(data["phases"])
         rss_loaded.append(data["rss_loaded_kib"] / 1024), rss_end.append(data["rss_end_kib"] / 1024)
-        floor_t.append(child_json(run_child(floor, logs / f"floor_{i}.log")[2])["floor_s"])
-        if inproc_shm:
-            _, _, text = run_child(inproc_shm, logs / f"inproc_shm_{i}.log")
+        floor_t.append(child_json(run_child(floor(i), logs / f"floor_{i}.log")[2])["floor_s"])
+        if shm_runs:
+            _, _, text = run_child(inproc(shm_runs / f"inproc_{i}"), logs / f"inproc_shm_{i}.log")
             shm_data = child_json(text)
             shm_t.append(shm_data["export_s"]), shm_phases.append(shm_data["phases"])
-            shutil.rmtree(inproc_shm[-1], ignore_errors=True)
-    _, _, text = run_child(inproc + ["--trace"], logs / "inproc_trace.log")
+    _, _, text = run_child(inproc(runs / "inproc_trace") + ["--trace"], logs / "inproc_trace.log")
     trace = child_json(text)
-    rep.command("3cli", cli), rep.command("3in", inproc)
+    for folder in (runs, shm_runs):
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    rep.command("3cli", cli(0)), rep.command("3in", inproc(runs / "inproc_0"))
     rep.add("dbt-omni export --force: wall time (whole command)", fmt_s(med(cli_t)), "3cli")
     rep.add("dbt-omni export --force: peak RSS", f"{med(cli_rss):.0f} MiB", "3cli")
     rep.add("in-process: loading manifest.json (load_json, as the CLI does)", fmt_s(med(load_t)), "3in")
     rep.add("in-process: export beyond loading (target < 2 s)", fmt_s(med(exp_t)), "3in")
     for phase in phases[0]:  # read: manifest dicts -> DbtProject; map: -> Omni model; render: -> YAML text
         rep.add(f"  of which {phase}", fmt_s(med([p[phase] for p in phases])), "3in")
-    rep.command("3floor", floor)
+    rep.command("3floor", floor(0))
     rep.add("  the disk's floor: the same files written with bare os.write", fmt_s(med(floor_t)), "3floor")
     if shm_t:
-        rep.command("3shm", inproc_shm)
+        rep.command("3shm", inproc(shm_runs / "inproc_0"))
         rep.add("in-process: export beyond loading, output on tmpfs", fmt_s(med(shm_t)), "3shm")
         for phase in shm_phases[0]:
             rep.add(f"  of which {phase}", fmt_s(med([p[phase] for p in shm_phases])), "3shm")
