@@ -120,15 +120,11 @@ class Mapper:
             message = f"model '{name}' is not exported (not selected, ignored or ephemeral)"
         else:
             message = f"unknown model '{name}'"
-        raise OmniExportError(
-            Problem(
-                message,
-                file=model.meta_file,
-                model=model.name,
-                key=key,
-                expected="the name of an exported dbt model",
-                suggestion=closest(name, self.view_by_model_name),
-            )
+        raise model.error(
+            message,
+            key=key,
+            expected="the name of an exported dbt model",
+            suggestion=closest(name, self.view_by_model_name),
         )
 
     def translate(self, text: Optional[str], model: Model, key: str) -> Optional[str]:
@@ -162,16 +158,12 @@ class Mapper:
             return None
         match = NAMED_FORMAT_RE.match(value)
         if match and match.group(1).lower() not in NAMED_FORMATS:
-            raise OmniExportError(
-                Problem(
-                    f"unknown format '{value}'",
-                    file=model.meta_file,
-                    model=model.name,
-                    key=key,
-                    expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals) "
-                    "or a D3 / Excel format string",
-                    suggestion=closest(match.group(1).lower(), NAMED_FORMATS),
-                )
+            raise model.error(
+                f"unknown format '{value}'",
+                key=key,
+                expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals) "
+                "or a D3 / Excel format string",
+                suggestion=closest(match.group(1).lower(), NAMED_FORMATS),
             )
         return value
 
@@ -182,15 +174,11 @@ class Mapper:
             keys = [declared] if isinstance(declared, str) else list(declared)
             for key in keys:
                 if key not in model.columns:
-                    raise OmniExportError(
-                        Problem(
-                            f"primary key column '{key}' is not a column of the model",
-                            file=model.meta_file,
-                            model=model.name,
-                            key="meta.omni.primary_key",
-                            expected="a documented column (or one in catalog.json)",
-                            suggestion=closest(key, model.columns),
-                        )
+                    raise model.error(
+                        f"primary key column '{key}' is not a column of the model",
+                        key="meta.omni.primary_key",
+                        expected="a documented column (or one in catalog.json)",
+                        suggestion=closest(key, model.columns),
                     )
             return keys
         flagged, constrained, tested = [], [], []  # one pass: a model can have hundreds of columns
@@ -255,7 +243,7 @@ class Mapper:
         elif aggregate_type and aggregate_type.endswith("_distinct_on") and not block.get("custom_primary_key_sql"):
             problem = f"aggregate_type {aggregate_type} needs custom_primary_key_sql"
         if problem:
-            raise OmniExportError(Problem(problem, file=model.meta_file, model=model.name, key=key))
+            raise model.error(problem, key)
         return Measure(
             name=name,
             sql=sql,
@@ -391,14 +379,10 @@ class Mapper:
         source_fields = {d.name for d in source.dimensions}
         if len(pk) == 1 and pk[0] in source_fields:
             return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
-        raise OmniExportError(
-            Problem(
-                f"cannot infer the join condition to {target.name}",
-                file=model.meta_file,
-                model=model.name,
-                key=f"{key}.on_sql",
-                expected="on_sql, or a primary key on the target with a column of the same name here",
-            )
+        raise model.error(
+            f"cannot infer the join condition to {target.name}",
+            key=f"{key}.on_sql",
+            expected="on_sql, or a primary key on the target with a column of the same name here",
         )
 
     @staticmethod
@@ -435,14 +419,10 @@ class Mapper:
         tree: dict = {}
         for target in targets:
             if target not in parent:
-                raise OmniExportError(
-                    Problem(
-                        f"no relationship leads from {base} to {target}",
-                        file=model.meta_file,
-                        model=model.name,
-                        key=key,
-                        expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
-                    )
+                raise model.error(
+                    f"no relationship leads from {base} to {target}",
+                    key=key,
+                    expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
                 )
             path = []
             node = target
@@ -493,14 +473,10 @@ class Mapper:
                 ai_context=block.get("ai_context"),
             )
             if topic.file_name in topics:
-                raise OmniExportError(
-                    Problem(
-                        f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
-                        file=model.meta_file,
-                        model=model.name,
-                        key="meta.omni.topic.name",
-                        expected="a unique topic name",
-                    )
+                raise model.error(
+                    f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
+                    key="meta.omni.topic.name",
+                    expected="a unique topic name",
                 )
             topics[topic.file_name] = topic
         return [topics[name] for name in sorted(topics)]
@@ -545,14 +521,10 @@ def _report_clash(model: Model, measures: list) -> None:
     seen: dict = {}
     for name, where in sources:
         if name in seen:
-            raise OmniExportError(
-                Problem(
-                    f"field '{name}' is defined twice ({seen[name]} and {where})",
-                    file=model.meta_file,
-                    model=model.name,
-                    key=where,
-                    expected="unique dimension and measure names in a view",
-                )
+            raise model.error(
+                f"field '{name}' is defined twice ({seen[name]} and {where})",
+                key=where,
+                expected="unique dimension and measure names in a view",
             )
         seen[name] = where
 

@@ -36,32 +36,28 @@ def split_metric_name(text: str) -> tuple:
     return package or PACKAGE, name
 
 
-def _problem(model: Model, key: str, message: str, **extra) -> OmniExportError:
-    return OmniExportError(Problem(message, file=model.meta_file, model=model.name, key=key, **extra))
-
-
 def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
     """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view."""
     from dbt_omni.mapping import field_name
 
     unknown = sorted(set(given) - set(signature))
     if unknown:
-        raise _problem(model, f"{key}.args.{unknown[0]}", f"unknown argument '{unknown[0]}'",
-                       expected="one of " + ", ".join(signature), suggestion=closest(unknown[0], signature))
+        raise model.error(f"unknown argument '{unknown[0]}'", key=f"{key}.args.{unknown[0]}",
+                          expected="one of " + ", ".join(signature), suggestion=closest(unknown[0], signature))
     fields = {c.lower(): field_name(c) for c in model.columns}
     fields.update({name.lower(): name for name in (model.omni.get("dimensions") or {})})
     kwargs = {}
     for argument, default in signature.items():
         value = given.get(argument, default)
         if value is REQUIRED:
-            raise _problem(model, f"{key}.args.{argument}", f"missing argument '{argument}'",
-                           expected="a value for every argument without a default")
+            raise model.error(f"missing argument '{argument}'", key=f"{key}.args.{argument}",
+                              expected="a value for every argument without a default")
         if argument.endswith("_column") and value is not None:
             column = str(value)
             if column.lower() not in fields:
-                raise _problem(model, f"{key}.args.{argument}", f"the view has no column '{column}'",
-                               expected="a column of the model (documented or in catalog.json)",
-                               suggestion=closest(column, list(model.columns)))
+                raise model.error(f"the view has no column '{column}'", key=f"{key}.args.{argument}",
+                                  expected="a column of the model (documented or in catalog.json)",
+                                  suggestion=closest(column, list(model.columns)))
             value = "${" + fields[column.lower()] + "}"
         kwargs[argument] = value
     return kwargs
@@ -74,20 +70,20 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
     omni_mode, dbt_mode = mapper.metric_renderers
     if not omni_mode.has(package, macro_name):
-        raise _problem(model, f"{key}.metric", f"unknown metric macro '{package}.{macro_name}'",
-                       expected=f"a macro of package {package}",
-                       suggestion=closest(macro_name, omni_mode.macro_names(package)))
+        raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
+                          expected=f"a macro of package {package}",
+                          suggestion=closest(macro_name, omni_mode.macro_names(package)))
     try:
         signature = omni_mode.signature(package, macro_name)
         kwargs = _resolve_args(model, signature, dict(block.get("args") or {}), key)
         text = omni_mode.macro(package, macro_name)(**kwargs)
         tree = json.loads(text) if isinstance(text, str) and text.strip().startswith("{") else None
         if not isinstance(tree, dict) or tree.get("omni_metric") not in ("aggregate", "ratio"):
-            raise _problem(model, f"{key}.metric", f"macro {package}.{macro_name} is not a shared metric",
-                           expected="a macro built from dbt_omni.metric_aggregate / metric_ratio")
+            raise model.error(f"macro {package}.{macro_name} is not a shared metric", key=f"{key}.metric",
+                              expected="a macro built from dbt_omni.metric_aggregate / metric_ratio")
         measures = _tree_measures(name, tree, block.get("filters"), dbt_mode, mapper, model, key)
     except MacroError as exc:
-        raise _problem(model, f"{key}.metric", f"rendering {package}.{macro_name} failed: {exc}") from None
+        raise model.error(f"rendering {package}.{macro_name} failed: {exc}", key=f"{key}.metric") from None
     top = measures[0]
     for attribute in PRESENTATION_KEYS:
         if block.get(attribute) is not None:

@@ -75,6 +75,13 @@ class Model:
     def meta_file(self) -> str:
         return self.yaml_path or self.path
 
+    def problem(self, message: str, key: Optional[str] = None, **extra) -> Problem:
+        """A problem in this model's YAML: the file and the model named for the user."""
+        return Problem(message, file=self.meta_file, model=self.name, key=key, **extra)
+
+    def error(self, message: str, key: Optional[str] = None, **extra) -> OmniExportError:
+        return OmniExportError(self.problem(message, key, **extra))
+
 
 @dataclass
 class DbtProject:
@@ -184,7 +191,7 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
         return
     if "__invalid__" in block:
         problems.append(
-            Problem("must be a mapping", file=model.meta_file, model=model.name, key=key, expected="a mapping")
+            model.problem("must be a mapping", key, expected="a mapping")
         )
         return
     problems.extend(contract.check(kind, block, file=model.meta_file, model=model.name, key_prefix=key))
