@@ -12,7 +12,7 @@ from dbt_omni.config import Settings, resolve_output_dir
 from dbt_omni.dump import render
 from dbt_omni.manifests import load_catalog, paused_gc
 from dbt_omni.mapping import build_omni_model
-from dbt_omni.output import RECORD, git_state, previous_record, record_text, sha256, write_atomically
+from dbt_omni.output import RECORD, files_intact, git_state, previous_record, record_text, sha256, write_atomically
 from dbt_omni.project import DbtProject
 
 
@@ -83,7 +83,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
         "metrics": omni.extra.get("metrics", {}),
     }
     lap("render")
-    unchanged = not force and _same_output(previous_record(output_dir), record)
+    unchanged = not force and _same_output(output_dir, record)
     lap("compare")
     if unchanged:
         return ExportResult(output_dir=output_dir, written=False, seconds=seconds)
@@ -107,8 +107,10 @@ def _stopwatch(seconds: dict) -> Callable[[str], None]:
     return lap
 
 
-def _same_output(previous: Optional[dict], record: dict) -> bool:
-    """The git commit alone is no reason to rewrite every file. (A JSON round trip makes tuples lists.)"""
-    if previous is None:
+def _same_output(output_dir: Path, record: dict) -> bool:
+    """The same record (the git commit alone is no reason to rewrite every file), and the files on
+    disk as recorded; they are read only when the records agree. (A JSON round trip makes tuples lists.)"""
+    previous = previous_record(output_dir)
+    if previous is None or {k: v for k, v in previous.items() if k != "git"} != json.loads(json.dumps(record)):
         return False
-    return {k: v for k, v in previous.items() if k != "git"} == json.loads(json.dumps(record))
+    return files_intact(output_dir, record["files"])

@@ -20,20 +20,21 @@ def sha256(text: str) -> str:
 
 
 def previous_record(output_dir: Path) -> Optional[dict]:
-    """omni_export.json of the last export, if every file it lists is still there as it was written
-    (a hand-edited or deleted file makes the output incomplete, so the next export writes it again)."""
-    record, _ = _complete_record(output_dir)
-    if record is None:
-        return None
-    files, root = record["files"], str(output_dir)
-    for name, checksum in files.items():
+    """omni_export.json of the last export, or None when it is missing or unreadable."""
+    return _complete_record(output_dir)[0]
+
+
+def files_intact(output_dir: Path, checksums: dict) -> bool:
+    """Every file is on disk as it was written (a hand-edited or deleted one is written again)."""
+    root = str(output_dir)
+    for name, checksum in checksums.items():
         try:
             with open(os.path.join(root, name), "rb") as handle:
                 if hashlib.sha256(handle.read()).hexdigest() != checksum:
-                    return None
+                    return False
         except OSError:
-            return None
-    return record
+            return False
+    return True
 
 
 def record_digest(output_dir: Path) -> Optional[str]:
