@@ -21,18 +21,19 @@ def sha256(text: str) -> str:
 
 def previous_record(output_dir: Path) -> Optional[dict]:
     """omni_export.json of the last export, or None when it is missing or unreadable."""
-    return _complete_record(output_dir)[0]
+    return _read_record(output_dir)[0]
 
 
 def files_intact(output_dir: Path, checksums: dict) -> bool:
-    """Every file is on disk as it was written (a hand-edited or deleted one is written again)."""
+    """Every file is on disk as it was written (a hand-edited or deleted one is written again); a name
+    in the record that points outside the folder counts as not intact."""
     root = str(output_dir)
     for name, checksum in checksums.items():
         try:
-            with open(os.path.join(root, name), "rb") as handle:
+            with open(_inside(root, name), "rb") as handle:
                 if hashlib.sha256(handle.read()).hexdigest() != checksum:
                     return False
-        except OSError:
+        except (OSError, OmniExportError):
             return False
     return True
 
@@ -41,7 +42,7 @@ def record_digest(output_dir: Path) -> Optional[str]:
     """Stands for the whole output in the plugin's state file (None when the output is incomplete).
     On dbt's every command, so the files are not read: the record's bytes as written are hashed with
     each file's size and modification time, which a hand edit changes."""
-    record, data = _complete_record(output_dir)
+    record, data = _read_record(output_dir)
     if record is None:
         return None
     digest = hashlib.sha256(data)
@@ -55,7 +56,7 @@ def record_digest(output_dir: Path) -> Optional[str]:
     return digest.hexdigest()
 
 
-def _complete_record(output_dir: Path) -> tuple:
+def _read_record(output_dir: Path) -> tuple:
     """(record, its bytes), or (None, b"") when it is missing or unreadable."""
     try:
         data = (output_dir / RECORD).read_bytes()

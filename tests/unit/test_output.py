@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, export
 from dbt_omni.manifests import from_manifest_dict
-from dbt_omni.output import RECORD, record_digest, write_atomically
+from dbt_omni.output import RECORD, files_intact, record_digest, write_atomically
 from testkit import build, make_manifest, model, render_files, settings, shop_manifest
 
 OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
@@ -185,6 +186,18 @@ def test_hand_edited_output_file_is_written_again(out_dir, tmp_path):
     view.write_text(view.read_text().replace("orders", "ordres"))
     assert run_export(shop_manifest(), out_dir, tmp_path).written is True
     assert snapshot(out_dir)[str(view.relative_to(out_dir))] == before[str(view.relative_to(out_dir))]
+
+
+def test_a_record_naming_a_file_outside_the_folder_means_rewrite(out_dir, tmp_path):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours")
+    record = json.loads((out_dir / RECORD).read_text())
+    record["files"]["../outside.txt"] = hashlib.sha256(b"not ours").hexdigest()
+    (out_dir / RECORD).write_text(json.dumps(record))
+    assert files_intact(out_dir, record["files"]) is False
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert outside.read_text() == "not ours"
 
 
 def test_record_digest_changes_with_any_file_of_the_output(out_dir, tmp_path):
