@@ -1,4 +1,5 @@
-{#- The Python side of the package, or a clear error when only `dbt deps` was run. -#}
+{#- The Python side of the package, or a clear error when only `dbt deps` was run, or when the
+    Python package is another version than these macros (its functions may take other arguments). -#}
 {% macro _omni_python() %}
   {%- if 'dbt_omni' not in modules -%}
     {{ exceptions.raise_compiler_error(
@@ -6,5 +7,12 @@
         ~ "only the macros; also run `pip install dbt_packages/dbt_omni` (the same package) in the "
         ~ "environment of dbt-core.") }}
   {%- endif -%}
-  {{ return(modules['dbt_omni']) }}
+  {%- set python = modules['dbt_omni'] -%}
+  {%- if python.VERSION != dbt_omni._omni_package_version() -%}
+    {{ exceptions.raise_compiler_error(
+        "dbt-omni: the dbt package (macros, from `dbt deps`) is version " ~ dbt_omni._omni_package_version()
+        ~ " but the dbt_omni Python package is version " ~ (python.VERSION or 'unknown')
+        ~ ". Install both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`.") }}
+  {%- endif -%}
+  {{ return(python) }}
 {% endmacro %}

@@ -65,6 +65,11 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
     project = load_project(catalog)
     lap("read")
     omni = build_omni_model(project, settings)
+    if project.dbt_package_version not in (None, __version__):
+        omni.warnings.insert(0, f"the dbt_omni macros (dbt package, from `dbt deps`) are version "
+                             f"{project.dbt_package_version} but the Python package is {__version__}; shared metrics "
+                             "are rendered from those macros: install both from the same checkout "
+                             "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
     lap("map")
     files = render(omni)
     record = {

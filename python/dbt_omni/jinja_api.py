@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
+from dbt_omni import __version__
 from dbt_omni.errors import OmniExportError
+
+VERSION = __version__  # the macros compare it with their own (_omni_package_version); Jinja cannot read dunders
 
 
 @dataclass

@@ -14,6 +14,8 @@ from typing import Any, Iterable, Mapping, Optional
 from dbt_omni import contract
 from dbt_omni.errors import OmniExportError, Problem
 
+PACKAGE_VERSION_MACRO = "macro.dbt_omni._omni_package_version"
+PACKAGE_VERSION_RE = re.compile(r"""return\(\s*['"]([^'"]+)['"]\s*\)""")
 REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)""")
 
 
@@ -91,6 +93,7 @@ class DbtProject:
     models: dict  # unique_id -> Model
     foreign_keys: list
     macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
+    dbt_package_version: Optional[str] = None  # of the dbt_omni macros in the project, if there
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -209,6 +212,14 @@ def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> 
     return (same_package or candidates or [None])[0]
 
 
+def dbt_package_version(macros: Any) -> Optional[str]:
+    """The version the project's dbt_omni macros declare (`dbt deps` installs them, pip the Python
+    package: they can drift apart). Only a dict is looked into: a lazy mapping is not loaded for this."""
+    macro = macros.get(PACKAGE_VERSION_MACRO) if isinstance(macros, dict) else None
+    match = PACKAGE_VERSION_RE.search(_get(macro, "macro_sql", ""))
+    return match.group(1) if match else None
+
+
 def read_project(
     nodes: Iterable[Any],
     *,
@@ -240,6 +251,7 @@ def read_project(
         models=models,
         foreign_keys=[],
         macros=macros,
+        dbt_package_version=dbt_package_version(macros),
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

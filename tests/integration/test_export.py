@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dbt_omni import __version__
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = REPO_ROOT / "tests" / "golden"
 # Differ from machine to machine by nature (its git state, dbt's patch version).
@@ -133,6 +135,25 @@ def test_macros_without_the_python_package_say_what_to_install(duckdb_project, r
     assert "the dbt_omni Python package is not installed where dbt runs" in output
     assert "pip install dbt_packages/dbt_omni" in output and "Traceback" not in output
     assert not (duckdb_project / "target" / "never").exists()
+
+
+@pytest.mark.duckdb
+def test_macros_and_python_package_of_other_versions_say_what_to_install(duckdb_project, run_dbt, tmp_path):
+    """`dbt deps` brought macros of one version and pip another (faked: the Python side says 9.9.9).
+    The macros stop before calling Python; the plugin, which needs no macros, writes and warns."""
+    (tmp_path / "sitecustomize.py").write_text("import dbt_omni\ndbt_omni.__version__ = '9.9.9'\n")
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
+                     "--vars", vars_arg(output_dir="target/omni_mismatch"),
+                     env={"PYTHONPATH": str(tmp_path)}, expect_ok=False)
+    output = result.stdout + result.stderr
+    assert (f"the dbt package (macros, from `dbt deps`) is version {__version__} "
+            "but the dbt_omni Python package is version 9.9.9") in output
+    assert "pip install dbt_packages/dbt_omni" in output and "Traceback" not in output
+    assert not (duckdb_project / "target" / "never").exists()
+    assert f"dbt-omni warning: the dbt_omni macros (dbt package, from `dbt deps`) are version {__version__} " \
+           "but the Python package is 9.9.9" in output
+    record = json.loads((duckdb_project / "target" / "omni_mismatch" / "omni_export.json").read_text())
+    assert record["dbt_omni_version"] == "9.9.9" and "9.9.9" in record["warnings"][0]
 
 
 @pytest.mark.duckdb

@@ -1,28 +1,10 @@
 """Shared metrics rendered from the package's real macro files into Omni measures, and their errors."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from dbt_omni.macro_renderer import MacroRenderer
-from testkit import export_error, make_manifest, model, view_yaml
-
-MACROS = Path(__file__).resolve().parents[2] / "macros"
-MACRO_RE = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-
-
-def package_macros(extra: dict | None = None) -> dict:
-    """manifest.json-shaped macros of this package: every macro of a file, with the file as its SQL."""
-    macros = {}
-    for path in sorted(MACROS.rglob("*.sql")):
-        text = path.read_text()
-        for name in MACRO_RE.findall(text):
-            macros[f"macro.dbt_omni.{name}"] = {"name": name, "package_name": "dbt_omni", "macro_sql": text,
-                                                "unique_id": f"macro.dbt_omni.{name}", "description": ""}
-    macros.update(extra or {})
-    return macros
+from testkit import export_error, make_manifest, model, package_macros, view_yaml
 
 
 def subscriptions(measures: dict, columns=("subscription_type", "subscription_amount", "month_start")) -> dict:

@@ -14,10 +14,13 @@ No database and no dbt: the manifests are small manifest.json-shaped dicts built
     parse(files)                 -> {relative path: parsed YAML}
     export_error(manifest, **settings) -> the OmniExportError the build raises
     shop_manifest()              orders -> customers -> regions, keys and joins from tests
+    package_macros(extra)        this package's real macro files, as manifest.json's macros
     rich_manifest()              uses every meta.omni feature that reaches a file
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Iterable, Optional
 
 import pytest
@@ -30,6 +33,22 @@ from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
 
 PROJECT = "shop"
+MACROS = Path(__file__).resolve().parents[2] / "macros"
+MACRO_RE = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def package_macros(extra: dict | None = None) -> dict:
+    """manifest.json-shaped macros of this package: every macro of a file, with the file as its SQL."""
+    macros = {}
+    for path in sorted(MACROS.rglob("*.sql")):
+        text = path.read_text()
+        for name in MACRO_RE.findall(text):
+            macros[f"macro.dbt_omni.{name}"] = {"name": name, "package_name": "dbt_omni", "macro_sql": text,
+                                                "unique_id": f"macro.dbt_omni.{name}", "description": ""}
+    macros.update(extra or {})
+    return macros
+
+
 
 
 def column(name: str, *, description: str = "", data_type: Optional[str] = None, omni: Optional[dict] = None,

@@ -1,0 +1,57 @@
+"""The two halves of dbt-omni (macros from `dbt deps`, Python from pip) and their version numbers."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+from dbt_omni import __version__
+from dbt_omni.export import ExportContext, export
+from dbt_omni.jinja_api import _MacrosFromDisk
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.project import PACKAGE_VERSION_MACRO, dbt_package_version
+from testkit import make_manifest, model, package_macros, settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_version_number_of_the_package_is_the_same():
+    project_version = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["version"]
+    setup_version = re.search(r"""version\s*=\s*["']([^"']+)["']""", (ROOT / "setup.py").read_text()).group(1)
+    macro_version = dbt_package_version(package_macros())
+    assert {project_version, setup_version, macro_version} == {__version__}
+
+
+def export_with_macros(macros, tmp_path: Path):
+    manifest = make_manifest([model("orders", columns=["order_id"])])
+    manifest["macros"] = macros
+    out = tmp_path / "omni"
+    result = export(lambda catalog: from_manifest_dict(manifest, catalog), settings(output_dir=str(out)),
+                    ExportContext(project_dir=tmp_path))
+    return result, json.loads((out / "omni_export.json").read_text())
+
+
+def test_macros_of_another_version_are_a_warning_of_every_export(tmp_path):
+    other = package_macros({PACKAGE_VERSION_MACRO: {
+        "name": "_omni_package_version", "package_name": "dbt_omni", "unique_id": PACKAGE_VERSION_MACRO,
+        "macro_sql": "{% macro _omni_package_version() %}{{ return('9.9.9') }}{% endmacro %}"}})
+    result, record = export_with_macros(other, tmp_path)
+    assert result.warnings[0].startswith("the dbt_omni macros (dbt package, from `dbt deps`) are version 9.9.9 "
+                                         f"but the Python package is {__version__}")
+    assert "pip install dbt_packages/dbt_omni" in result.warnings[0]
+    assert record["warnings"] == result.warnings
+
+
+def test_no_warning_when_the_versions_agree_or_the_macros_are_not_installed(tmp_path):
+    for macros in (package_macros(), {}):
+        result, _ = export_with_macros(macros, tmp_path / str(len(macros)))
+        assert not [w for w in result.warnings if "version" in w]
+
+
+def test_the_macros_read_from_disk_are_not_loaded_to_find_the_version(tmp_path):
+    """The macro path checks the version itself (_omni_python); manifest.json is read only for metrics."""
+    lazy = _MacrosFromDisk(tmp_path / "no_target")  # loading it would raise: no manifest.json there
+    assert dbt_package_version(lazy) is None
+    assert dbt_package_version(None) is None
