@@ -109,8 +109,23 @@ def _write_new_file(path: str, data: bytes) -> None:
 
 
 def write_atomically(output_dir: Path, files: dict) -> None:
-    """Write every file to a new folder beside output_dir, then swap it in with two renames."""
+    """Write every file to a new folder beside output_dir, then swap it in with two renames; an
+    unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback."""
     output_dir = Path(output_dir).resolve()
+    try:
+        _write_and_swap(output_dir, files)
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OmniExportError(
+            Problem(
+                f"cannot write the Omni model to {output_dir}: {exc.strerror or exc}{where}",
+                key="vars.dbt_omni.output_dir",
+                expected="a folder that can be created and written",
+            )
+        ) from None
+
+
+def _write_and_swap(output_dir: Path, files: dict) -> None:
     if output_dir.exists() and any(output_dir.iterdir()) and not (output_dir / RECORD).exists():
         raise OmniExportError(
             Problem(

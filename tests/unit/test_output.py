@@ -119,6 +119,27 @@ def test_refuses_to_replace_a_folder_it_did_not_write(out_dir, tmp_path):
     assert snapshot(out_dir) == {"notes.txt": b"mine"}
 
 
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "a_file").write_text("x")
+    out = tmp_path / "a_file" / "omni"
+    with pytest.raises(OmniExportError) as info:
+        write_atomically(out, {"model.yaml": "{}\n", RECORD: "{}\n"})
+    text = str(info.value)
+    assert text.startswith(f"dbt-omni: key vars.dbt_omni.output_dir: cannot write the Omni model to {out.resolve()}: ")
+    assert "expected a folder that can be created and written" in text
+
+
+def test_a_write_failing_halfway_is_a_clear_error_and_keeps_previous_files(out_dir, tmp_path):
+    """The disk refuses the second file (its folder's name is taken by the first): no traceback,
+    no staging folder left, the previous output as it was."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError, match="cannot write the Omni model to"):
+        write_atomically(out_dir, {"a.view.yaml": "x: 1\n", "a.view.yaml/b.view.yaml": "y: 1\n", RECORD: "{}\n"})
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
 def test_an_empty_existing_folder_is_fine(out_dir, tmp_path):
     out_dir.mkdir()
     assert run_export(shop_manifest(), out_dir, tmp_path).written
