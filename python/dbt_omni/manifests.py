@@ -28,13 +28,17 @@ def paused_gc():
 
 
 def load_json(path: Path, what: str, hint: str) -> dict:
+    """A dbt artifact: a JSON object with a `nodes` mapping, as manifest.json and catalog.json are."""
     try:
         with paused_gc():
-            return json.loads(Path(path).read_text("utf-8"))
+            data = json.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError:
         raise OmniExportError(Problem(f"{what} not found", file=str(path), expected=hint)) from None
     except (OSError, ValueError) as exc:
         raise OmniExportError(Problem(f"cannot read {what}: {exc}", file=str(path), expected=hint)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), dict):
+        raise OmniExportError(Problem(f"this is not a dbt {what} (no 'nodes' mapping)", file=str(path), expected=hint))
+    return data
 
 
 def load_catalog(path: Optional[Path]) -> Optional[dict]:
@@ -46,8 +50,8 @@ def load_catalog(path: Optional[Path]) -> Optional[dict]:
 def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:
     """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block)."""
     metadata = manifest.get("metadata") or {}
-    if "nodes" not in manifest:
-        raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes')", expected="target/manifest.json"))
+    if not isinstance(manifest.get("nodes"), Mapping):
+        raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes' mapping)", expected="target/manifest.json"))
     return read_project(
         manifest["nodes"].values(),
         project_name=metadata.get("project_name") or "",

@@ -73,3 +73,26 @@ def test_select_flag_is_applied(tmp_path, capsys):
     assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "manifest.json"),
                  "--output", str(out), "--select", "orders", "customers"]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (out / "analytics").iterdir()) == ["customers.view.yaml", "orders.view.yaml"]
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path, capsys):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(shop_manifest()))
+    (tmp_path / "a_file").write_text("x")
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(path),
+                 "--output", str(tmp_path / "a_file" / "omni")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the Omni model to" in err and "Traceback" not in err
+
+
+def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, capsys):
+    """A wrong file passed by mistake: JSON, but not a manifest (or catalog) of dbt's."""
+    good, wrong = tmp_path / "manifest.json", tmp_path / "wrong.json"
+    good.write_text(json.dumps(shop_manifest()))
+    wrong.write_text(json.dumps([{"nodes": {}}]))
+    for flag, what in (("--manifest", "manifest"), ("--catalog", "catalog")):
+        args = {"--manifest": str(good), flag: str(wrong)}
+        assert main(["export", "--project-dir", str(tmp_path), *[x for kv in args.items() for x in kv]]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"dbt-omni: file {wrong}: this is not a dbt {what} (no 'nodes' mapping) (expected ")
+        assert err.count("\n") == 1 and "Traceback" not in err
