@@ -32,8 +32,11 @@ class ExportResult:
     counts: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)  # per phase (read, map, render, compare, write): for bench/
+    empty: bool = False  # nothing was selected, so nothing was written
 
     def summary(self) -> str:
+        if self.empty:
+            return f"dbt-omni: no model selected; nothing written, {self.output_dir} is as it was"
         if not self.written:
             return f"dbt-omni: Omni model in {self.output_dir} is up to date"
         counts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
@@ -71,6 +74,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
                              "are rendered from those macros: install both from the same checkout "
                              "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
     lap("map")
+    if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
+        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True)
     files = render(omni)
     record = {
         "dbt_omni_version": __version__,

@@ -11,7 +11,7 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
 from dbt_omni.project import Column, DbtProject, Model, validate
-from dbt_omni.selection import select_models, under_paths
+from dbt_omni.selection import select_models, under_paths, unmatched_selectors
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # ${model_or_view.field...}: the part before the dot is translated from dbt model name to view name.
@@ -71,7 +71,7 @@ class Mapper:
         self.settings = settings
         self.models = select_models(project, settings)
         validate(self.models)
-        self.warnings: list = []
+        self.warnings: list = unmatched_selectors(project, settings)
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way

@@ -46,7 +46,7 @@ class OmniPlugin(dbtPlugin):
         except OmniExportError as exc:
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
-        if result.written:
+        if result.written or result.empty:
             for warning in result.warnings:
                 shims.log(f"dbt-omni warning: {warning}")
             shims.log(result.summary())

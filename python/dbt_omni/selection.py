@@ -46,5 +46,26 @@ def select_models(project: DbtProject, settings: Settings) -> list:
     return models
 
 
+def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
+    """A warning for each `select` entry that matches no model, with the closest spelling, as dbt warns
+    for its own selectors: a typo in one of them should not pass unnoticed."""
+    models = list(project.models.values())
+    choices = {
+        "": {m.name for m in models},
+        "tag": {t for m in models for t in m.tags},
+        "package": {m.package_name for m in models},
+        "path": set(),
+    }
+    warnings = []
+    for selector in settings.select:
+        if any(_matches(m, selector, "vars.dbt_omni.select") for m in models):
+            continue
+        method, _, value = selector.partition(":") if ":" in selector else ("", "", selector)
+        suggestion = closest(value, choices[method])
+        hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
+        warnings.append(f"select '{selector}' matches no exportable model{hint}")
+    return warnings
+
+
 def under_paths(model: Model, paths) -> bool:
     return any(_matches(model, f"path:{p}", "vars.dbt_omni.topics_from_paths") for p in paths)

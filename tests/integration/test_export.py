@@ -169,6 +169,13 @@ def test_run_operation_selection_arguments(duckdb_project, run_dbt):
             "{select: ['path:models/marts'], exclude: [dim_products], output_dir: target/marts_only}")
     views = sorted(p.name for p in (duckdb_project / "target" / "marts_only").rglob("*.view.yaml"))
     assert views == ["dim_customers.view.yaml", "fct_order_items.view.yaml", "fct_orders.view.yaml"]
+    # A typo selects nothing: a warning with the closest name, and the earlier output stays.
+    before = tree(duckdb_project / "target" / "marts_only")
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
+                     "{select: [dim_custmers], output_dir: target/marts_only}")
+    assert "select 'dim_custmers' matches no exportable model; did you mean 'dim_customers'?" in result.stdout
+    assert "no model selected; nothing written" in result.stdout
+    assert tree(duckdb_project / "target" / "marts_only") == before
 
 
 SHARED_METRIC_MEASURES = [

@@ -140,6 +140,18 @@ def test_a_write_failing_halfway_is_a_clear_error_and_keeps_previous_files(out_d
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
 
 
+def test_a_selection_of_no_model_writes_nothing_and_keeps_the_output(out_dir, tmp_path):
+    """A typo in --select must not replace a good Omni model with an empty one."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    age(out_dir)
+    before, stamps = snapshot(out_dir), mtimes(out_dir)
+    result = run_export(shop_manifest(), out_dir, tmp_path, select=["ordrs"])
+    assert result.empty and not result.written
+    assert result.warnings == ["select 'ordrs' matches no exportable model; did you mean 'orders'?"]
+    assert result.summary() == f"dbt-omni: no model selected; nothing written, {out_dir.resolve()} is as it was"
+    assert snapshot(out_dir) == before and mtimes(out_dir) == stamps
+
+
 def test_an_empty_existing_folder_is_fine(out_dir, tmp_path):
     out_dir.mkdir()
     assert run_export(shop_manifest(), out_dir, tmp_path).written

@@ -78,3 +78,20 @@ def test_unknown_selector_method_in_exclude_names_exclude():
     with pytest.raises(OmniExportError) as info:
         build(project(), exclude=["tagg:finance"])
     assert info.value.problems[0].key == "vars.dbt_omni.exclude"
+
+
+@pytest.mark.parametrize("selector, warning", [
+    ("ordrs", "select 'ordrs' matches no exportable model; did you mean 'orders'?"),
+    ("tag:financ", "select 'tag:financ' matches no exportable model; did you mean 'tag:finance'?"),
+    ("package:utlis", "select 'package:utlis' matches no exportable model; did you mean 'package:utils'?"),
+    ("path:models/nowhere", "select 'path:models/nowhere' matches no exportable model"),
+    ("helper", "select 'helper' matches no exportable model"),  # ephemeral: no relation to export
+])
+def test_a_selector_matching_no_model_is_a_warning_with_the_closest_spelling(selector, warning):
+    omni = build(project(), select=["customers", selector])
+    assert [v.table_name for v in omni.views] == ["customers"]
+    assert omni.warnings[0] == warning
+
+
+def test_selectors_that_match_give_no_warning():
+    assert build(project(), select=["orders", "tag:finance", "path:models/staging", "package:utils"]).warnings == []
