@@ -83,6 +83,7 @@ class Mapper:
 
     def _register_views(self) -> None:
         taken: dict = {}
+        by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
         for model in self.models:
             schema, table = safe_component(model.schema), safe_component(model.table)
             if (schema, table) != (model.schema, model.table):
@@ -102,13 +103,18 @@ class Mapper:
             taken[view.name] = model.unique_id
             self.views[model.unique_id] = view
             self.view_by_name[view.name] = view
-            if model.name in self.view_by_model_name:
-                other = self.view_by_model_name[model.name]
+            by_name.setdefault(model.name, []).append((model, view))
+        # ${name.x} means what an unpinned ref('name') means in dbt: the root project's model before a
+        # package's, the latest version of a versioned one (an older one is reached by its view name).
+        root = self.project.project_name
+        for name, entries in by_name.items():
+            entries.sort(key=lambda entry: entry[0].package_name != root)  # stable
+            current = [view for model, view in entries if not model.is_old_version] or [entries[0][1]]
+            self.view_by_model_name[name] = current[0]
+            if len(current) > 1:
                 self.warnings.append(
-                    f"model name {model.name} is used by two packages; ${{{model.name}.x}} means {other.name}"
+                    f"model name {name} is used by two packages; ${{{name}.x}} means {current[0].name}"
                 )
-            else:
-                self.view_by_model_name[model.name] = view
 
     def _view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
@@ -451,7 +457,7 @@ class Mapper:
                 wanted = None if joins is None else [self._view_for(n, model, key).name for n in joins]
                 tree = self._join_tree(base, graph, wanted, model, key)
             topic = Topic(
-                file_name=safe_component(block.get("name") or model.name),
+                file_name=safe_component(block.get("name") or _topic_name(model)),
                 base_view=base,
                 label=block.get("label"),
                 description=block.get("description"),
@@ -527,6 +533,11 @@ def _report_clash(model: Model, measures: list) -> None:
                 expected="unique dimension and measure names in a view",
             )
         seen[name] = where
+
+
+def _topic_name(model: Model) -> str:
+    """The model's name; an older version's (which shares the name) gets its version appended."""
+    return f"{model.name}_v{model.version}" if model.is_old_version else model.name
 
 
 def _sorted_tree(tree: dict) -> dict:

@@ -16,7 +16,8 @@ from dbt_omni.errors import OmniExportError, Problem
 
 PACKAGE_VERSION_MACRO = "macro.dbt_omni._omni_package_version"
 PACKAGE_VERSION_RE = re.compile(r"""return\(\s*['"]([^'"]+)['"]\s*\)""")
-REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)""")
+REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?"""
+                    r"""(?:,\s*v(?:ersion)?\s*=\s*['"]?([^'"\s)]+)['"]?\s*)?\)""")
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -28,6 +29,15 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
         return default
     value = obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
     return default if value is None else value
+
+
+def _version(value: Any) -> Optional[str]:
+    """A model version as text: dbt writes 2, 2.0 or "2" for the same version."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _text(value: Any) -> str:
@@ -72,10 +82,17 @@ class Model:
     columns: dict = field(default_factory=dict)  # name -> Column, in dbt's order
     pk_constraint: tuple = ()  # columns of a model-level primary_key constraint
     depends_on: tuple = ()
+    version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
+    latest_version: Optional[str] = None
 
     @property
     def meta_file(self) -> str:
         return self.yaml_path or self.path
+
+    @property
+    def is_old_version(self) -> bool:
+        """A version other than the latest: an unpinned ref('name') does not mean it."""
+        return self.version is not None and self.latest_version is not None and self.version != self.latest_version
 
     def problem(self, message: str, key: Optional[str] = None, **extra) -> Problem:
         """A problem in this model's YAML: the file and the model named for the user."""
@@ -150,6 +167,8 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
         tags=tuple(_get(node, "tags", ())),
         omni=_merged_omni(*_values(node, ("meta", "config"))),
         depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
+        version=_version(_get(node, "version")),
+        latest_version=_version(_get(node, "latest_version")),
     )
     for constraint in _get(node, "constraints", ()):
         kind = _text(_get(constraint, "type"))
@@ -201,13 +220,18 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
 
 
 def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> Optional[Any]:
-    """The model a `ref('name')` / `ref('package', 'name')` string points at, if it is a model."""
+    """The model a `ref('name')` / `ref('package', 'name')` string points at, if it is a model: the
+    version given by `v=`, else, as in dbt, the latest one."""
     match = REF_RE.search(text or "")
     if not match:
         return None
-    first, second = match.groups()
+    first, second, version = match.groups()
     pkg, name = (first, second) if second else (None, first)
     candidates = [m for m in models_by_name.get(name, []) if pkg in (None, m.package_name)]
+    if version is not None:
+        candidates = [m for m in candidates if m.version == _version(version)]
+    else:
+        candidates.sort(key=lambda m: m.is_old_version)  # stable: the latest first, else as they were
     same_package = [m for m in candidates if m.package_name == package]
     return (same_package or candidates or [None])[0]
 

@@ -1,0 +1,61 @@
+"""dbt model versions: one node per version, all with the same name. A name means what an unpinned
+ref('name') means in dbt, the latest version; each version is a view of its own."""
+from __future__ import annotations
+
+from testkit import build, column, make_manifest, model
+
+
+def customers(version, latest=2, **kw) -> dict:
+    node = model("customers", columns=["customer_id", "name"], alias=f"customers_v{version}",
+                 path="models/marts/customers.sql", **kw)
+    node["unique_id"] = f"model.shop.customers.v{version}"
+    node["version"], node["latest_version"] = version, latest
+    return node
+
+
+def orders(**kw) -> dict:
+    return model("orders", path="models/marts/orders.sql", **{"columns": ["order_id", "customer_id"], **kw})
+
+
+def test_every_version_is_a_view_and_a_name_means_the_latest():
+    omni = build(make_manifest([customers(1), customers(2), orders(omni={
+        "joins": [{"to": "customers", "on_sql": "${orders.customer_id} = ${customers.customer_id}"}],
+        "measures": {"old_names": {"aggregate_type": "count_distinct", "sql": "${analytics__customers_v1.name}"}},
+    })]))
+    assert [v.name for v in omni.views] == ["analytics__customers_v1", "analytics__customers_v2", "analytics__orders"]
+    [rel] = omni.relationships
+    assert rel.join_to_view == "analytics__customers_v2"
+    assert rel.on_sql == "${analytics__orders.customer_id} = ${analytics__customers_v2.customer_id}"
+    assert omni.warnings == []  # versions share a name by design: no "two packages" warning
+
+
+def test_the_latest_version_wins_whatever_the_order_and_spelling_of_versions():
+    """dbt writes a version as 2, 2.0 or "2"; here the older version sorts after the latest."""
+    old, new = customers("10", latest=2.0), customers(2, latest="2")
+    omni = build(make_manifest([old, new, orders(omni={"joins": [{"to": "customers", "on_sql": "1 = 1"}]})]))
+    assert omni.relationships[0].join_to_view == "analytics__customers_v2"
+
+
+def test_topics_from_paths_name_older_versions_by_their_version():
+    omni = build(make_manifest([customers(1), customers(2), orders()]), topics_from_paths=["models/marts"])
+    assert [(t.file_name, t.base_view) for t in omni.topics] == [
+        ("customers", "analytics__customers_v2"), ("customers_v1", "analytics__customers_v1"),
+        ("orders", "analytics__orders")]
+
+
+def test_foreign_key_constraints_follow_dbt_refs_to_versions():
+    def target(ref: str) -> str:
+        fk = {"type": "foreign_key", "to": ref, "to_columns": ["customer_id"]}
+        manifest = make_manifest([customers(1), customers(2),
+                                  orders(columns=["order_id", column("customer_id", constraints=[fk])])])
+        return build(manifest).relationships[0].join_to_view
+
+    assert target("ref('customers')") == "analytics__customers_v2"
+    assert target("ref('customers', v=1)") == "analytics__customers_v1"
+    assert target("ref('customers', version='2')") == "analytics__customers_v2"
+
+
+def test_two_packages_with_one_name_still_warn():
+    other = model("customers", columns=["customer_id"], package="crm", schema="crm")
+    omni = build(make_manifest([model("customers", columns=["customer_id"]), other]), select=["customers"])
+    assert omni.warnings == ["model name customers is used by two packages; ${customers.x} means analytics__customers"]
