@@ -1,11 +1,3 @@
 -- Version 1: the catalogue alone, as the first dashboards were built on it. Version 2 (the latest)
 -- adds units ordered to date; v1 stays until those dashboards move (dbt model versions).
-select
-    product_id,
-    sku,
-    product_name,
-    category,
-    unit_price,
-    is_subscription_eligible,
-    launched_on
-from {{ ref('stg_products') }}
+select * from {{ ref('stg_products') }}
