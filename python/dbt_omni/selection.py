@@ -11,8 +11,14 @@ from dbt_omni.project import DbtProject, Model
 METHODS = ("tag", "path", "package")
 
 
-def _matches(model: Model, selector: str, key: str) -> bool:
+def _split(selector: str) -> tuple:
+    """(method, value): `tag:finance` -> ("tag", "finance"); a bare model name has no method."""
     method, _, value = selector.partition(":") if ":" in selector else ("", "", selector)
+    return method, value
+
+
+def _matches(model: Model, selector: str, key: str) -> bool:
+    method, value = _split(selector)
     if method == "tag":
         return value in model.tags
     if method == "path":
@@ -50,18 +56,18 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     """A warning for each `select` entry that matches no model, with the closest spelling, as dbt warns
     for its own selectors: a typo in one of them should not pass unnoticed."""
     models = list(project.models.values())
-    choices = {
-        "": {m.name for m in models},
-        "tag": {t for m in models for t in m.tags},
-        "package": {m.package_name for m in models},
-        "path": set(),
+    spellings = {  # the valid spellings by method, gathered only for a selector that matched nothing
+        "": lambda: {m.name for m in models},
+        "tag": lambda: {t for m in models for t in m.tags},
+        "package": lambda: {m.package_name for m in models},
+        "path": set,
     }
     warnings = []
     for selector in settings.select:
         if any(_matches(m, selector, "vars.dbt_omni.select") for m in models):
             continue
-        method, _, value = selector.partition(":") if ":" in selector else ("", "", selector)
-        suggestion = closest(value, choices[method])
+        method, value = _split(selector)
+        suggestion = closest(value, spellings[method]())
         hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
         warnings.append(f"select '{selector}' matches no exportable model{hint}")
     return warnings
