@@ -174,7 +174,8 @@ class Mapper:
         return value
 
     def _primary_key(self, model: Model) -> list:
-        """Columns of the primary key: meta.omni, then constraints, then unique + not_null tests."""
+        """Columns of the primary key: meta.omni, then constraints, then unique + not_null tests, then
+        a unique_combination_of_columns test (the grain of a model keyed by several columns)."""
         declared = model.omni.get("primary_key")
         if declared:
             keys = [declared] if isinstance(declared, str) else list(declared)
@@ -206,7 +207,10 @@ class Mapper:
                 f"model {model.name}: several unique + not_null columns ({', '.join(tested)}); "
                 f"{tested[0]} is the primary key (set meta.omni.primary_key to choose)"
             )
-        return tested[:1]
+        if tested or not model.unique_combination:
+            return tested[:1]
+        columns = [model.find_column(name) for name in model.unique_combination]
+        return [] if None in columns else [c.name for c in columns]  # an expression is not a key column
 
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
@@ -218,7 +222,7 @@ class Mapper:
             primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
         )
-        if needs_sql:
+        if needs_sql or column.quoted:
             quote = QUOTE.get(self.project.adapter_type, '"')
             dimension.sql = f"{quote}{column.name}{quote}"
         meta = column.omni

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 from dbt_omni import contract
 from dbt_omni.errors import OmniExportError, Problem
@@ -53,6 +53,7 @@ class Column:
     omni: dict = field(default_factory=dict)  # the merged meta.omni block
     constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
+    quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Model:
     omni: dict = field(default_factory=dict)
     columns: dict = field(default_factory=dict)  # name -> Column, in dbt's order
     pk_constraint: tuple = ()  # columns of a model-level primary_key constraint
+    unique_combination: tuple = ()  # columns of a unique_combination_of_columns test (dbt_utils)
     depends_on: tuple = ()
     version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
     latest_version: Optional[str] = None
@@ -93,6 +95,13 @@ class Model:
     def is_old_version(self) -> bool:
         """A version other than the latest: an unpinned ref('name') does not mean it."""
         return self.version is not None and self.latest_version is not None and self.version != self.latest_version
+
+    def find_column(self, name: str) -> Optional[Column]:
+        """A column by name as tests write it: exact, else case-insensitive (warehouses fold case)."""
+        if name in self.columns:
+            return self.columns[name]
+        lowered = name.lower()
+        return next((c for c in self.columns.values() if c.name.lower() == lowered), None)
 
     def problem(self, message: str, key: Optional[str] = None, **extra) -> Problem:
         """A problem in this model's YAML: the file and the model named for the user."""
@@ -119,7 +128,11 @@ class DbtProject:
         return by_name
 
 
-COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config")
+COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote")
+# How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
+# (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
+# here match names case-insensitively.
+UNQUOTED_CASE = {"postgres": str.lower, "redshift": str.lower, "duckdb": str.lower, "snowflake": str.upper}
 
 
 def _values(obj: Any, keys: tuple) -> tuple:
@@ -151,7 +164,8 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: list) -> Model:
+def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: list,
+                unquoted_case: Optional[Callable[[str], str]] = None) -> Model:
     """The model, and its foreign_key constraints appended to foreign_keys as (model, columns, constraint)."""
     unique_id = _get(node, "unique_id")
     model = Model(
@@ -179,18 +193,20 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
 
     by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
     for name, info in _get(node, "columns", {}).items():
-        description, data_type, constraints, meta, config = _values(info, COLUMN_KEYS)
+        description, data_type, constraints, meta, config, quote = _values(info, COLUMN_KEYS)
         if by_lower:
             catalog_info = by_lower.pop(name.lower(), None)
             data_type = data_type or _get(catalog_info, "type")
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
-        model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds)
+        model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
+                                     quoted=quote is True)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
-        model.columns[name] = Column(name=name, data_type=_get(info, "type"))
+        quoted = unquoted_case is not None and unquoted_case(name) != name
+        model.columns[name] = Column(name=name, data_type=_get(info, "type"), quoted=quoted)
     return model
 
 
@@ -258,13 +274,15 @@ def read_project(
     models: dict = {}
     tests: list = []
     column_constraints: list = []
+    unquoted_case = UNQUOTED_CASE.get(adapter_type)
     for node in nodes:
         resource_type = _text(_get(node, "resource_type"))
         if resource_type == "model":
             if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
                 continue  # no relation in the warehouse, so nothing for Omni to read
             unique_id = _get(node, "unique_id")
-            models[unique_id] = _read_model(node, _get(catalog_nodes.get(unique_id), "columns", {}), column_constraints)
+            catalog_columns = _get(catalog_nodes.get(unique_id), "columns", {})
+            models[unique_id] = _read_model(node, catalog_columns, column_constraints, unquoted_case)
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
 
@@ -290,9 +308,14 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         column_name = _get(test, "column_name") or kwargs.get("column_name")
         attached = _get(test, "attached_node")
         model = project.models.get(attached)
-        if model is None or not column_name:
+        if model is None:
             continue
-        column = _find_column(model, column_name)
+        if test_name == "unique_combination_of_columns" and not column_name:
+            model.unique_combination = tuple(kwargs.get("combination_of_columns") or ())
+            continue
+        if not column_name:
+            continue
+        column = model.find_column(column_name)
         if column is not None:
             column.tests = tuple(sorted(set(column.tests) | {test_name}))
         if test_name == "relationships":
@@ -314,10 +337,3 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
         project.foreign_keys.append(
             ForeignKey(model.unique_id, columns[0], target.unique_id, to_columns[0], "foreign_key constraint")
         )
-
-
-def _find_column(model: Model, name: str) -> Optional[Column]:
-    if name in model.columns:
-        return model.columns[name]
-    lowered = name.lower()
-    return next((c for c in model.columns.values() if c.name.lower() == lowered), None)

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from testkit import column, export_error, make_manifest, model, one_problem, render_files, view_yaml
+from dbt_omni.dump import render
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.mapping import build_omni_model
+from testkit import column, export_error, make_manifest, model, one_problem, render_files, settings, view_yaml
 
 
 def orders(*columns, **kwargs) -> dict:
@@ -115,6 +119,36 @@ def test_field_clash_names_both_sources(columns, omni, where):
 def test_column_name_that_is_not_an_omni_field_name_gets_sql():
     view = view_yaml(orders(column("Order Date")))
     assert view["dimensions"]["order_date"] == {"sql": '"Order Date"'}
+
+
+def test_column_with_dbt_quote_true_gets_quoted_sql():
+    quoted = {**column("SELECT"), "quote": True}
+    view = view_yaml(orders(quoted, {**column("order_id"), "quote": False}))
+    assert view["dimensions"]["select"] == {"sql": '"SELECT"'}
+    assert view["dimensions"]["order_id"] == {}
+
+
+def test_bigquery_quotes_with_backticks():
+    view = view_yaml(make_manifest([model("orders", columns=[{**column("Order"), "quote": True}])],
+                                   adapter_type="bigquery"))
+    assert view["dimensions"]["order"] == {"sql": "`Order`"}
+
+
+@pytest.mark.parametrize("adapter, names, quoted", [
+    ("postgres", ["order_id", "Region", "SELECT"], ["Region", "SELECT"]),
+    ("snowflake", ["ORDER_ID", "Region", "select"], ["Region", "select"]),
+    ("bigquery", ["order_id", "Region"], []),  # BigQuery matches column names case-insensitively
+])
+def test_catalog_column_in_another_case_than_unquoted_names_gets_quoted_sql(adapter, names, quoted):
+    """A column only the catalog knows, named in a case the warehouse never gives an unquoted name,
+    was created quoted: Omni must quote it too."""
+    manifest = make_manifest([model("orders", columns=[])], adapter_type=adapter)
+    catalog = {"nodes": {"model.shop.orders": {"columns": {
+        name: {"name": name, "type": "text", "index": i} for i, name in enumerate(names)}}}}
+    view = yaml.safe_load(render(build_omni_model(from_manifest_dict(manifest, catalog), settings()))[
+        "analytics/orders.view.yaml"])
+    quote = "`" if adapter == "bigquery" else '"'
+    assert {d["sql"] for d in view["dimensions"].values() if "sql" in d} == {f"{quote}{n}{quote}" for n in quoted}
 
 
 # ---- formats ---------------------------------------------------------------------------------------

@@ -94,3 +94,48 @@ def test_compound_key_from_model_constraint():
                                     constraints=[{"type": "primary_key", "columns": ["order_id", "line_no"]}])])
     view = view_yaml(manifest, "analytics/order_lines.view.yaml")
     assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"]
+
+
+def combination_test(on: str, columns: list, namespace: str = "dbt_utils") -> dict:
+    """A model-level dbt_utils.unique_combination_of_columns test, as manifest.json holds it."""
+    return {
+        "resource_type": "test",
+        "unique_id": f"test.shop.{namespace}_unique_combination_of_columns_{on}",
+        "name": f"{namespace}_unique_combination_of_columns_{on}",
+        "package_name": "shop",
+        "test_metadata": {"name": "unique_combination_of_columns", "namespace": namespace,
+                          "kwargs": {"combination_of_columns": columns,
+                                     "model": f"{{{{ get_where_subquery(ref('{on}')) }}}}"}},
+        "attached_node": f"model.shop.{on}",
+        "column_name": None,
+        "depends_on": {"nodes": [f"model.shop.{on}"], "macros": []},
+        "config": {"meta": {}},
+    }
+
+
+def test_unique_combination_of_columns_makes_a_compound_key():
+    manifest = make_manifest([model("order_lines", columns=["order_id", "Line_No", "sku"])],
+                             [combination_test("order_lines", ["order_id", "line_no"])])
+    view = view_yaml(manifest, "analytics/order_lines.view.yaml")
+    assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"]
+
+
+def test_unique_combination_of_one_column_makes_that_column_the_key():
+    manifest = make_manifest([model("orders", columns=["order_id", "code"])],
+                             [combination_test("orders", ["code"], namespace=None)])
+    assert pk_fields(view_yaml(manifest)) == ["code"]
+
+
+def test_unique_combination_comes_after_a_single_column_key():
+    manifest = make_manifest([model("order_lines", columns=["id", "order_id", "line_no"])],
+                             [combination_test("order_lines", ["order_id", "line_no"]), *unique_not_null("order_lines", "id")])
+    view = view_yaml(manifest, "analytics/order_lines.view.yaml")
+    assert pk_fields(view) == ["id"] and "custom_compound_primary_key_sql" not in view
+
+
+def test_unique_combination_over_an_expression_or_unknown_column_is_no_key():
+    for columns in (["order_id", "date_trunc('day', ordered_at)"], ["order_id", "line_nr"]):
+        manifest = make_manifest([model("order_lines", columns=["order_id", "line_no", "ordered_at"])],
+                                 [combination_test("order_lines", columns)])
+        view = view_yaml(manifest, "analytics/order_lines.view.yaml")
+        assert pk_fields(view) == [] and "custom_compound_primary_key_sql" not in view
