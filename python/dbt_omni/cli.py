@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError
+from dbt_omni.errors import OmniExportError, closest
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple:
+    """The parser, and its subcommands' parsers by name."""
     parser = argparse.ArgumentParser(prog="dbt-omni", description="Export a dbt project to an Omni model.")
     parser.add_argument("--version", action="version", version=f"dbt-omni {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -36,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--select", nargs="+", default=None, help="models whose measures to check")
     verify.add_argument("--by", nargs="+", default=None, help="dimensions to group by (default: a few)")
     verify.add_argument("--output", default=None, help="the exported Omni model; default: <target>/omni")
-    return parser
+    return parser, commands.choices
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -82,8 +83,22 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """argparse's parse_args, but a mistyped option is named with the closest valid spelling."""
+    parser, commands = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command = commands[args.command]
+        valid = [option for action in command._actions for option in action.option_strings]  # no public API
+        option = next((u.split("=", 1)[0] for u in unknown if u.startswith("--")), None)
+        suggestion = closest(option, valid) if option else None
+        hint = f"; did you mean {suggestion}?" if suggestion else ""
+        command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+    return args
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     try:
         if args.command == "export":
             return run_export(args)

@@ -39,7 +39,7 @@ class ExportResult:
             return f"dbt-omni: no model selected; nothing written, {self.output_dir} is as it was"
         if not self.written:
             return f"dbt-omni: Omni model in {self.output_dir} is up to date"
-        counts = ", ".join(f"{n} {k}" for k, n in self.counts.items())
+        counts = ", ".join(f"{n} {k[:-1] if n == 1 and k.endswith('s') else k}" for k, n in self.counts.items())
         return f"dbt-omni: wrote Omni model to {self.output_dir} ({counts})"
 
 

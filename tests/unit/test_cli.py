@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dbt_omni.cli import main
 from testkit import make_manifest, model, shop_manifest
 
@@ -96,3 +98,18 @@ def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, ca
         err = capsys.readouterr().err
         assert err.startswith(f"dbt-omni: file {wrong}: this is not a dbt {what} (no 'nodes' mapping) (expected ")
         assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (["export", "--output-dir", "x"], "did you mean --output?"),
+    (["export", "--selct=orders"], "did you mean --select?"),
+    (["verify", "--bye", "month"], "did you mean --by?"),
+    (["export", "stray"], None),
+])
+def test_mistyped_option_names_the_closest_one(argv, hint, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert f"dbt-omni {argv[0]}: error: unrecognized arguments: {' '.join(argv[1:])}" in err
+    assert (hint in err) if hint else "did you mean" not in err

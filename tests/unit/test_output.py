@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dbt_omni.errors import OmniExportError
-from dbt_omni.export import ExportContext, export
+from dbt_omni.export import ExportContext, ExportResult, export
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.output import RECORD, files_intact, record_digest, write_atomically
 from testkit import build, make_manifest, model, render_files, settings, shop_manifest
@@ -248,3 +248,8 @@ def test_a_model_dropped_from_the_project_loses_its_file(out_dir, tmp_path):
     run_export(shop_manifest(), out_dir, tmp_path)
     assert run_export(shop_manifest(), out_dir, tmp_path, exclude=["regions"]).written
     assert not (out_dir / "analytics/regions.view.yaml").exists()
+
+
+def test_summary_counts_read_as_english(tmp_path):
+    result = ExportResult(tmp_path, written=True, counts={"views": 1, "dimensions": 2, "relationships": 1})
+    assert result.summary() == f"dbt-omni: wrote Omni model to {tmp_path} (1 view, 2 dimensions, 1 relationship)"
