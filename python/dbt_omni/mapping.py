@@ -75,7 +75,7 @@ class Mapper:
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
-        self.all_model_names = {m.name for m in project.models.values()}
+        self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
 
@@ -116,14 +116,22 @@ class Mapper:
                     f"model name {name} is used by two packages; ${{{name}.x}} means {current[0].name}"
                 )
 
+    def _not_exported(self, name: str) -> str:
+        kind = self.resource_types[name]
+        if kind == "model":
+            return f"model '{name}' is not exported (not selected, or ignore: true)"
+        return f"{kind} '{name}' is not exported (select it in vars.dbt_omni.select: '{name}' or 'resource_type:{kind}')"
+
     def _view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
         if name in self.view_by_model_name:
             return self.view_by_model_name[name]
         if name in self.view_by_name:
             return self.view_by_name[name]
-        if name in self.all_model_names:
-            message = f"model '{name}' is not exported (not selected, ignored or ephemeral)"
+        if name in self.resource_types:
+            message = self._not_exported(name)
+        elif name in self.project.ephemeral_models:
+            message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         else:
             message = f"unknown model '{name}'"
         raise model.error(
@@ -343,7 +351,8 @@ class Mapper:
             if source is None or target is None:
                 if source is not None:
                     self.warnings.append(
-                        f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: target is not exported; no relationship"
+                        f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: "
+                        f"{self._not_exported(self.project.models[fk.to_id].name)}; no relationship"
                     )
                 continue
             rel = Relationship(
@@ -363,8 +372,8 @@ class Mapper:
             for index, join in enumerate(model.omni.get("joins") or ()):
                 key = f"meta.omni.joins[{index}]"
                 source = self.views[model.unique_id]
-                if join["to"] in self.all_model_names and join["to"] not in self.view_by_model_name:
-                    self.warnings.append(f"model {model.name}: {key} joins {join['to']}, which is not exported; left out")
+                if join["to"] in self.resource_types and join["to"] not in self.view_by_model_name:
+                    self.warnings.append(f"model {model.name}: {key}: {self._not_exported(join['to'])}; join left out")
                     continue
                 target = self._view_for(join["to"], model, f"{key}.to")
                 on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql") or self._default_on_sql(

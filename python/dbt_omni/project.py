@@ -69,6 +69,8 @@ class ForeignKey:
 
 @dataclass
 class Model:
+    """A dbt model, seed or snapshot: each is a relation in the warehouse that Omni can read."""
+
     unique_id: str
     name: str
     package_name: str
@@ -86,6 +88,7 @@ class Model:
     depends_on: tuple = ()
     version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
     latest_version: Optional[str] = None
+    resource_type: str = "model"  # or "seed", "snapshot"
 
     @property
     def meta_file(self) -> str:
@@ -120,6 +123,7 @@ class DbtProject:
     foreign_keys: list
     macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
     dbt_package_version: Optional[str] = None  # of the dbt_omni macros in the project, if there
+    ephemeral_models: frozenset = frozenset()  # names: a reference to one deserves its own message
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -128,6 +132,7 @@ class DbtProject:
         return by_name
 
 
+RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read
 COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote")
 # How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
@@ -183,6 +188,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
         depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
         version=_version(_get(node, "version")),
         latest_version=_version(_get(node, "latest_version")),
+        resource_type=_text(_get(node, "resource_type")),
     )
     for constraint in _get(node, "constraints", ()):
         kind = _text(_get(constraint, "type"))
@@ -275,11 +281,13 @@ def read_project(
     tests: list = []
     column_constraints: list = []
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
+    ephemeral: set = set()
     for node in nodes:
         resource_type = _text(_get(node, "resource_type"))
-        if resource_type == "model":
+        if resource_type in RELATION_TYPES:
             if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
-                continue  # no relation in the warehouse, so nothing for Omni to read
+                ephemeral.add(_get(node, "name"))  # no relation in the warehouse, so nothing for Omni to read
+                continue
             unique_id = _get(node, "unique_id")
             catalog_columns = _get(catalog_nodes.get(unique_id), "columns", {})
             models[unique_id] = _read_model(node, catalog_columns, column_constraints, unquoted_case)
@@ -294,6 +302,7 @@ def read_project(
         foreign_keys=[],
         macros=macros,
         dbt_package_version=dbt_package_version(macros),
+        ephemeral_models=frozenset(ephemeral),
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

@@ -1,4 +1,6 @@
-"""Which dbt models become Omni views: a small subset of dbt's node selection syntax."""
+"""Which dbt models (seeds, snapshots) become Omni views: a small subset of dbt's node selection syntax.
+
+With no `select`, the root project's models; a selector, as in dbt, also picks seeds and snapshots."""
 from __future__ import annotations
 
 import fnmatch
@@ -6,9 +8,9 @@ import posixpath
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.project import DbtProject, Model
+from dbt_omni.project import RELATION_TYPES, DbtProject, Model
 
-METHODS = ("tag", "path", "package")
+METHODS = ("tag", "path", "package", "resource_type")
 
 
 def _split(selector: str) -> tuple:
@@ -26,6 +28,8 @@ def _matches(model: Model, selector: str, key: str) -> bool:
         return model.path == wanted or model.path.startswith(wanted + "/")
     if method == "package":
         return model.package_name == value
+    if method == "resource_type":
+        return model.resource_type == value
     if method:
         raise OmniExportError(
             Problem(
@@ -39,12 +43,12 @@ def _matches(model: Model, selector: str, key: str) -> bool:
 
 
 def select_models(project: DbtProject, settings: Settings) -> list:
-    """Selected, not excluded, not `ignore: true` models, in unique_id order."""
+    """Selected, not excluded, not `ignore: true` models (seeds, snapshots), in unique_id order."""
     models = sorted(project.models.values(), key=lambda m: m.unique_id)
     if settings.select:
         models = [m for m in models if any(_matches(m, s, "vars.dbt_omni.select") for s in settings.select)]
     else:
-        models = [m for m in models if m.package_name == project.project_name]
+        models = [m for m in models if m.package_name == project.project_name and m.resource_type == "model"]
     models = [m for m in models if not any(_matches(m, s, "vars.dbt_omni.exclude") for s in settings.exclude)]
     models = [m for m in models if not m.omni.get("ignore")]
     if settings.only_with_meta:
@@ -60,6 +64,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "": lambda: {m.name for m in models},
         "tag": lambda: {t for m in models for t in m.tags},
         "package": lambda: {m.package_name for m in models},
+        "resource_type": lambda: RELATION_TYPES,
         "path": set,
     }
     warnings = []

@@ -178,6 +178,33 @@ def test_run_operation_selection_arguments(duckdb_project, run_dbt):
     assert tree(duckdb_project / "target" / "marts_only") == before
 
 
+@pytest.mark.duckdb
+def test_seeds_and_snapshots_are_exported_when_selected(duckdb_project, run_dbt, run_cli):
+    out = duckdb_project / "target" / "relations"
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
+                     "{select: ['resource_type:model', 'resource_type:snapshot', subscriptions], output_dir: target/relations}")
+    assert "dbt-omni warning" not in result.stdout
+    snapshot = yaml.safe_load((out / "analytics_snapshots" / "subscriptions_snapshot.view.yaml").read_text())
+    assert snapshot["description"].startswith("History of each subscription")
+    dimensions = snapshot["dimensions"]
+    assert dimensions["subscription_id"]["description"] == "The subscription; one row per version of it."
+    assert "raw" in dimensions["dbt_valid_from"]["timeframes"]  # a timestamp, from catalog.json
+    assert {"plan_name", "dbt_scd_id", "dbt_updated_at"} <= set(dimensions)  # undocumented, from the catalog
+    seed = yaml.safe_load((out / "analytics_raw" / "subscriptions.view.yaml").read_text())
+    assert seed["description"].startswith("Subscriptions of a small SaaS business")
+    assert seed["dimensions"]["started_at"]["timeframes"] == ["date", "week", "month", "quarter", "year"]
+    relationships = yaml.safe_load((out / "relationships.yaml").read_text())
+    assert {"join_from_view": "analytics_snapshots__subscriptions_snapshot",
+            "join_to_view": "analytics_staging__stg_subscriptions",
+            "on_sql": "${analytics_snapshots__subscriptions_snapshot.subscription_id} = "
+                      "${analytics_staging__stg_subscriptions.subscription_id}",
+            "relationship_type": "many_to_one", "join_type": "always_left"} in relationships
+    # The same selection from the command line gives the same files.
+    run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out.parent / "relations_cli",
+            "--select", "resource_type:model", "resource_type:snapshot", "subscriptions", cwd=duckdb_project)
+    assert tree(out) == tree(out.parent / "relations_cli")
+
+
 SHARED_METRIC_MEASURES = [
     "analytics_marts__fct_orders.average_order_value",
     "analytics_metrics__customer_months.customer_churn_rate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dbt_omni.errors import OmniExportError
-from testkit import build, column, make_manifest, model
+from testkit import build, column, make_manifest, model, test_node
 
 
 def project() -> dict:
@@ -95,3 +95,74 @@ def test_a_selector_matching_no_model_is_a_warning_with_the_closest_spelling(sel
 
 def test_selectors_that_match_give_no_warning():
     assert build(project(), select=["orders", "tag:finance", "path:models/staging", "package:utils"]).warnings == []
+
+
+# ---- seeds and snapshots: relations too, exported when a selector picks them, as dbt selects them -----
+def node_of(kind: str, name: str, **kwargs) -> dict:
+    node = model(name, **kwargs)
+    return {**node, "resource_type": kind, "unique_id": f"{kind}.shop.{name}",
+            "config": {**node["config"], "materialized": kind}}
+
+
+def with_seed_and_snapshot(*tests) -> dict:
+    relationship = test_node("relationships", "orders", "country", to="countries", field="code")
+    relationship["depends_on"]["nodes"] = ["seed.shop.countries", "model.shop.orders"]
+    return make_manifest([
+        model("orders", columns=["id", "country"]),
+        node_of("seed", "countries", columns=["code", "name"], path="seeds/countries.csv", schema="raw"),
+        node_of("snapshot", "orders_snapshot", columns=["id", "dbt_valid_from"], path="snapshots/orders.yml",
+                schema="snapshots"),
+    ], [relationship, *tests])
+
+
+SEED_NOT_EXPORTED = "seed 'countries' is not exported (select it in vars.dbt_omni.select: 'countries' or 'resource_type:seed')"
+
+
+def test_seeds_and_snapshots_are_left_out_by_default():
+    omni = build(with_seed_and_snapshot())
+    assert [v.table_name for v in omni.views] == ["orders"] and omni.relationships == []
+    assert omni.warnings == [f"relationships test model.shop.orders.country -> seed.shop.countries: {SEED_NOT_EXPORTED}; "
+                             "no relationship"]
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["orders", "resource_type:seed"], ["countries", "orders"]),
+    (["orders", "countries"], ["countries", "orders"]),  # a name selects a seed, as in dbt
+    (["resource_type:snapshot"], ["orders_snapshot"]),
+    (["resource_type:model", "resource_type:seed"], ["countries", "orders"]),
+])
+def test_a_selector_picks_seeds_and_snapshots(select, tables):
+    omni = build(with_seed_and_snapshot(), select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+def test_relationships_test_to_a_selected_seed_becomes_a_join():
+    omni = build(with_seed_and_snapshot(), select=["orders", "countries"])
+    [rel] = omni.relationships
+    assert (rel.join_from_view, rel.join_to_view) == ("analytics__orders", "raw__countries")
+    assert rel.on_sql == "${analytics__orders.country} = ${raw__countries.code}"
+
+
+def test_a_join_to_an_unselected_seed_is_left_out_with_a_warning_saying_how_to_select_it():
+    manifest = with_seed_and_snapshot()
+    manifest["nodes"]["model.shop.orders"]["meta"] = {"omni": {"joins": [{"to": "countries"}]}}
+    omni = build(manifest, select=["orders", "orders_snapshot"])
+    assert omni.warnings[-1] == f"model orders: meta.omni.joins[0]: {SEED_NOT_EXPORTED}; join left out"
+
+
+def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_is():
+    for name, message in (("countries", "seed 'countries' is not exported"),
+                          ("helper", "model 'helper' is ephemeral: no table or view for Omni to read")):
+        manifest = with_seed_and_snapshot()
+        manifest["nodes"]["model.helper"] = model("helper", columns=["x"], materialized="ephemeral")
+        manifest["nodes"]["model.shop.orders"]["meta"] = {
+            "omni": {"measures": {"n": {"aggregate_type": "count_distinct", "sql": f"${{{name}.x}}"}}}}
+        with pytest.raises(OmniExportError) as info:
+            build(manifest)
+        assert message in str(info.value)
+
+
+def test_resource_type_selector_is_suggested_when_misspelt():
+    omni = build(with_seed_and_snapshot(), select=["orders", "resource_type:seeds"])
+    assert omni.warnings[0:1] == ["select 'resource_type:seeds' matches no exportable model; did you mean 'resource_type:seed'?"]
