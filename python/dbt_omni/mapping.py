@@ -279,6 +279,15 @@ class Mapper:
             ai_context=block.get("ai_context"),
         )
 
+    def _warn_missing(self, model: Model, column: Column) -> None:
+        """Kept as a field (a stale catalog must not break an export), but Omni cannot read it."""
+        found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
+        hint = f"; did you mean {found}?" if found else ""
+        self.warnings.append(
+            f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has no such column "
+            f"(per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}"
+        )
+
     def _fill_view(self, model: Model) -> None:
         view = self.views[model.unique_id]
         meta = model.omni
@@ -297,6 +306,8 @@ class Mapper:
             omni = column.omni
             if omni and omni.get("ignore"):
                 continue
+            if column.missing:
+                self._warn_missing(model, column)
             dimension = self._dimension(model, column, column.name == pk_column)
             dimensions.append(dimension)
             if omni and omni.get("measures"):

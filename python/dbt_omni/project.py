@@ -54,6 +54,7 @@ class Column:
     constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
+    missing: bool = False  # documented, but the catalog lists the relation without it
 
 
 @dataclass
@@ -198,14 +199,17 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
             foreign_keys.append((model, list(_get(constraint, "columns", ())), constraint))
 
     by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
+    in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
     for name, info in _get(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote = _values(info, COLUMN_KEYS)
-        if by_lower:
+        missing = False
+        if in_catalog:
             catalog_info = by_lower.pop(name.lower(), None)
+            missing = catalog_info is None
             data_type = data_type or _get(catalog_info, "type")
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
         model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
-                                     quoted=quote is True)
+                                     quoted=quote is True, missing=missing)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.

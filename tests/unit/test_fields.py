@@ -232,3 +232,27 @@ def test_references_to_measures_dimensions_and_timeframes_are_accepted():
     view = view_yaml(manifest)
     assert view["measures"]["avg"] == {"sql": "${total} / NULLIF(${count}, 0)"}
     assert view["dimensions"]["created_month"] == {"sql": "${created_at[month]}"}
+
+
+def catalog_of(*names: str) -> dict:
+    return {"nodes": {"model.shop.orders": {"columns": {
+        name: {"name": name, "type": "integer", "index": i} for i, name in enumerate(names)}}}}
+
+
+def test_documented_column_missing_from_the_catalog_is_kept_with_a_warning():
+    manifest = make_manifest([model("orders", columns=["order_id", "cutomer_id", "legacy_code"])])
+    omni = build_omni_model(from_manifest_dict(manifest, catalog_of("ORDER_ID", "customer_id")), settings())
+    [view] = omni.views
+    assert sorted(d.name for d in view.dimensions) == ["customer_id", "cutomer_id", "legacy_code", "order_id"]
+    prefix = "model orders: column {} is documented (models/orders.yml), but the relation has no such column"
+    assert omni.warnings == [
+        prefix.format("cutomer_id") + " (per the catalog: a typo, a dropped column, or a catalog older than the last run);"
+        " did you mean customer_id?",
+        prefix.format("legacy_code") + " (per the catalog: a typo, a dropped column, or a catalog older than the last run)",
+    ]
+
+
+def test_no_missing_column_warning_without_a_catalog_entry_for_the_model():
+    manifest = make_manifest([model("orders", columns=["order_id", "other"]), model("customers", columns=["id"])])
+    catalog = {"nodes": {"model.shop.customers": {"columns": {"id": {"name": "id", "type": "integer", "index": 0}}}}}
+    assert build_omni_model(from_manifest_dict(manifest, catalog), settings()).warnings == []
