@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError
+from dbt_omni.errors import OmniExportError, Problem, closest
 
 VERSION = __version__  # the macros compare it with their own (_omni_package_version); Jinja cannot read dunders
 
@@ -53,6 +53,16 @@ class _MacrosFromDisk(Mapping):
 
     def __len__(self):
         return len(self._load())
+
+
+def unknown_arguments(where: str, given: Mapping, valid: list) -> str:
+    """The error for arguments a macro does not take ('' when all are known): Jinja's own names neither
+    the valid arguments nor the closest one. where: how the user called the macro."""
+    problems = [
+        Problem(f"{where}: no argument '{name}'", expected="one of " + ", ".join(valid), suggestion=closest(name, valid))
+        for name in sorted(given)
+    ]
+    return str(OmniExportError(problems)) if problems else ""
 
 
 def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict]):

@@ -157,6 +157,21 @@ def test_macros_and_python_package_of_other_versions_say_what_to_install(duckdb_
 
 
 @pytest.mark.duckdb
+def test_mistyped_macro_argument_names_the_closest(duckdb_project, run_dbt):
+    for macro, args, expected in (
+        ("omni_export", "{selct: [dim_customers], output_dir: target/never}",
+         "dbt-omni: --args of omni_export: no argument 'selct' (expected one of select, exclude, output_dir, "
+         "from_warehouse, force); did you mean 'select'?"),
+        ("omni_verify", "{bye: [month_start]}",
+         "dbt-omni: --args of omni_verify: no argument 'bye' (expected one of select, by, output_dir); did you mean 'by'?"),
+    ):
+        result = run_dbt(duckdb_project, "run-operation", macro, "--args", args, expect_ok=False)
+        output = result.stdout + result.stderr
+        assert expected in output and "Traceback" not in output
+    assert not (duckdb_project / "target" / "never").exists()
+
+
+@pytest.mark.duckdb
 def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
     out = duckdb_project / "target" / "omni_off"
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_off", write_on_parse=False))
