@@ -131,7 +131,7 @@ def _string_list(items: tuple, indent: str) -> tuple:
 VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "format", "group_label",
-                  "timeframes", "tags", "synonyms", "ai_context")
+                  "timeframes", "tags", "synonyms", "ai_context", "all_values")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
                 "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context")
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label",

@@ -229,6 +229,7 @@ class Mapper:
             description=column.description.strip() or None,
             primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
+            all_values=list(column.accepted_values) if column.accepted_values else None,
         )
         if needs_sql or column.quoted:
             quote = QUOTE.get(self.project.adapter_type, '"')

@@ -24,6 +24,7 @@ class Dimension:
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None
+    all_values: Optional[list] = None  # every value the column can hold (dbt's accepted_values test)
 
 
 @dataclass(slots=True)

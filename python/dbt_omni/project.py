@@ -55,6 +55,7 @@ class Column:
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
     missing: bool = False  # documented, but the catalog lists the relation without it
+    accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
 
 
 @dataclass
@@ -331,6 +332,9 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         column = model.find_column(column_name)
         if column is not None:
             column.tests = tuple(sorted(set(column.tests) | {test_name}))
+            if test_name == "accepted_values" and isinstance(kwargs.get("values"), list) \
+                    and not _get(_get(test, "config"), "where"):
+                column.accepted_values = tuple(kwargs["values"])
         if test_name == "relationships":
             to_id = next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n != attached), attached)
             to_field = kwargs.get("field")

@@ -7,7 +7,17 @@ import yaml
 from dbt_omni.dump import render
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
-from testkit import column, export_error, make_manifest, model, one_problem, render_files, settings, view_yaml
+from testkit import (
+    column,
+    export_error,
+    make_manifest,
+    model,
+    one_problem,
+    render_files,
+    settings,
+    test_node,
+    view_yaml,
+)
 
 
 def orders(*columns, **kwargs) -> dict:
@@ -256,3 +266,22 @@ def test_no_missing_column_warning_without_a_catalog_entry_for_the_model():
     manifest = make_manifest([model("orders", columns=["order_id", "other"]), model("customers", columns=["id"])])
     catalog = {"nodes": {"model.shop.customers": {"columns": {"id": {"name": "id", "type": "integer", "index": 0}}}}}
     assert build_omni_model(from_manifest_dict(manifest, catalog), settings()).warnings == []
+
+
+# ---- accepted_values -> all_values ------------------------------------------------------------------
+def accepted_values_test(values, where=None) -> dict:
+    node = test_node("accepted_values", "orders", "status")
+    node["test_metadata"]["kwargs"]["values"] = values
+    if where:
+        node["config"]["where"] = where
+    return node
+
+
+def test_accepted_values_test_gives_all_values_in_the_order_written():
+    manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test(["placed", "shipped", "yes", 3])])
+    assert view_yaml(manifest)["dimensions"]["status"]["all_values"] == ["placed", "shipped", "yes", 3]
+
+
+def test_accepted_values_test_with_a_where_filter_gives_no_all_values():
+    manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test(["placed"], where="id > 10")])
+    assert view_yaml(manifest)["dimensions"]["status"] == {}
