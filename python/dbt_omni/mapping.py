@@ -230,6 +230,7 @@ class Mapper:
             primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
             all_values=list(column.accepted_values) if column.accepted_values else None,
+            tags=list(column.tags) or None,
         )
         if needs_sql or column.quoted:
             quote = QUOTE.get(self.project.adapter_type, '"')
@@ -244,7 +245,8 @@ class Mapper:
             dimension.hidden = meta.get("hidden")
             dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
             dimension.group_label = meta.get("group_label")
-            dimension.tags = sorted(meta["tags"]) if meta.get("tags") else None
+            if meta.get("tags"):
+                dimension.tags = sorted({*column.tags, *meta["tags"]})
             dimension.synonyms = meta.get("synonyms")
             dimension.ai_context = meta.get("ai_context")
         return dimension

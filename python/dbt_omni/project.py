@@ -56,6 +56,7 @@ class Column:
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
     missing: bool = False  # documented, but the catalog lists the relation without it
     accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
+    tags: tuple = ()  # the column's dbt tags (`tags:` and `config: tags:`)
 
 
 @dataclass
@@ -135,7 +136,7 @@ class DbtProject:
 
 
 RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read
-COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote")
+COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote", "tags")
 # How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
 # here match names case-insensitively.
@@ -164,6 +165,13 @@ def _merged_omni(meta: Any, config: Any) -> dict:
             return {"__invalid__": block}
         merged.update(block)
     return merged
+
+
+def _column_tags(tags: Any, config: Any) -> tuple:
+    config_tags = _get(config, "tags")
+    if not tags and not config_tags:
+        return ()
+    return tuple(sorted({*(tags or ()), *(config_tags or ())}))
 
 
 def _yaml_path(node: Any) -> Optional[str]:
@@ -202,7 +210,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
     by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
     in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
     for name, info in _get(node, "columns", {}).items():
-        description, data_type, constraints, meta, config, quote = _values(info, COLUMN_KEYS)
+        description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
         missing = False
         if in_catalog:
             catalog_info = by_lower.pop(name.lower(), None)
@@ -210,7 +218,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
             data_type = data_type or _get(catalog_info, "type")
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
         model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
-                                     quoted=quote is True, missing=missing)
+                                     quoted=quote is True, missing=missing, tags=_column_tags(tags, config))
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.

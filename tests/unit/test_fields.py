@@ -285,3 +285,12 @@ def test_accepted_values_test_gives_all_values_in_the_order_written():
 def test_accepted_values_test_with_a_where_filter_gives_no_all_values():
     manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test(["placed"], where="id > 10")])
     assert view_yaml(manifest)["dimensions"]["status"] == {}
+
+
+def test_column_dbt_tags_and_meta_tags_become_dimension_tags():
+    tagged = {**column("email", omni={"tags": ["contact"]}), "tags": ["pii"]}
+    tagged["config"]["tags"] = ["pii", "gdpr"]
+    view = view_yaml(orders(tagged, {**column("order_id"), "tags": ["key"]}, column("note")))
+    assert view["dimensions"]["email"]["tags"] == ["contact", "gdpr", "pii"]
+    assert view["dimensions"]["order_id"]["tags"] == ["key"]
+    assert "tags" not in view["dimensions"]["note"]
