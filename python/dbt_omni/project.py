@@ -56,7 +56,7 @@ class Column:
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
     missing: bool = False  # documented, but the catalog lists the relation without it
     accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
-    tags: tuple = ()  # the column's dbt tags (`tags:` and `config: tags:`)
+    tags: tuple = ()  # the column's dbt tags (dbt 1.10+ copies `config: tags:` here too)
 
 
 @dataclass
@@ -167,13 +167,6 @@ def _merged_omni(meta: Any, config: Any) -> dict:
     return merged
 
 
-def _column_tags(tags: Any, config: Any) -> tuple:
-    config_tags = _get(config, "tags")
-    if not tags and not config_tags:
-        return ()
-    return tuple(sorted({*(tags or ()), *(config_tags or ())}))
-
-
 def _yaml_path(node: Any) -> Optional[str]:
     patch = _get(node, "patch_path")
     return patch.split("://", 1)[-1] if patch else None
@@ -218,7 +211,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
             data_type = data_type or _get(catalog_info, "type")
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
         model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
-                                     quoted=quote is True, missing=missing, tags=_column_tags(tags, config))
+                                     quoted=quote is True, missing=missing, tags=tuple(sorted(tags)) if tags else ())
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.

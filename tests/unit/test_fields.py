@@ -288,8 +288,7 @@ def test_accepted_values_test_with_a_where_filter_gives_no_all_values():
 
 
 def test_column_dbt_tags_and_meta_tags_become_dimension_tags():
-    tagged = {**column("email", omni={"tags": ["contact"]}), "tags": ["pii"]}
-    tagged["config"]["tags"] = ["pii", "gdpr"]
+    tagged = {**column("email", omni={"tags": ["contact"]}), "tags": ["pii", "gdpr"]}  # dbt copies config tags here
     view = view_yaml(orders(tagged, {**column("order_id"), "tags": ["key"]}, column("note")))
     assert view["dimensions"]["email"]["tags"] == ["contact", "gdpr", "pii"]
     assert view["dimensions"]["order_id"]["tags"] == ["key"]
