@@ -41,10 +41,29 @@ def load_json(path: Path, what: str, hint: str) -> dict:
     return data
 
 
+CATALOG_HINT = "the catalog.json that `dbt docs generate` writes"
+
+
 def load_catalog(path: Optional[Path]) -> Optional[dict]:
     if path is None or not Path(path).exists():
         return None
-    return load_json(path, "catalog", "the catalog.json that `dbt docs generate` writes")
+    catalog = load_json(path, "catalog", CATALOG_HINT)
+    _check_catalog_nodes(catalog["nodes"], str(path))
+    return catalog
+
+
+def _check_catalog_nodes(nodes: dict, file: str) -> None:
+    """dbt writes catalog.json well; a hand-made or truncated one must fail here, not deep in the export."""
+    for unique_id, node in nodes.items():
+        columns = node.get("columns") if isinstance(node, dict) else None
+        if not isinstance(columns, dict):
+            raise OmniExportError(Problem("a catalog node without a 'columns' mapping", file=file,
+                                          key=f"nodes.{unique_id}.columns", expected=CATALOG_HINT))
+        for name, info in columns.items():
+            if not isinstance(info, dict) or not isinstance(info.get("name"), str):
+                raise OmniExportError(Problem("a catalog column without a 'name'", file=file,
+                                              key=f"nodes.{unique_id}.columns.{name}",
+                                              expected='{"name": ..., "type": ..., "index": ...}, as ' + CATALOG_HINT))
 
 
 def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:

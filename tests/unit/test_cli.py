@@ -100,6 +100,23 @@ def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, ca
         assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.parametrize("node, key, message", [
+    ([], "nodes.model.shop.orders.columns", "a catalog node without a 'columns' mapping"),
+    ({"columns": [{"name": "id"}]}, "nodes.model.shop.orders.columns", "a catalog node without a 'columns' mapping"),
+    ({"columns": {"id": "integer"}}, "nodes.model.shop.orders.columns.id", "a catalog column without a 'name'"),
+    ({"columns": {"id": {"type": "integer"}}}, "nodes.model.shop.orders.columns.id", "a catalog column without a 'name'"),
+])
+def test_a_malformed_catalog_is_a_one_line_error(tmp_path, capsys, node, key, message):
+    manifest, catalog = tmp_path / "manifest.json", tmp_path / "catalog.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    catalog.write_text(json.dumps({"nodes": {"model.shop.orders": node}}))
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--catalog", str(catalog),
+                 "--output", str(tmp_path / "omni")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"dbt-omni: file {catalog}, key {key}: {message} (expected ")
+    assert err.count("\n") == 1 and "Traceback" not in err and not (tmp_path / "omni").exists()
+
+
 @pytest.mark.parametrize("argv, hint", [
     (["export", "--output-dir", "x"], "did you mean --output?"),
     (["export", "--selct=orders"], "did you mean --select?"),
