@@ -122,6 +122,14 @@ class Mapper:
             return f"model '{name}' is not exported (not selected, or ignore: true)"
         return f"{kind} '{name}' is not exported (select it in vars.dbt_omni.select: '{name}' or 'resource_type:{kind}')"
 
+    def _left_out(self, name: str, model: Model, key: str, what: str) -> bool:
+        """True, with a warning, for a relation the project has but this export leaves out: a join or a
+        topic entry to it is dropped (a partial selection stays exportable); SQL naming it is an error."""
+        if name not in self.resource_types or name in self.view_by_model_name:
+            return False
+        self.warnings.append(f"model {model.name}: {key}: {self._not_exported(name)}; {what} left out")
+        return True
+
     def _view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
         if name in self.view_by_model_name:
@@ -130,7 +138,7 @@ class Mapper:
             return self.view_by_name[name]
         if name in self.resource_types:
             message = self._not_exported(name)
-        elif name in self.project.ephemeral_models:
+        elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         else:
             message = f"unknown model '{name}'"
@@ -386,8 +394,7 @@ class Mapper:
             for index, join in enumerate(model.omni.get("joins") or ()):
                 key = f"meta.omni.joins[{index}]"
                 source = self.views[model.unique_id]
-                if join["to"] in self.resource_types and join["to"] not in self.view_by_model_name:
-                    self.warnings.append(f"model {model.name}: {key}: {self._not_exported(join['to'])}; join left out")
+                if self._left_out(join["to"], model, key, "join"):
                     continue
                 target = self._view_for(join["to"], model, f"{key}.to")
                 on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql") or self._default_on_sql(
@@ -481,7 +488,9 @@ class Mapper:
             if isinstance(joins, dict):
                 tree = self._translate_tree(joins, model, key)
             else:
-                wanted = None if joins is None else [self._view_for(n, model, key).name for n in joins]
+                wanted = None if joins is None else [
+                    self._view_for(n, model, key).name for n in joins if not self._left_out(n, model, key, "join")
+                ]
                 tree = self._join_tree(base, graph, wanted, model, key)
             topic = Topic(
                 file_name=safe_component(block.get("name") or _topic_name(model)),
@@ -491,7 +500,8 @@ class Mapper:
                 group_label=block.get("group_label"),
                 hidden=block.get("hidden", False),
                 joins=tree,
-                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields") for f in block.get("fields") or ()]
+                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields") for f in block.get("fields") or ()
+                        if not self._left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
                 or None,
                 default_filters=self._translate_filters(block.get("default_filters"), model, "meta.omni.topic.default_filters"),
                 always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql"),
@@ -515,9 +525,10 @@ class Mapper:
         return [topics[name] for name in sorted(topics)]
 
     def _translate_tree(self, tree: dict, model: Model, key: str) -> dict:
-        return _sorted_tree(
-            {self._view_for(k, model, key).name: self._translate_tree(v or {}, model, key) for k, v in tree.items()}
-        )
+        return _sorted_tree({
+            self._view_for(k, model, key).name: self._translate_tree(v or {}, model, key)
+            for k, v in tree.items() if not self._left_out(k, model, key, "join (with the joins under it)")
+        })
 
     # -- the whole model ---------------------------------------------------------------------------
 
@@ -560,6 +571,11 @@ def _report_clash(model: Model, measures: list) -> None:
                 expected="unique dimension and measure names in a view",
             )
         seen[name] = where
+
+
+def _field_view(ref: str) -> str:
+    """The model a topic field entry names: `orders` in `orders.amount`, `-orders.id`, `orders.*`."""
+    return ref.lstrip("-").partition(".")[0] if "." in ref else ""
 
 
 def _topic_name(model: Model) -> str:

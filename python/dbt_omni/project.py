@@ -126,7 +126,9 @@ class DbtProject:
     foreign_keys: list
     macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
     dbt_package_version: Optional[str] = None  # of the dbt_omni macros in the project, if there
-    ephemeral_models: frozenset = frozenset()  # names: a reference to one deserves its own message
+    # Ephemeral models, unique_id -> (name, depends_on): not exported, but a reference to one deserves
+    # its own message, and dbt's graph selectors (+model) see through them.
+    ephemeral_models: dict = field(default_factory=dict)
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -287,12 +289,13 @@ def read_project(
     tests: list = []
     column_constraints: list = []
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
-    ephemeral: set = set()
+    ephemeral: dict = {}
     for node in nodes:
         resource_type = _text(_get(node, "resource_type"))
         if resource_type in RELATION_TYPES:
             if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
-                ephemeral.add(_get(node, "name"))  # no relation in the warehouse, so nothing for Omni to read
+                # no relation in the warehouse, so nothing for Omni to read
+                ephemeral[_get(node, "unique_id")] = (_get(node, "name"), tuple(_get(_get(node, "depends_on"), "nodes", ())))
                 continue
             unique_id = _get(node, "unique_id")
             catalog_columns = _get(catalog_nodes.get(unique_id), "columns", {})
@@ -308,7 +311,7 @@ def read_project(
         foreign_keys=[],
         macros=macros,
         dbt_package_version=dbt_package_version(macros),
-        ephemeral_models=frozenset(ephemeral),
+        ephemeral_models=ephemeral,
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

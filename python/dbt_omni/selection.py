@@ -1,16 +1,21 @@
 """Which dbt models (seeds, snapshots) become Omni views: a small subset of dbt's node selection syntax.
 
-With no `select`, the root project's models; a selector, as in dbt, also picks seeds and snapshots."""
+With no `select`, the root project's models; a selector, as in dbt, also picks seeds and snapshots,
+and `+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`)."""
 from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
+from collections import defaultdict
+from typing import Iterable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.project import RELATION_TYPES, DbtProject, Model
 
 METHODS = ("tag", "path", "package", "resource_type")
+GRAPH_RE = re.compile(r"(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [n]+selector+[n]
 
 
 def _split(selector: str) -> tuple:
@@ -42,14 +47,61 @@ def _matches(model: Model, selector: str, key: str) -> bool:
     return fnmatch.fnmatchcase(model.name, value)
 
 
+def _graph(selector: str) -> tuple:
+    """(selector, parents' depth, children's depth) of dbt's graph operators; a depth is None where no
+    `+` asks for that side, and 0 for all generations: `+a` (0, None), `2+a` (2, None), `a+1` (None, 1)."""
+    match = GRAPH_RE.fullmatch(selector)
+    if match is None:  # the empty selector
+        return selector, None, None
+    up, base, down = match.groups()
+    return base, None if up is None else int(up or 0), None if down is None else int(down or 0)
+
+
+def _walk(start: set, edges: dict, depth: int) -> set:
+    """Every node reachable from start along edges in at most depth steps (0: any number)."""
+    found, frontier, step = set(), set(start), 0
+    while frontier and (depth == 0 or step < depth):
+        frontier = {n for node in frontier for n in edges.get(node, ())} - found
+        found |= frontier
+        step += 1
+    return found
+
+
+def _chosen(project: DbtProject, selectors: Iterable[str], key: str) -> set:
+    """The unique ids the selectors pick, parents and children included where `+` asks for them."""
+    parents: Optional[dict] = None
+    chosen: set = set()
+    for selector in selectors:
+        base, up, down = _graph(selector)
+        found = {m.unique_id for m in project.models.values() if _matches(m, base, key)}
+        chosen |= found
+        if up is None and down is None:
+            continue
+        if parents is None:  # through ephemeral models too, as dbt walks its graph
+            parents = {m.unique_id: m.depends_on for m in project.models.values()}
+            parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
+            children: dict = defaultdict(list)
+            for node, deps in parents.items():
+                for dep in deps:
+                    children[dep].append(node)
+        if up is not None:
+            chosen |= _walk(found, parents, up)
+        if down is not None:
+            chosen |= _walk(found, children, down)
+    return chosen
+
+
 def select_models(project: DbtProject, settings: Settings) -> list:
     """Selected, not excluded, not `ignore: true` models (seeds, snapshots), in unique_id order."""
     models = sorted(project.models.values(), key=lambda m: m.unique_id)
     if settings.select:
-        models = [m for m in models if any(_matches(m, s, "vars.dbt_omni.select") for s in settings.select)]
+        chosen = _chosen(project, settings.select, "vars.dbt_omni.select")
+        models = [m for m in models if m.unique_id in chosen]
     else:
         models = [m for m in models if m.package_name == project.project_name and m.resource_type == "model"]
-    models = [m for m in models if not any(_matches(m, s, "vars.dbt_omni.exclude") for s in settings.exclude)]
+    if settings.exclude:
+        excluded = _chosen(project, settings.exclude, "vars.dbt_omni.exclude")
+        models = [m for m in models if m.unique_id not in excluded]
     models = [m for m in models if not m.omni.get("ignore")]
     if settings.only_with_meta:
         models = [m for m in models if m.omni or any(c.omni for c in m.columns.values())]
@@ -69,9 +121,10 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     }
     warnings = []
     for selector in settings.select:
-        if any(_matches(m, selector, "vars.dbt_omni.select") for m in models):
+        base = _graph(selector)[0]
+        if any(_matches(m, base, "vars.dbt_omni.select") for m in models):
             continue
-        method, value = _split(selector)
+        method, value = _split(base)
         suggestion = closest(value, spellings[method]())
         hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
         warnings.append(f"select '{selector}' matches no exportable model{hint}")

@@ -220,6 +220,24 @@ def test_seeds_and_snapshots_are_exported_when_selected(duckdb_project, run_dbt,
     assert tree(out) == tree(out.parent / "relations_cli")
 
 
+@pytest.mark.duckdb
+def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli):
+    """dbt's own `ls` is the reference for +parents / children+: the same relations, less ephemeral models
+    and those with meta.omni ignore: true."""
+    selectors = ["+fct_orders", "stg_subscriptions+1", "2+ltv_by_acquisition_plan"]
+    listed = run_dbt(duckdb_project, "ls", "--select", *selectors, "--resource-type", "model", "--resource-type", "seed",
+                     "--resource-type", "snapshot", "--output", "json", "--output-keys", "unique_id", "config", "--quiet")
+    nodes = [json.loads(line) for line in listed.stdout.splitlines() if line.startswith("{")]
+    expected = sorted(n["unique_id"] for n in nodes if n["config"]["materialized"] != "ephemeral"
+                      and not n["config"]["meta"].get("omni", {}).get("ignore"))
+    assert len(expected) > 10
+    out = duckdb_project / "target" / "graph_selected"
+    run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out, "--select", *selectors,
+            cwd=duckdb_project)
+    record = json.loads((out / "omni_export.json").read_text())
+    assert sorted(view["dbt_unique_id"] for view in record["views"].values()) == expected
+
+
 SHARED_METRIC_MEASURES = [
     "analytics_marts__fct_orders.average_order_value",
     "analytics_metrics__customer_months.customer_churn_rate",

@@ -166,3 +166,44 @@ def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_i
 def test_resource_type_selector_is_suggested_when_misspelt():
     omni = build(with_seed_and_snapshot(), select=["orders", "resource_type:seeds"])
     assert omni.warnings[0:1] == ["select 'resource_type:seeds' matches no exportable model; did you mean 'resource_type:seed'?"]
+
+
+# ---- dbt's graph operators: +parents, children+, with an optional depth --------------------------------
+def lineage() -> dict:
+    """raw seed -> stg_orders -> (ephemeral) int_orders -> fct_orders -> rpt_daily -> rpt_weekly."""
+    def node(name, parents, **kwargs):
+        return model(name, columns=["id"], depends_on=[f"model.shop.{p}" if p != "raw" else "seed.shop.raw"
+                                                       for p in parents], **kwargs)
+    return make_manifest([
+        node_of("seed", "raw", columns=["id"]),
+        node("stg_orders", ["raw"]),
+        node("int_orders", ["stg_orders"], materialized="ephemeral"),
+        node("fct_orders", ["int_orders"]),
+        node("rpt_daily", ["fct_orders"]),
+        node("rpt_weekly", ["rpt_daily"]),
+        node("dim_other", []),
+    ])
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["+fct_orders"], ["fct_orders", "raw", "stg_orders"]),  # through the ephemeral model, seed included
+    (["1+fct_orders"], ["fct_orders"]),  # one generation up is the ephemeral model alone
+    (["2+fct_orders"], ["fct_orders", "stg_orders"]),
+    (["fct_orders+"], ["fct_orders", "rpt_daily", "rpt_weekly"]),
+    (["fct_orders+1"], ["fct_orders", "rpt_daily"]),
+    (["+rpt_daily+"], ["fct_orders", "raw", "rpt_daily", "rpt_weekly", "stg_orders"]),
+    (["stg_*+", "dim_other"], ["dim_other", "fct_orders", "rpt_daily", "rpt_weekly", "stg_orders"]),
+])
+def test_graph_operators_add_parents_and_children(select, tables):
+    omni = build(lineage(), select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+def test_graph_operators_in_exclude():
+    assert sorted(v.table_name for v in build(lineage(), exclude=["fct_orders+"]).views) == ["dim_other", "stg_orders"]
+
+
+def test_a_graph_selector_matching_nothing_is_a_warning_about_its_name():
+    omni = build(lineage(), select=["dim_other", "+fct_ordrs"])
+    assert omni.warnings == ["select '+fct_ordrs' matches no exportable model; did you mean 'fct_orders'?"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from testkit import export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest
+from testkit import build, export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest
 
 
 def topics(manifest: dict, **settings) -> dict:
@@ -166,3 +166,32 @@ def test_topic_joins_are_written_sorted_whatever_order_they_are_declared_in():
     text = render_files(manifest)["orders.topic.yaml"]
     assert list(yaml.safe_load(text)["joins"]) == ["analytics__agents", "analytics__zones"]
     assert text.index("analytics__agents") < text.index("analytics__zones")
+
+
+# ---- a partial selection: topic entries for models it leaves out are dropped with a warning ---------
+def test_topic_joins_and_fields_to_a_model_not_selected_are_left_out_with_warnings():
+    manifest = chain(orders={"topic": {"joins": ["customers", "regions"],
+                                       "fields": ["orders.*", "regions.region_name", "-customers.name"]}})
+    omni = build(manifest, exclude=["regions"])
+    [topic] = omni.topics
+    assert topic.joins == {"analytics__customers": {}}
+    assert topic.fields == ["analytics__orders.*", "-analytics__customers.name"]
+    left_out = "model 'regions' is not exported (not selected, or ignore: true)"
+    assert omni.warnings == [
+        f"relationships test model.shop.customers.region_id -> model.shop.regions: {left_out}; no relationship",
+        f"model orders: meta.omni.topic.joins: {left_out}; join left out",
+        f"model orders: meta.omni.topic.fields: {left_out}; field regions.region_name left out",
+    ]
+
+
+def test_nested_topic_joins_under_a_model_not_selected_are_left_out_with_it():
+    omni = build(chain(orders={"topic": {"joins": {"customers": {"regions": {}}}}}), exclude=["customers"])
+    assert omni.topics[0].joins == {}
+    assert "model orders: meta.omni.topic.joins: model 'customers' is not exported (not selected, or ignore: true); " \
+           "join (with the joins under it) left out" in omni.warnings
+
+
+def test_sql_naming_a_model_not_selected_is_still_an_error():
+    error = export_error(chain(orders={"topic": {"always_where_sql": "${regions.region_name} <> 'test'"}}),
+                         exclude=["regions"])
+    assert "model 'regions' is not exported" in one_problem(error).message
