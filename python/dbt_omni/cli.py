@@ -24,7 +24,7 @@ def _parser() -> tuple:
     export.add_argument("--catalog", type=Path, default=None,
                         help="catalog.json for column types; default: beside the manifest, if there")
     export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
-    export.add_argument("--select", nargs="+", default=None, help="models (seeds, snapshots): names, tag:X, path:P, package:X, resource_type:X")
+    export.add_argument("--select", nargs="+", default=None, help="models (seeds, snapshots): names, tag:X, path:P, package:X, resource_type:X; +parents, children+")
     export.add_argument("--exclude", nargs="+", default=None, help="models to leave out, same syntax")
     export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
