@@ -1,7 +1,8 @@
 """Which dbt models (seeds, snapshots) become Omni views: a small subset of dbt's node selection syntax.
 
 With no `select`, the root project's models; a selector, as in dbt, also picks seeds and snapshots,
-and `+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`)."""
+`+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`), and
+a comma intersects (`tag:finance,path:models/marts`)."""
 from __future__ import annotations
 
 import fnmatch
@@ -67,27 +68,40 @@ def _walk(start: set, edges: dict, depth: int) -> set:
     return found
 
 
+def _edges(project: DbtProject) -> tuple:
+    """(parents, children) of every node, through ephemeral models too, as dbt walks its graph."""
+    parents = {m.unique_id: m.depends_on for m in project.models.values()}
+    parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
+    children: dict = defaultdict(list)
+    for node, deps in parents.items():
+        for dep in deps:
+            children[dep].append(node)
+    return parents, children
+
+
 def _chosen(project: DbtProject, selectors: Iterable[str], key: str) -> set:
-    """The unique ids the selectors pick, parents and children included where `+` asks for them."""
-    parents: Optional[dict] = None
-    chosen: set = set()
-    for selector in selectors:
+    """The unique ids the selectors pick (a union; a comma inside one intersects), with parents and
+    children where `+` asks for them."""
+    edges: Optional[tuple] = None  # made on the first `+`
+
+    def pick(selector: str) -> set:
+        nonlocal edges
         base, up, down = _graph(selector)
         found = {m.unique_id for m in project.models.values() if _matches(m, base, key)}
-        chosen |= found
         if up is None and down is None:
-            continue
-        if parents is None:  # through ephemeral models too, as dbt walks its graph
-            parents = {m.unique_id: m.depends_on for m in project.models.values()}
-            parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
-            children: dict = defaultdict(list)
-            for node, deps in parents.items():
-                for dep in deps:
-                    children[dep].append(node)
+            return found
+        edges = edges or _edges(project)
+        parents, children = edges
+        walked = set(found)  # both walks start at what the selector names: +a+ is not the children of a's parents
         if up is not None:
-            chosen |= _walk(found, parents, up)
+            walked |= _walk(found, parents, up)
         if down is not None:
-            chosen |= _walk(found, children, down)
+            walked |= _walk(found, children, down)
+        return walked
+
+    chosen: set = set()
+    for selector in selectors:
+        chosen |= set.intersection(*map(pick, selector.split(",")))
     return chosen
 
 
@@ -121,12 +135,16 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     }
     warnings = []
     for selector in settings.select:
-        base = _graph(selector)[0]
-        if any(_matches(m, base, "vars.dbt_omni.select") for m in models):
+        if _chosen(project, [selector], "vars.dbt_omni.select"):
             continue
-        method, value = _split(base)
-        suggestion = closest(value, spellings[method]())
-        hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
+        hint = ""
+        for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
+            base = _graph(part)[0]
+            if not any(_matches(m, base, "vars.dbt_omni.select") for m in models):
+                method, value = _split(base)
+                suggestion = closest(value, spellings[method]())
+                hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
+                break
         warnings.append(f"select '{selector}' matches no exportable model{hint}")
     return warnings
 

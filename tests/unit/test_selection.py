@@ -207,3 +207,18 @@ def test_graph_operators_in_exclude():
 def test_a_graph_selector_matching_nothing_is_a_warning_about_its_name():
     omni = build(lineage(), select=["dim_other", "+fct_ordrs"])
     assert omni.warnings == ["select '+fct_ordrs' matches no exportable model; did you mean 'fct_orders'?"]
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["tag:finance,path:models/marts"], ["orders"]),
+    (["path:models/staging,stg_c*"], ["stg_customers"]),
+    (["tag:finance,customers", "stg_orders"], ["stg_orders"]),  # empty intersection, union with the next
+])
+def test_a_comma_intersects_as_in_dbt(select, tables):
+    assert exported(select=select) == tables
+
+
+def test_an_empty_intersection_is_a_warning_naming_a_misspelt_part():
+    omni = build(project(), select=["customers", "tag:finance,customers", "tag:finace,path:models/marts"])
+    assert omni.warnings == ["select 'tag:finance,customers' matches no exportable model",
+                             "select 'tag:finace,path:models/marts' matches no exportable model; did you mean 'tag:finance'?"]
