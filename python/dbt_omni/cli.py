@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, closest
+from dbt_omni.errors import OmniExportError, Problem, closest
 
 
 def _parser() -> tuple:
@@ -26,6 +26,8 @@ def _parser() -> tuple:
     export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
     export.add_argument("--select", nargs="+", default=None, help="models (seeds, snapshots): names, tag:X, path:P, package:X, resource_type:X; +parents, children+")
     export.add_argument("--exclude", nargs="+", default=None, help="models to leave out, same syntax")
+    export.add_argument("--vars", default=None,
+                        help="as dbt's --vars, a YAML mapping: '{dbt_omni: {topics_from_paths: [models/marts]}}'")
     export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
@@ -55,6 +57,23 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0 if dbtRunner().invoke(command).success else 1
 
 
+def _vars(text: Optional[str]) -> Optional[dict]:
+    """--vars as dbt reads it: a YAML (or JSON) mapping."""
+    if text is None:
+        return None
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        reason = " ".join(str(exc).split())
+        raise OmniExportError(Problem(f"cannot read --vars as YAML: {reason}", key="--vars", expected="a YAML mapping")) from None
+    if not isinstance(value, dict):
+        raise OmniExportError(Problem(f"--vars is {type(value).__name__}", key="--vars",
+                                      expected="a YAML mapping, e.g. '{dbt_omni: {connection: warehouse}}'"))
+    return value
+
+
 def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.config import default_target_name, load_settings
     from dbt_omni.export import ExportContext, export
@@ -63,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
     project_dir = (args.project_dir or Path.cwd()).resolve()
     manifest_path = args.manifest or project_dir / "target" / "manifest.json"
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
-    settings = load_settings(project_dir, overrides=overrides)
+    settings = load_settings(project_dir, cli_vars=_vars(args.vars), overrides=overrides)
     manifest = load_json(manifest_path, "manifest", "the manifest.json that `dbt parse` writes (--manifest)")
     context = ExportContext(
         project_dir=project_dir,

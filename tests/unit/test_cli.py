@@ -130,3 +130,18 @@ def test_mistyped_option_names_the_closest_one(argv, hint, capsys):
     assert exit_info.value.code == 2
     assert f"dbt-omni {argv[0]}: error: unrecognized arguments: {' '.join(argv[1:])}" in err
     assert (hint in err) if hint else "did you mean" not in err
+
+
+def test_vars_set_settings_as_dbt_vars_do(tmp_path, capsys):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "omni")]
+    assert main([*argv, "--vars", "{dbt_omni: {topics_from_paths: [models/orders.sql], connection: wh}}"]) == 0
+    assert (tmp_path / "omni" / "orders.topic.yaml").is_file()
+    assert json.loads((tmp_path / "omni" / "omni_export.json").read_text())["connection"] == "wh"
+    capsys.readouterr()
+    for bad, message in (("[1, 2]", "--vars is list"), ("{dbt_omni: {topics_from_path: []}}", "topics_from_path"),
+                         ("{a: [}", "cannot read --vars as YAML")):
+        assert main([*argv, "--vars", bad]) == 1
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1 and "Traceback" not in err
