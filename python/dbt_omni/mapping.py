@@ -10,7 +10,7 @@ from typing import Optional
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
-from dbt_omni.project import Column, DbtProject, Model, validate
+from dbt_omni.project import Column, DbtProject, ForeignKey, Model, validate
 from dbt_omni.selection import select_models, under_paths, unmatched_selectors
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -366,6 +366,27 @@ class Mapper:
 
     # -- relationships and topics ------------------------------------------------------------------
 
+    def _key_field(self, view: View, unique_id: str, column: str, fk: ForeignKey) -> Optional[str]:
+        """The field a dbt-declared join key reads. The test or constraint proves the column exists, so
+        an undocumented one becomes a plain dimension; None (with a warning) when it cannot be joined on:
+        the catalog lacks it, or meta.omni ignores it."""
+        name, needs_sql = _column_field(column)
+        if any(d.name == name for d in view.dimensions):
+            return name
+        model = self.project.models[unique_id]
+        found = model.find_column(column)
+        if model.in_catalog or found is not None:
+            why = "has meta.omni ignore: true" if found is not None and not found.missing else "is not in the catalog"
+            self.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: "
+                                 f"column {column} of {model.name} {why}; no relationship")
+            return None
+        dimension = Dimension(name)
+        if needs_sql:
+            quote = QUOTE.get(self.project.adapter_type, '"')
+            dimension.sql = f"{quote}{column}{quote}"
+        view.dimensions = sorted([*view.dimensions, dimension], key=_by_name)
+        return name
+
     def _relationships(self) -> list:
         found: dict = {}
         for fk in sorted(self.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
@@ -377,10 +398,13 @@ class Mapper:
                         f"{self._not_exported(self.project.models[fk.to_id].name)}; no relationship"
                     )
                 continue
+            keys = self._key_field(source, fk.from_id, fk.from_column, fk), self._key_field(target, fk.to_id, fk.to_column, fk)
+            if None in keys:
+                continue
             rel = Relationship(
                 join_from_view=source.name,
                 join_to_view=target.name,
-                on_sql=f"${{{source.name}.{field_name(fk.from_column)}}} = ${{{target.name}.{field_name(fk.to_column)}}}",
+                on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
             )
             if rel.key() in found:
                 if found[rel.key()].on_sql != rel.on_sql:

@@ -92,6 +92,7 @@ class Model:
     version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
     latest_version: Optional[str] = None
     resource_type: str = "model"  # or "seed", "snapshot"
+    in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
 
     @property
     def meta_file(self) -> str:
@@ -203,7 +204,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
             foreign_keys.append((model, list(_get(constraint, "columns", ())), constraint))
 
     by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
-    in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
+    in_catalog = model.in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
     for name, info in _get(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
         missing = False

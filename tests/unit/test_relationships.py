@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import yaml
 
-from testkit import build, column, export_error, make_manifest, model, one_problem, render_files, test_node
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.mapping import build_omni_model
+from testkit import build, column, export_error, make_manifest, model, one_problem, render_files, settings, test_node
 
 ORDERS_TO_CUSTOMERS = "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"
 
@@ -171,3 +173,28 @@ def test_relationships_are_sorted():
          test_node("relationships", "a_orders", "customer_id", to="customers", field="customer_id")],
     )
     assert [r["join_from_view"] for r in rels(manifest)] == ["analytics__a_orders", "analytics__z_orders"]
+
+
+# ---- a join key the target's YAML does not document --------------------------------------------------
+def orders_to(customers_model: dict, catalog: dict | None = None):
+    manifest = make_manifest([model("orders", columns=["order_id", "customer_id"]), customers_model],
+                             [test_node("relationships", "orders", "customer_id", to="customers", field="Customer_ID")])
+    return build_omni_model(from_manifest_dict(manifest, catalog), settings())
+
+
+def test_an_undocumented_key_column_becomes_a_plain_dimension_so_the_join_works():
+    omni = orders_to(model("customers", columns=["name"]))  # the test proves customer_id exists
+    assert [r.on_sql for r in omni.relationships] == [ORDERS_TO_CUSTOMERS]
+    customers_view = next(v for v in omni.views if v.table_name == "customers")
+    assert [d.name for d in customers_view.dimensions] == ["customer_id", "name"]
+    assert omni.warnings == []
+
+
+def test_a_key_column_the_catalog_lacks_or_meta_ignores_gives_no_relationship_and_a_warning():
+    catalog = {"nodes": {"model.shop.customers": {"columns": {"name": {"name": "name", "type": "text", "index": 0}}}}}
+    ignored = model("customers", columns=["name", column("customer_id", omni={"ignore": True})])
+    prefix = "relationships test model.shop.orders.customer_id -> model.shop.customers.Customer_ID: column Customer_ID of customers"
+    for omni, why in ((orders_to(model("customers", columns=["name"]), catalog), "is not in the catalog"),
+                      (orders_to(ignored), "has meta.omni ignore: true")):
+        assert omni.relationships == []
+        assert omni.warnings == [f"{prefix} {why}; no relationship"]
