@@ -366,12 +366,14 @@ class Mapper:
 
     # -- relationships and topics ------------------------------------------------------------------
 
-    def _key_field(self, view: View, unique_id: str, column: str, fk: ForeignKey) -> Optional[str]:
+    def _key_field(self, view: View, unique_id: str, column: str, fk: ForeignKey, names: dict) -> Optional[str]:
         """The field a dbt-declared join key reads. The test or constraint proves the column exists, so
         an undocumented one becomes a plain dimension; None (with a warning) when it cannot be joined on:
-        the catalog lacks it, or meta.omni ignores it."""
+        the catalog lacks it, or meta.omni ignores it. names: view name -> its dimension names, filled here."""
         name, needs_sql = _column_field(column)
-        if any(d.name == name for d in view.dimensions):
+        if view.name not in names:
+            names[view.name] = {d.name for d in view.dimensions}
+        if name in names[view.name]:
             return name
         model = self.project.models[unique_id]
         found = model.find_column(column)
@@ -385,10 +387,12 @@ class Mapper:
             quote = QUOTE.get(self.project.adapter_type, '"')
             dimension.sql = f"{quote}{column}{quote}"
         view.dimensions = sorted([*view.dimensions, dimension], key=_by_name)
+        names[view.name].add(name)
         return name
 
     def _relationships(self) -> list:
         found: dict = {}
+        dimension_names: dict = {}
         for fk in sorted(self.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
             source, target = self.views.get(fk.from_id), self.views.get(fk.to_id)
             if source is None or target is None:
@@ -398,7 +402,8 @@ class Mapper:
                         f"{self._not_exported(self.project.models[fk.to_id].name)}; no relationship"
                     )
                 continue
-            keys = self._key_field(source, fk.from_id, fk.from_column, fk), self._key_field(target, fk.to_id, fk.to_column, fk)
+            keys = (self._key_field(source, fk.from_id, fk.from_column, fk, dimension_names),
+                    self._key_field(target, fk.to_id, fk.to_column, fk, dimension_names))
             if None in keys:
                 continue
             rel = Relationship(
