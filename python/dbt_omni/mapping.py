@@ -238,7 +238,7 @@ class Mapper:
             primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
             all_values=list(column.accepted_values) if column.accepted_values else None,
-            tags=list(column.tags) or None,
+            tags=list(column.tags) if column.tags else None,
         )
         if needs_sql or column.quoted:
             quote = QUOTE.get(self.project.adapter_type, '"')
