@@ -164,6 +164,9 @@ def test_mistyped_macro_argument_names_the_closest(duckdb_project, run_dbt):
          "from_warehouse, force); did you mean 'select'?"),
         ("omni_verify", "{bye: [month_start]}",
          "dbt-omni: --args of omni_verify: no argument 'bye' (expected one of select, by, output_dir); did you mean 'by'?"),
+        ("omni_on_run_end", "{output: target/never}",  # as the hook would call it, from dbt_project.yml
+         "dbt-omni: omni_on_run_end() in on-run-end (dbt_project.yml): no argument 'output' (expected one of select, "
+         "exclude, output_dir, from_warehouse); did you mean 'output_dir'?"),
     ):
         result = run_dbt(duckdb_project, "run-operation", macro, "--args", args, expect_ok=False)
         output = result.stdout + result.stderr
