@@ -217,10 +217,15 @@ def test_seeds_and_snapshots_are_exported_when_selected(duckdb_project, run_dbt,
             "on_sql": "${analytics_snapshots__subscriptions_snapshot.subscription_id} = "
                       "${analytics_staging__stg_subscriptions.subscription_id}",
             "relationship_type": "many_to_one", "join_type": "always_left"} in relationships
-    # The same selection from the command line gives the same files.
+    # The same selection from the command line, and from the plugin (dbt's live seed and snapshot
+    # objects, not dicts), gives the same files.
     run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out.parent / "relations_cli",
             "--select", "resource_type:model", "resource_type:snapshot", "subscriptions", cwd=duckdb_project)
     assert tree(out) == tree(out.parent / "relations_cli")
+    run_dbt(duckdb_project, "parse", "--vars", vars_arg(
+        select=["resource_type:model", "resource_type:snapshot", "subscriptions"], output_dir="target/relations_plugin",
+        topics_from_paths=["models/marts"], connection="warehouse"))
+    assert tree(out) == tree(out.parent / "relations_plugin")
 
 
 @pytest.mark.duckdb
