@@ -197,6 +197,7 @@ def test_run_operation_selection_arguments(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+@pytest.mark.versions  # dbt's seed and snapshot objects, read live by the plugin, may change between versions
 def test_seeds_and_snapshots_are_exported_when_selected(duckdb_project, run_dbt, run_cli):
     out = duckdb_project / "target" / "relations"
     result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
