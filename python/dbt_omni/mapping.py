@@ -257,6 +257,8 @@ class Mapper:
                 dimension.tags = sorted({*column.tags, *meta["tags"]})
             dimension.synonyms = meta.get("synonyms")
             dimension.ai_context = meta.get("ai_context")
+            if meta.get("all_values") is not None:
+                dimension.all_values = list(meta["all_values"]) or None
         return dimension
 
     def _measure(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> Measure:

@@ -293,3 +293,10 @@ def test_column_dbt_tags_and_meta_tags_become_dimension_tags():
     assert view["dimensions"]["email"]["tags"] == ["contact", "gdpr", "pii"]
     assert view["dimensions"]["order_id"]["tags"] == ["key"]
     assert "tags" not in view["dimensions"]["note"]
+
+
+def test_meta_all_values_replaces_the_accepted_values_and_an_empty_list_removes_them():
+    for omni, expected in (({"all_values": ["placed", "shipped"]}, ["placed", "shipped"]), ({"all_values": []}, None)):
+        manifest = make_manifest([model("orders", columns=[column("status", omni=omni)])],
+                                 [accepted_values_test(["placed", "shipped", "returned"])])
+        assert view_yaml(manifest)["dimensions"]["status"].get("all_values") == expected
