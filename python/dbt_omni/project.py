@@ -221,7 +221,9 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
     for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
         quoted = unquoted_case is not None and unquoted_case(name) != name
-        model.columns[name] = Column(name=name, data_type=_get(info, "type"), quoted=quoted)
+        comment = _get(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
+        model.columns[name] = Column(name=name, description=comment if isinstance(comment, str) else "",
+                                     data_type=_get(info, "type"), quoted=quoted)
     return model
 
 

@@ -300,3 +300,15 @@ def test_meta_all_values_replaces_the_accepted_values_and_an_empty_list_removes_
         manifest = make_manifest([model("orders", columns=[column("status", omni=omni)])],
                                  [accepted_values_test(["placed", "shipped", "returned"])])
         assert view_yaml(manifest)["dimensions"]["status"].get("all_values") == expected
+
+
+def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
+    manifest = make_manifest([model("orders", columns=[column("order_id", description="dbt's words")])])
+    catalog = {"nodes": {"model.shop.orders": {"columns": {
+        "ORDER_ID": {"name": "ORDER_ID", "type": "integer", "index": 0, "comment": "the warehouse's words"},
+        "legacy_code": {"name": "legacy_code", "type": "text", "index": 1, "comment": "Code of the old system."},
+        "note": {"name": "note", "type": "text", "index": 2, "comment": None}}}}}
+    view = yaml.safe_load(render(build_omni_model(from_manifest_dict(manifest, catalog), settings()))[
+        "analytics/orders.view.yaml"])
+    assert view["dimensions"] == {"order_id": {"description": "dbt's words"},
+                                  "legacy_code": {"description": "Code of the old system."}, "note": {}}
