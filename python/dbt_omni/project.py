@@ -301,8 +301,12 @@ def read_project(
                 ephemeral[_get(node, "unique_id")] = (_get(node, "name"), tuple(_get(_get(node, "depends_on"), "nodes", ())))
                 continue
             unique_id = _get(node, "unique_id")
-            catalog_columns = _get(catalog_nodes.get(unique_id), "columns", {})
-            models[unique_id] = _read_model(node, catalog_columns, column_constraints, unquoted_case)
+            catalog_node = catalog_nodes.get(unique_id)
+            model = _read_model(node, _get(catalog_node, "columns", {}), column_constraints, unquoted_case)
+            if not model.description and catalog_node is not None:
+                comment = _get(_get(catalog_node, "metadata"), "comment")  # the warehouse's table comment
+                model.description = comment if isinstance(comment, str) else ""
+            models[unique_id] = model
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
 

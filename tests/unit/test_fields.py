@@ -310,5 +310,14 @@ def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
         "note": {"name": "note", "type": "text", "index": 2, "comment": None}}}}}
     view = yaml.safe_load(render(build_omni_model(from_manifest_dict(manifest, catalog), settings()))[
         "analytics/orders.view.yaml"])
+    assert "description" not in view  # no table comment in this catalog
     assert view["dimensions"] == {"order_id": {"description": "dbt's words"},
                                   "legacy_code": {"description": "Code of the old system."}, "note": {}}
+
+
+def test_a_warehouse_table_comment_describes_a_model_dbt_does_not_describe():
+    manifest = make_manifest([model("orders", columns=["id"]), model("customers", columns=["id"], description="dbt's")])
+    catalog = {"nodes": {uid: {"metadata": {"comment": "From the warehouse."}, "columns": {}}
+                         for uid in ("model.shop.orders", "model.shop.customers")}}
+    omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
+    assert {v.table_name: v.description for v in omni.views} == {"orders": "From the warehouse.", "customers": "dbt's"}
