@@ -228,6 +228,11 @@ class Mapper:
         columns = [model.find_column(name) for name in model.unique_combination]
         return [] if None in columns else [c.name for c in columns]  # an expression is not a key column
 
+    def _quoted(self, column: str) -> str:
+        """The column's name as the warehouse's SQL quotes an identifier."""
+        quote = QUOTE.get(self.project.adapter_type, '"')
+        return f"{quote}{column}{quote}"
+
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
         name, needs_sql = _column_field(column.name)
@@ -241,8 +246,7 @@ class Mapper:
             tags=list(column.tags) if column.tags else None,
         )
         if needs_sql or column.quoted:
-            quote = QUOTE.get(self.project.adapter_type, '"')
-            dimension.sql = f"{quote}{column.name}{quote}"
+            dimension.sql = self._quoted(column.name)
         meta = column.omni
         if meta:
             if meta.get("description"):
@@ -384,10 +388,7 @@ class Mapper:
             self.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: "
                                  f"column {column} of {model.name} {why}; no relationship")
             return None
-        dimension = Dimension(name)
-        if needs_sql:
-            quote = QUOTE.get(self.project.adapter_type, '"')
-            dimension.sql = f"{quote}{column}{quote}"
+        dimension = Dimension(name, sql=self._quoted(column) if needs_sql else None)
         view.dimensions = sorted([*view.dimensions, dimension], key=_by_name)
         names[view.name].add(name)
         return name
