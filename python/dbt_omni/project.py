@@ -92,6 +92,8 @@ class Model:
     version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
     latest_version: Optional[str] = None
     resource_type: str = "model"  # or "seed", "snapshot"
+    fqn: tuple = ()  # dbt's fully qualified name: package, folders, name (and version); for selectors
+    config: Any = None  # the node's config as dbt holds it (a dict or dbt's object); for config. selectors
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
 
     @property
@@ -195,6 +197,8 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
         version=_version(_get(node, "version")),
         latest_version=_version(_get(node, "latest_version")),
         resource_type=_text(_get(node, "resource_type")),
+        fqn=tuple(_get(node, "fqn", ())),
+        config=_get(node, "config"),
     )
     for constraint in _get(node, "constraints", ()):
         kind = _text(_get(constraint, "type"))

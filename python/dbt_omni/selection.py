@@ -1,61 +1,172 @@
-"""Which dbt models (seeds, snapshots) become Omni views: a small subset of dbt's node selection syntax.
+"""Which dbt models (seeds, snapshots) become Omni views: dbt's node selection syntax, as dbt reads it.
 
-With no `select`, the root project's models; a selector, as in dbt, also picks seeds and snapshots,
-`+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`), and
-a comma intersects (`tag:finance,path:models/marts`)."""
+With no `select`, the root project's models. A selector picks models, seeds and snapshots by the methods
+dbt has for them (METHODS; a bare value is a path when it has a slash, a file name when it ends in .sql /
+.py / .csv, else a qualified name: a model name, a folder such as `marts`, `staging.stripe`, wildcards);
+`+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`), `@`
+the children and all their parents, and a comma intersects (`tag:finance,path:models/marts`). The rules
+follow dbt-core's own (dbt/graph/selector_methods.py); tests/integration checks them against `dbt ls`."""
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 from collections import defaultdict
-from typing import Iterable, Optional
+from fnmatch import fnmatchcase
+from typing import Any, Iterable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.project import RELATION_TYPES, DbtProject, Model
 
-METHODS = ("tag", "path", "package", "resource_type")
-GRAPH_RE = re.compile(r"(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [n]+selector+[n]
+METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "source")
+NOT_SUPPORTED = ("state", "result", "selector", "source_status", "group", "access", "version", "exposure", "metric",
+                 "semantic_model", "saved_query", "test_name", "test_type", "unit_test")
+GRAPH_RE = re.compile(r"(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [@][n+]selector[+n]
+WILDCARDS = ("*", "?", "[", "]")
 
 
 def _split(selector: str) -> tuple:
-    """(method, value): `tag:finance` -> ("tag", "finance"); a bare model name has no method."""
-    method, _, value = selector.partition(":") if ":" in selector else ("", "", selector)
-    return method, value
+    """(method, arguments, value): `tag:finance` -> ("tag", [], "finance"), `config.materialized:table`
+    -> ("config", ["materialized"], "table"); without a method, dbt's default for the value."""
+    if ":" in selector:
+        method, _, value = selector.partition(":")
+        name, *arguments = method.split(".")
+        return name, arguments, value
+    if "/" in selector:
+        return "path", [], selector
+    if selector.lower().endswith((".sql", ".py", ".csv")):
+        return "file", [], selector
+    return "fqn", [], selector
 
 
-def _matches(model: Model, selector: str, key: str) -> bool:
-    method, value = _split(selector)
+def _matches(model: Model, selector: str, key: str, root: str) -> bool:
+    """Whether the selector (no graph operators) picks the model; root: the root project's name."""
+    method, arguments, value = _split(selector)
+    if method == "fqn":
+        return _fqn_matches(model.fqn or (model.package_name, model.name), value, model.version is not None)
     if method == "tag":
-        return value in model.tags
+        return any(fnmatchcase(tag, value) for tag in model.tags)
     if method == "path":
-        wanted = posixpath.normpath(value.strip("/"))
-        return model.path == wanted or model.path.startswith(wanted + "/")
+        return _path_matches(model, value)
+    if method == "file":
+        name = posixpath.basename(model.path)
+        return fnmatchcase(name, value) or fnmatchcase(posixpath.splitext(name)[0], value)
     if method == "package":
-        return model.package_name == value
+        return fnmatchcase(model.package_name, root if value == "this" else value)
     if method == "resource_type":
         return model.resource_type == value
-    if method:
-        raise OmniExportError(
-            Problem(
-                f"unknown selector method '{method}:'",
-                key=key,
-                expected="a model name, or one of " + ", ".join(f"{m}:" for m in METHODS),
-                suggestion=(closest(method, METHODS) or "") + ":" if closest(method, METHODS) else None,
-            )
+    if method == "config" and arguments:
+        return _config_matches(model.config, arguments, value)
+    if method == "source":
+        return False  # sources are not relations we export; _chosen walks from them
+    supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
+    raise OmniExportError(
+        Problem(
+            f"unknown selector method '{method}:'" if not supported else f"selector method '{method}:' is not supported",
+            key=key,
+            expected=f"{supported}a model name, folder or path, or one of "
+            + ", ".join(f"{m}:" if m != "config" else "config.<key>:" for m in METHODS),
+            suggestion=(closest(method, METHODS) or "") + ":" if closest(method, METHODS) else None,
         )
-    return fnmatch.fnmatchcase(model.name, value)
+    )
+
+
+def _fqn_matches(fqn: tuple, value: str, versioned: bool) -> bool:
+    """dbt's qualified-name rule: the name itself, or the fqn's leading parts (with or without the package),
+    dots splitting names, a wildcard matching the rest; a bare wildcard also matches the name alone."""
+    return any(_fqn_part_matches(names, value, versioned) for names in (fqn, fqn[1:]) if len(names) > versioned)
+
+
+def _fqn_part_matches(fqn: tuple, value: str, versioned: bool) -> bool:
+    leaf = fqn[-2] if versioned else fqn[-1]
+    if value == leaf or (versioned and "_".join(fqn[-2:]) == "_".join(value.split(".")[-2:])):
+        return True  # a versioned model: `dim_customers`, `dim_customers.v2` or `dim_customers_v2`
+    flat = [part for name in fqn for part in name.split(".")]
+    wanted = value.split(".")
+    if len(flat) < len(wanted):
+        return False
+    for index, part in enumerate(wanted):
+        if any(w in part for w in WILDCARDS):
+            if fnmatchcase(".".join(flat[index:]), ".".join(wanted[index:])):
+                return True
+            return "." not in value and fnmatchcase(leaf, value)
+        if flat[index] != part:
+            return False
+    return True
+
+
+def _path_matches(model: Model, pattern: str) -> bool:
+    """dbt globs the pattern in the project and picks a node whose file, YAML file or any folder above
+    its file is among the matches."""
+    wanted = posixpath.normpath(pattern.strip("/")).split("/")
+    parts = model.path.split("/")
+    if any(_glob(wanted, parts[:end]) for end in range(1, len(parts) + 1)):
+        return True
+    return bool(model.yaml_path) and _glob(wanted, model.yaml_path.split("/"))
+
+
+def _glob(pattern: list, parts: list) -> bool:
+    """Path.glob's rule for one path: `*` within a name, `**` any number of folders."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_glob(pattern[1:], parts[start:]) for start in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], pattern[0]) and _glob(pattern[1:], parts[1:])
+
+
+def _config_matches(config: Any, keys: list, value: str) -> bool:
+    """dbt's config.<key>:<value>: the configured value equals it (true / false for booleans), or a
+    configured list holds it."""
+    found = config
+    for key in keys:
+        found = _config_value(found, key)
+        if found is None:
+            return False
+    flag = {"true": True, "false": False}.get(value.lower())
+    if isinstance(found, list):
+        return value in found or (flag is not None and flag in found)
+    return found == value or (flag is not None and found is flag)
+
+
+def _config_value(config: Any, key: str) -> Any:
+    """config[key] of a manifest dict, or of dbt's config object: an attribute, else (a key that is not
+    one of dbt's own, e.g. `owner`) an item."""
+    if isinstance(config, dict):
+        return config.get(key)
+    value = getattr(config, key, None)
+    if value is None and hasattr(config, "get"):
+        value = config.get(key)
+    return value
+
+
+def _source_ids(project: DbtProject, value: str, key: str) -> set:
+    """The sources (`source.<package>.<source>.<table>` in depends_on) that `source:<value>` names."""
+    wanted = value.split(".")
+    if not 1 <= len(wanted) <= 3:
+        raise OmniExportError(Problem(f"invalid source selector 'source:{value}'", key=key,
+                                      expected="source:<source>, source:<source>.<table> or "
+                                      "source:<package>.<source>.<table>"))
+    if len(wanted) == 1:
+        wanted = ["*", wanted[0], "*"]  # every table of the source, in any package
+    elif len(wanted) == 2:
+        wanted = ["*", *wanted]
+    found = set()
+    parents = [m.depends_on for m in project.models.values()] + [d for _, d in project.ephemeral_models.values()]
+    for uid in {uid for deps in parents for uid in deps if uid.startswith("source.")}:
+        names = uid.split(".", 3)[1:]
+        if len(names) == 3 and all(map(fnmatchcase, names, wanted)):
+            found.add(uid)
+    return found
 
 
 def _graph(selector: str) -> tuple:
-    """(selector, parents' depth, children's depth) of dbt's graph operators; a depth is None where no
+    """(selector, parents' depth, children's depth, @) of dbt's graph operators; a depth is None where no
     `+` asks for that side, and 0 for all generations: `+a` (0, None), `2+a` (2, None), `a+1` (None, 1)."""
     match = GRAPH_RE.fullmatch(selector)
     if match is None:  # the empty selector
-        return selector, None, None
-    up, base, down = match.groups()
-    return base, None if up is None else int(up or 0), None if down is None else int(down or 0)
+        return selector, None, None, False
+    at, up, base, down = match.groups()
+    return base, None if up is None else int(up or 0), None if down is None else int(down or 0), bool(at)
 
 
 def _walk(start: set, edges: dict, depth: int) -> set:
@@ -69,7 +180,7 @@ def _walk(start: set, edges: dict, depth: int) -> set:
 
 
 def _edges(project: DbtProject) -> tuple:
-    """(parents, children) of every node, through ephemeral models too, as dbt walks its graph."""
+    """(parents, children) of every node, through ephemeral models and from sources, as dbt walks its graph."""
     parents = {m.unique_id: m.depends_on for m in project.models.values()}
     parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
     children: dict = defaultdict(list)
@@ -81,14 +192,21 @@ def _edges(project: DbtProject) -> tuple:
 
 def _chosen(project: DbtProject, selectors: Iterable[str], key: str) -> set:
     """The unique ids the selectors pick (a union; a comma inside one intersects), with parents and
-    children where `+` asks for them."""
+    children where `+` or `@` ask for them; sources among them when `source:` names some."""
     edges: Optional[tuple] = None  # made on the first `+`
+    root = project.project_name
 
     def pick(selector: str) -> set:
         nonlocal edges
-        base, up, down = _graph(selector)
-        found = {m.unique_id for m in project.models.values() if _matches(m, base, key)}
-        if up is None and down is None:
+        base, up, down, at = _graph(selector)
+        if at and down is not None:
+            raise OmniExportError(Problem(f"invalid selector '{selector}': the @ prefix and a + suffix cannot be "
+                                          "used together", key=key, expected="@model, or model+"))
+        if _split(base)[0] == "source":
+            found = _source_ids(project, _split(base)[2], key)
+        else:
+            found = {m.unique_id for m in project.models.values() if _matches(m, base, key, root)}
+        if up is None and down is None and not at:
             return found
         edges = edges or _edges(project)
         parents, children = edges
@@ -97,6 +215,9 @@ def _chosen(project: DbtProject, selectors: Iterable[str], key: str) -> set:
             walked |= _walk(found, parents, up)
         if down is not None:
             walked |= _walk(found, children, down)
+        if at:  # the children, and every parent of each (what building the children needs)
+            descendants = found | _walk(found, children, 0)
+            walked |= descendants | _walk(descendants, parents, 0)
         return walked
 
     chosen: set = set()
@@ -126,28 +247,35 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     """A warning for each `select` entry that matches no model, with the closest spelling, as dbt warns
     for its own selectors: a typo in one of them should not pass unnoticed."""
     models = list(project.models.values())
+    root = project.project_name
     spellings = {  # the valid spellings by method, gathered only for a selector that matched nothing
-        "": lambda: {m.name for m in models},
+        "fqn": lambda: {m.name for m in models} | {part for m in models for part in m.fqn[1:-1]},
         "tag": lambda: {t for m in models for t in m.tags},
         "package": lambda: {m.package_name for m in models},
         "resource_type": lambda: RELATION_TYPES,
-        "path": set,
+        "file": lambda: {posixpath.basename(m.path) for m in models},
+        "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
+                           for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
     warnings = []
     for selector in settings.select:
-        if _chosen(project, [selector], "vars.dbt_omni.select"):
+        if _chosen(project, [selector], "vars.dbt_omni.select") & project.models.keys():
             continue
         hint = ""
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
             base = _graph(part)[0]
-            if not any(_matches(m, base, "vars.dbt_omni.select") for m in models):
-                method, value = _split(base)
-                suggestion = closest(value, spellings[method]())
-                hint = f"; did you mean '{method + ':' if method else ''}{suggestion}'?" if suggestion else ""
+            method, _, value = _split(base)
+            if method == "source" and _source_ids(project, value, "vars.dbt_omni.select"):
+                hint = f"; sources are not exported: '{base}+' selects the models built from them"
+                break
+            if not any(_matches(m, base, "vars.dbt_omni.select", root) for m in models):
+                suggestion = closest(value, spellings.get(method, set)())
+                prefix = base.partition(":")[0] + ":" if ":" in base else ""
+                hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion else ""
                 break
         warnings.append(f"select '{selector}' matches no exportable model{hint}")
     return warnings
 
 
 def under_paths(model: Model, paths) -> bool:
-    return any(_matches(model, f"path:{p}", "vars.dbt_omni.topics_from_paths") for p in paths)
+    return any(_matches(model, f"path:{p}", "vars.dbt_omni.topics_from_paths", "") for p in paths)

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -245,6 +247,70 @@ def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli
             cwd=duckdb_project)
     record = json.loads((out / "omni_export.json").read_text())
     assert sorted(view["dbt_unique_id"] for view in record["views"].values()) == expected
+
+
+# dbt's default method for a bare value (fqn, path, file), its other methods, @ and source: each is
+# compared with `dbt ls` on its own, so one selector's mistake cannot hide in a union.
+DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products_v2", "path:models/marts/_marts.yml",
+                 "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view",
+                 "@stg_orders", "source:raw+", "package:this,staging"]
+# One Python process lists them all through dbt's programmatic API (a `dbt ls` each would cost a start-up each).
+DBT_LS = """
+import json, sys
+from dbt.cli.main import dbtRunner
+project, selectors = sys.argv[1], json.loads(sys.argv[2])
+runner, listed = dbtRunner(), {}
+for selector in selectors:
+    result = runner.invoke(["ls", "--select", selector, "--resource-type", "model", "--resource-type", "seed",
+                            "--resource-type", "snapshot", "--output", "json", "--output-keys", "unique_id", "config",
+                            "--quiet", "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
+                            "--vars", '{dbt_omni: {write_on_parse: false}}'])
+    assert result.success, result.exception
+    listed[selector] = [json.loads(line) for line in result.result]
+print("LISTED " + json.dumps(listed))
+"""
+
+
+@pytest.mark.duckdb
+def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run_dbt):
+    """Parsing is enough (no warehouse): a copy of integration_tests with a source and a model reading it."""
+    from dbt_omni.config import settings_from_dict
+    from dbt_omni.manifests import from_manifest_dict, load_json
+    from dbt_omni.selection import select_models
+
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "staging" / "_sources.yml").write_text(
+        "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n      - name: refunds\n")
+    (project / "models" / "staging" / "stg_refunds.sql").write_text("select * from {{ source('raw', 'refunds') }}\n")
+    run_dbt(project, "deps", target=None)
+    run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False))
+    dbt_project = from_manifest_dict(load_json(project / "target" / "manifest.json", "manifest", ""))
+    done = subprocess.run([sys.executable, "-c", DBT_LS, str(project), json.dumps(DBT_SELECTORS)], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    listed = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("LISTED "))[len("LISTED "):])
+    for selector in DBT_SELECTORS:
+        expected = sorted(n["unique_id"] for n in listed[selector] if n["config"]["materialized"] != "ephemeral"
+                          and not n["config"]["meta"].get("omni", {}).get("ignore"))
+        assert expected, f"dbt ls --select {selector} lists nothing: not a useful check"
+        selected = select_models(dbt_project, settings_from_dict({"select": [selector]}, source="test"))
+        assert sorted(m.unique_id for m in selected) == expected, selector
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions  # the plugin reads dbt's own node and config objects, which may change between versions
+def test_config_and_fqn_selectors_pick_alike_from_dbt_objects_and_manifest_json(duckdb_project, run_dbt, run_cli):
+    select = ["config.materialized:view", "config.contract.enforced:true", "metrics.customer_*", "dim_products.v1"]
+    out = duckdb_project / "target" / "selected_cli"
+    run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out, "--select", *select,
+            cwd=duckdb_project)
+    record = json.loads((out / "omni_export.json").read_text())
+    assert sorted(record["views"]) == [  # int_order_totals is a view too, but ignore: true
+        "analytics_marts__dim_products_v1", "analytics_marts__fct_orders", "analytics_metrics__customer_daily_metrics",
+        "analytics_metrics__customer_months", "analytics_staging__stg_customers", "analytics_staging__stg_order_items",
+        "analytics_staging__stg_orders", "analytics_staging__stg_products", "analytics_staging__stg_subscriptions"]
+    run_dbt(duckdb_project, "parse", "--vars", vars_arg(select=select, output_dir="target/selected_plugin"))
+    assert tree(out) == tree(out.parent / "selected_plugin")
 
 
 SHARED_METRIC_MEASURES = [

@@ -222,3 +222,86 @@ def test_an_empty_intersection_is_a_warning_naming_a_misspelt_part():
     omni = build(project(), select=["customers", "tag:finance,customers", "tag:finace,path:models/marts"])
     assert omni.warnings == ["select 'tag:finance,customers' matches no exportable model",
                              "select 'tag:finace,path:models/marts' matches no exportable model; did you mean 'tag:finance'?"]
+
+
+# ---- dbt's other selector methods, and its default method for a bare value -------------------------------
+@pytest.mark.parametrize("select, tables", [
+    (["marts"], ["customers", "orders"]),  # a folder: dbt's fqn method
+    (["staging.stg_*"], ["stg_customers", "stg_orders"]),
+    (["shop.marts.orders"], ["orders"]),  # with the package
+    (["fqn:marts"], ["customers", "orders"]),
+    (["models/staging"], ["stg_customers", "stg_orders"]),  # a slash: a path
+    (["path:models/*/stg_c*.sql"], ["stg_customers"]),
+    (["path:models/**/orders.sql"], ["orders"]),
+    (["path:models/customers.yml"], ["customers"]),  # the YAML file that documents it
+    (["orders.sql"], ["orders"]),  # a file name
+    (["file:stg_orders", "file:calendar.sql"], ["calendar", "stg_orders"]),
+    (["tag:fin*"], ["orders"]),
+    (["package:this"], ["customers", "orders", "stg_customers", "stg_orders"]),
+    (["package:u*"], ["calendar"]),
+    (["config.materialized:view"], ["stg_orders"]),
+    (["config.contract.enforced:true"], ["customers"]),
+    (["config.grants.select:reporter"], ["customers"]),  # a list holds it
+])
+def test_dbt_selector_methods(select, tables):
+    manifest = project()
+    manifest["nodes"]["model.shop.stg_orders"]["config"]["materialized"] = "view"
+    manifest["nodes"]["model.shop.customers"]["config"].update(contract={"enforced": True},
+                                                              grants={"select": ["reporter", "bi"]})
+    omni = build(manifest, select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+@pytest.mark.parametrize("selector, expected", [
+    ("state:modified", "selector method 'state:' is not supported"),
+    ("config:table", "unknown selector method 'config:'"),  # config needs its key: config.materialized:table
+])
+def test_unsupported_selector_methods_are_errors(selector, expected):
+    with pytest.raises(OmniExportError) as info:
+        build(project(), select=[selector])
+    assert expected in str(info.value)
+    assert "config.<key>:" in str(info.value)
+
+
+def with_sources() -> dict:
+    """stripe.charges -> stg_charges -> (ephemeral) int_charges -> fct_revenue; shop's orders read no source."""
+    manifest = make_manifest([
+        model("stg_charges", columns=["id"], depends_on=["source.shop.stripe.charges"]),
+        model("stg_refunds", columns=["id"], depends_on=["source.shop.stripe.refunds"]),
+        model("int_charges", columns=["id"], depends_on=["model.shop.stg_charges"], materialized="ephemeral"),
+        model("fct_revenue", columns=["id"], depends_on=["model.shop.int_charges", "model.shop.stg_refunds"]),
+        model("orders", columns=["id"]),
+    ])
+    return manifest
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["source:stripe+"], ["fct_revenue", "stg_charges", "stg_refunds"]),
+    (["source:stripe.charges+"], ["fct_revenue", "stg_charges"]),
+    (["source:shop.stripe.refunds+1"], ["stg_refunds"]),
+    (["@stg_charges"], ["fct_revenue", "stg_charges", "stg_refunds"]),  # children, and all their parents
+])
+def test_sources_and_the_at_operator(select, tables):
+    omni = build(with_sources(), select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+def test_a_source_alone_selects_no_view_and_says_how_to_select_its_models():
+    omni = build(with_sources(), select=["orders", "source:stripe", "source:strpe+"])
+    assert omni.warnings == [
+        "select 'source:stripe' matches no exportable model; sources are not exported: "
+        "'source:stripe+' selects the models built from them",
+        "select 'source:strpe+' matches no exportable model; did you mean 'source:stripe'?",
+    ]
+
+
+@pytest.mark.parametrize("selector, expected", [
+    ("@stg_charges+", "the @ prefix and a + suffix cannot be used together"),
+    ("source:a.b.c.d", "invalid source selector 'source:a.b.c.d'"),
+])
+def test_invalid_graph_and_source_selectors(selector, expected):
+    with pytest.raises(OmniExportError) as info:
+        build(with_sources(), select=[selector])
+    assert expected in str(info.value)

@@ -87,7 +87,7 @@ def model(name: str, *, columns: Iterable = (), schema: str = "analytics", alias
         "constraints": list(constraints),
         "depends_on": {"nodes": list(depends_on), "macros": []},
         "tags": list(tags),
-        "fqn": [package, name],
+        "fqn": [package, *Path(path or "models/x.sql").parent.parts[1:], name],  # as dbt: folders under models/
     }
 
 
