@@ -58,7 +58,7 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
     if method == "config" and arguments:
         return _config_matches(model.config, arguments, value)
     if method == "source":
-        return False  # sources are not relations we export; _chosen walks from them
+        return False  # sources are not relations we export; selected_ids walks from them
     supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
     raise OmniExportError(
         Problem(
@@ -190,7 +190,7 @@ def _edges(project: DbtProject) -> tuple:
     return parents, children
 
 
-def _chosen(project: DbtProject, selectors: Iterable[str], key: str) -> set:
+def selected_ids(project: DbtProject, selectors: Iterable[str], key: str) -> set:
     """The unique ids the selectors pick (a union; a comma inside one intersects), with parents and
     children where `+` or `@` ask for them; sources among them when `source:` names some."""
     edges: Optional[tuple] = None  # made on the first `+`
@@ -230,12 +230,12 @@ def select_models(project: DbtProject, settings: Settings) -> list:
     """Selected, not excluded, not `ignore: true` models (seeds, snapshots), in unique_id order."""
     models = sorted(project.models.values(), key=lambda m: m.unique_id)
     if settings.select:
-        chosen = _chosen(project, settings.select, "vars.dbt_omni.select")
+        chosen = selected_ids(project, settings.select, "vars.dbt_omni.select")
         models = [m for m in models if m.unique_id in chosen]
     else:
         models = [m for m in models if m.package_name == project.project_name and m.resource_type == "model"]
     if settings.exclude:
-        excluded = _chosen(project, settings.exclude, "vars.dbt_omni.exclude")
+        excluded = selected_ids(project, settings.exclude, "vars.dbt_omni.exclude")
         models = [m for m in models if m.unique_id not in excluded]
     models = [m for m in models if not m.omni.get("ignore")]
     if settings.only_with_meta:
@@ -259,7 +259,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     }
     warnings = []
     for selector in settings.select:
-        if _chosen(project, [selector], "vars.dbt_omni.select") & project.models.keys():
+        if selected_ids(project, [selector], "vars.dbt_omni.select") & project.models.keys():
             continue
         hint = ""
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself

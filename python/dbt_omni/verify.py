@@ -22,6 +22,7 @@ from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
+from dbt_omni.selection import selected_ids
 
 RELATION = "__DBT_OMNI_RELATION__"
 FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -126,12 +127,13 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                                       expected="an Omni model written by omni_export, the plugin or dbt-omni export"))
     record = json.loads(record_path.read_text("utf-8"))
     dbt_mode = renderer(project, "dbt")
+    chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
     checks = []
     for qualified, info in sorted((record.get("metrics") or {}).items()):
         view_name, _, measure = qualified.partition(".")
         unique_id = record["views"][view_name]["dbt_unique_id"]
         model = project.models.get(unique_id)
-        if model is None or (select and model.name not in select and view_name not in select):
+        if model is None or (select and unique_id not in chosen and view_name not in select):
             continue
         view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode)
         package, macro = split_metric_name(info["metric"])

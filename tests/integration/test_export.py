@@ -330,6 +330,9 @@ def test_verify_shows_omni_and_dbt_agree(duckdb_project, run_dbt):
     for measure in SHARED_METRIC_MEASURES:
         assert re.search(rf"{re.escape(measure)}\s+total\s.*\syes$", result.stdout, re.MULTILINE), measure
     assert "by month_start" in result.stdout
+    folder = run_dbt(duckdb_project, "run-operation", "omni_verify", "--args", "{select: [metrics]}")  # dbt's selectors
+    assert "analytics_metrics__subscription_months.mrr" in folder.stdout
+    assert "analytics_marts__fct_orders" not in folder.stdout
 
 
 @pytest.mark.duckdb
