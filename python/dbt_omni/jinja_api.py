@@ -82,6 +82,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
         "macros": shims.live_macros() or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
+        "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
     context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])

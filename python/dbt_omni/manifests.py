@@ -78,6 +78,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
         dbt_version=metadata.get("dbt_version") or "",
         catalog=catalog,
         macros=manifest.get("macros"),
+        selectors=manifest.get("selectors"),
     )
 
 
@@ -93,4 +94,5 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         dbt_version=dbt_version,
         catalog=catalog,
         macros=manifest.macros,
+        selectors=getattr(manifest, "selectors", None),
     )

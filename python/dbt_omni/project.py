@@ -132,6 +132,7 @@ class DbtProject:
     # Ephemeral models, unique_id -> (name, depends_on): not exported, but a reference to one deserves
     # its own message, and dbt's graph selectors (+model) see through them.
     ephemeral_models: dict = field(default_factory=dict)
+    selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -289,6 +290,7 @@ def read_project(
     dbt_version: str,
     catalog: Optional[Mapping[str, Any]] = None,
     macros: Optional[Any] = None,
+    selectors: Optional[Mapping[str, Any]] = None,
 ) -> DbtProject:
     """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
     catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
@@ -323,6 +325,7 @@ def read_project(
         macros=macros,
         dbt_package_version=dbt_package_version(macros),
         ephemeral_models=ephemeral,
+        selectors=dict(selectors or {}),
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

@@ -18,11 +18,14 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.project import RELATION_TYPES, DbtProject, Model
 
-METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "source")
-NOT_SUPPORTED = ("state", "result", "selector", "source_status", "group", "access", "version", "exposure", "metric",
+METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "source", "selector")
+NOT_SUPPORTED = ("state", "result", "source_status", "group", "access", "version", "exposure", "metric",
                  "semantic_model", "saved_query", "test_name", "test_type", "unit_test")
 GRAPH_RE = re.compile(r"(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [@][n+]selector[+n]
 WILDCARDS = ("*", "?", "[", "]")
+# The keys of one criterion in selectors.yml; any other single key is the short form {method: value}.
+CRITERIA_KEYS = {"method", "value", "parents", "parents_depth", "children", "children_depth", "childrens_parents",
+                 "indirect_selection", "exclude"}
 
 
 def _split(selector: str) -> tuple:
@@ -57,8 +60,8 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
         return model.resource_type == value
     if method == "config" and arguments:
         return _config_matches(model.config, arguments, value)
-    if method == "source":
-        return False  # sources are not relations we export; selected_ids walks from them
+    if method in ("source", "selector"):
+        return False  # a source is not a relation we export (_Selection walks from it); a selector: _Selection
     supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
     raise OmniExportError(
         Problem(
@@ -193,23 +196,45 @@ def _edges(project: DbtProject) -> tuple:
 def selected_ids(project: DbtProject, selectors: Iterable[str], key: str) -> set:
     """The unique ids the selectors pick (a union; a comma inside one intersects), with parents and
     children where `+` or `@` ask for them; sources among them when `source:` names some."""
-    edges: Optional[tuple] = None  # made on the first `+`
-    root = project.project_name
+    return _Selection(project, key).union(selectors)
 
-    def pick(selector: str) -> set:
-        nonlocal edges
+
+class _Selection:
+    """Selectors evaluated over one project: the graph's edges are made once, on the first `+` or `@`."""
+
+    def __init__(self, project: DbtProject, key: str):
+        self.project, self.key = project, key
+        self.edges: Optional[tuple] = None
+        self.named_open: tuple = ()  # the YAML selectors being evaluated: a cycle is an error, not a recursion
+
+    def union(self, selectors: Iterable[str]) -> set:
+        chosen: set = set()
+        for selector in selectors:
+            chosen |= set.intersection(*map(self.spec, selector.split(",")))
+        return chosen
+
+    def spec(self, selector: str) -> set:
+        """One selector of the command-line syntax, without commas: [@][n+]method:value[+n]."""
         base, up, down, at = _graph(selector)
+        return self.walk(selector, self.base(base), up, down, at)
+
+    def base(self, base: str) -> set:
+        method, _, value = _split(base)
+        if method == "source":
+            return _source_ids(self.project, value, self.key)
+        if method == "selector":
+            return self.named(value)
+        root = self.project.project_name
+        return {m.unique_id for m in self.project.models.values() if _matches(m, base, self.key, root)}
+
+    def walk(self, selector: str, found: set, up: Optional[int], down: Optional[int], at: bool) -> set:
         if at and down is not None:
             raise OmniExportError(Problem(f"invalid selector '{selector}': the @ prefix and a + suffix cannot be "
-                                          "used together", key=key, expected="@model, or model+"))
-        if _split(base)[0] == "source":
-            found = _source_ids(project, _split(base)[2], key)
-        else:
-            found = {m.unique_id for m in project.models.values() if _matches(m, base, key, root)}
+                                          "used together", key=self.key, expected="@model, or model+"))
         if up is None and down is None and not at:
             return found
-        edges = edges or _edges(project)
-        parents, children = edges
+        self.edges = self.edges or _edges(self.project)
+        parents, children = self.edges
         walked = set(found)  # both walks start at what the selector names: +a+ is not the children of a's parents
         if up is not None:
             walked |= _walk(found, parents, up)
@@ -220,10 +245,59 @@ def selected_ids(project: DbtProject, selectors: Iterable[str], key: str) -> set
             walked |= descendants | _walk(descendants, parents, 0)
         return walked
 
-    chosen: set = set()
-    for selector in selectors:
-        chosen |= set.intersection(*map(pick, selector.split(",")))
-    return chosen
+    def named(self, name: str) -> set:
+        """`selector:<name>`: a selector of the project's selectors.yml, as dbt keeps it in the manifest."""
+        selectors = self.project.selectors
+        if name not in selectors:
+            raise OmniExportError(Problem(f"no selector '{name}' in selectors.yml", key=self.key,
+                                          expected="one of: " + (", ".join(sorted(selectors)) or "(none defined)"),
+                                          suggestion=closest(name, selectors)))
+        if name in self.named_open:
+            raise OmniExportError(Problem(f"selector '{name}' refers to itself", key=self.key,
+                                          expected="selectors.yml without a cycle"))
+        self.named_open += (name,)
+        outer, self.key = self.key, f"selectors.yml: {name}.definition"  # errors below point into selectors.yml
+        try:
+            return self.definition(selectors[name].get("definition"), name)
+        finally:
+            self.named_open, self.key = self.named_open[:-1], outer
+
+    def definition(self, definition: Any, name: str) -> set:
+        """dbt's YAML selector grammar: a selector string; {method, value, parents, children, ...} or the
+        short {method: value}; union / intersection lists, where an `exclude` entry is taken away."""
+        if isinstance(definition, str):
+            return self.union([definition])
+        if not isinstance(definition, dict) or not definition:
+            raise self.malformed(name, definition)
+        for operator in ("union", "intersection"):
+            if operator in definition:
+                parts = definition[operator] or []
+                excluded = [p for p in parts if isinstance(p, dict) and "exclude" in p]
+                found = [self.definition(p, name) for p in parts if p not in excluded]
+                chosen = (set.union if operator == "union" else set.intersection)(*found) if found else set()
+                return chosen - self.excluded(excluded, name)
+        if "method" in definition and "value" in definition:
+            method, value = definition["method"], definition["value"]
+        elif len(definition) == 1 and not CRITERIA_KEYS.intersection(definition):
+            (method, value), = definition.items()
+        else:
+            raise self.malformed(name, definition)
+
+        def depth(flag: str, key: str) -> Optional[int]:
+            return int(definition.get(key) or 0) if definition.get(flag) else None
+
+        base = f"{method}:{str(value).lower() if isinstance(value, bool) else value}"
+        found = self.walk(base, self.base(base), depth("parents", "parents_depth"), depth("children", "children_depth"),
+                          bool(definition.get("childrens_parents")))
+        return found - self.excluded([definition] if "exclude" in definition else [], name)
+
+    def excluded(self, entries: list, name: str) -> set:
+        return set().union(*(self.definition(d, name) for entry in entries for d in entry["exclude"] or []))
+
+    def malformed(self, name: str, definition: Any) -> OmniExportError:
+        return OmniExportError(Problem(f"selector '{name}' has a definition dbt-omni cannot read: {definition!r}",
+                                       key=self.key, expected="dbt's selectors.yml syntax (method/value, union, "
+                                       "intersection, exclude)"))
 
 
 def select_models(project: DbtProject, settings: Settings) -> list:

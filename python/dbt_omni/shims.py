@@ -41,7 +41,7 @@ def live_macros() -> Optional[Any]:
 
 
 def invocation(adapter_type: str) -> dict:
-    """Project folder, target name, target path and --vars of the running dbt command."""
+    """Project folder, target name, target path, --vars and selectors of the running dbt command."""
     config = None
     try:
         from dbt.adapters.factory import get_adapter_by_type
@@ -56,6 +56,7 @@ def invocation(adapter_type: str) -> dict:
         "target_name": getattr(config, "target_name", None) or getattr(flags, "TARGET", None),
         "target_path": getattr(config, "target_path", None) or getattr(flags, "TARGET_PATH", None) or "target",
         "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
+        "selectors": getattr(config, "manifest_selectors", None) or {},  # selectors.yml, as the manifest keeps it
     }
 
 
@@ -85,6 +86,7 @@ def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
     Equal digests mean an equal project, so the plugin can skip even reading the nodes; None when
     this dbt does not keep these (the plugin then exports, which writes only when the output changes)."""
     import hashlib
+    import json
 
     try:
         digest = hashlib.sha256(extra.encode())
@@ -96,6 +98,8 @@ def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
         state = manifest.state_check
         digest.update(repr((state.vars_hash, state.profile_hash, state.project_env_vars_hash,
                             sorted((state.project_hashes or {}).items()))).encode())
+        # selectors.yml is in none of those (a `selector:` in vars.dbt_omni.select reads it)
+        digest.update(json.dumps(getattr(manifest, "selectors", None) or {}, sort_keys=True, default=str).encode())
     except Exception:
         return None
     return digest.hexdigest() if files else None

@@ -249,31 +249,49 @@ def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli
     assert sorted(view["dbt_unique_id"] for view in record["views"].values()) == expected
 
 
-# dbt's default method for a bare value (fqn, path, file), its other methods, @ and source: each is
-# compared with `dbt ls` on its own, so one selector's mistake cannot hide in a union.
+# dbt's default method for a bare value (fqn, path, file), its other methods, @, source: and YAML selectors:
+# each is compared with `dbt ls` on its own, so one selector's mistake cannot hide in a union.
 DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products_v2", "path:models/marts/_marts.yml",
                  "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view",
                  "@stg_orders", "source:raw+", "package:this,staging"]
+SELECTORS_YML = """
+selectors:
+  - name: omni_marts
+    definition:
+      union:
+        - method: fqn
+          value: marts
+        - intersection: ["source:raw+", {method: path, value: models/staging}]
+        - exclude: [dim_products_v1]
+  - name: omni_nested
+    definition:
+      union:
+        - {method: selector, value: omni_marts}
+        - {method: fqn, value: stg_orders, children: true, children_depth: 1}
+        - {method: tag, value: staging, parents: true}
+        - {tag: core}
+"""
 # One Python process lists them all through dbt's programmatic API (a `dbt ls` each would cost a start-up each).
 DBT_LS = """
 import json, sys
 from dbt.cli.main import dbtRunner
-project, selectors = sys.argv[1], json.loads(sys.argv[2])
+project, cases = sys.argv[1], json.loads(sys.argv[2])
 runner, listed = dbtRunner(), {}
-for selector in selectors:
-    result = runner.invoke(["ls", "--select", selector, "--resource-type", "model", "--resource-type", "seed",
+for name, how in cases:
+    result = runner.invoke(["ls", *how, "--resource-type", "model", "--resource-type", "seed",
                             "--resource-type", "snapshot", "--output", "json", "--output-keys", "unique_id", "config",
                             "--quiet", "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
                             "--vars", '{dbt_omni: {write_on_parse: false}}'])
     assert result.success, result.exception
-    listed[selector] = [json.loads(line) for line in result.result]
+    listed[name] = [json.loads(line) for line in result.result]
 print("LISTED " + json.dumps(listed))
 """
 
 
 @pytest.mark.duckdb
 def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run_dbt):
-    """Parsing is enough (no warehouse): a copy of integration_tests with a source and a model reading it."""
+    """Parsing is enough (no warehouse): a copy of integration_tests with a source, a model reading it,
+    and a selectors.yml."""
     from dbt_omni.config import settings_from_dict
     from dbt_omni.manifests import from_manifest_dict, load_json
     from dbt_omni.selection import select_models
@@ -282,17 +300,20 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
     (project / "models" / "staging" / "_sources.yml").write_text(
         "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n      - name: refunds\n")
     (project / "models" / "staging" / "stg_refunds.sql").write_text("select * from {{ source('raw', 'refunds') }}\n")
+    (project / "selectors.yml").write_text(SELECTORS_YML)
     run_dbt(project, "deps", target=None)
     run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False))
     dbt_project = from_manifest_dict(load_json(project / "target" / "manifest.json", "manifest", ""))
-    done = subprocess.run([sys.executable, "-c", DBT_LS, str(project), json.dumps(DBT_SELECTORS)], capture_output=True,
+    cases = [(selector, ["--select", selector]) for selector in DBT_SELECTORS]
+    cases += [(f"selector:{name}", ["--selector", name]) for name in ("omni_marts", "omni_nested")]
+    done = subprocess.run([sys.executable, "-c", DBT_LS, str(project), json.dumps(cases)], capture_output=True,
                           text=True, timeout=600, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
     assert done.returncode == 0, done.stderr[-3000:]
     listed = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("LISTED "))[len("LISTED "):])
-    for selector in DBT_SELECTORS:
+    for selector, _ in cases:
         expected = sorted(n["unique_id"] for n in listed[selector] if n["config"]["materialized"] != "ephemeral"
                           and not n["config"]["meta"].get("omni", {}).get("ignore"))
-        assert expected, f"dbt ls --select {selector} lists nothing: not a useful check"
+        assert expected, f"dbt ls for {selector} lists nothing: not a useful check"
         selected = select_models(dbt_project, settings_from_dict({"select": [selector]}, source="test"))
         assert sorted(m.unique_id for m in selected) == expected, selector
 
@@ -311,6 +332,26 @@ def test_config_and_fqn_selectors_pick_alike_from_dbt_objects_and_manifest_json(
         "analytics_staging__stg_orders", "analytics_staging__stg_products", "analytics_staging__stg_subscriptions"]
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(select=select, output_dir="target/selected_plugin"))
     assert tree(out) == tree(out.parent / "selected_plugin")
+    # The same selection as a YAML selector: from manifest.json (CLI), dbt's Manifest (plugin), dbt's project
+    # config (run-operation: Jinja's graph has no selectors).
+    selectors = duckdb_project / "selectors.yml"
+    selectors.write_text(yaml.safe_dump({"selectors": [{"name": "omni", "definition": {"union": select}}]}))
+    try:
+        by_name = vars_arg(select=["selector:omni"], output_dir="target/selector_plugin")
+        run_dbt(duckdb_project, "parse", "--vars", by_name)
+        run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out.parent / "selector_cli",
+                "--select", "selector:omni", cwd=duckdb_project)
+        run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
+                "{select: ['selector:omni'], output_dir: target/selector_macro}")
+        for way in ("selector_plugin", "selector_cli", "selector_macro"):
+            assert tree(out) == tree(out.parent / way), way
+        # selectors.yml is no file of dbt's manifest: the plugin must still notice that it changed.
+        selectors.write_text(yaml.safe_dump({"selectors": [{"name": "omni", "definition": "dim_products.v1"}]}))
+        run_dbt(duckdb_project, "parse", "--vars", by_name)
+        record = json.loads((out.parent / "selector_plugin" / "omni_export.json").read_text())
+        assert sorted(record["views"]) == ["analytics_marts__dim_products_v1"]
+    finally:
+        selectors.unlink()
 
 
 SHARED_METRIC_MEASURES = [

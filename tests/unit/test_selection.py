@@ -305,3 +305,46 @@ def test_invalid_graph_and_source_selectors(selector, expected):
     with pytest.raises(OmniExportError) as info:
         build(with_sources(), select=[selector])
     assert expected in str(info.value)
+
+
+# ---- YAML selectors (selectors.yml), as manifest.json keeps them ------------------------------------------
+def with_selectors(**selectors) -> dict:
+    manifest = with_sources()
+    manifest["selectors"] = {name: {"name": name, "definition": definition} for name, definition in selectors.items()}
+    return manifest
+
+
+@pytest.mark.parametrize("definition, tables", [
+    ("source:stripe.refunds+", ["fct_revenue", "stg_refunds"]),  # the command-line syntax
+    ({"method": "fqn", "value": "stg_charges", "children": True}, ["fct_revenue", "stg_charges"]),
+    ({"method": "fqn", "value": "fct_revenue", "parents": True, "parents_depth": "1"}, ["fct_revenue", "stg_refunds"]),
+    ({"fqn": "orders"}, ["orders"]),  # the short form
+    ({"method": "fqn", "value": "stg_charges", "childrens_parents": True}, ["fct_revenue", "stg_charges", "stg_refunds"]),
+    ({"union": [{"method": "fqn", "value": "stg_*"}, "orders", {"exclude": ["stg_refunds"]}]},
+     ["orders", "stg_charges"]),
+    ({"intersection": ["source:stripe+", {"method": "fqn", "value": "stg_*"}]}, ["stg_charges", "stg_refunds"]),
+    ({"method": "fqn", "value": "*", "exclude": [{"method": "fqn", "value": "stg_*"}]}, ["fct_revenue", "orders"]),
+    ({"union": ["selector:stg", "orders"]}, ["orders", "stg_charges", "stg_refunds"]),  # another selector
+])
+def test_yaml_selectors(definition, tables):
+    omni = build(with_selectors(stg="stg_*", chosen=definition), select=["selector:chosen"])
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+def test_yaml_selector_in_exclude():
+    omni = build(with_selectors(stg="stg_*"), select=["*"], exclude=["selector:stg"])
+    assert sorted(v.table_name for v in omni.views) == ["fct_revenue", "orders"]
+
+
+@pytest.mark.parametrize("selectors, selector, expected", [
+    ({"nightly": "orders"}, "selector:nigthly", "no selector 'nigthly' in selectors.yml (expected one of: nightly); did you mean 'nightly'?"),
+    ({}, "selector:nightly", "(expected one of: (none defined))"),
+    ({"loop": {"union": ["selector:loop"]}}, "selector:loop", "selector 'loop' refers to itself"),
+    ({"bad": {"method": "fqn"}}, "selector:bad", "selector 'bad' has a definition dbt-omni cannot read"),
+    ({"typo": {"union": ["tga:x"]}}, "selector:typo", "key selectors.yml: typo.definition: unknown selector method 'tga:'"),
+])
+def test_yaml_selector_errors(selectors, selector, expected):
+    with pytest.raises(OmniExportError) as info:
+        build(with_selectors(**selectors), select=[selector])
+    assert expected in str(info.value)
