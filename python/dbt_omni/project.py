@@ -94,6 +94,7 @@ class Model:
     resource_type: str = "model"  # or "seed", "snapshot"
     fqn: tuple = ()  # dbt's fully qualified name: package, folders, name (and version); for selectors
     config: Any = None  # the node's config as dbt holds it (a dict or dbt's object); for config. selectors
+    access: Optional[str] = None  # a model's access: private, protected or public
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
 
     @property
@@ -200,6 +201,7 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
         resource_type=_text(_get(node, "resource_type")),
         fqn=tuple(_get(node, "fqn", ())),
         config=_get(node, "config"),
+        access=_text(_get(node, "access")) or None,
     )
     for constraint in _get(node, "constraints", ()):
         kind = _text(_get(constraint, "type"))

@@ -18,9 +18,11 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.project import RELATION_TYPES, DbtProject, Model
 
-METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "source", "selector")
-NOT_SUPPORTED = ("state", "result", "source_status", "group", "access", "version", "exposure", "metric",
-                 "semantic_model", "saved_query", "test_name", "test_type", "unit_test")
+METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "group", "access", "version",
+           "source", "selector")
+NOT_SUPPORTED = ("state", "result", "source_status", "exposure", "metric", "semantic_model", "saved_query",
+                 "test_name", "test_type", "unit_test")
+VERSION_KINDS = ("latest", "prerelease", "old", "none")
 GRAPH_RE = re.compile(r"(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [@][n+]selector[+n]
 WILDCARDS = ("*", "?", "[", "]")
 # The keys of one criterion in selectors.yml; any other single key is the short form {method: value}.
@@ -60,6 +62,13 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
         return model.resource_type == value
     if method == "config" and arguments:
         return _config_matches(model.config, arguments, value)
+    if method == "group":
+        group = _config_value(model.config, "group")
+        return bool(group) and fnmatchcase(group, value)
+    if method == "access":
+        return model.resource_type == "model" and model.access == value
+    if method == "version":
+        return model.resource_type == "model" and _version_matches(model, value, key)
     if method in ("source", "selector"):
         return False  # a source is not a relation we export (_Selection walks from it); a selector: _Selection
     supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
@@ -129,6 +138,24 @@ def _config_matches(config: Any, keys: list, value: str) -> bool:
     if isinstance(found, list):
         return value in found or (flag is not None and flag in found)
     return found == value or (flag is not None and found is flag)
+
+
+def _version_matches(model: Model, kind: str, key: str) -> bool:
+    """dbt's version:latest / prerelease / old / none (versions compare as numbers where they are)."""
+    if kind not in VERSION_KINDS:
+        raise OmniExportError(Problem(f"invalid selector 'version:{kind}'", key=key,
+                                      expected="version:" + ", version:".join(VERSION_KINDS),
+                                      suggestion=closest(kind, VERSION_KINDS)))
+    version, latest = model.version, model.latest_version
+    if kind == "none" or version is None or latest is None:
+        return kind == "none" and version is None
+    if kind == "latest":
+        return version == latest
+    try:
+        older = float(version) < float(latest)
+    except ValueError:
+        older = version < latest
+    return older if kind == "old" else version != latest and not older
 
 
 def _config_value(config: Any, key: str) -> Any:
@@ -325,6 +352,8 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     spellings = {  # the valid spellings by method, gathered only for a selector that matched nothing
         "fqn": lambda: {m.name for m in models} | {part for m in models for part in m.fqn[1:-1]},
         "tag": lambda: {t for m in models for t in m.tags},
+        "group": lambda: {g for m in models if (g := _config_value(m.config, "group"))},
+        "access": lambda: {"private", "protected", "public"},
         "package": lambda: {m.package_name for m in models},
         "resource_type": lambda: RELATION_TYPES,
         "file": lambda: {posixpath.basename(m.path) for m in models},

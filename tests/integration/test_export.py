@@ -253,7 +253,8 @@ def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli
 # each is compared with `dbt ls` on its own, so one selector's mistake cannot hide in a union.
 DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products_v2", "path:models/marts/_marts.yml",
                  "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view",
-                 "@stg_orders", "source:raw+", "package:this,staging"]
+                 "@stg_orders", "source:raw+", "package:this,staging", "version:latest", "version:old",
+                 "access:protected,staging", "group:fin*"]
 SELECTORS_YML = """
 selectors:
   - name: omni_marts
@@ -290,16 +291,18 @@ print("LISTED " + json.dumps(listed))
 
 @pytest.mark.duckdb
 def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run_dbt):
-    """Parsing is enough (no warehouse): a copy of integration_tests with a source, a model reading it,
-    and a selectors.yml."""
+    """Parsing is enough (no warehouse): a copy of integration_tests with a source, a model of a group
+    reading it, and a selectors.yml."""
     from dbt_omni.config import settings_from_dict
     from dbt_omni.manifests import from_manifest_dict, load_json
     from dbt_omni.selection import select_models
 
     project = copy_project(tmp_path / "project")
     (project / "models" / "staging" / "_sources.yml").write_text(
-        "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n      - name: refunds\n")
-    (project / "models" / "staging" / "stg_refunds.sql").write_text("select * from {{ source('raw', 'refunds') }}\n")
+        "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n      - name: refunds\n"
+        "groups:\n  - name: finance\n    owner: {name: Finance}\n")
+    (project / "models" / "staging" / "stg_refunds.sql").write_text(
+        "{{ config(group='finance') }}\nselect * from {{ source('raw', 'refunds') }}\n")
     (project / "selectors.yml").write_text(SELECTORS_YML)
     run_dbt(project, "deps", target=None)
     run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False))

@@ -348,3 +348,47 @@ def test_yaml_selector_errors(selectors, selector, expected):
     with pytest.raises(OmniExportError) as info:
         build(with_selectors(**selectors), select=[selector])
     assert expected in str(info.value)
+
+
+# ---- dbt's group:, access: and version: methods -------------------------------------------------------------
+def with_versions_and_groups() -> dict:
+    def versioned(version, **kwargs):
+        node = model(f"dim_customers_v{version}", columns=["id"], **kwargs)
+        node.update(name="dim_customers", unique_id=f"model.shop.dim_customers.v{version}", version=version,
+                    latest_version=2, fqn=["shop", "dim_customers", f"v{version}"])
+        return node
+    manifest = make_manifest([versioned(1), versioned(2), versioned(3), model("orders", columns=["id"]),
+                              model("payments", columns=["id"])])
+    nodes = manifest["nodes"]
+    nodes["model.shop.orders"].update(access="public")
+    nodes["model.shop.orders"]["config"]["group"] = "finance"
+    nodes["model.shop.payments"].update(access="private")
+    nodes["model.shop.payments"]["config"]["group"] = "finops"
+    return manifest
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["version:latest"], ["dim_customers_v2"]),
+    (["version:old"], ["dim_customers_v1"]),
+    (["version:prerelease"], ["dim_customers_v3"]),
+    (["version:none"], ["orders", "payments"]),
+    (["group:fin*"], ["orders", "payments"]),
+    (["group:finance"], ["orders"]),
+    (["access:public", "access:private"], ["orders", "payments"]),
+])
+def test_group_access_and_version_selectors(select, tables):
+    omni = build(with_versions_and_groups(), select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
+def test_an_unknown_version_kind_is_an_error_with_the_closest():
+    with pytest.raises(OmniExportError) as info:
+        build(with_versions_and_groups(), select=["version:lates"])
+    assert "invalid selector 'version:lates'" in str(info.value)
+    assert "did you mean 'latest'?" in str(info.value)
+
+
+def test_a_misspelt_group_is_a_warning_with_the_closest():
+    omni = build(with_versions_and_groups(), select=["orders", "group:fianance"])
+    assert omni.warnings == ["select 'group:fianance' matches no exportable model; did you mean 'group:finance'?"]
