@@ -16,6 +16,7 @@ from dbt_omni.selection import select_models, under_paths, unmatched_selectors
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # ${model_or_view.field...}: the part before the dot is translated from dbt model name to view name.
 QUALIFIED_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.")
+UNQUALIFIED_REF_RE = re.compile(r"\$\{(?=[A-Za-z_][A-Za-z0-9_]*(?:\[[a-z_]+\])?\})")  # ${field}, ${field[date]}
 NAMED_FORMATS = (
     "number", "percent", "id", "billions", "millions", "thousands", "big", "currency",
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
@@ -149,15 +150,17 @@ class Mapper:
             suggestion=closest(name, self.view_by_model_name),
         )
 
-    def translate(self, text: Optional[str], model: Model, key: str) -> Optional[str]:
-        """Rewrite ${model_name.field} to ${schema__table.field}; ${field} stays as it is."""
+    def translate(self, text: Optional[str], model: Model, key: str, own: Optional[View] = None) -> Optional[str]:
+        """Rewrite ${model_name.field} to ${schema__table.field}; ${field} stays as it is in a view's own
+        SQL, and becomes ${own.field} in SQL outside any view (a relationship's, a topic's)."""
         if text is None:
             return None
 
         def replace(match: re.Match) -> str:
             return "${" + self._view_for(match.group(1), model, key).name + "."
 
-        return QUALIFIED_REF_RE.sub(replace, text)
+        text = QUALIFIED_REF_RE.sub(replace, text)
+        return UNQUALIFIED_REF_RE.sub("${" + own.name + ".", text) if own is not None else text
 
     def _translate_field_ref(self, ref: str, model: Model, key: str) -> str:
         """`model.field`, `-model.field`, `model.*` -> the same with the view name."""
@@ -429,7 +432,7 @@ class Mapper:
                 if self._left_out(join["to"], model, key, "join"):
                     continue
                 target = self._view_for(join["to"], model, f"{key}.to")
-                on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql") or self._default_on_sql(
+                on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or self._default_on_sql(
                     model, source, target, key
                 )
                 rel = Relationship(
@@ -441,7 +444,7 @@ class Mapper:
                     join_to_view_as=join.get("join_to_view_as"),
                     join_to_view_as_label=join.get("join_to_view_as_label"),
                     reversible=join.get("reversible"),
-                    where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql"),
+                    where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
                 )
                 found[rel.key()] = rel  # an explicit join replaces one inferred from tests
         return [found[k] for k in sorted(found)]
@@ -536,7 +539,8 @@ class Mapper:
                         if not self._left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
                 or None,
                 default_filters=self._translate_filters(block.get("default_filters"), model, "meta.omni.topic.default_filters"),
-                always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql"),
+                always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
+                                                self.views[model.unique_id]),
                 always_where_filters=self._translate_filters(
                     block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters"
                 ),
@@ -573,7 +577,7 @@ class Mapper:
         views = sorted(self.views.values(), key=lambda v: v.name)
         from dbt_omni.references import check_references
 
-        check_references(views, relationships, {m.unique_id: m for m in self.models})
+        check_references(views, relationships, topics, {m.unique_id: m for m in self.models})
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),

@@ -13,7 +13,7 @@ def references(sql: str) -> list:
     return [(b and a, b or a) for a, b in REF_RE.findall(sql or "")]
 
 
-def check_references(views: list, relationships: list, models_by_id: dict) -> None:
+def check_references(views: list, relationships: list, topics: list, models_by_id: dict) -> None:
     by_name = {v.name: v for v in views}
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
     problems = []
@@ -48,6 +48,10 @@ def check_references(views: list, relationships: list, models_by_id: dict) -> No
                 if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
                     check(item.sql, view, view, f"{kind} {item.name}.sql")
     for rel in relationships:
-        check(rel.on_sql, None, by_name.get(rel.join_from_view), f"relationship {rel.join_from_view} -> {rel.join_to_view} on_sql")
+        for key in ("on_sql", "where_sql"):
+            check(getattr(rel, key), None, by_name.get(rel.join_from_view),
+                  f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}")
+    for topic in topics:
+        check(topic.always_where_sql, None, by_name.get(topic.base_view), f"topic {topic.file_name} always_where_sql")
     if problems:
         raise OmniExportError(problems)

@@ -77,6 +77,31 @@ def test_meta_join_with_explicit_on_sql_translates_model_names():
     assert rel["relationship_type"] == "one_to_one" and rel["join_type"] == "inner"
 
 
+def test_meta_join_sql_names_the_own_fields_unqualified_as_a_view_does():
+    """A relationship is outside any view: Omni needs ${view.field} there, so the model's own fields get its view."""
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id", "status"],
+              omni={"joins": [{"to": "customers", "on_sql": "${buyer_id} = ${customers.customer_id}",
+                               "where_sql": "${status[upper]} <> 'TEST'"}]}),
+        customers(),
+    ])
+    [rel] = rels(manifest)
+    assert rel["on_sql"] == "${analytics__orders.buyer_id} = ${analytics__customers.customer_id}"
+    assert rel["where_sql"] == "${analytics__orders.status[upper]} <> 'TEST'"
+
+
+def test_an_unknown_own_field_in_meta_join_sql_is_an_error():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id"],
+              omni={"joins": [{"to": "customers", "on_sql": "${buyer_id} = ${customers.customer_id}",
+                               "where_sql": "${stauts} <> 'test'"}]}),
+        customers(),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.message == "${stauts} is not a field of analytics__orders"
+    assert problem.key == "relationship analytics__orders -> analytics__customers where_sql"
+
+
 def test_meta_join_default_on_sql_uses_target_primary_key():
     manifest = make_manifest([
         model("orders", columns=["order_id", "customer_id"], omni={"joins": [{"to": "customers"}]}),

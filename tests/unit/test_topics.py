@@ -195,3 +195,12 @@ def test_sql_naming_a_model_not_selected_is_still_an_error():
     error = export_error(chain(orders={"topic": {"always_where_sql": "${regions.region_name} <> 'test'"}}),
                          exclude=["regions"])
     assert "model 'regions' is not exported" in one_problem(error).message
+
+
+def test_always_where_sql_names_the_base_views_fields_unqualified_and_is_checked():
+    topic = build(chain(orders={"topic": {"always_where_sql": "${status} <> 'test'"}})).topics[0]
+    assert topic.always_where_sql == "${analytics__orders.status} <> 'test'"
+    error = export_error(chain(orders={"topic": {"always_where_sql": "${customers.nmae} <> 'test'"}}))
+    problem = one_problem(error)
+    assert problem.message == "${nmae} is not a field of analytics__customers"
+    assert (problem.key, problem.suggestion) == ("topic orders always_where_sql", "name")
