@@ -81,6 +81,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides)
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
+        "sources": dict(graph.get("sources", {})),
         "macros": shims.live_macros() or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
         "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},

@@ -79,6 +79,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
         catalog=catalog,
         macros=manifest.get("macros"),
         selectors=manifest.get("selectors"),
+        sources=(manifest.get("sources") or {}).values(),
     )
 
 
@@ -95,4 +96,5 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         catalog=catalog,
         macros=manifest.macros,
         selectors=getattr(manifest, "selectors", None),
+        sources=manifest.sources.values(),
     )

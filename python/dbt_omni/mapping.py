@@ -121,6 +121,8 @@ class Mapper:
         kind = self.resource_types[name]
         if kind == "model":
             return f"model '{name}' is not exported (not selected, or ignore: true)"
+        if kind == "source":
+            return f"source '{name}' is not exported (select it in vars.dbt_omni.select: 'source:{name}')"
         return f"{kind} '{name}' is not exported (select it in vars.dbt_omni.select: '{name}' or 'resource_type:{kind}')"
 
     def _left_out(self, name: str, model: Model, key: str, what: str) -> bool:
@@ -514,7 +516,8 @@ class Mapper:
         graph = self._join_graph(relationships)
         for model in self.models:
             declared = model.omni.get("topic")
-            if declared is False or (declared is None and not under_paths(model, self.settings.topics_from_paths)):
+            from_path = model.resource_type != "source" and under_paths(model, self.settings.topics_from_paths)
+            if declared is False or (declared is None and not from_path):  # a raw source table: its own topic only if asked
                 continue
             block = declared if isinstance(declared, dict) else {}
             base = self.views[model.unique_id].name

@@ -72,7 +72,9 @@ class ForeignKey:
 
 @dataclass
 class Model:
-    """A dbt model, seed or snapshot: each is a relation in the warehouse that Omni can read."""
+    """A dbt model, seed, snapshot or source table: each is a relation in the warehouse that Omni can read.
+
+    A source table's name is `<source>.<table>`, as dbt's source('<source>', '<table>') names it."""
 
     unique_id: str
     name: str
@@ -91,7 +93,7 @@ class Model:
     depends_on: tuple = ()
     version: Optional[str] = None  # dbt model versions: one node per version, all with the same name
     latest_version: Optional[str] = None
-    resource_type: str = "model"  # or "seed", "snapshot"
+    resource_type: str = "model"  # or "seed", "snapshot", "source"
     fqn: tuple = ()  # dbt's fully qualified name: package, folders, name (and version); for selectors
     config: Any = None  # the node's config as dbt holds it (a dict or dbt's object); for config. selectors
     access: Optional[str] = None  # a model's access: private, protected or public
@@ -142,7 +144,8 @@ class DbtProject:
         return by_name
 
 
-RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read
+RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read (and sources)
+SOURCE_REF_RE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
 COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote", "tags")
 # How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
@@ -293,9 +296,12 @@ def read_project(
     catalog: Optional[Mapping[str, Any]] = None,
     macros: Optional[Any] = None,
     selectors: Optional[Mapping[str, Any]] = None,
+    sources: Iterable[Any] = (),
 ) -> DbtProject:
     """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
     catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
+    # catalog.json keeps source tables apart; columns read from the warehouse (macros) come all under nodes
+    catalog_sources = (catalog or {}).get("sources") or catalog_nodes if catalog else {}
     models: dict = {}
     tests: list = []
     column_constraints: list = []
@@ -317,6 +323,16 @@ def read_project(
             models[unique_id] = model
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
+    for node in sources:
+        unique_id = _get(node, "unique_id")
+        catalog_node = catalog_sources.get(unique_id)
+        source = _read_model(node, _get(catalog_node, "columns", {}), column_constraints, unquoted_case)
+        source.name = f"{_get(node, 'source_name')}.{_get(node, 'name')}"
+        source.table = _get(node, "identifier") or _get(node, "name")
+        if not source.description and catalog_node is not None:
+            comment = _get(_get(catalog_node, "metadata"), "comment")
+            source.description = comment if isinstance(comment, str) else ""
+        models[unique_id] = source
 
     project = DbtProject(
         project_name=project_name,
@@ -340,7 +356,7 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         test_name = _get(metadata, "name", "")
         kwargs = _get(metadata, "kwargs", {})
         column_name = _get(test, "column_name") or kwargs.get("column_name")
-        attached = _get(test, "attached_node")
+        attached = _get(test, "attached_node") or _tested_source(test, kwargs)
         model = project.models.get(attached)
         if model is None:
             continue
@@ -362,6 +378,16 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _tested_source(test: Any, kwargs: Mapping) -> Optional[str]:
+    """The source table a test is on (dbt sets no attached_node for those): source('s', 't') in its `model`."""
+    match = SOURCE_REF_RE.search(str(kwargs.get("model") or ""))
+    if match is None:
+        return None
+    suffix = ".{}.{}".format(*match.groups())
+    return next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n.startswith("source.") and n.endswith(suffix)),
+                None)
 
 
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:

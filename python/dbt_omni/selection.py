@@ -47,8 +47,8 @@ def _split(selector: str) -> tuple:
 def _matches(model: Model, selector: str, key: str, root: str) -> bool:
     """Whether the selector (no graph operators) picks the model; root: the root project's name."""
     method, arguments, value = _split(selector)
-    if method == "fqn":
-        return _fqn_matches(model.fqn or (model.package_name, model.name), value, model.version is not None)
+    if method == "fqn":  # as in dbt, never a source table (`source:` names those)
+        return model.resource_type != "source" and _fqn_matches(model.fqn or (model.package_name, model.name), value, model.version is not None)
     if method == "tag":
         return any(fnmatchcase(tag, value) for tag in model.tags)
     if method == "path":
@@ -70,7 +70,7 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
     if method == "version":
         return model.resource_type == "model" and _version_matches(model, value, key)
     if method in ("source", "selector"):
-        return False  # a source is not a relation we export (_Selection walks from it); a selector: _Selection
+        return False  # _Selection looks these up: source tables (also those only read), named selectors
     supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
     raise OmniExportError(
         Problem(
@@ -170,7 +170,8 @@ def _config_value(config: Any, key: str) -> Any:
 
 
 def _source_ids(project: DbtProject, value: str, key: str) -> set:
-    """The sources (`source.<package>.<source>.<table>` in depends_on) that `source:<value>` names."""
+    """The source tables (`source.<package>.<source>.<table>`) that `source:<value>` names: those the
+    project declares, and those models read (in case a manifest lacks its sources)."""
     wanted = value.split(".")
     if not 1 <= len(wanted) <= 3:
         raise OmniExportError(Problem(f"invalid source selector 'source:{value}'", key=key,
@@ -182,7 +183,8 @@ def _source_ids(project: DbtProject, value: str, key: str) -> set:
         wanted = ["*", *wanted]
     found = set()
     parents = [m.depends_on for m in project.models.values()] + [d for _, d in project.ephemeral_models.values()]
-    for uid in {uid for deps in parents for uid in deps if uid.startswith("source.")}:
+    declared = {m.unique_id for m in project.models.values() if m.resource_type == "source"}
+    for uid in declared | {uid for deps in parents for uid in deps if uid.startswith("source.")}:
         names = uid.split(".", 3)[1:]
         if len(names) == 3 and all(map(fnmatchcase, names, wanted)):
             found.add(uid)
@@ -355,7 +357,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "group": lambda: {g for m in models if (g := _config_value(m.config, "group"))},
         "access": lambda: {"private", "protected", "public"},
         "package": lambda: {m.package_name for m in models},
-        "resource_type": lambda: RELATION_TYPES,
+        "resource_type": lambda: (*RELATION_TYPES, "source"),
         "file": lambda: {posixpath.basename(m.path) for m in models},
         "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
@@ -368,13 +370,10 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
             base = _graph(part)[0]
             method, _, value = _split(base)
-            if method == "source" and _source_ids(project, value, "vars.dbt_omni.select"):
-                hint = f"; sources are not exported: '{base}+' selects the models built from them"
-                break
             if not any(_matches(m, base, "vars.dbt_omni.select", root) for m in models):
                 suggestion = closest(value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""
-                hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion else ""
+                hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""
                 break
         warnings.append(f"select '{selector}' matches no exportable model{hint}")
     return warnings

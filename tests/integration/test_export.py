@@ -232,6 +232,30 @@ def test_seeds_and_snapshots_are_exported_when_selected(duckdb_project, run_dbt,
 
 
 @pytest.mark.duckdb
+@pytest.mark.versions  # dbt's source objects, read live by the plugin, may change between versions
+def test_source_tables_are_exported_when_selected(duckdb_project, run_dbt, run_cli):
+    out = duckdb_project / "target" / "sources_macro"
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
+                     "{select: ['source:shop_app'], output_dir: target/sources_macro}")
+    assert "dbt-omni warning" not in result.stdout
+    text = (out / "analytics_raw" / "products.view.yaml").read_text()
+    assert "# Written by dbt-omni from source.dbt_omni_integration_tests.shop_app.products " \
+           "(models/staging/_sources.yml)" in text
+    view = yaml.safe_load(text)
+    assert (view["label"], view["hidden"]) == ("App products", True)
+    assert view["description"] == "The product catalogue as the app keeps it."
+    assert view["dimensions"]["sku"] == {"description": "Stock keeping unit."}
+    assert view["dimensions"]["launched_on"]["timeframes"][0] == "date"  # a date column, from catalog.json
+    assert sorted(json.loads((out / "omni_export.json").read_text())["views"]) == ["analytics_raw__products"]
+    run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", out.parent / "sources_cli",
+            "--select", "source:shop_app", cwd=duckdb_project)
+    assert tree(out) == tree(out.parent / "sources_cli")
+    run_dbt(duckdb_project, "parse", "--vars", vars_arg(select=["source:shop_app"], output_dir="target/sources_plugin",
+                                                        topics_from_paths=["models/marts"], connection="warehouse"))
+    assert tree(out) == tree(out.parent / "sources_plugin")
+
+
+@pytest.mark.duckdb
 def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli):
     """dbt's own `ls` is the reference for +parents / children+: the same relations, less ephemeral models
     and those with meta.omni ignore: true."""
@@ -252,7 +276,8 @@ def test_graph_selectors_pick_what_dbt_ls_picks(duckdb_project, run_dbt, run_cli
 # dbt's default method for a bare value (fqn, path, file), its other methods, @, source: and YAML selectors:
 # each is compared with `dbt ls` on its own, so one selector's mistake cannot hide in a union.
 DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products_v2", "path:models/marts/_marts.yml",
-                 "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view",
+                 "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view", "path:models/staging",
+                 "source:shop_app", "+stg_refunds",
                  "@stg_orders", "source:raw+", "package:this,staging", "version:latest", "version:old",
                  "access:protected,staging", "group:fin*"]
 SELECTORS_YML = """
@@ -280,7 +305,8 @@ project, cases = sys.argv[1], json.loads(sys.argv[2])
 runner, listed = dbtRunner(), {}
 for name, how in cases:
     result = runner.invoke(["ls", *how, "--resource-type", "model", "--resource-type", "seed",
-                            "--resource-type", "snapshot", "--output", "json", "--output-keys", "unique_id", "config",
+                            "--resource-type", "snapshot", "--resource-type", "source",
+                            "--output", "json", "--output-keys", "unique_id", "config",
                             "--quiet", "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
                             "--vars", '{dbt_omni: {write_on_parse: false}}'])
     assert result.success, result.exception
@@ -298,7 +324,7 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
     from dbt_omni.selection import select_models
 
     project = copy_project(tmp_path / "project")
-    (project / "models" / "staging" / "_sources.yml").write_text(
+    (project / "models" / "staging" / "_raw_sources.yml").write_text(
         "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n      - name: refunds\n"
         "groups:\n  - name: finance\n    owner: {name: Finance}\n")
     (project / "models" / "staging" / "stg_refunds.sql").write_text(
@@ -314,7 +340,7 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
     assert done.returncode == 0, done.stderr[-3000:]
     listed = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("LISTED "))[len("LISTED "):])
     for selector, _ in cases:
-        expected = sorted(n["unique_id"] for n in listed[selector] if n["config"]["materialized"] != "ephemeral"
+        expected = sorted(n["unique_id"] for n in listed[selector] if n["config"].get("materialized") != "ephemeral"
                           and not n["config"]["meta"].get("omni", {}).get("ignore"))
         assert expected, f"dbt ls for {selector} lists nothing: not a useful check"
         selected = select_models(dbt_project, settings_from_dict({"select": [selector]}, source="test"))

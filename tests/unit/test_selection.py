@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dbt_omni.errors import OmniExportError
-from testkit import build, column, make_manifest, model, test_node
+from testkit import build, column, make_manifest, model, source, test_node
 
 
 def project() -> dict:
@@ -272,15 +272,19 @@ def with_sources() -> dict:
         model("int_charges", columns=["id"], depends_on=["model.shop.stg_charges"], materialized="ephemeral"),
         model("fct_revenue", columns=["id"], depends_on=["model.shop.int_charges", "model.shop.stg_refunds"]),
         model("orders", columns=["id"]),
-    ])
+    ], sources=[source("stripe", "charges", columns=["id"], identifier="stripe_charges", tags=["raw"]),
+                source("stripe", "refunds", columns=["id"])])
     return manifest
 
 
 @pytest.mark.parametrize("select, tables", [
-    (["source:stripe+"], ["fct_revenue", "stg_charges", "stg_refunds"]),
-    (["source:stripe.charges+"], ["fct_revenue", "stg_charges"]),
-    (["source:shop.stripe.refunds+1"], ["stg_refunds"]),
-    (["@stg_charges"], ["fct_revenue", "stg_charges", "stg_refunds"]),  # children, and all their parents
+    (["source:stripe"], ["refunds", "stripe_charges"]),  # the source tables themselves, as in dbt
+    (["source:stripe+"], ["fct_revenue", "refunds", "stg_charges", "stg_refunds", "stripe_charges"]),
+    (["source:stripe.charges+"], ["fct_revenue", "stg_charges", "stripe_charges"]),
+    (["source:shop.stripe.refunds+1"], ["refunds", "stg_refunds"]),
+    (["source:stripe+,resource_type:model"], ["fct_revenue", "stg_charges", "stg_refunds"]),
+    (["@stg_charges"], ["fct_revenue", "refunds", "stg_charges", "stg_refunds", "stripe_charges"]),  # all parents
+    (["tag:raw"], ["stripe_charges"]),  # tag:, path:, package:, config. pick source tables too; a name never does
 ])
 def test_sources_and_the_at_operator(select, tables):
     omni = build(with_sources(), select=select)
@@ -288,13 +292,21 @@ def test_sources_and_the_at_operator(select, tables):
     assert omni.warnings == []
 
 
-def test_a_source_alone_selects_no_view_and_says_how_to_select_its_models():
-    omni = build(with_sources(), select=["orders", "source:stripe", "source:strpe+"])
-    assert omni.warnings == [
-        "select 'source:stripe' matches no exportable model; sources are not exported: "
-        "'source:stripe+' selects the models built from them",
-        "select 'source:strpe+' matches no exportable model; did you mean 'source:stripe'?",
-    ]
+def test_a_name_never_selects_a_source_table():
+    omni = build(with_sources(), select=["orders", "charges", "stripe.charges"])
+    assert [v.table_name for v in omni.views] == ["orders"]
+    assert [w.split(";")[0] for w in omni.warnings] == ["select 'charges' matches no exportable model",
+                                                        "select 'stripe.charges' matches no exportable model"]
+
+
+def test_source_tables_are_not_exported_by_default():
+    assert sorted(v.table_name for v in build(with_sources()).views) == ["fct_revenue", "orders", "stg_charges",
+                                                                          "stg_refunds"]
+
+
+def test_a_misspelt_source_is_a_warning_with_the_closest():
+    omni = build(with_sources(), select=["orders", "source:strpe+"])
+    assert omni.warnings == ["select 'source:strpe+' matches no exportable model; did you mean 'source:stripe'?"]
 
 
 @pytest.mark.parametrize("selector, expected", [
@@ -315,11 +327,12 @@ def with_selectors(**selectors) -> dict:
 
 
 @pytest.mark.parametrize("definition, tables", [
-    ("source:stripe.refunds+", ["fct_revenue", "stg_refunds"]),  # the command-line syntax
+    ("source:stripe.refunds+", ["fct_revenue", "refunds", "stg_refunds"]),  # the command-line syntax
     ({"method": "fqn", "value": "stg_charges", "children": True}, ["fct_revenue", "stg_charges"]),
     ({"method": "fqn", "value": "fct_revenue", "parents": True, "parents_depth": "1"}, ["fct_revenue", "stg_refunds"]),
     ({"fqn": "orders"}, ["orders"]),  # the short form
-    ({"method": "fqn", "value": "stg_charges", "childrens_parents": True}, ["fct_revenue", "stg_charges", "stg_refunds"]),
+    ({"method": "fqn", "value": "stg_charges", "childrens_parents": True},
+     ["fct_revenue", "refunds", "stg_charges", "stg_refunds", "stripe_charges"]),
     ({"union": [{"method": "fqn", "value": "stg_*"}, "orders", {"exclude": ["stg_refunds"]}]},
      ["orders", "stg_charges"]),
     ({"intersection": ["source:stripe+", {"method": "fqn", "value": "stg_*"}]}, ["stg_charges", "stg_refunds"]),

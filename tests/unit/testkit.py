@@ -7,6 +7,7 @@ No database and no dbt: the manifests are small manifest.json-shaped dicts built
 
     column(name, ...)            a manifest column dict
     model(name, ...)             a manifest model node
+    source(source, table, ...)   a manifest source table
     test_node(kind, model, ...)  a manifest generic-test node (unique, not_null, relationships)
     make_manifest(models, tests) a manifest dict
     build(manifest, **settings)  -> OmniModel
@@ -91,6 +92,31 @@ def model(name: str, *, columns: Iterable = (), schema: str = "analytics", alias
     }
 
 
+def source(source_name: str, name: str, *, columns: Iterable = (), schema: str = "raw", identifier: Optional[str] = None,
+           description: str = "", omni: Optional[dict] = None, tags: Iterable[str] = (), package: str = PROJECT,
+           path: str = "models/staging/_sources.yml") -> dict:
+    """A source table, as manifest.json's `sources` holds it (meta: the source's and the table's, merged)."""
+    cols = [column(c) if isinstance(c, str) else c for c in columns]
+    return {
+        "resource_type": "source",
+        "unique_id": f"source.{package}.{source_name}.{name}",
+        "name": name,
+        "source_name": source_name,
+        "identifier": identifier or name,
+        "package_name": package,
+        "database": "db",
+        "schema": schema,
+        "description": description,
+        "original_file_path": path,
+        "patch_path": None,
+        "columns": {c["name"]: c for c in cols},
+        "meta": {"omni": omni} if omni is not None else {},
+        "config": {"meta": {"omni": omni} if omni is not None else {}, "enabled": True, "tags": list(tags)},
+        "tags": list(tags),
+        "fqn": [package, *Path(path).parent.parts[1:], source_name, name],
+    }
+
+
 def test_node(kind: str, on: str, column_name: str, *, to: Optional[str] = None, field: Optional[str] = None,
               package: str = PROJECT) -> dict:
     """A generic test `kind` on model `on` (by name), column `column_name`; relationships need to/field."""
@@ -118,7 +144,7 @@ test_node.__test__ = False
 
 
 def make_manifest(models: Iterable[dict] = (), tests: Iterable[dict] = (), *, project_name: str = PROJECT,
-                  adapter_type: str = "postgres") -> dict:
+                  adapter_type: str = "postgres", sources: Iterable[dict] = ()) -> dict:
     nodes = {}
     for node in [*models, *tests]:
         assert node["unique_id"] not in nodes, f"duplicate node {node['unique_id']} in the test's manifest"
@@ -126,6 +152,7 @@ def make_manifest(models: Iterable[dict] = (), tests: Iterable[dict] = (), *, pr
     return {
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": "1.10.0"},
         "nodes": nodes,
+        "sources": {s["unique_id"]: s for s in sources},
         "macros": {},
     }
 

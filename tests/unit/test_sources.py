@@ -1,0 +1,124 @@
+"""dbt sources: a source table becomes a view when a selector picks it (source:, tag:, path:, ...), as in dbt."""
+from __future__ import annotations
+
+import yaml
+
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.mapping import build_omni_model
+from testkit import build, column, export_error, make_manifest, model, one_problem, render_files, settings, source
+
+CHARGES = "source.shop.stripe.charges"
+
+
+def source_test(kind: str, column_name: str, **kwargs) -> dict:
+    """A generic test on a source column: dbt sets no attached_node, only `model: source(...)`."""
+    return {
+        "resource_type": "test",
+        "unique_id": f"test.shop.source_{kind}_stripe_charges_{column_name}",
+        "name": f"source_{kind}_stripe_charges_{column_name}",
+        "package_name": "shop",
+        "test_metadata": {"name": kind, "namespace": None, "kwargs": {
+            "column_name": column_name, "model": "{{ get_where_subquery(source('stripe', 'charges')) }}", **kwargs}},
+        "attached_node": None,
+        "column_name": column_name,
+        "depends_on": {"nodes": [CHARGES], "macros": []},
+        "config": {"meta": {}},
+    }
+
+
+def payments_to_charges() -> dict:
+    """A model's relationships test to a source table."""
+    return {
+        "resource_type": "test",
+        "unique_id": "test.shop.relationships_payments_charge_id",
+        "name": "relationships_payments_charge_id",
+        "package_name": "shop",
+        "test_metadata": {"name": "relationships", "namespace": None, "kwargs": {
+            "column_name": "charge_id", "to": "source('stripe', 'charges')", "field": "id",
+            "model": "{{ get_where_subquery(ref('payments')) }}"}},
+        "attached_node": "model.shop.payments",
+        "column_name": "charge_id",
+        "depends_on": {"nodes": [CHARGES, "model.shop.payments"], "macros": []},
+        "config": {"meta": {}},
+    }
+
+
+def stripe(**source_kwargs) -> dict:
+    source_kwargs.setdefault("omni", {"label": "Stripe charges"})
+    charges = source("stripe", "charges", identifier="stripe_charges", description="Charges as Stripe sends them.",
+                     columns=[column("id", description="The charge."), "amount", "created_at"], **source_kwargs)
+    return make_manifest(
+        [model("payments", columns=["payment_id", "charge_id"], depends_on=[CHARGES], path="models/marts/payments.sql")],
+        [source_test("unique", "id"), source_test("not_null", "id"), payments_to_charges()],
+        sources=[charges],
+    )
+
+
+def test_a_selected_source_table_becomes_a_view():
+    files = render_files(stripe(), select=["source:stripe"])
+    assert sorted(files) == ["model.yaml", "raw/stripe_charges.view.yaml", "relationships.yaml"]
+    text = files["raw/stripe_charges.view.yaml"]
+    assert text.startswith("# Reference this view as raw__stripe_charges\n# Written by dbt-omni from "
+                           "source.shop.stripe.charges (models/staging/_sources.yml)")
+    view = yaml.safe_load(text)
+    assert view["schema"] == "raw" and view["table_name"] == "stripe_charges"  # the identifier
+    assert view["label"] == "Stripe charges"
+    assert view["description"] == "Charges as Stripe sends them."
+    assert view["dimensions"]["id"] == {"description": "The charge.", "primary_key": True}  # the source's tests
+
+
+def test_source_tables_are_left_out_by_default_and_joins_to_them_say_how_to_select_them():
+    omni = build(stripe())
+    assert [v.name for v in omni.views] == ["analytics__payments"]
+    assert omni.relationships == []
+    assert omni.warnings == ["relationships test model.shop.payments.charge_id -> source.shop.stripe.charges: "
+                             "source 'stripe.charges' is not exported (select it in vars.dbt_omni.select: "
+                             "'source:stripe.charges'); no relationship"]
+
+
+def test_a_relationships_test_to_a_selected_source_table_is_a_join():
+    rels = yaml.safe_load(render_files(stripe(), select=["payments", "source:stripe"])["relationships.yaml"])
+    assert rels == [{"join_from_view": "analytics__payments", "join_to_view": "raw__stripe_charges",
+                     "on_sql": "${analytics__payments.charge_id} = ${raw__stripe_charges.id}",
+                     "relationship_type": "many_to_one", "join_type": "always_left"}]
+
+
+def test_topics_from_paths_give_no_source_table_a_topic():
+    manifest = stripe(path="models/marts/_sources.yml")
+    omni = build(manifest, select=["path:models/marts"], topics_from_paths=["models/marts"])
+    assert sorted(v.name for v in omni.views) == ["analytics__payments", "raw__stripe_charges"]
+    assert [t.base_view for t in omni.topics] == ["analytics__payments"]
+
+
+def test_catalog_columns_and_comment_of_a_source_table():
+    catalog = {"nodes": {}, "sources": {CHARGES: {
+        "metadata": {"comment": None},
+        "columns": {"ID": {"name": "ID", "type": "INTEGER", "index": 1},
+                    "currency": {"name": "currency", "type": "VARCHAR", "index": 2, "comment": "ISO 4217."}}}}}
+    omni = build_omni_model(from_manifest_dict(stripe(), catalog), settings(select=["source:stripe"]))
+    [view] = omni.views
+    dimensions = {d.name: d for d in view.dimensions}
+    assert sorted(dimensions) == ["amount", "created_at", "currency", "id"]
+    assert dimensions["currency"].description == "ISO 4217."
+    assert any("column amount is documented (models/staging/_sources.yml)" in w for w in omni.warnings)
+
+
+def test_a_bad_meta_omni_block_on_a_source_table_names_its_yaml_file():
+    manifest = stripe()
+    manifest["sources"][CHARGES]["config"]["meta"]["omni"] = {"lable": "Charges"}
+    problem = one_problem(export_error(manifest, select=["source:stripe"]))
+    assert (problem.file, problem.model, problem.key) == ("models/staging/_sources.yml", "stripe.charges",
+                                                          "meta.omni.lable")
+    assert problem.suggestion == "label"
+
+
+def test_meta_omni_reaches_a_source_table_by_its_view_name_and_a_source_can_declare_its_topic():
+    manifest = stripe(omni={"label": "Stripe charges", "topic": True})
+    manifest["nodes"]["model.shop.payments"]["meta"] = {"omni": {
+        "joins": [{"to": "raw__stripe_charges", "on_sql": "${charge_id} = ${raw__stripe_charges.id}",
+                   "relationship_type": "many_to_one"}],
+        "dimensions": {"charge_amount": {"sql": "${raw__stripe_charges.amount}"}}}}
+    omni = build(manifest, select=["payments", "source:stripe"])
+    [relationship] = omni.relationships
+    assert relationship.on_sql == "${analytics__payments.charge_id} = ${raw__stripe_charges.id}"
+    assert [t.base_view for t in omni.topics] == ["raw__stripe_charges"]
