@@ -48,21 +48,24 @@ def load_catalog(path: Optional[Path]) -> Optional[dict]:
     if path is None or not Path(path).exists():
         return None
     catalog = load_json(path, "catalog", CATALOG_HINT)
-    _check_catalog_nodes(catalog["nodes"], str(path))
+    if not isinstance(catalog.get("sources", {}), dict):
+        raise OmniExportError(Problem("'sources' is not a mapping", file=str(path), key="sources", expected=CATALOG_HINT))
+    for section in ("nodes", "sources"):
+        _check_catalog_nodes(catalog.get(section) or {}, str(path), section)
     return catalog
 
 
-def _check_catalog_nodes(nodes: dict, file: str) -> None:
+def _check_catalog_nodes(nodes: dict, file: str, section: str) -> None:
     """dbt writes catalog.json well; a hand-made or truncated one must fail here, not deep in the export."""
     for unique_id, node in nodes.items():
         columns = node.get("columns") if isinstance(node, dict) else None
         if not isinstance(columns, dict):
-            raise OmniExportError(Problem("a catalog node without a 'columns' mapping", file=file,
-                                          key=f"nodes.{unique_id}.columns", expected=CATALOG_HINT))
+            raise OmniExportError(Problem(f"a catalog {section[:-1]} without a 'columns' mapping", file=file,
+                                          key=f"{section}.{unique_id}.columns", expected=CATALOG_HINT))
         for name, info in columns.items():
             if not isinstance(info, dict) or not isinstance(info.get("name"), str):
                 raise OmniExportError(Problem("a catalog column without a 'name'", file=file,
-                                              key=f"nodes.{unique_id}.columns.{name}",
+                                              key=f"{section}.{unique_id}.columns.{name}",
                                               expected='{"name": ..., "type": ..., "index": ...}, as ' + CATALOG_HINT))
 
 
@@ -71,6 +74,9 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
     metadata = manifest.get("metadata") or {}
     if not isinstance(manifest.get("nodes"), Mapping):
         raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes' mapping)", expected="target/manifest.json"))
+    if not isinstance(manifest.get("sources", {}), Mapping):
+        raise OmniExportError(Problem("this is not a dbt manifest ('sources' is not a mapping)", key="sources",
+                                      expected="target/manifest.json"))
     return read_project(
         manifest["nodes"].values(),
         project_name=metadata.get("project_name") or "",

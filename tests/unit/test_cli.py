@@ -100,21 +100,36 @@ def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, ca
         assert err.count("\n") == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize("node, key, message", [
-    ([], "nodes.model.shop.orders.columns", "a catalog node without a 'columns' mapping"),
-    ({"columns": [{"name": "id"}]}, "nodes.model.shop.orders.columns", "a catalog node without a 'columns' mapping"),
-    ({"columns": {"id": "integer"}}, "nodes.model.shop.orders.columns.id", "a catalog column without a 'name'"),
-    ({"columns": {"id": {"type": "integer"}}}, "nodes.model.shop.orders.columns.id", "a catalog column without a 'name'"),
+@pytest.mark.parametrize("content, key, message", [
+    ({"nodes": {"model.shop.orders": []}}, "nodes.model.shop.orders.columns", "a catalog node without a 'columns' mapping"),
+    ({"nodes": {"model.shop.orders": {"columns": [{"name": "id"}]}}}, "nodes.model.shop.orders.columns",
+     "a catalog node without a 'columns' mapping"),
+    ({"nodes": {"model.shop.orders": {"columns": {"id": "integer"}}}}, "nodes.model.shop.orders.columns.id",
+     "a catalog column without a 'name'"),
+    ({"nodes": {"model.shop.orders": {"columns": {"id": {"type": "integer"}}}}}, "nodes.model.shop.orders.columns.id",
+     "a catalog column without a 'name'"),
+    ({"nodes": {}, "sources": []}, "sources", "'sources' is not a mapping"),
+    ({"nodes": {}, "sources": {"source.shop.app.users": {}}}, "sources.source.shop.app.users.columns",
+     "a catalog source without a 'columns' mapping"),
 ])
-def test_a_malformed_catalog_is_a_one_line_error(tmp_path, capsys, node, key, message):
+def test_a_malformed_catalog_is_a_one_line_error(tmp_path, capsys, content, key, message):
     manifest, catalog = tmp_path / "manifest.json", tmp_path / "catalog.json"
     manifest.write_text(json.dumps(shop_manifest()))
-    catalog.write_text(json.dumps({"nodes": {"model.shop.orders": node}}))
+    catalog.write_text(json.dumps(content))
     assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--catalog", str(catalog),
                  "--output", str(tmp_path / "omni")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"dbt-omni: file {catalog}, key {key}: {message} (expected ")
     assert err.count("\n") == 1 and "Traceback" not in err and not (tmp_path / "omni").exists()
+
+
+def test_a_manifest_whose_sources_are_no_mapping_is_a_one_line_error(tmp_path, capsys):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({**shop_manifest(), "sources": []}))
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(manifest)]) == 1
+    err = capsys.readouterr().err
+    assert "key sources: this is not a dbt manifest ('sources' is not a mapping)" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
 
 
 @pytest.mark.parametrize("argv, hint", [
