@@ -486,6 +486,14 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(
     catalog = tree(project / "target" / "omni")
     live.pop("omni_export.json"), catalog.pop("omni_export.json")
     assert live == catalog
+    # The same for a source table (catalog.json keeps those apart from nodes).
+    for output, live_columns in (("source_live", "true"), ("source_catalog", "false")):
+        run_dbt(project, "run-operation", "omni_export", "--args", f"{{select: ['source:shop_app'], output_dir: "
+                f"target/{output}, from_warehouse: {live_columns}}}", target="postgres", env=env)
+    live, catalog = tree(project / "target" / "source_live"), tree(project / "target" / "source_catalog")
+    live.pop("omni_export.json"), catalog.pop("omni_export.json")
+    assert live == catalog
+    assert "\n  launched_on:\n" in catalog["analytics_raw/products.view.yaml"].decode()  # undocumented: the warehouse's
     verified = run_dbt(project, "run-operation", "omni_verify", target="postgres", env=env)
     assert "dbt-omni verify: all measures match" in verified.stdout
 
