@@ -19,6 +19,13 @@ def project() -> dict:
     ])
 
 
+def assert_exports(manifest: dict, select: list, tables: list) -> None:
+    """The selection exports exactly these tables, and says nothing about it."""
+    omni = build(manifest, select=select)
+    assert sorted(v.table_name for v in omni.views) == tables
+    assert omni.warnings == []
+
+
 def exported(**settings) -> list:
     return sorted(v.table_name for v in build(project(), **settings).views)
 
@@ -132,9 +139,7 @@ def test_seeds_and_snapshots_are_left_out_by_default():
     (["resource_type:model", "resource_type:seed"], ["countries", "orders"]),
 ])
 def test_a_selector_picks_seeds_and_snapshots(select, tables):
-    omni = build(with_seed_and_snapshot(), select=select)
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(with_seed_and_snapshot(), select, tables)
 
 
 def test_relationships_test_to_a_selected_seed_becomes_a_join():
@@ -195,9 +200,7 @@ def lineage() -> dict:
     (["stg_*+", "dim_other"], ["dim_other", "fct_orders", "rpt_daily", "rpt_weekly", "stg_orders"]),
 ])
 def test_graph_operators_add_parents_and_children(select, tables):
-    omni = build(lineage(), select=select)
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(lineage(), select, tables)
 
 
 def test_graph_operators_in_exclude():
@@ -248,9 +251,7 @@ def test_dbt_selector_methods(select, tables):
     manifest["nodes"]["model.shop.stg_orders"]["config"]["materialized"] = "view"
     manifest["nodes"]["model.shop.customers"]["config"].update(contract={"enforced": True},
                                                               grants={"select": ["reporter", "bi"]})
-    omni = build(manifest, select=select)
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(manifest, select, tables)
 
 
 @pytest.mark.parametrize("selector, expected", [
@@ -287,9 +288,7 @@ def with_sources() -> dict:
     (["tag:raw"], ["stripe_charges"]),  # tag:, path:, package:, config. pick source tables too; a name never does
 ])
 def test_sources_and_the_at_operator(select, tables):
-    omni = build(with_sources(), select=select)
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(with_sources(), select, tables)
 
 
 def test_a_name_never_selects_a_source_table():
@@ -340,9 +339,7 @@ def with_selectors(**selectors) -> dict:
     ({"union": ["selector:stg", "orders"]}, ["orders", "stg_charges", "stg_refunds"]),  # another selector
 ])
 def test_yaml_selectors(definition, tables):
-    omni = build(with_selectors(stg="stg_*", chosen=definition), select=["selector:chosen"])
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(with_selectors(stg="stg_*", chosen=definition), ["selector:chosen"], tables)
 
 
 def test_yaml_selector_in_exclude():
@@ -390,9 +387,7 @@ def with_versions_and_groups() -> dict:
     (["access:public", "access:private"], ["orders", "payments"]),
 ])
 def test_group_access_and_version_selectors(select, tables):
-    omni = build(with_versions_and_groups(), select=select)
-    assert sorted(v.table_name for v in omni.views) == tables
-    assert omni.warnings == []
+    assert_exports(with_versions_and_groups(), select, tables)
 
 
 def test_an_unknown_version_kind_is_an_error_with_the_closest():
