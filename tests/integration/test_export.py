@@ -279,7 +279,7 @@ DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products
                  "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view", "path:models/staging",
                  "source:shop_app", "+stg_refunds",
                  "@stg_orders", "source:raw+", "package:this,staging", "version:latest", "version:old",
-                 "access:protected,staging", "group:fin*"]
+                 "access:protected,staging", "group:fin*", "resource_type:seed", "file:stg_c*"]
 SELECTORS_YML = """
 selectors:
   - name: omni_marts
