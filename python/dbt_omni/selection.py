@@ -1,7 +1,8 @@
-"""Which dbt models (seeds, snapshots) become Omni views: dbt's node selection syntax, as dbt reads it.
+"""Which dbt models (seeds, snapshots, source tables) become Omni views: dbt's node selection syntax, as
+dbt reads it.
 
-With no `select`, the root project's models. A selector picks models, seeds and snapshots by the methods
-dbt has for them (METHODS; a bare value is a path when it has a slash, a file name when it ends in .sql /
+With no `select`, the root project's models. A selector picks models, seeds, snapshots and source tables
+by the methods dbt has for them (METHODS; a bare value is a path when it has a slash, a file name when it ends in .sql /
 .py / .csv, else a qualified name: a model name, a folder such as `marts`, `staging.stripe`, wildcards);
 `+` before or after it adds the parents or children (`+fct_orders`, `stg_orders+`, `2+fct_orders`), `@`
 the children and all their parents, and a comma intersects (`tag:finance,path:models/marts`). The rules
@@ -48,7 +49,8 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
     """Whether the selector (no graph operators) picks the model; root: the root project's name."""
     method, arguments, value = _split(selector)
     if method == "fqn":  # as in dbt, never a source table (`source:` names those)
-        return model.resource_type != "source" and _fqn_matches(model.fqn or (model.package_name, model.name), value, model.version is not None)
+        fqn = model.fqn or (model.package_name, model.name)
+        return model.resource_type != "source" and _fqn_matches(fqn, value, model.version is not None)
     if method == "tag":
         return any(fnmatchcase(tag, value) for tag in model.tags)
     if method == "path":
