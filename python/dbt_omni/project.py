@@ -182,9 +182,10 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: list,
+def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
                 unquoted_case: Optional[Callable[[str], str]] = None) -> Model:
-    """The model, and its foreign_key constraints appended to foreign_keys as (model, columns, constraint)."""
+    """The model (with what its catalog entry adds), and its foreign_key constraints appended to
+    foreign_keys as (model, columns, constraint)."""
     unique_id = _get(node, "unique_id")
     model = Model(
         unique_id=unique_id,
@@ -213,7 +214,10 @@ def _read_model(node: Any, catalog_columns: Mapping[str, Any], foreign_keys: lis
         elif kind == "foreign_key":
             foreign_keys.append((model, list(_get(constraint, "columns", ())), constraint))
 
-    by_lower = {name.lower(): info for name, info in (catalog_columns or {}).items()}
+    if not model.description and catalog_node is not None:
+        comment = _get(_get(catalog_node, "metadata"), "comment")  # the warehouse's table comment
+        model.description = comment if isinstance(comment, str) else ""
+    by_lower = {name.lower(): info for name, info in (_get(catalog_node, "columns") or {}).items()}
     in_catalog = model.in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
     for name, info in _get(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
@@ -316,22 +320,15 @@ def read_project(
                 continue
             unique_id = _get(node, "unique_id")
             catalog_node = catalog_nodes.get(unique_id)
-            model = _read_model(node, _get(catalog_node, "columns", {}), column_constraints, unquoted_case)
-            if not model.description and catalog_node is not None:
-                comment = _get(_get(catalog_node, "metadata"), "comment")  # the warehouse's table comment
-                model.description = comment if isinstance(comment, str) else ""
-            models[unique_id] = model
+            models[unique_id] = _read_model(node, catalog_node, column_constraints, unquoted_case)
         elif resource_type == "test" and _get(node, "test_metadata") is not None:
             tests.append(node)
     for node in sources:
         unique_id = _get(node, "unique_id")
         catalog_node = catalog_sources.get(unique_id)
-        source = _read_model(node, _get(catalog_node, "columns", {}), column_constraints, unquoted_case)
+        source = _read_model(node, catalog_node, column_constraints, unquoted_case)
         source.name = f"{_get(node, 'source_name')}.{_get(node, 'name')}"
         source.table = _get(node, "identifier") or _get(node, "name")
-        if not source.description and catalog_node is not None:
-            comment = _get(_get(catalog_node, "metadata"), "comment")
-            source.description = comment if isinstance(comment, str) else ""
         models[unique_id] = source
 
     project = DbtProject(
