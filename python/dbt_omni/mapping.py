@@ -164,19 +164,23 @@ class Mapper:
         text = QUALIFIED_REF_RE.sub(replace, text)
         return UNQUALIFIED_REF_RE.sub("${" + own.name + ".", text) if own is not None else text
 
-    def _translate_field_ref(self, ref: str, model: Model, key: str) -> str:
-        """`model.field`, `-model.field`, `model.*` -> the same with the view name."""
+    def _translate_field_ref(self, ref: str, model: Model, key: str, own: Optional[View] = None) -> str:
+        """`model.field`, `-model.field`, `model.*` -> the same with the view name; a bare `field` stays
+        (a measure's filter, in its view) or, outside any view (a topic's), becomes `own.field`."""
         sign = "-" if ref.startswith("-") else ""
         body = ref[len(sign):]
-        if body.startswith(("all_views.", "tag:")) or "." not in body:
+        if body.startswith(("all_views.", "tag:")):
             return ref
+        if "." not in body:
+            return f"{sign}{own.name}.{body}" if own is not None else ref
         prefix, _, rest = body.partition(".")
         return f"{sign}{self._view_for(prefix, model, key).name}.{rest}"
 
-    def _translate_filters(self, filters: Optional[dict], model: Model, key: str) -> Optional[dict]:
+    def _translate_filters(self, filters: Optional[dict], model: Model, key: str,
+                           own: Optional[View] = None) -> Optional[dict]:
         if not filters:
             return None
-        return {self._translate_field_ref(k, model, f"{key}.{k}"): v for k, v in sorted(filters.items())}
+        return {self._translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())}
 
     # -- fields ------------------------------------------------------------------------------------
 
@@ -520,7 +524,8 @@ class Mapper:
             if declared is False or (declared is None and not from_path):  # a raw source table: its own topic only if asked
                 continue
             block = declared if isinstance(declared, dict) else {}
-            base = self.views[model.unique_id].name
+            own = self.views[model.unique_id]  # a topic's bare field names are its base view's
+            base = own.name
             joins = block.get("joins")
             key = "meta.omni.topic.joins"
             if isinstance(joins, dict):
@@ -538,17 +543,18 @@ class Mapper:
                 group_label=block.get("group_label"),
                 hidden=block.get("hidden", False),
                 joins=tree,
-                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields") for f in block.get("fields") or ()
+                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
                         if not self._left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
                 or None,
-                default_filters=self._translate_filters(block.get("default_filters"), model, "meta.omni.topic.default_filters"),
+                default_filters=self._translate_filters(block.get("default_filters"), model,
+                                                        "meta.omni.topic.default_filters", own),
                 always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
-                                                self.views[model.unique_id]),
+                                                own),
                 always_where_filters=self._translate_filters(
-                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters"
+                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
                 ),
                 access_filters=[
-                    {**f, "field": self._translate_field_ref(f["field"], model, "meta.omni.topic.access_filters")}
+                    {**f, "field": self._translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
                     for f in block.get("access_filters") or ()
                 ]
                 or None,

@@ -6,6 +6,8 @@ import re
 from dbt_omni.errors import OmniExportError, Problem, closest
 
 REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(?:\[[a-z_]+\])?\}")
+# A topic's `view.field` (fields, filters, access filters); `view.*`, `all_views.*` and `tag:x` name no one field.
+FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[[a-z_]+\])?")
 
 
 def references(sql: str) -> list:
@@ -52,6 +54,14 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
                   f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}")
     for topic in topics:
-        check(topic.always_where_sql, None, by_name.get(topic.base_view), f"topic {topic.file_name} always_where_sql")
+        base = by_name.get(topic.base_view)
+        check(topic.always_where_sql, None, base, f"topic {topic.file_name} always_where_sql")
+        refs = {"fields": topic.fields or [], "default_filters": topic.default_filters or {},
+                "always_where_filters": topic.always_where_filters or {},
+                "access_filters": [f.get("field", "") for f in topic.access_filters or ()]}
+        for key, entries in refs.items():
+            for ref in entries:
+                if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
+                    check("${%s.%s}" % match.groups(), None, base, f"topic {topic.file_name} {key}")
     if problems:
         raise OmniExportError(problems)

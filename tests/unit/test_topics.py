@@ -1,6 +1,7 @@
 """Topics: which models get one, their joins (nested along relationships) and translated references."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from testkit import build, export_error, make_manifest, model, one_problem, parse, render_files, shop_manifest
@@ -71,7 +72,7 @@ def test_topic_block_translates_model_names_to_view_names():
     assert topic["base_view"] == "analytics__orders"
     assert topic["label"] == "Sales"
     assert topic["fields"] == ["analytics__orders.*", "-analytics__customers.name", "all_views.*", "tag:money",
-                               "status"]
+                               "analytics__orders.status"]  # a bare field is the base view's
     assert topic["default_filters"] == {"analytics__orders.status": {"is": "paid"}}
     assert topic["always_where_sql"] == "${analytics__orders.amount} > 0"
     assert topic["always_where_filters"] == {"analytics__customers.name": {"is_not": "test"}}
@@ -204,3 +205,27 @@ def test_always_where_sql_names_the_base_views_fields_unqualified_and_is_checked
     problem = one_problem(error)
     assert problem.message == "${nmae} is not a field of analytics__customers"
     assert (problem.key, problem.suggestion) == ("topic orders always_where_sql", "name")
+
+
+def test_bare_field_names_in_a_topic_are_the_base_views():
+    block = {"fields": ["status", "-amount"], "default_filters": {"status": {"is": "paid"}},
+             "always_where_filters": {"amount": {"greater_than": 0}},
+             "access_filters": [{"field": "status", "user_attribute": "status"}]}
+    topic = topics(chain(orders={"topic": block}))["orders"]
+    assert topic["fields"] == ["analytics__orders.status", "-analytics__orders.amount"]
+    assert topic["default_filters"] == {"analytics__orders.status": {"is": "paid"}}
+    assert topic["always_where_filters"] == {"analytics__orders.amount": {"greater_than": 0}}
+    assert topic["access_filters"] == [{"field": "analytics__orders.status", "user_attribute": "status"}]
+
+
+@pytest.mark.parametrize("block, key, message, suggestion", [
+    ({"fields": ["customers.nmae"]}, "fields", "${nmae} is not a field of analytics__customers", "name"),
+    ({"fields": ["-stauts"]}, "fields", "${stauts} is not a field of analytics__orders", "status"),
+    ({"default_filters": {"customers.nmae": {"is": "x"}}}, "default_filters", "${nmae} is not a field of analytics__customers", "name"),
+    ({"always_where_filters": {"amont": {"is": 1}}}, "always_where_filters", "${amont} is not a field of analytics__orders", "amount"),
+    ({"access_filters": [{"field": "regions.region", "user_attribute": "r"}]}, "access_filters",
+     "${region} is not a field of analytics__regions", "region_id"),
+])
+def test_a_topic_naming_a_field_its_view_lacks_is_an_error(block, key, message, suggestion):
+    problem = one_problem(export_error(chain(orders={"topic": block})))
+    assert (problem.message, problem.key, problem.suggestion) == (message, f"topic orders {key}", suggestion)
