@@ -586,7 +586,7 @@ class Mapper:
         views = sorted(self.views.values(), key=lambda v: v.name)
         from dbt_omni.references import check_references
 
-        check_references(views, relationships, topics, {m.unique_id: m for m in self.models})
+        self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models})
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),

@@ -15,10 +15,13 @@ def references(sql: str) -> list:
     return [(b and a, b or a) for a, b in REF_RE.findall(sql or "")]
 
 
-def check_references(views: list, relationships: list, topics: list, models_by_id: dict) -> None:
+def check_references(views: list, relationships: list, topics: list, models_by_id: dict) -> list:
+    """Raises for a reference to a field the export does not write; returns warnings for the field names
+    of filters and topics that a model without catalog.json may still have as undocumented columns (a
+    plugin export during the first `dbt build` has no catalog yet)."""
     by_name = {v.name: v for v in views}
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
-    problems = []
+    problems, warnings = [], []
 
     def known_fields(view_name):
         if view_name not in fields:
@@ -26,13 +29,18 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             fields[view_name] = None if view is None else {f.name for f in view.dimensions} | {m.name for m in view.measures}
         return fields[view_name]
 
-    def check(sql: str, own_view, source_view, key: str) -> None:
+    def check(sql: str, own_view, source_view, key: str, field_name: bool = False) -> None:
         for view_name, field in references(sql):
             view_name = view_name or (own_view.name if own_view else None)
             known = known_fields(view_name)
             if known is None or field in known:
                 continue
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+            target = models_by_id.get(by_name[view_name].dbt_unique_id)
+            if field_name and target is not None and not target.in_catalog:
+                warnings.append(f"model {model.name if model else view_name}: {key}: {field} is not a documented column of "
+                                f"{view_name}, and without catalog.json (dbt docs generate) its columns are unknown")
+                continue
             problems.append(
                 Problem(
                     f"${{{field}}} is not a field of {view_name}",
@@ -49,6 +57,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for item in items:
                 if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
                     check(item.sql, view, view, f"{kind} {item.name}.sql")
+        for measure in view.measures:
+            for ref in measure.filters or ():  # `field` (this view's) or `view.field`
+                check("${%s}" % ref.partition("[")[0], view, view, f"measure {measure.name}.filters", True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
@@ -62,6 +73,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         for key, entries in refs.items():
             for ref in entries:
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
-                    check("${%s.%s}" % match.groups(), None, base, f"topic {topic.file_name} {key}")
+                    check("${%s.%s}" % match.groups(), None, base, f"topic {topic.file_name} {key}", True)
     if problems:
         raise OmniExportError(problems)
+    return warnings

@@ -8,6 +8,7 @@ from dbt_omni.dump import render
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
 from testkit import (
+    build,
     column,
     export_error,
     make_manifest,
@@ -17,6 +18,7 @@ from testkit import (
     settings,
     test_node,
     view_yaml,
+    warehouse_catalog,
 )
 
 
@@ -216,6 +218,20 @@ def test_unknown_field_reference_in_measure_sql_is_an_error_with_suggestion():
     assert "total" in problem.key
     assert "${amonut}" in problem.message
     assert problem.suggestion == "amount"
+
+
+@pytest.mark.parametrize("filters, message, suggestion", [
+    ({"stauts": {"is": "paid"}}, "${stauts} is not a field of analytics__orders", "status"),
+    ({"orders.stauts[upper]": {"is": "PAID"}}, "${stauts} is not a field of analytics__orders", "status"),
+])
+def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, message, suggestion):
+    manifest = orders(column("amount"), column("status"),
+                      omni={"measures": {"paid": {"aggregate_type": "sum", "sql": "${amount}", "filters": filters}}})
+    problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
+    assert (problem.message, problem.key, problem.suggestion) == (message, "measure paid.filters", suggestion)
+    assert build(manifest).warnings == [  # without a catalog: perhaps a column dbt does not document
+        "model orders: measure paid.filters: stauts is not a documented column of analytics__orders, and without "
+        "catalog.json (dbt docs generate) its columns are unknown"]
 
 
 def test_unknown_field_reference_in_other_view_is_an_error():

@@ -10,7 +10,8 @@ No database and no dbt: the manifests are small manifest.json-shaped dicts built
     source(source, table, ...)   a manifest source table
     test_node(kind, model, ...)  a manifest generic-test node (unique, not_null, relationships)
     make_manifest(models, tests) a manifest dict
-    build(manifest, **settings)  -> OmniModel
+    build(manifest, catalog, **settings)  -> OmniModel
+    warehouse_catalog(manifest)  catalog.json listing every model's documented columns
     render_files(manifest, **settings) -> {relative path: text}
     parse(files)                 -> {relative path: parsed YAML}
     export_error(manifest, **settings) -> the OmniExportError the build raises
@@ -161,8 +162,15 @@ def settings(**values):
     return settings_from_dict(values, source="test")
 
 
-def build(manifest: dict, **settings_values):
-    return build_omni_model(from_manifest_dict(manifest), settings(**settings_values))
+def build(manifest: dict, catalog: Optional[dict] = None, **settings_values):
+    return build_omni_model(from_manifest_dict(manifest, catalog), settings(**settings_values))
+
+
+def warehouse_catalog(manifest: dict) -> dict:
+    """catalog.json as the warehouse would give it for the manifest: every model's documented columns."""
+    return {"nodes": {uid: {"columns": {name: {"name": name, "type": "text", "index": i}
+                                        for i, name in enumerate(node["columns"], 1)}}
+                      for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}}
 
 
 def render_files(manifest: dict, **settings_values) -> dict:
@@ -179,9 +187,9 @@ def view_yaml(manifest: dict, path: str = "analytics/orders.view.yaml", **settin
     return yaml.safe_load(files[path])
 
 
-def export_error(manifest: dict, **settings_values) -> OmniExportError:
+def export_error(manifest: dict, catalog: Optional[dict] = None, **settings_values) -> OmniExportError:
     with pytest.raises(OmniExportError) as info:
-        build(manifest, **settings_values)
+        build(manifest, catalog, **settings_values)
     return info.value
 
 
