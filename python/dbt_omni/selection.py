@@ -226,8 +226,13 @@ def _edges(project: DbtProject) -> tuple:
 
 def selected_ids(project: DbtProject, selectors: Iterable[str], key: str) -> set:
     """The unique ids the selectors pick (a union; a comma inside one intersects), with parents and
-    children where `+` or `@` ask for them; sources among them when `source:` names some."""
+    children where `+` or `@` ask for them (source tables too: ids of relations, exported or not)."""
     return _Selection(project, key).union(selectors)
+
+
+def _is_exclusion(part: Any) -> bool:
+    """An `exclude:` entry of a selectors.yml union or intersection."""
+    return isinstance(part, dict) and "exclude" in part
 
 
 class _Selection:
@@ -303,8 +308,8 @@ class _Selection:
         for operator in ("union", "intersection"):
             if operator in definition:
                 parts = definition[operator] or []
-                excluded = [p for p in parts if isinstance(p, dict) and "exclude" in p]
-                found = [self.definition(p, name) for p in parts if p not in excluded]
+                excluded = [p for p in parts if _is_exclusion(p)]
+                found = [self.definition(p, name) for p in parts if not _is_exclusion(p)]
                 chosen = (set.union if operator == "union" else set.intersection)(*found) if found else set()
                 return chosen - self.excluded(excluded, name)
         if "method" in definition and "value" in definition:
