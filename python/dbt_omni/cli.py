@@ -75,15 +75,20 @@ def _vars(text: Optional[str]) -> Optional[dict]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from dbt_omni.config import default_target_name, load_settings
+    from dbt_omni.config import default_target_name, find_project_dir, load_settings
     from dbt_omni.export import ExportContext, export
-    from dbt_omni.manifests import from_manifest_dict, load_json
+    from dbt_omni.manifests import from_manifest_dict, load_manifest
 
-    project_dir = (args.project_dir or Path.cwd()).resolve()
-    manifest_path = args.manifest or project_dir / "target" / "manifest.json"
+    cli_vars = _vars(args.vars)
+    manifest_path = args.manifest or (args.project_dir or Path.cwd()).resolve() / "target" / "manifest.json"
+    manifest = load_manifest(manifest_path)
+    project_dir, no_project = find_project_dir(args.project_dir, manifest_path,
+                                               (manifest.get("metadata") or {}).get("project_name") or "")
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
-    settings = load_settings(project_dir, cli_vars=_vars(args.vars), overrides=overrides)
-    manifest = load_json(manifest_path, "manifest", "the manifest.json that `dbt parse` writes (--manifest)")
+    settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides)
+    if args.catalog is not None and not args.catalog.exists():
+        raise OmniExportError(Problem("catalog not found", file=str(args.catalog), key="--catalog",
+                                      expected="the catalog.json that `dbt docs generate` writes"))
     context = ExportContext(
         project_dir=project_dir,
         target_name=args.target or default_target_name(project_dir, args.profiles_dir),
@@ -96,7 +101,7 @@ def run_export(args: argparse.Namespace) -> int:
         catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
         force=args.force,
     )
-    for warning in result.warnings:
+    for warning in ([no_project] if no_project else []) + result.warnings:
         print(f"dbt-omni warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0

@@ -64,6 +64,47 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     return block, str(path)
 
 
+def dbt_project_name(project_dir: Path) -> Optional[str]:
+    """The `name:` in project_dir's dbt_project.yml; None when there is no such file."""
+    path = Path(project_dir) / "dbt_project.yml"
+    if not path.is_file():
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise OmniExportError(Problem(f"cannot read YAML: {' '.join(str(exc).split())}", file=str(path))) from None
+    return str(data.get("name") or "") if isinstance(data, dict) else ""
+
+
+def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:
+    """The dbt project a manifest.json is of, whose `vars: dbt_omni:` are the settings, and a warning
+    when there is none. Given (--project-dir), it must be that project; else, as dbt, the current
+    folder, or else the folder above the manifest that holds dbt_project.yml (a manifest passed by
+    path from elsewhere brings its own project, not the settings of whatever project we stand in)."""
+    if given is not None:
+        candidates = [Path(given).resolve()]
+    else:
+        above = next((d for d in Path(manifest_path).resolve().parents if (d / "dbt_project.yml").is_file()), None)
+        candidates = [Path.cwd().resolve(), *([above] if above else [])]
+    others = []
+    for folder in candidates:
+        name = dbt_project_name(folder)
+        if name is None:
+            continue
+        if not manifest_project or name == manifest_project:
+            return folder, None
+        others.append(f"{folder}/dbt_project.yml is project '{name}'")
+    if others:
+        raise OmniExportError(Problem(
+            f"the manifest is of dbt project '{manifest_project}', but {' and '.join(others)}",
+            file=str(manifest_path), key="--project-dir",
+            expected=f"--project-dir: the folder of project '{manifest_project}' (its vars.dbt_omni are the settings)"))
+    return candidates[0], (f"no dbt_project.yml of project '{manifest_project}' in {candidates[0]} or above "
+                           f"{manifest_path}: its vars.dbt_omni settings are not read (pass --project-dir)")
+
+
 def load_settings(
     project_dir: Optional[Path],
     cli_vars: Optional[Mapping[str, Any]] = None,

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import re
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.project import DbtProject, read_project
+
+ARTIFACT_KIND_RE = re.compile(r"/dbt/([a-z_-]+)/v\d+\.json$")  # metadata.dbt_schema_version
 
 
 @contextlib.contextmanager
@@ -28,7 +31,9 @@ def paused_gc():
 
 
 def load_json(path: Path, what: str, hint: str) -> dict:
-    """A dbt artifact: a JSON object with a `nodes` mapping, as manifest.json and catalog.json are."""
+    """A dbt artifact: a JSON object with a `nodes` mapping, as manifest.json and catalog.json are,
+    and, where dbt named the kind in `metadata.dbt_schema_version`, that kind (catalog.json passed as
+    the manifest has nodes too)."""
     try:
         with paused_gc():
             data = json.loads(Path(path).read_text("utf-8"))
@@ -38,7 +43,17 @@ def load_json(path: Path, what: str, hint: str) -> dict:
         raise OmniExportError(Problem(f"cannot read {what}: {exc}", file=str(path), expected=hint)) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), dict):
         raise OmniExportError(Problem(f"this is not a dbt {what} (no 'nodes' mapping)", file=str(path), expected=hint))
+    kind = ARTIFACT_KIND_RE.search(str((data.get("metadata") or {}).get("dbt_schema_version") or ""))
+    if kind and kind.group(1) != what:
+        raise OmniExportError(Problem(f"this is a dbt {kind.group(1)}, not a {what}", file=str(path), expected=hint))
     return data
+
+
+MANIFEST_HINT = "the manifest.json that `dbt parse` writes (--manifest)"
+
+
+def load_manifest(path: Path) -> dict:
+    return load_json(path, "manifest", MANIFEST_HINT)
 
 
 CATALOG_HINT = "the catalog.json that `dbt docs generate` writes"

@@ -160,3 +160,83 @@ def test_vars_set_settings_as_dbt_vars_do(tmp_path, capsys):
         assert main([*argv, "--vars", bad]) == 1
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def _shop_project(folder, name="shop", select=("orders",)):
+    """A dbt project folder with its vars.dbt_omni and a parsed manifest in target/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dbt_project.yml").write_text(
+        f"name: {name}\nvars:\n  dbt_omni:\n    select: [{', '.join(select)}]\n")
+    (folder / "target").mkdir(exist_ok=True)
+    manifest = folder / "target" / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    return manifest
+
+
+def _views(output):
+    return sorted(p.name for p in (output / "analytics").iterdir())
+
+
+def test_a_manifest_given_by_path_brings_its_own_projects_settings(tmp_path, capsys, monkeypatch):
+    """Run from elsewhere (a CI job's root, another project), the settings are the manifest's project's."""
+    manifest = _shop_project(tmp_path / "shop")
+    for cwd in (tmp_path / "elsewhere", tmp_path / "other_project"):
+        cwd.mkdir()
+        if cwd.name == "other_project":
+            (cwd / "dbt_project.yml").write_text("name: other\nvars:\n  dbt_omni:\n    select: [customers]\n")
+        monkeypatch.chdir(cwd)
+        out = tmp_path / f"out-{cwd.name}"
+        assert main(["export", "--manifest", str(manifest), "--output", str(out)]) == 0, capsys.readouterr().err
+        assert _views(out) == ["orders.view.yaml"]
+        assert "no dbt_project.yml" not in capsys.readouterr().err
+
+
+def test_a_project_dir_of_another_project_is_an_error(tmp_path, capsys):
+    manifest = _shop_project(tmp_path / "shop")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "dbt_project.yml").write_text("name: other\n")
+    assert main(["export", "--project-dir", str(other), "--manifest", str(manifest),
+                 "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert f"the manifest is of dbt project 'shop', but {other.resolve()}/dbt_project.yml is project 'other'" in err
+    assert "--project-dir" in err and err.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_without_a_dbt_project_the_defaults_apply_with_a_warning(tmp_path, capsys, monkeypatch):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: no dbt_project.yml of project 'shop'" in err and "pass --project-dir" in err
+    assert _views(tmp_path / "out") == ["customers.view.yaml", "orders.view.yaml", "regions.view.yaml"]
+
+
+def test_another_dbt_artifact_given_as_the_manifest_is_an_error(tmp_path, capsys):
+    """catalog.json has `nodes` too: dbt's schema version tells the kinds apart."""
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/v1.json"},
+                                   "nodes": {}, "sources": {}}))
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({**shop_manifest(), "metadata": {
+        "project_name": "shop", "dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json"}}))
+    for args, wrong, message in (
+        (["--manifest", str(catalog)], catalog, "this is a dbt catalog, not a manifest"),
+        (["--manifest", str(manifest), "--catalog", str(manifest)], manifest, "this is a dbt manifest, not a catalog"),
+    ):
+        assert main(["export", "--project-dir", str(tmp_path), *args, "--output", str(tmp_path / "out")]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"dbt-omni: file {wrong}: {message} (expected ") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_catalog_named_on_the_command_line_must_exist(tmp_path, capsys):
+    """Beside the manifest it is optional; named with --catalog, a typo must not silently drop the types."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    missing = tmp_path / "target" / "catalgo.json"
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--catalog", str(missing),
+                 "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"dbt-omni: file {missing}, key --catalog: catalog not found (expected ") and err.count("\n") == 1
