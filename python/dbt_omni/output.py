@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -125,17 +126,52 @@ def write_atomically(output_dir: Path, files: dict) -> None:
         ) from None
 
 
+OUR_FILES = ("model.yaml", "relationships.yaml", ".view.yaml", ".topic.yaml")
+
+
+def _ours(folder: Path) -> bool:
+    """Empty, or written by dbt-omni: it has our record, or (the record deleted) it holds only the files
+    an export writes and every view file carries the comment we write. A user's own Omni model, or
+    anything else, is never replaced."""
+    if (folder / RECORD).exists():
+        return True
+    views = 0
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            continue
+        if not path.name.endswith(OUR_FILES):
+            return False
+        if path.name.endswith(".view.yaml"):
+            with open(path, "rb") as handle:
+                if b"\n# Written by dbt-omni from " not in handle.read(4096):
+                    return False
+            views += 1
+    return views > 0 or not any(folder.iterdir())
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder with the permissions the user's umask gives (tempfile.mkdtemp's
+    0700 would become the output folder's own, unreadable to a CI artefact upload or a sync job)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
 def _write_and_swap(output_dir: Path, files: dict) -> None:
-    if output_dir.exists() and any(output_dir.iterdir()) and not (output_dir / RECORD).exists():
+    if output_dir.exists() and not _ours(output_dir):
         raise OmniExportError(
             Problem(
                 f"refusing to replace {output_dir}: it holds files that dbt-omni did not write",
                 key="vars.dbt_omni.output_dir",
-                expected="an empty folder, or one that dbt-omni wrote before",
+                expected="an empty folder, or one that dbt-omni wrote before (move those files away, or set another output_dir)",
             )
         )
     output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent)).resolve()
+    staging = _new_folder(output_dir.parent, f".{output_dir.name}.new-").resolve()
     try:
         root, folders = str(staging), {str(staging)}
         for relative, text in files.items():

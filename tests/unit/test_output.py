@@ -119,6 +119,39 @@ def test_refuses_to_replace_a_folder_it_did_not_write(out_dir, tmp_path):
     assert snapshot(out_dir) == {"notes.txt": b"mine"}
 
 
+def test_an_output_whose_record_was_deleted_is_still_ours(out_dir, tmp_path):
+    """Deleting omni_export.json must not lock the plugin out of its own folder (every dbt command)."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / RECORD).unlink()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert (out_dir / RECORD).is_file()
+
+
+@pytest.mark.parametrize("extra, text", [
+    ("analytics/orders.view.yaml", "schema: analytics\ntable_name: orders\n"),  # a hand-written Omni view
+    ("README.md", "notes"),
+])
+def test_without_its_record_a_folder_with_files_not_ours_is_refused(out_dir, tmp_path, extra, text):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / RECORD).unlink()
+    (out_dir / extra).write_text(text)
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError, match="did not write.*move those files away, or set another output_dir"):
+        run_export(shop_manifest(), out_dir, tmp_path)
+    assert snapshot(out_dir) == before
+
+
+def test_the_output_folder_gets_the_permissions_of_the_umask(out_dir, tmp_path):
+    """Not tempfile's 0700: CI artefact uploads and sync jobs run as other users."""
+    old = os.umask(0o022)
+    try:
+        run_export(shop_manifest(), out_dir, tmp_path)
+    finally:
+        os.umask(old)
+    assert oct(out_dir.stat().st_mode & 0o777) == oct(0o755)
+    assert oct((out_dir / "analytics").stat().st_mode & 0o777) == oct(0o755)
+
+
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
     (tmp_path / "a_file").write_text("x")
     out = tmp_path / "a_file" / "omni"
