@@ -11,6 +11,7 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
 from dbt_omni.project import Column, DbtProject, ForeignKey, Model, validate
+from dbt_omni.references import REF_RE, check_references
 from dbt_omni.selection import select_models, under_paths, unmatched_selectors
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -157,6 +158,10 @@ class Mapper:
         SQL, and becomes ${own.field} in SQL outside any view (a relationship's, a topic's)."""
         if text is None:
             return None
+        if text.count("${") != len(REF_RE.findall(text)):  # one not closed, or no name inside
+            start = next(i for i in range(len(text)) if text.startswith("${", i) and not REF_RE.match(text, i))
+            raise model.error(f"'{text[start:start + 40]}' is not a field reference", key,
+                              expected="${field}, ${model.field} or ${field[timeframe]}, closed by }")
 
         def replace(match: re.Match) -> str:
             return "${" + self._view_for(match.group(1), model, key).name + "."
@@ -584,7 +589,6 @@ class Mapper:
         relationships = self._relationships()
         topics = self._topics(relationships)
         views = sorted(self.views.values(), key=lambda v: v.name)
-        from dbt_omni.references import check_references
 
         self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models})
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})

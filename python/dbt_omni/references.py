@@ -43,7 +43,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 continue
             problems.append(
                 Problem(
-                    f"${{{field}}} is not a field of {view_name}",
+                    f"{field if field_name else '${%s}' % field} is not a field of {view_name}",
                     file=model.meta_file if model else None,
                     model=model.name if model else None,
                     key=key,

@@ -220,9 +220,24 @@ def test_unknown_field_reference_in_measure_sql_is_an_error_with_suggestion():
     assert problem.suggestion == "amount"
 
 
+@pytest.mark.parametrize("sql, bad", [
+    ("${amount + ${amount}", "${amount + ${amount}"),  # not closed
+    ("${amount} + ${ amount}", "${ amount}"),
+    ("${orders.amount.cents}", "${orders.amount.cents}"),
+    ("${amount", "${amount"),
+])
+def test_a_dollar_brace_that_is_no_field_reference_is_an_error(sql, bad):
+    """Written through, Omni would fail on it later: one message here, naming the text."""
+    manifest = orders(column("amount"), omni={"dimensions": {"gross": {"sql": sql}}})
+    problem = one_problem(export_error(manifest))
+    assert problem.message == f"'{bad}' is not a field reference"
+    assert (problem.model, problem.key) == ("orders", "meta.omni.dimensions.gross.sql")
+    assert problem.expected == "${field}, ${model.field} or ${field[timeframe]}, closed by }"
+
+
 @pytest.mark.parametrize("filters, message, suggestion", [
-    ({"stauts": {"is": "paid"}}, "${stauts} is not a field of analytics__orders", "status"),
-    ({"orders.stauts[upper]": {"is": "PAID"}}, "${stauts} is not a field of analytics__orders", "status"),
+    ({"stauts": {"is": "paid"}}, "stauts is not a field of analytics__orders", "status"),
+    ({"orders.stauts[upper]": {"is": "PAID"}}, "stauts is not a field of analytics__orders", "status"),
 ])
 def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, message, suggestion):
     manifest = orders(column("amount"), column("status"),
