@@ -23,7 +23,10 @@ NAMED_FORMATS = (
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
-NAMED_FORMAT_RE = re.compile(r"^([A-Za-z]+)(_\d+)?$")
+# A format made only of letters, digits and underscores means a named one (no D3 or Excel format
+# looks like that, but Excel's date codes: yyyy, mmm, dd, ...).
+NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
+EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
 DATE_TYPES = ("date",)
 TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
 DEFAULT_TIMEFRAMES = {
@@ -193,13 +196,14 @@ class Mapper:
         if value is None:
             return None
         match = NAMED_FORMAT_RE.match(value)
-        if match and match.group(1).lower() not in NAMED_FORMATS:
+        if match and match.group(1).lower() not in NAMED_FORMATS and not EXCEL_DATE_CODE_RE.match(value):
+            found = closest(match.group(1).lower().replace("_", ""), NAMED_FORMATS)
             raise model.error(
                 f"unknown format '{value}'",
                 key=key,
                 expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals) "
                 "or a D3 / Excel format string",
-                suggestion=closest(match.group(1).lower(), NAMED_FORMATS),
+                suggestion=found and found + (match.group(2) or ""),
             )
         return value
 

@@ -164,7 +164,8 @@ def test_catalog_column_in_another_case_than_unquoted_names_gets_quoted_sql(adap
 
 
 # ---- formats ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["usdcurrency_2", "USDCURRENCY_2", "ID", "percent", "number_0", "$#,##0.00"])
+@pytest.mark.parametrize("fmt", ["usdcurrency_2", "USDCURRENCY_2", "ID", "percent", "number_0", "$#,##0.00",
+                                 ",.2f", "0.0%", "yyyy", "mmm yyyy"])
 def test_valid_formats_are_written_as_given(fmt):
     view = view_yaml(orders(column("amount", omni={"format": fmt})))
     assert view["dimensions"]["amount"]["format"] == fmt
@@ -175,8 +176,19 @@ def test_invalid_named_format_suggests_the_closest():
     problem = one_problem(error)
     assert problem.key == "columns.amount.meta.omni.format"
     assert problem.file == "models/orders.yml" and problem.model == "orders"
-    assert problem.suggestion == "usdcurrency"
-    assert "did you mean 'usdcurrency'" in str(error)
+    assert problem.suggestion == "usdcurrency_2"
+    assert "did you mean 'usdcurrency_2'" in str(error)
+
+
+@pytest.mark.parametrize("fmt, suggestion", [
+    ("usd_currency_2", "usdcurrency_2"),  # read as a D3 / Excel format string before
+    ("percent2", "percent"),
+    ("Numbr_1", "number_1"),
+    ("euro_currency", "eurcurrency"),
+])
+def test_a_format_of_letters_digits_and_underscores_must_be_a_named_one(fmt, suggestion):
+    problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
+    assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
 
 
 def test_invalid_format_on_a_measure_names_the_measure():
