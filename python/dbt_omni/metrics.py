@@ -55,8 +55,11 @@ def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
         if argument.endswith("_column") and value is not None:
             column = str(value)
             if column.lower() not in fields:
-                raise model.error(f"the view has no column '{column}'", key=f"{key}.args.{argument}",
-                                  expected="a column of the model (documented or in catalog.json)",
+                default = argument not in given
+                raise model.error(f"the view has no column '{column}'" + (f" (the default of {argument})" if default else ""),
+                                  key=f"{key}.args.{argument}",
+                                  expected=(f"args: {{{argument}: <a column of the model>}}" if default else
+                                            "a column of the model") + " (documented or in catalog.json)",
                                   suggestion=closest(column, list(model.columns)))
             value = "${" + fields[column.lower()] + "}"
         kwargs[argument] = value
@@ -66,6 +69,11 @@ def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
 def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> list:
     """The measures for one `metric:` block: the metric first, then its hidden components."""
     package, macro_name = split_metric_name(block["metric"])
+    overridden = sorted(k for k in ("aggregate_type", "sql", "percentile", "custom_primary_key_sql") if k in block)
+    if overridden:  # the macro defines these: taking them silently would make two definitions of one metric
+        raise model.error(f"'{overridden[0]}' cannot be set on a shared metric: macro {package}.{macro_name} defines it",
+                          key=f"{key}.{overridden[0]}",
+                          expected="metric, args, filters and presentation keys (" + ", ".join(PRESENTATION_KEYS) + ")")
     if mapper.metric_renderers is None:
         mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
     omni_mode, dbt_mode = mapper.metric_renderers

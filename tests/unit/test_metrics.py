@@ -60,6 +60,11 @@ def test_a_users_own_metric_macro_in_the_root_project():
     ({"metric": "monthly_recurring_revenue", "args": {"amount_column": "subscription_amt"}},
      "meta.omni.measures.mrr.args.amount_column", "the view has no column 'subscription_amt'", "subscription_amount"),
     ({"metric": "safe_divide"}, "meta.omni.measures.mrr.args.numerator", "missing argument 'numerator'", None),
+    ({"metric": "monthly_recurring_revenue", "aggregate_type": "sum", "sql": "${subscription_amount}"},
+     "meta.omni.measures.mrr.aggregate_type",
+     "'aggregate_type' cannot be set on a shared metric: macro dbt_omni.monthly_recurring_revenue defines it", None),
+    ({"metric": "monthly_recurring_revenue", "sql": "${subscription_amount}"}, "meta.omni.measures.mrr.sql",
+     "'sql' cannot be set on a shared metric", None),
 ])
 def test_metric_errors_name_the_file_model_key_and_closest_spelling(block, key, fragment, suggestion):
     problem = export_error(subscriptions({"mrr": block})).problems[0]
@@ -72,3 +77,11 @@ def test_metric_errors_name_the_file_model_key_and_closest_spelling(block, key, 
 def test_a_macro_that_is_not_a_metric_is_refused():
     problem = export_error(subscriptions({"x": {"metric": "monthly_amount"}})).problems[0]
     assert "is not a shared metric" in problem.message and problem.key == "meta.omni.measures.x.metric"
+
+
+def test_a_metric_arguments_default_column_missing_says_to_pass_args():
+    problem = export_error(subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}},
+                                         columns=("plan", "subscription_amount"))).problems[0]
+    assert problem.message == "the view has no column 'subscription_type' (the default of type_column)"
+    assert problem.expected == "args: {type_column: <a column of the model>} (documented or in catalog.json)"
+    assert problem.key == "meta.omni.measures.mrr.args.type_column"
