@@ -38,9 +38,15 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Sett
     from dbt_omni import contract
 
     raw = dict(raw or {})
+    for key in ("select", "exclude"):  # as dbt's --select: one string or several, spaces separating a union
+        if isinstance(raw.get(key), str):
+            raw[key] = [raw[key]]
     problems = contract.check("settings", raw, file=source, model=None, key_prefix=f"vars.{VARS_KEY}")
     if problems:
         raise OmniExportError(problems)
+    for key in ("select", "exclude"):
+        if key in raw:
+            raw[key] = [part for entry in raw[key] for part in entry.split()]
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
     return Settings(**values)
 
@@ -113,6 +119,9 @@ def load_settings(
     """dbt_project.yml's block < `--vars '{dbt_omni: {...}}'` < the trigger's own arguments."""
     merged, source = ({}, "<defaults>") if project_dir is None else read_project_vars(project_dir)
     cli_block = (cli_vars or {}).get(VARS_KEY)
+    if cli_block is not None and not isinstance(cli_block, dict):
+        raise OmniExportError(Problem(f"must be a mapping, not {type(cli_block).__name__}", file="--vars",
+                                      key=VARS_KEY, expected="{dbt_omni: {select: [...], ...}}"))
     if isinstance(cli_block, dict):
         merged, source = {**merged, **cli_block}, f"{source} + --vars"
     merged = _rendered(merged, f"vars.{VARS_KEY}", source)

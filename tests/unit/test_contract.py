@@ -116,7 +116,7 @@ def test_settings_unknown_key():
 
 def test_settings_wrong_type():
     with pytest.raises(OmniExportError) as info:
-        settings_from_dict({"select": "tag:omni"}, source="dbt_project.yml")
+        settings_from_dict({"select": 5}, source="dbt_project.yml")
     problem = one_problem(info.value)
     assert problem.key == "vars.dbt_omni.select" and problem.expected == "a list"
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dbt_omni.config import load_settings
+from dbt_omni.config import load_settings, settings_from_dict
 from dbt_omni.errors import OmniExportError
+from testkit import render_files, shop_manifest
 
 
 def project(tmp_path: Path, block: str) -> Path:
@@ -45,3 +46,26 @@ def test_other_jinja_is_a_clear_error_not_a_traceback(tmp_path):
         load_settings(project(tmp_path, "    connection: \"omni_{{ target.name }}\"\n"))
     assert info.value.problems[0].key == "vars.dbt_omni.connection"
     assert "the only Jinja these settings take" in str(info.value)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("orders", ("orders",)),
+    ("orders customers", ("orders", "customers")),  # dbt's --select "a b": a union
+    (["orders tag:x", "customers"], ("orders", "tag:x", "customers")),
+])
+def test_select_and_exclude_take_a_string_or_a_list_read_as_dbt_reads_select(value, expected):
+    settings = settings_from_dict({"select": value, "exclude": value}, source="test")
+    assert settings.select == expected and settings.exclude == expected
+
+
+def test_a_space_separated_select_exports_the_union():
+    files = render_files(shop_manifest(), select=["orders customers"])
+    assert sorted(p for p in files if p.endswith(".view.yaml")) == ["analytics/customers.view.yaml",
+                                                                     "analytics/orders.view.yaml"]
+
+
+def test_a_dbt_omni_var_that_is_no_mapping_is_an_error(tmp_path):
+    with pytest.raises(OmniExportError) as info:
+        load_settings(tmp_path, cli_vars={"dbt_omni": [1, 2]})
+    assert str(info.value) == ("dbt-omni: file --vars, key dbt_omni: must be a mapping, not list "
+                               "(expected {dbt_omni: {select: [...], ...}})")
