@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 import yaml
 
-from dbt_omni.errors import OmniExportError, Problem
+from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
@@ -128,7 +128,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     record = json.loads(record_path.read_text("utf-8"))
     dbt_mode = renderer(project, "dbt")
     chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
-    checks = []
+    checks, dimensions = [], set()
     for qualified, info in sorted((record.get("metrics") or {}).items()):
         view_name, _, measure = qualified.partition(".")
         unique_id = record["views"][view_name]["dbt_unique_id"]
@@ -140,6 +140,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
         dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
         omni_expression = view.measure_sql(measure)
+        dimensions |= view.dimensions.keys()
         grains = [g for g in by if g in view.dimensions] if by else view.grains()
         for grain in [None, *grains]:
             checks.append(Check(
@@ -148,6 +149,10 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                 dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain)),
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
             ))
+    unknown = [g for g in by or () if g not in dimensions]
+    if checks and unknown:  # left out silently, the check would pass without grouping as asked
+        raise OmniExportError(Problem(f"no view with shared metrics has a dimension '{unknown[0]}'", key="by",
+                                      expected="dimensions of the verified views", suggestion=closest(unknown[0], dimensions)))
     return checks
 
 
@@ -190,7 +195,7 @@ def report(checks: list, results: list) -> tuple:
         bad = [k for k in keys if k not in dbt_rows or k not in omni_rows or not _same(dbt_rows[k], omni_rows[k])]
         ok = ok and not bad
         shown = bad[0] if bad else (keys[0] if keys else "")
-        grain = "total" if check.grain is None else f"by {check.grain}" + (f" = {shown}" if bad else "")
+        grain = "total" if check.grain is None else f"by {check.grain} = {shown}"  # the group the values are of
         lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
                       "yes" if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]

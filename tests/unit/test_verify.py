@@ -1,0 +1,38 @@
+"""verify's plan: which checks it makes from an export, and the grouping it is asked for."""
+from __future__ import annotations
+
+import pytest
+
+from dbt_omni.config import settings_from_dict
+from dbt_omni.errors import OmniExportError
+from dbt_omni.export import ExportContext, export
+from dbt_omni.manifests import from_manifest_dict
+from dbt_omni.verify import plan
+from testkit import column, make_manifest, model, one_problem, package_macros
+
+
+def exported(tmp_path):
+    manifest = make_manifest([model("subscription_months", columns=[
+        "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan"],
+        omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}}})])
+    manifest["macros"] = package_macros()
+    out = tmp_path / "omni"
+    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+           ExportContext(project_dir=tmp_path))
+    return from_manifest_dict(manifest), out
+
+
+def test_by_groups_each_shared_metric_by_the_dimensions_named(tmp_path):
+    project, out = exported(tmp_path)
+    checks = plan(project, out, by=["plan"])
+    assert [(c.measure, c.grain) for c in checks] == [("analytics__subscription_months.mrr", None),
+                                                      ("analytics__subscription_months.mrr", "plan")]
+
+
+def test_a_misspelt_by_dimension_is_an_error_not_a_silent_total(tmp_path):
+    project, out = exported(tmp_path)
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, by=["plna"])
+    problem = one_problem(info.value)
+    assert problem.message == "no view with shared metrics has a dimension 'plna'"
+    assert (problem.key, problem.suggestion) == ("by", "plan")
