@@ -95,8 +95,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
     lap("render")
     unchanged = not force and _same_output(output_dir, record)
     lap("compare")
-    if unchanged:
-        return ExportResult(output_dir=output_dir, written=False, seconds=seconds)
+    if unchanged:  # the warnings still stand: a CI log of an up-to-date export must show them too
+        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     write_atomically(output_dir, files)

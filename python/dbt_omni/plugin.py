@@ -46,9 +46,9 @@ class OmniPlugin(dbtPlugin):
         except OmniExportError as exc:
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
+        for warning in result.warnings:  # not on the everyday no-op above: only when the project changed
+            shims.log(f"dbt-omni warning: {warning}")
         if result.written or result.empty:
-            for warning in result.warnings:
-                shims.log(f"dbt-omni warning: {warning}")
             shims.log(result.summary())
         return {}
 

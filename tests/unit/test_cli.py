@@ -240,3 +240,17 @@ def test_a_catalog_named_on_the_command_line_must_exist(tmp_path, capsys):
                  "--output", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"dbt-omni: file {missing}, key --catalog: catalog not found (expected ") and err.count("\n") == 1
+
+
+def test_warnings_are_printed_again_when_the_output_is_up_to_date(tmp_path, capsys):
+    """A CI job that exports an unchanged project must still show what is wrong with it."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "o"),
+            "--select", "orders"]
+    assert main(argv) == 0
+    first = capsys.readouterr()
+    assert "wrote Omni model" in first.out and "dbt-omni warning: " in first.err
+    assert main(argv) == 0
+    again = capsys.readouterr()
+    assert "up to date" in again.out and again.err == first.err
