@@ -64,7 +64,9 @@ def _path(prefix: str, parts) -> str:
 
 def _problem(error, *, file, model, key_prefix) -> Problem:
     # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
+    branches = ()
     while error.validator in ("oneOf", "anyOf") and error.context:
+        branches = error.context
         error = _best_branch(error)
     key = _path(key_prefix, error.absolute_path)
     if "propertyNames" in error.absolute_schema_path:  # a bad key: jsonschema's path stops at its mapping
@@ -93,12 +95,15 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             **where,
         )
     if validator == "type":
-        wanted = schema_part["type"]
-        wanted = [wanted] if isinstance(wanted, str) else wanted
+        if branches and all(b.validator == "type" for b in branches):  # no branch takes this type: name them all
+            wanted = [t for b in branches for t in ([b.schema["type"]] if isinstance(b.schema["type"], str) else b.schema["type"])]
+        else:
+            wanted = schema_part["type"]
+        wanted = list(dict.fromkeys([wanted] if isinstance(wanted, str) else wanted))
         return Problem(
             f"{json.dumps(value, default=str)} has the wrong type",
             key=key,
-            expected=" or ".join(EXPECTED_TEXT.get(w, w) for w in wanted),
+            expected=_either([EXPECTED_TEXT.get(w, w) for w in wanted]),
             **where,
         )
     if validator == "pattern":
@@ -112,6 +117,11 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
     if validator == "required":
         return Problem(error.message, key=key, **where)
     return Problem(error.message, key=key, **where)
+
+
+def _either(texts: list) -> str:
+    """'a string or a list'; 'true or false, or a mapping'."""
+    return (", or " if any(" or " in t for t in texts) else " or ").join(texts)
 
 
 def _best_branch(error):

@@ -45,6 +45,16 @@ def test_wrong_type():
     assert "wrong type" in problem.message
 
 
+@pytest.mark.parametrize("omni, key, expected", [
+    ({"topic": "orders"}, "meta.omni.topic", "true or false, or a mapping"),
+    ({"topic": {"joins": "customers"}}, "meta.omni.topic.joins", "a list or a mapping"),
+    ({"primary_key": 5}, "meta.omni.primary_key", "a string or a list"),
+])
+def test_a_value_of_a_type_no_alternative_takes_names_every_alternative(omni, key, expected):
+    problem = one_problem(model_error(omni=omni))
+    assert (problem.key, problem.expected) == (key, expected)
+
+
 def test_a_value_json_has_no_type_for_is_a_clear_error():
     """YAML reads `label: 2024-01-01` as a date; the fast validator cannot take it, the message must still come."""
     import datetime
