@@ -18,6 +18,7 @@ VARS_KEY = "dbt_omni"
 class Settings:
     output_dir: Optional[str] = None  # None: <target-path>/omni
     write_on_parse: bool = True
+    on_error: str = "fail"  # the automatic triggers (plugin, on-run-end): fail the dbt command, or warn
     select: tuple = ()
     exclude: tuple = ()
     only_with_meta: bool = False
@@ -30,7 +31,7 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Every setting that shapes the files (not where they go), in a stable text."""
-        ignored = ("output_dir", "write_on_parse")
+        ignored = ("output_dir", "write_on_parse", "on_error")
         return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name not in ignored))
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from dbt_omni import __version__
 from dbt_omni.config import Settings, resolve_output_dir
 from dbt_omni.dump import render
+from dbt_omni.errors import OmniExportError
 from dbt_omni.manifests import load_catalog, paused_gc
 from dbt_omni.mapping import build_omni_model
 from dbt_omni.output import RECORD, files_intact, git_state, previous_record, record_text, sha256, write_atomically
@@ -103,6 +104,11 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
     lap("write")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings,
                         seconds=seconds)
+
+
+def not_updated(error: OmniExportError, output_dir: Path) -> str:
+    """An automatic trigger's failed export under `on_error: warn`: said loudly, but dbt goes on."""
+    return f"dbt-omni error (on_error: warn, so dbt goes on; the Omni model in {output_dir} was not updated): {error}"
 
 
 def _stopwatch(seconds: dict) -> Callable[[str], None]:

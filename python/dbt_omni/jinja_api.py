@@ -90,10 +90,13 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     return settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options
 
 
-def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None) -> MacroResult:
-    """The omni_export macro and the on-run-end hook: export from dbt's `graph`."""
-    from dbt_omni.export import export
+def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None,
+                 automatic=False) -> MacroResult:
+    """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
+    from dbt_omni.config import resolve_output_dir
+    from dbt_omni.export import export, not_updated
 
+    settings = None
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options)
         catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
@@ -106,6 +109,9 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
             force=bool(options.get("force")),
         )
     except OmniExportError as exc:
+        if automatic and settings is not None and settings.on_error == "warn":
+            return MacroResult(ok=True, message=not_updated(exc, resolve_output_dir(settings, context.project_dir,
+                                                                                  context.target_path)))
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
 

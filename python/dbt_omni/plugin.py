@@ -15,12 +15,13 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni import __version__
         from dbt_omni.config import load_settings, resolve_output_dir
         from dbt_omni.errors import OmniExportError
-        from dbt_omni.export import ExportContext, export
+        from dbt_omni.export import ExportContext, export, not_updated
         from dbt_omni.manifests import from_live_manifest
         from dbt_omni.output import record_digest
 
         shims.remember_manifest(manifest)
         facts = shims.invocation(manifest.metadata.adapter_type)
+        settings = output_dir = None
         try:
             settings = load_settings(facts["project_dir"], facts["cli_vars"])
             if not settings.write_on_parse:
@@ -44,6 +45,9 @@ class OmniPlugin(dbtPlugin):
             if key:
                 state_file.write_text(f"{key}\n{record_digest(output_dir)}")
         except OmniExportError as exc:
+            if settings is not None and output_dir is not None and settings.on_error == "warn":
+                shims.log(not_updated(exc, output_dir))
+                return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
         for warning in result.warnings:  # not on the everyday no-op above: only when the project changed

@@ -460,6 +460,14 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(tmp_path_
         assert "Traceback" not in text, f"{trigger} printed a traceback"
     assert results["cli"].returncode == 1
     assert tree(output) == before
+    # on_error: warn: the automatic triggers (plugin, on-run-end) say so and let dbt go on; run-operation stays strict.
+    warn = vars_arg(on_error="warn")
+    for result in (run_dbt(project, "parse", "--vars", warn), run_dbt(project, "run", "-s", "stg_orders", "--vars", warn)):
+        text = result.stdout + result.stderr
+        assert "dbt-omni error (on_error: warn, so dbt goes on; the Omni model in" in text, text[-2000:]
+        assert "meta.omni.lable" in text and "Traceback" not in text
+    assert run_dbt(project, "run-operation", "omni_export", "--vars", warn, expect_ok=False).returncode != 0
+    assert tree(output) == before
 
 
 @pytest.mark.duckdb

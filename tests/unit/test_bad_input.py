@@ -84,7 +84,7 @@ def test_meta_paths_reach_every_block():
         assert expected in paths
 
 
-SETTINGS = ["output_dir", "write_on_parse", "select", "exclude", "only_with_meta", "topics_from_paths",
+SETTINGS = ["output_dir", "write_on_parse", "on_error", "select", "exclude", "only_with_meta", "topics_from_paths",
             "use_catalog", "connection", "model_name", "included_schemas", "model_file", "selct"]
 
 
