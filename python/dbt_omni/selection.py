@@ -73,12 +73,12 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
         return model.resource_type == "model" and _version_matches(model, value, key)
     if method in ("source", "selector"):
         return False  # _Selection looks these up: source tables (also those only read), named selectors
-    supported = f"`{method}:` is not supported by dbt-omni; " if method in NOT_SUPPORTED else ""
+    not_supported = method in NOT_SUPPORTED  # dbt's run state, test or semantic-layer nodes: nothing to export
     raise OmniExportError(
         Problem(
-            f"unknown selector method '{method}:'" if not supported else f"selector method '{method}:' is not supported",
+            f"selector method '{method}:' is not supported by dbt-omni" if not_supported else f"unknown selector method '{method}:'",
             key=key,
-            expected=f"{supported}a model name, folder or path, or one of "
+            expected="a model name, folder or path, or one of "
             + ", ".join(f"{m}:" if m != "config" else "config.<key>:" for m in METHODS),
             suggestion=(closest(method, METHODS) or "") + ":" if closest(method, METHODS) else None,
         )
@@ -366,6 +366,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "package": lambda: {m.package_name for m in models},
         "resource_type": lambda: (*RELATION_TYPES, "source"),
         "file": lambda: {posixpath.basename(m.path) for m in models},
+        "path": lambda: {folder for m in models for folder in _folders(m.path)} | {m.path for m in models},  # see _closest
         "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
@@ -378,12 +379,28 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
             base = _graph(part)[0]
             method, _, value = _split(base)
             if not any(_matches(m, base, "vars.dbt_omni.select", root) for m in models):
-                suggestion = closest(value, spellings.get(method, set)())
+                suggestion = _closest(method, value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""
                 hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""
                 break
         warnings.append(f"select '{selector}' matches no exportable model{hint}")
     return warnings
+
+
+def _closest(method: str, value: str, spellings: set) -> Optional[str]:
+    """A path is compared by its last part among the paths beside it: the shared `models/` of any two
+    paths would otherwise make every path look like a typo of every other."""
+    if method != "path":
+        return closest(value, spellings)
+    parent, _, leaf = value.strip("/").rpartition("/")
+    found = closest(leaf, {s.rpartition("/")[2] for s in spellings if s.rpartition("/")[0] == parent})
+    return found and posixpath.join(parent, found)
+
+
+def _folders(path: str) -> list:
+    """models/marts/core/x.sql -> models, models/marts, models/marts/core."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def under_paths(model: Model, paths) -> bool:

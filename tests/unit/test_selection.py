@@ -92,6 +92,7 @@ def test_unknown_selector_method_in_exclude_names_exclude():
     ("tag:financ", "select 'tag:financ' matches no exportable model; did you mean 'tag:finance'?"),
     ("package:utlis", "select 'package:utlis' matches no exportable model; did you mean 'package:utils'?"),
     ("path:models/nowhere", "select 'path:models/nowhere' matches no exportable model"),
+    ("path:models/stagin", "select 'path:models/stagin' matches no exportable model; did you mean 'path:models/staging'?"),
     ("helper", "select 'helper' matches no exportable model"),  # ephemeral: no relation to export
 ])
 def test_a_selector_matching_no_model_is_a_warning_with_the_closest_spelling(selector, warning):
@@ -255,7 +256,7 @@ def test_dbt_selector_methods(select, tables):
 
 
 @pytest.mark.parametrize("selector, expected", [
-    ("state:modified", "selector method 'state:' is not supported"),
+    ("state:modified", "selector method 'state:' is not supported by dbt-omni (expected a model name, folder"),
     ("config:table", "unknown selector method 'config:'"),  # config needs its key: config.materialized:table
 ])
 def test_unsupported_selector_methods_are_errors(selector, expected):
