@@ -153,7 +153,7 @@ class Mapper:
             message,
             key=key,
             expected="the name of an exported dbt model",
-            suggestion=closest(name, self.view_by_model_name),
+            suggestion=None if name in self.resource_types else closest(name, self.view_by_model_name),
         )
 
     def translate(self, text: Optional[str], model: Model, key: str, own: Optional[View] = None) -> Optional[str]:

@@ -208,6 +208,14 @@ def test_sql_naming_a_model_not_selected_is_still_an_error():
     assert "model 'regions' is not exported" in one_problem(error).message
 
 
+def test_a_model_left_out_is_not_taken_for_a_typo_of_another():
+    manifest = make_manifest([model("orders", columns=["id"], omni={"dimensions": {"x": {"sql": "${orders_daily.id}"}}}),
+                              model("orders_daily", columns=["id"])])
+    problem = one_problem(export_error(manifest, exclude=["orders_daily"]))
+    assert "model 'orders_daily' is not exported" in problem.message
+    assert problem.suggestion is None  # 'orders' would mislead: the name is right, the selection is not
+
+
 def test_always_where_sql_names_the_base_views_fields_unqualified_and_is_checked():
     topic = build(chain(orders={"topic": {"always_where_sql": "${status} <> 'test'"}})).topics[0]
     assert topic.always_where_sql == "${analytics__orders.status} <> 'test'"
