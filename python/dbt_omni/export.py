@@ -108,7 +108,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
 
 def not_updated(error: OmniExportError, output_dir: Path) -> str:
     """An automatic trigger's failed export under `on_error: warn`: said loudly, but dbt goes on."""
-    return f"dbt-omni error (on_error: warn, so dbt goes on; the Omni model in {output_dir} was not updated): {error}"
+    text = str(error).removeprefix("dbt-omni: ")
+    return f"dbt-omni error (on_error: warn, so dbt goes on; the Omni model in {output_dir} was not updated): {text}"
 
 
 def _stopwatch(seconds: dict) -> Callable[[str], None]:
