@@ -209,7 +209,8 @@ def test_without_a_dbt_project_the_defaults_apply_with_a_warning(tmp_path, capsy
     monkeypatch.chdir(tmp_path)
     assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
-    assert "warning: no dbt_project.yml of project 'shop'" in err and "pass --project-dir" in err
+    assert f"warning: no dbt_project.yml of project 'shop' in {tmp_path.resolve()} or above {manifest}: its " \
+           "vars.dbt_omni settings are not read (pass --project-dir)" in err
     assert _views(tmp_path / "out") == ["customers.view.yaml", "orders.view.yaml", "regions.view.yaml"]
 
 
