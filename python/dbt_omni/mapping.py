@@ -312,6 +312,7 @@ class Mapper:
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             ai_context=block.get("ai_context"),
+            dbt_key=key,
         )
 
     def _warn_missing(self, model: Model, column: Column) -> None:
@@ -367,6 +368,7 @@ class Mapper:
                     tags=sorted(block["tags"]) if block.get("tags") else None,
                     synonyms=block.get("synonyms"),
                     ai_context=block.get("ai_context"),
+                    dbt_key=key,
                 )
             )
         for name, block in sorted((meta.get("measures") or {}).items()):
@@ -460,6 +462,7 @@ class Mapper:
                     join_to_view_as_label=join.get("join_to_view_as_label"),
                     reversible=join.get("reversible"),
                     where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
+                    dbt_key=key,
                 )
                 found[rel.key()] = rel  # an explicit join replaces one inferred from tests
         return [found[k] for k in sorted(found)]
@@ -614,7 +617,7 @@ def _report_clash(model: Model, measures: list) -> None:
     sources = [(field_name(c.name), f"columns.{c.name}") for c in model.columns.values()
                if not (c.omni and c.omni.get("ignore"))]
     sources += [(name, f"meta.omni.dimensions.{name}") for name in sorted(model.omni.get("dimensions") or {})]
-    sources += [(m.name, f"measure {m.name}") for m in measures]
+    sources += [(m.name, m.dbt_key or f"measure {m.name}") for m in measures]
     seen: dict = {}
     for name, where in sources:
         if name in seen:

@@ -110,6 +110,7 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
             sql=node["sql"],
             aggregate_type=node["aggregate_type"],
             filters=mapper._translate_filters(filters, model, f"{key}.filters"),
+            dbt_key=key,
         )]
     numerator = _tree_measures(f"{name}_numerator", node["numerator"], filters, dbt_mode, mapper, model, key)
     denominator = _tree_measures(f"{name}_denominator", node["denominator"], filters, dbt_mode, mapper, model, key)
@@ -117,7 +118,7 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
         component.hidden = True
         component.description = f"Component of {name}."
     sql = dbt_mode.macro(PACKAGE, "safe_divide")("${" + numerator[0].name + "}", "${" + denominator[0].name + "}")
-    return [Measure(name=name, sql=str(sql)), *numerator, *denominator]
+    return [Measure(name=name, sql=str(sql), dbt_key=key), *numerator, *denominator]
 
 
 def _macro_description(project: DbtProject, package: str, name: str) -> Optional[str]:

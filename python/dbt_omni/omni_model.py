@@ -25,6 +25,7 @@ class Dimension:
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None
     all_values: Optional[list] = None  # every value the column can hold (dbt's accepted_values test)
+    dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
 
 @dataclass(slots=True)
@@ -43,6 +44,7 @@ class Measure:
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None
+    dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
 
 @dataclass(slots=True)
@@ -82,6 +84,7 @@ class Relationship:
     join_to_view_as_label: Optional[str] = None
     reversible: Optional[bool] = None
     where_sql: Optional[str] = None
+    dbt_key: str = ""  # not written: the meta.omni join it was declared as (none for a test's or constraint's)
 
     def key(self) -> tuple:
         return (self.join_from_view, self.join_to_view, self.join_to_view_as or "")

@@ -56,24 +56,24 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
             for item in items:
                 if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
-                    check(item.sql, view, view, f"{kind} {item.name}.sql")
+                    check(item.sql, view, view, f"{item.dbt_key or f'{kind} {item.name}'}.sql")
         for measure in view.measures:
             for ref in measure.filters or ():  # `field` (this view's) or `view.field`
-                check("${%s}" % ref.partition("[")[0], view, view, f"measure {measure.name}.filters", True)
+                check("${%s}" % ref.partition("[")[0], view, view, f"{measure.dbt_key or f'measure {measure.name}'}.filters", True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
-                  f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}")
-    for topic in topics:
+                  f"{rel.dbt_key}.{key}" if rel.dbt_key else f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}")
+    for topic in topics:  # every key a user sets on a topic is under the base model's meta.omni.topic
         base = by_name.get(topic.base_view)
-        check(topic.always_where_sql, None, base, f"topic {topic.file_name} always_where_sql")
+        check(topic.always_where_sql, None, base, "meta.omni.topic.always_where_sql")
         refs = {"fields": topic.fields or [], "default_filters": topic.default_filters or {},
                 "always_where_filters": topic.always_where_filters or {},
                 "access_filters": [f.get("field", "") for f in topic.access_filters or ()]}
         for key, entries in refs.items():
             for ref in entries:
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
-                    check("${%s.%s}" % match.groups(), None, base, f"topic {topic.file_name} {key}", True)
+                    check("${%s.%s}" % match.groups(), None, base, f"meta.omni.topic.{key}", True)
     if problems:
         raise OmniExportError(problems)
     return warnings

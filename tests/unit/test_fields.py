@@ -114,8 +114,8 @@ def test_default_count_measure_unless_one_is_declared():
 def test_field_defined_twice_is_an_error():
     error = export_error(orders(column("total"), omni={"measures": {"total": {"aggregate_type": "count"}}}))
     problem = one_problem(error)
-    assert problem.message == "field 'total' is defined twice (columns.total and measure total)"
-    assert (problem.model, problem.key) == ("orders", "measure total")
+    assert problem.message == "field 'total' is defined twice (columns.total and meta.omni.measures.total)"
+    assert (problem.model, problem.key) == ("orders", "meta.omni.measures.total")
 
 
 @pytest.mark.parametrize("columns, omni, where", [
@@ -227,9 +227,16 @@ def test_unknown_field_reference_in_measure_sql_is_an_error_with_suggestion():
     error = export_error(manifest)
     problem = one_problem(error)
     assert problem.model == "orders" and problem.file == "models/orders.yml"
-    assert "total" in problem.key
+    assert problem.key == "meta.omni.measures.total.sql"  # the key as written in the YAML file
     assert "${amonut}" in problem.message
     assert problem.suggestion == "amount"
+
+
+def test_an_unknown_field_in_a_column_measure_names_the_columns_key():
+    manifest = orders(column("amount", omni={"measures": {"net": {"aggregate_type": "sum", "sql": "${amount} - ${fee}"}}}))
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key) == ("${fee} is not a field of analytics__orders",
+                                              "columns.amount.meta.omni.measures.net.sql")
 
 
 @pytest.mark.parametrize("sql, bad", [
@@ -255,9 +262,9 @@ def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, 
     manifest = orders(column("amount"), column("status"),
                       omni={"measures": {"paid": {"aggregate_type": "sum", "sql": "${amount}", "filters": filters}}})
     problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
-    assert (problem.message, problem.key, problem.suggestion) == (message, "measure paid.filters", suggestion)
+    assert (problem.message, problem.key, problem.suggestion) == (message, "meta.omni.measures.paid.filters", suggestion)
     assert build(manifest).warnings == [  # without a catalog: perhaps a column dbt does not document
-        "model orders: measure paid.filters: stauts is not a documented column of analytics__orders, and without "
+        "model orders: meta.omni.measures.paid.filters: stauts is not a documented column of analytics__orders, and without "
         "catalog.json (dbt docs generate) its columns are unknown"]
 
 

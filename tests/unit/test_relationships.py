@@ -99,7 +99,7 @@ def test_an_unknown_own_field_in_meta_join_sql_is_an_error():
     ])
     problem = one_problem(export_error(manifest))
     assert problem.message == "${stauts} is not a field of analytics__orders"
-    assert problem.key == "relationship analytics__orders -> analytics__customers where_sql"
+    assert problem.key == "meta.omni.joins[0].where_sql"
 
 
 def test_meta_join_default_on_sql_uses_target_primary_key():

@@ -222,7 +222,7 @@ def test_always_where_sql_names_the_base_views_fields_unqualified_and_is_checked
     error = export_error(chain(orders={"topic": {"always_where_sql": "${customers.nmae} <> 'test'"}}))
     problem = one_problem(error)
     assert problem.message == "${nmae} is not a field of analytics__customers"
-    assert (problem.key, problem.suggestion) == ("topic orders always_where_sql", "name")
+    assert (problem.key, problem.suggestion) == ("meta.omni.topic.always_where_sql", "name")
 
 
 def test_bare_field_names_in_a_topic_are_the_base_views():
@@ -247,12 +247,12 @@ def test_bare_field_names_in_a_topic_are_the_base_views():
 def test_a_topic_naming_a_field_its_view_lacks_is_an_error(block, key, message, suggestion):
     manifest = chain(orders={"topic": block})
     problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
-    assert (problem.message, problem.key, problem.suggestion) == (message, f"topic orders {key}", suggestion)
+    assert (problem.message, problem.key, problem.suggestion) == (message, f"meta.omni.topic.{key}", suggestion)
 
 
 def test_without_a_catalog_a_topic_field_dbt_does_not_document_is_a_warning():
     """It may be an undocumented column: only catalog.json knows (the plugin's first export has none)."""
     omni = build(chain(orders={"topic": {"fields": ["customers.email"]}}))
     assert omni.topics[0].fields == ["analytics__customers.email"]
-    assert omni.warnings == ["model orders: topic orders fields: email is not a documented column of analytics__customers, "
+    assert omni.warnings == ["model orders: meta.omni.topic.fields: email is not a documented column of analytics__customers, "
                              "and without catalog.json (dbt docs generate) its columns are unknown"]
