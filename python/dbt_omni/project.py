@@ -252,7 +252,27 @@ def validate(models: Iterable[Model]) -> None:
             if column.omni:
                 _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
     if problems:
-        raise OmniExportError(problems)
+        raise OmniExportError(_merged(problems))
+
+
+def _merged(problems: list) -> list:
+    """The same mistake in several models, one line: a folder's `+meta` in dbt_project.yml gives every
+    model of the folder the same block, and the manifest names only each model's own YAML file."""
+    groups: dict = {}
+    for problem in problems:
+        groups.setdefault((problem.key, problem.message, problem.expected, problem.suggestion), []).append(problem)
+    merged = []
+    for (key, message, expected, suggestion), group in groups.items():
+        if len(group) == 1:
+            merged.append(group[0])
+            continue
+        models = [p.model for p in group]
+        shown = ", ".join(models[:5]) + (f" and {len(models) - 5} more" if len(models) > 5 else "")
+        merged.append(Problem(
+            f"{message} (the same in {len(models)} models: if they share it through +meta in dbt_project.yml, fix it there)",
+            file=", ".join(sorted({p.file for p in group if p.file})[:5]) or None, model=shown, key=key,
+            expected=expected, suggestion=suggestion))
+    return merged
 
 
 def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> None:

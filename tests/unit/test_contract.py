@@ -109,6 +109,21 @@ def test_all_problems_of_all_models_are_reported_at_once():
     assert str(info.value).startswith("dbt-omni: 2 problems:")
 
 
+def test_the_same_mistake_in_several_models_is_one_line_naming_them_all():
+    """A folder's +meta in dbt_project.yml reaches every model of the folder with the same block."""
+    manifest = make_manifest([model(name, columns=["a"], config_omni={"hiden": True})
+                              for name in ("stg_a", "stg_b", "stg_c", "stg_d", "stg_e", "stg_f", "stg_g")]
+                             + [model("orders", columns=["a"], omni={"lable": "x"})])
+    error = export_error(manifest)
+    assert str(error).startswith("dbt-omni: 2 problems:")
+    shared = next(p for p in error.problems if p.key == "meta.omni.hiden")
+    assert shared.model == "stg_a, stg_b, stg_c, stg_d, stg_e and 2 more"
+    assert shared.message == ("unknown key 'hiden' (the same in 7 models: if they share it through +meta in "
+                              "dbt_project.yml, fix it there)")
+    assert shared.suggestion == "hidden" and shared.file.startswith("models/stg_a.yml, models/stg_b.yml")
+    assert next(p for p in error.problems if p.key == "meta.omni.lable").model == "orders"
+
+
 def test_valid_settings():
     settings = settings_from_dict({"select": ["tag:omni"], "only_with_meta": True}, source="dbt_project.yml")
     assert settings == Settings(select=("tag:omni",), only_with_meta=True)
