@@ -31,6 +31,8 @@ def _parser() -> tuple:
     export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
+    export.add_argument("--warn-error", action="store_true",
+                        help="as dbt's --warn-error: a warning fails the export (nothing is written)")
 
     verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
     verify.add_argument("--project-dir", type=Path, default=None)
@@ -86,6 +88,8 @@ def run_export(args: argparse.Namespace) -> int:
                                                (manifest.get("metadata") or {}).get("project_name") or "")
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides)
+    if no_project and args.warn_error:
+        raise OmniExportError(Problem(f"{no_project} (an error under --warn-error)"))
     if args.catalog is not None and not args.catalog.exists():
         raise OmniExportError(Problem("catalog not found", file=str(args.catalog), key="--catalog",
                                       expected="the catalog.json that `dbt docs generate` writes"))
@@ -100,6 +104,7 @@ def run_export(args: argparse.Namespace) -> int:
         context,
         catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
         force=args.force,
+        warn_error=args.warn_error,
     )
     for warning in ([no_project] if no_project else []) + result.warnings:
         print(f"dbt-omni warning: {warning}", file=sys.stderr)

@@ -10,7 +10,7 @@ from typing import Callable, Optional
 from dbt_omni import __version__
 from dbt_omni.config import Settings, resolve_output_dir
 from dbt_omni.dump import render
-from dbt_omni.errors import OmniExportError
+from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.manifests import load_catalog, paused_gc
 from dbt_omni.mapping import build_omni_model
 from dbt_omni.output import RECORD, files_intact, git_state, previous_record, record_text, sha256, write_atomically
@@ -52,13 +52,15 @@ def export(
     catalog_path: Optional[Path] = None,
     catalog: Optional[dict] = None,
     force: bool = False,
+    warn_error: bool = False,
 ) -> ExportResult:
-    """Nothing is written when the files and their record would come out as they are on disk."""
+    """Nothing is written when the files and their record would come out as they are on disk;
+    warn_error (dbt's --warn-error): a warning fails the export as an error does, before writing."""
     with paused_gc():
-        return _export(load_project, settings, context, catalog_path, catalog, force)
+        return _export(load_project, settings, context, catalog_path, catalog, force, warn_error)
 
 
-def _export(load_project, settings, context, catalog_path, catalog, force) -> ExportResult:
+def _export(load_project, settings, context, catalog_path, catalog, force, warn_error) -> ExportResult:
     seconds: dict = {}
     lap = _stopwatch(seconds)
     output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
@@ -75,6 +77,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force) -> Ex
                              "are rendered from those macros: install both from the same checkout "
                              "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
     lap("map")
+    if warn_error and omni.warnings:
+        raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in omni.warnings])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True)
     files = render(omni)

@@ -107,6 +107,7 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
             catalog_path=Path(facts["project_dir"]) / facts["target_path"] / "catalog.json",
             catalog=catalog,
             force=bool(options.get("force")),
+            warn_error=facts["warn_error"],
         )
     except OmniExportError as exc:
         if automatic and settings is not None and settings.on_error == "warn":

@@ -30,7 +30,7 @@ class OmniPlugin(dbtPlugin):
             output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
             catalog_path = facts["project_dir"] / facts["target_path"] / "catalog.json"
             key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
-                                      f"{_stat(catalog_path)}")
+                                      f"{_stat(catalog_path)}|{facts['warn_error']}")
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
             # other trigger rewrote it since): skip even reading the nodes.
             state_file = output_dir.parent / f".{output_dir.name}.plugin-key"
@@ -41,6 +41,7 @@ class OmniPlugin(dbtPlugin):
                 settings,
                 context,
                 catalog_path=catalog_path,
+                warn_error=facts["warn_error"],
             )
             if key:
                 state_file.write_text(f"{key}\n{record_digest(output_dir)}")

@@ -57,6 +57,7 @@ def invocation(adapter_type: str) -> dict:
         "target_path": getattr(config, "target_path", None) or getattr(flags, "TARGET_PATH", None) or "target",
         "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
         "selectors": getattr(config, "manifest_selectors", None) or {},  # selectors.yml, as the manifest keeps it
+        "warn_error": bool(getattr(flags, "WARN_ERROR", False)),  # dbt --warn-error
     }
 
 

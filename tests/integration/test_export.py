@@ -443,6 +443,16 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(tmp_path_
     run_dbt(project, "parse")
     assert "description: Orders and buyers." in (output / "orders.topic.yaml").read_text()
     before = tree(output)
+    # dbt's --warn-error: a warning (a join to a model left out of the selection) fails the plugin's and
+    # run-operation's export as an error would, and nothing is written.
+    for args in (("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"])),
+                 ("run-operation", "omni_export", "--warn-error", "--args", "{select: [fct_orders]}",
+                  "--vars", vars_arg(write_on_parse=False))):
+        result = run_dbt(project, *args, expect_ok=False)
+        text = result.stdout + result.stderr
+        assert result.returncode != 0 and "(an error under --warn-error)" in text, text[-2000:]
+        assert "dim_customers' is not exported" in text and "Traceback" not in text
+    assert tree(output) == before
     break_meta(project)
     expected = ["models/marts/_marts.yml", "fct_orders", "meta.omni.lable", "did you mean 'label'"]
 

@@ -255,3 +255,20 @@ def test_warnings_are_printed_again_when_the_output_is_up_to_date(tmp_path, caps
     assert main(argv) == 0
     again = capsys.readouterr()
     assert "up to date" in again.out and again.err == first.err
+
+
+def test_warn_error_turns_warnings_into_errors_and_writes_nothing(tmp_path, capsys):
+    """As dbt's --warn-error: a CI job can refuse an export that only warns."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "o")]
+    assert main([*argv, "--warn-error"]) == 1  # no dbt_project.yml: its settings unread, a warning
+    assert "no dbt_project.yml of project 'shop'" in capsys.readouterr().err
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    assert main([*argv, "--warn-error"]) == 0  # no warning, no error
+    capsys.readouterr()
+    assert main([*argv, "--select", "orders", "--warn-error"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("dbt-omni: ") and "(an error under --warn-error)" in err and "Traceback" not in err
+    assert "customers" in err  # the join to a model left out of the selection
+    assert json.loads((tmp_path / "o" / "omni_export.json").read_text())["counts"]["views"] == 3  # as it was
