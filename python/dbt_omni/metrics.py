@@ -99,7 +99,11 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if top.description is None:
         top.description = _macro_description(mapper.project, package, macro_name)
     view = mapper.views[model.unique_id].name
-    mapper.metric_records[f"{view}.{name}"] = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
+    record = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
+    filters = next((m.filters for m in measures if m.filters), None)
+    if filters:  # verify runs the dbt side over the same rows
+        record["filters"] = filters
+    mapper.metric_records[f"{view}.{name}"] = record
     return measures
 
 

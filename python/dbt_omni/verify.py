@@ -39,6 +39,7 @@ class Check:
     identifier: str
     dbt_sql: str
     omni_sql: str
+    filtered: bool = False  # the metric has filters: groups they leave empty are the dbt side's absent rows
 
 
 class _View:
@@ -71,7 +72,7 @@ class _View:
             return FIELD_RE.sub(lambda m: f"({self.measure_sql(m.group(1), depth + 1)})", sql)
         inner = self.resolve(sql) if sql else None
         for field, condition in sorted((measure.get("filters") or {}).items()):
-            inner = f"case when {self._filter(field, condition)} then {inner or 1} end"
+            inner = f"case when {self.filter_sql(field, condition, name)} then {inner or 1} end"
         return self._aggregate(kind, inner)
 
     def _aggregate(self, kind: str, inner: Optional[str]) -> str:
@@ -86,7 +87,7 @@ class _View:
             return str(self.dbt_mode.macro(PACKAGE, "metric_median")(inner))
         raise self._error(f"verify cannot evaluate aggregate_type {kind}")
 
-    def _filter(self, field: str, condition: dict) -> str:
+    def filter_sql(self, field: str, condition: dict, measure: str) -> str:
         column = self.dimension_sql(field)
         parts = []
         for operator, value in condition.items():
@@ -97,7 +98,9 @@ class _View:
             elif operator == "not":
                 parts.append(f"{column} not in ({literal})")
             else:
-                raise self._error(f"verify cannot evaluate filter operator {operator}")
+                raise OmniExportError(Problem(f"measure {measure}: verify cannot evaluate filter operator '{operator}'",
+                                              file=str(self.path), key=f"measures.{measure}.filters.{field}",
+                                              expected="is or not, the operators verify can run"))
         return " and ".join(parts)
 
     def grains(self) -> list:
@@ -140,14 +143,17 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
         dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
         omni_expression = view.measure_sql(measure)
+        filters = info.get("filters") or {}
+        where = " and ".join(view.filter_sql(f, c, measure) for f, c in sorted(filters.items())) or None
         dimensions |= view.dimensions.keys()
         grains = [g for g in by if g in view.dimensions] if by else view.grains()
         for grain in [None, *grains]:
             checks.append(Check(
                 measure=qualified, metric=info["metric"], grain=grain, database=model.database,
                 schema=model.schema, identifier=model.table,
-                dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain)),
+                dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain), where),
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
+                filtered=where is not None,
             ))
     unknown = [g for g in by or () if g not in dimensions]
     if checks and unknown:  # left out silently, the check would pass without grouping as asked
@@ -156,10 +162,13 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     return checks
 
 
-def _query(expression: str, grain_sql: Optional[str]) -> str:
+def _query(expression: str, grain_sql: Optional[str], where: Optional[str] = None) -> str:
+    """dbt's side of a metric with filters runs the macro over the rows they keep (Omni's measure
+    filters inside its aggregate)."""
+    source = f"{RELATION} where {where}" if where else RELATION
     if grain_sql is None:
-        return f"select {expression} as metric_value from {RELATION}"
-    return f"select {grain_sql} as grain_value, {expression} as metric_value from {RELATION} group by 1"
+        return f"select {expression} as metric_value from {source}"
+    return f"select {grain_sql} as grain_value, {expression} as metric_value from {source} group by 1"
 
 
 def _number(value: Any) -> Any:
@@ -191,6 +200,8 @@ def report(checks: list, results: list) -> tuple:
     lines, ok = [], True
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
         dbt_rows, omni_rows = _rows(dbt_table), _rows(omni_table)
+        if check.filtered:  # a group the filters empty: no row on dbt's side, nothing (null or 0) on Omni's
+            omni_rows = {k: v for k, v in omni_rows.items() if k in dbt_rows or v not in (None, 0)}
         keys = sorted(set(dbt_rows) | set(omni_rows))
         bad = [k for k in keys if k not in dbt_rows or k not in omni_rows or not _same(dbt_rows[k], omni_rows[k])]
         ok = ok and not bad

@@ -383,6 +383,7 @@ def test_config_and_fqn_selectors_pick_alike_from_dbt_objects_and_manifest_json(
 
 SHARED_METRIC_MEASURES = [
     "analytics_marts__fct_orders.average_order_value",
+    "analytics_marts__fct_orders.completed_order_value",  # with filters: dbt's side runs over the same rows
     "analytics_metrics__customer_months.customer_churn_rate",
     "analytics_metrics__customer_months.customer_lifetime_value",
     "analytics_metrics__subscription_months.mrr",
@@ -401,6 +402,9 @@ def test_verify_shows_omni_and_dbt_agree(duckdb_project, run_dbt):
     folder = run_dbt(duckdb_project, "run-operation", "omni_verify", "--args", "{select: [metrics]}")  # dbt's selectors
     assert "analytics_metrics__subscription_months.mrr" in folder.stdout
     assert "analytics_marts__fct_orders" not in folder.stdout
+    by_status = run_dbt(duckdb_project, "run-operation", "omni_verify", "--args", "{select: [fct_orders], by: [status]}")
+    assert "dbt-omni verify: all measures match" in by_status.stdout  # statuses the filter leaves empty are no mismatch
+    assert re.search(r"fct_orders\.completed_order_value\s+by status = completed\s", by_status.stdout), by_status.stdout
 
 
 @pytest.mark.duckdb

@@ -11,10 +11,10 @@ from dbt_omni.verify import plan
 from testkit import column, make_manifest, model, one_problem, package_macros
 
 
-def exported(tmp_path):
+def exported(tmp_path, **mrr):
     manifest = make_manifest([model("subscription_months", columns=[
         "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan"],
-        omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}}})])
+        omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", **mrr}}})])
     manifest["macros"] = package_macros()
     out = tmp_path / "omni"
     export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
@@ -36,3 +36,19 @@ def test_a_misspelt_by_dimension_is_an_error_not_a_silent_total(tmp_path):
     problem = one_problem(info.value)
     assert problem.message == "no view with shared metrics has a dimension 'plna'"
     assert (problem.key, problem.suggestion) == ("by", "plan")
+
+
+def test_a_metric_with_filters_is_run_over_the_same_rows_on_dbts_side(tmp_path):
+    project, out = exported(tmp_path, filters={"plan": {"is": "pro"}})
+    total = plan(project, out)[0]
+    assert total.filtered and total.dbt_sql.endswith("from __DBT_OMNI_RELATION__ where plan in ('pro')")
+    assert "case when plan in ('pro') then" in total.omni_sql  # Omni's measure filters inside its aggregate
+
+
+def test_a_filter_operator_verify_cannot_run_names_the_measure(tmp_path):
+    project, out = exported(tmp_path, filters={"plan": {"starts_with": "pro"}})
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out)
+    problem = one_problem(info.value)
+    assert problem.message == "measure mrr: verify cannot evaluate filter operator 'starts_with'"
+    assert problem.key == "measures.mrr.filters.plan" and problem.file.endswith("subscription_months.view.yaml")
