@@ -98,6 +98,8 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
             setattr(top, attribute, sorted(block[attribute]) if attribute == "tags" else block[attribute])
     if top.description is None:
         top.description = _macro_description(mapper.project, package, macro_name)
+    if top.format is None:  # the format the metric's documentation gives it (_metrics.yml), e.g. percent_2
+        top.format = _macro_meta(mapper.project, package, macro_name).get("format")
     view = mapper.views[model.unique_id].name
     record = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
     filters = next((m.filters for m in measures if m.filters), None)
@@ -126,6 +128,21 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
 
 
 def _macro_description(project: DbtProject, package: str, name: str) -> Optional[str]:
+    """The definition (first paragraph) and, where given, the additivity: an Omni user must see that
+    MRR is not to be summed across months."""
     macro = (project.macros or {}).get(f"macro.{package}.{name}")
     text = (_get(macro, "description", "") or "").strip()
-    return text.split("\n\n")[0].replace("\n", " ") if text else None
+    if not text:
+        return None
+    paragraphs = [p.replace("\n", " ").strip() for p in text.split("\n\n")]
+    return " ".join([paragraphs[0], *[p for p in paragraphs[1:] if p.startswith("Additivity:")]])
+
+
+def _macro_meta(project: DbtProject, package: str, name: str) -> dict:
+    """The macro's `meta: dbt_omni:` block from its properties file (dbt keeps it as meta or config.meta)."""
+    macro = (project.macros or {}).get(f"macro.{package}.{name}")
+    for meta in (_get(macro, "meta"), _get(_get(macro, "config"), "meta")):
+        block = meta.get("dbt_omni") if isinstance(meta, dict) else None
+        if isinstance(block, dict):
+            return block
+    return {}

@@ -21,6 +21,7 @@ def test_additive_metric_is_one_measure_with_the_macro_text_and_field_references
     measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "usdcurrency_2"}}))
     assert measures["mrr"] == {
         "sql": "case when ${subscription_type} = 'monthly' then ${subscription_amount} "
+               "when ${subscription_type} = 'quarterly' then ${subscription_amount} / 3.0 "
                "when ${subscription_type} = 'annual' then ${subscription_amount} / 12.0 else 0 end",
         "aggregate_type": "sum",
         "format": "usdcurrency_2",
@@ -85,3 +86,26 @@ def test_a_metric_arguments_default_column_missing_says_to_pass_args():
     assert problem.message == "the view has no column 'subscription_type' (the default of type_column)"
     assert problem.expected == "args: {type_column: <a column of the model>} (documented or in catalog.json)"
     assert problem.key == "meta.omni.measures.mrr.args.type_column"
+
+
+def test_the_metrics_documented_format_and_additivity_reach_omni():
+    """_metrics.yml gives each metric a format and its additivity: an Omni user must not sum MRR over months."""
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"},
+                              "mrr_eur": {"metric": "monthly_recurring_revenue", "format": "eurcurrency_2"}})
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"].update(
+        description="**MRR** = sum of monthly amounts.\n\nGrain: one row per subscription-month.\n\n"
+                    "Additivity: semi-additive over time\n(take one period).",
+        meta={"dbt_omni": {"kind": "metric", "format": "usdcurrency_2"}})
+    measures = measures_of(manifest)
+    assert measures["mrr"]["format"] == "usdcurrency_2" and measures["mrr_eur"]["format"] == "eurcurrency_2"
+    assert measures["mrr"]["description"] == ("**MRR** = sum of monthly amounts. "
+                                              "Additivity: semi-additive over time (take one period).")
+
+
+def test_quarterly_plans_and_other_plan_names_count_as_recurring():
+    measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "args": {
+        "monthly_value": "Monthly", "quarterly_value": "Quarterly", "annual_value": "Yearly"}}}))
+    assert measures["mrr"]["sql"] == (
+        "case when ${subscription_type} = 'Monthly' then ${subscription_amount} "
+        "when ${subscription_type} = 'Quarterly' then ${subscription_amount} / 3.0 "
+        "when ${subscription_type} = 'Yearly' then ${subscription_amount} / 12.0 else 0 end")

@@ -11,8 +11,9 @@
       starting     previous > 0                           -> previous (MRR at the start of the period)
 -#}
 {% macro mrr_movement_amount(movement, mrr_column='mrr', previous_mrr_column='previous_mrr') %}
-    {%- set cur = mrr_column -%}
-    {%- set prev = previous_mrr_column -%}
+    {#- coalesce: a customer's first period has no previous one (lag() gives null), which is 0 MRR -#}
+    {%- set cur = "coalesce(" ~ mrr_column ~ ", 0)" -%}
+    {%- set prev = "coalesce(" ~ previous_mrr_column ~ ", 0)" -%}
     {%- if movement == 'new' -%}
         {{ return("case when " ~ prev ~ " = 0 and " ~ cur ~ " > 0 then " ~ cur ~ " else 0 end") }}
     {%- elif movement == 'expansion' -%}

@@ -4,8 +4,9 @@
     (unchanged, > 0) or 'inactive' (0 before and now).
 -#}
 {% macro mrr_movement_type(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
-    {%- set cur = mrr_column -%}
-    {%- set prev = previous_mrr_column -%}
+    {#- coalesce: a customer's first period has no previous one (lag() gives null), which is 0 MRR -#}
+    {%- set cur = "coalesce(" ~ mrr_column ~ ", 0)" -%}
+    {%- set prev = "coalesce(" ~ previous_mrr_column ~ ", 0)" -%}
     {{ return(
         "case when " ~ prev ~ " = 0 and " ~ cur ~ " > 0 then 'new'"
         ~ " when " ~ prev ~ " > 0 and " ~ cur ~ " <= 0 then 'churned'"

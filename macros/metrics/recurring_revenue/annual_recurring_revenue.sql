@@ -3,15 +3,15 @@
     Grain and additivity as dbt_omni.monthly_recurring_revenue (type_column=none: amount_column
     already holds a monthly amount).
 -#}
-{% macro annual_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount') %}
-    {{ return(adapter.dispatch('annual_recurring_revenue', 'dbt_omni')(type_column, amount_column)) }}
+{% macro annual_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
+    {{ return(adapter.dispatch('annual_recurring_revenue', 'dbt_omni')(type_column, amount_column, monthly_value, annual_value, quarterly_value)) }}
 {% endmacro %}
 
-{% macro default__annual_recurring_revenue(type_column, amount_column) %}
+{% macro default__annual_recurring_revenue(type_column, amount_column, monthly_value, annual_value, quarterly_value) %}
     {%- if type_column is none -%}
         {%- set monthly = amount_column -%}
     {%- else -%}
-        {%- set monthly = dbt_omni.monthly_amount(type_column, amount_column) -%}
+        {%- set monthly = dbt_omni.monthly_amount(type_column, amount_column, monthly_value, annual_value, quarterly_value) -%}
     {%- endif -%}
     {{ return(dbt_omni.metric_aggregate('sum', '(' ~ monthly ~ ') * 12')) }}
 {% endmacro %}

@@ -5,15 +5,15 @@
     `mrr` column of a customer-month table). Semi-additive: sums across customers/plans, not
     across periods.
 -#}
-{% macro monthly_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount') %}
-    {{ return(adapter.dispatch('monthly_recurring_revenue', 'dbt_omni')(type_column, amount_column)) }}
+{% macro monthly_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
+    {{ return(adapter.dispatch('monthly_recurring_revenue', 'dbt_omni')(type_column, amount_column, monthly_value, annual_value, quarterly_value)) }}
 {% endmacro %}
 
-{% macro default__monthly_recurring_revenue(type_column, amount_column) %}
+{% macro default__monthly_recurring_revenue(type_column, amount_column, monthly_value, annual_value, quarterly_value) %}
     {%- if type_column is none -%}
         {%- set expression = amount_column -%}
     {%- else -%}
-        {%- set expression = dbt_omni.monthly_amount(type_column, amount_column) -%}
+        {%- set expression = dbt_omni.monthly_amount(type_column, amount_column, monthly_value, annual_value, quarterly_value) -%}
     {%- endif -%}
     {{ return(dbt_omni.metric_aggregate('sum', expression)) }}
 {% endmacro %}

@@ -10,8 +10,9 @@
 {% endmacro %}
 
 {% macro default__customer_churn_rate(mrr_column, previous_mrr_column) %}
-    {%- set churned = "case when " ~ previous_mrr_column ~ " > 0 and " ~ mrr_column ~ " <= 0 then 1 else 0 end" -%}
-    {%- set at_start = "case when " ~ previous_mrr_column ~ " > 0 then 1 else 0 end" -%}
+    {#- coalesce, as in mrr_movement_amount: no MRR (null) is 0 MRR -#}
+    {%- set churned = "case when coalesce(" ~ previous_mrr_column ~ ", 0) > 0 and coalesce(" ~ mrr_column ~ ", 0) <= 0 then 1 else 0 end" -%}
+    {%- set at_start = "case when coalesce(" ~ previous_mrr_column ~ ", 0) > 0 then 1 else 0 end" -%}
     {{ return(dbt_omni.metric_ratio(
         dbt_omni.metric_aggregate('sum', churned),
         dbt_omni.metric_aggregate('sum', at_start)
