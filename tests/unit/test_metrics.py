@@ -37,7 +37,7 @@ def test_ratio_metric_is_composed_of_hidden_component_measures_never_an_average(
     assert "aggregate_type" not in measures["churn"] and measures["churn"]["label"] == "Churn"
     for part in ("churn_numerator", "churn_denominator"):
         assert measures[part]["aggregate_type"] == "sum" and measures[part]["hidden"] is True
-    assert measures["churn_numerator"]["sql"] == "case when ${previous_mrr} > 0 and ${mrr} <= 0 then 1 else 0 end"
+    assert measures["churn_numerator"]["sql"] == "case when coalesce(${previous_mrr}, 0) > 0 and coalesce(${mrr}, 0) <= 0 then 1 else 0 end"
 
 
 def test_safe_divide_follows_the_adapter_through_dispatch():
