@@ -56,10 +56,11 @@ def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
             column = str(value)
             if column.lower() not in fields:
                 default = argument not in given
+                word = " (YAML's null, not the word, leaves the argument out)" if column.lower() in ("none", "null") else ""
                 raise model.error(f"the view has no column '{column}'" + (f" (the default of {argument})" if default else ""),
                                   key=f"{key}.args.{argument}",
                                   expected=(f"args: {{{argument}: <a column of the model>}}" if default else
-                                            "a column of the model") + " (documented or in catalog.json)",
+                                            "a column of the model") + " (documented or in catalog.json)" + word,
                                   suggestion=closest(column, list(model.columns)))
             value = "${" + fields[column.lower()] + "}"
         kwargs[argument] = value

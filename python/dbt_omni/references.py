@@ -74,6 +74,6 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for ref in entries:
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
                     check("${%s.%s}" % match.groups(), None, base, f"meta.omni.topic.{key}", True)
-    if problems:
-        raise OmniExportError(problems)
-    return warnings
+    if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
+        raise OmniExportError(list({str(p): p for p in problems}.values()))
+    return list(dict.fromkeys(warnings))

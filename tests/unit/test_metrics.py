@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dbt_omni.macro_renderer import MacroRenderer
-from testkit import export_error, make_manifest, model, package_macros, view_yaml
+from testkit import export_error, make_manifest, model, one_problem, package_macros, view_yaml, warehouse_catalog
 
 
 def subscriptions(measures: dict, columns=("subscription_type", "subscription_amount", "month_start")) -> dict:
@@ -109,3 +109,19 @@ def test_quarterly_plans_and_other_plan_names_count_as_recurring():
         "case when ${subscription_type} = 'Monthly' then ${subscription_amount} "
         "when ${subscription_type} = 'Quarterly' then ${subscription_amount} / 3.0 "
         "when ${subscription_type} = 'Yearly' then ${subscription_amount} / 12.0 else 0 end")
+
+
+def test_a_misspelt_filter_of_a_ratio_metric_is_reported_once():
+    """numerator and denominator both carry the metric's filters; the user wrote one."""
+    manifest = make_manifest([model("customer_months", columns=["mrr", "previous_mrr", "plan"], omni={
+        "measures": {"churn": {"metric": "customer_churn_rate", "filters": {"plna": {"is": "pro"}}}}})])
+    manifest["macros"] = package_macros()
+    problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
+    assert (problem.message, problem.suggestion) == ("plna is not a field of analytics__customer_months", "plan")
+
+
+def test_the_word_none_for_a_column_argument_says_to_write_null():
+    problem = export_error(subscriptions({"mrr": {"metric": "monthly_recurring_revenue",
+                                                  "args": {"type_column": "none"}}})).problems[0]
+    assert problem.message == "the view has no column 'none'"
+    assert problem.expected.endswith("(YAML's null, not the word, leaves the argument out)")
