@@ -143,7 +143,9 @@ def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) ->
     except OmniExportError as exc:
         return MacroResult(ok=False, message=str(exc))
     if not checks:
-        return MacroResult(ok=False, message=f"dbt-omni verify: no shared-metric measures in {output_dir}")
+        chosen = _as_list(options.get("select"))
+        among = f" among the models selected by {', '.join(chosen)}" if chosen else ""
+        return MacroResult(ok=False, message=f"dbt-omni verify: no shared-metric measures in {output_dir}{among}")
     return MacroResult(ok=True, message="", data=[vars(c) | {"relation_token": verify.RELATION} for c in checks])
 
 

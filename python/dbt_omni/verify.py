@@ -104,14 +104,21 @@ class _View:
         return " and ".join(parts)
 
     def grains(self) -> list:
-        """A few dimensions to group by: time dimensions first, then the others; no keys, no hidden."""
+        """A few dimensions to group by: time dimensions first, then categories (with all_values, from
+        an accepted_values test), then the others; no keys, no hidden, no ids."""
         usable = [n for n, d in sorted(self.dimensions.items())
-                  if not (d or {}).get("primary_key") and not (d or {}).get("hidden")]
+                  if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})]
         timed = [n for n in usable if (self.dimensions[n] or {}).get("timeframes")]
-        return (timed + [n for n in usable if n not in timed])[:MAX_GRAINS]
+        categories = [n for n in usable if n not in timed and (self.dimensions[n] or {}).get("all_values")]
+        return (timed + categories + [n for n in usable if n not in timed and n not in categories])[:MAX_GRAINS]
 
     def _error(self, message: str) -> OmniExportError:
         return OmniExportError(Problem(message, file=str(self.path)))
+
+
+def _is_id(name: str, dimension: dict) -> bool:
+    """A key column (customer_id, format: id): grouping by it checks one row per group, not the aggregation."""
+    return name == "id" or name.endswith("_id") or str(dimension.get("format", "")).lower() == "id"
 
 
 def _literal(value: Any) -> str:

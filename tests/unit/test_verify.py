@@ -13,7 +13,8 @@ from testkit import column, make_manifest, model, one_problem, package_macros
 
 def exported(tmp_path, **mrr):
     manifest = make_manifest([model("subscription_months", columns=[
-        "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan"],
+        "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan", "customer_id",
+        "account_ref", column("tier", omni={"all_values": ["free", "pro"]})],
         omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", **mrr}}})])
     manifest["macros"] = package_macros()
     out = tmp_path / "omni"
@@ -52,3 +53,9 @@ def test_a_filter_operator_verify_cannot_run_names_the_measure(tmp_path):
     problem = one_problem(info.value)
     assert problem.message == "measure mrr: verify cannot evaluate filter operator 'starts_with'"
     assert problem.key == "measures.mrr.filters.plan" and problem.file.endswith("subscription_months.view.yaml")
+
+
+def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
+    project, out = exported(tmp_path)
+    grains = [c.grain for c in plan(project, out)]
+    assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
