@@ -476,10 +476,10 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(tmp_path_
     assert tree(output) == before
     # on_error: warn: the automatic triggers (plugin, on-run-end) say so and let dbt go on; run-operation stays strict.
     warn = vars_arg(on_error="warn")
-    for result in (run_dbt(project, "parse", "--vars", warn), run_dbt(project, "run", "-s", "stg_orders", "--vars", warn)):
-        text = result.stdout + result.stderr
-        assert "dbt-omni error (on_error: warn, so dbt goes on; the Omni model in" in text, text[-2000:]
-        assert "meta.omni.lable" in text and "Traceback" not in text
+    result = run_dbt(project, "run", "-s", "stg_orders", "--vars", warn)  # the plugin at parse, then on-run-end
+    text = result.stdout + result.stderr
+    assert text.count("dbt-omni error (on_error: warn, so dbt goes on; the Omni model in") == 2, text[-3000:]
+    assert "meta.omni.lable" in text and "Traceback" not in text
     assert run_dbt(project, "run-operation", "omni_export", "--vars", warn, expect_ok=False).returncode != 0
     assert tree(output) == before
 
@@ -492,12 +492,15 @@ def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
     assert "manifest not found" in result.stderr and str(tmp_path) in result.stderr
 
 
+@pytest.fixture(scope="module")
+def postgres_project(tmp_path_factory, copy_project, run_dbt, postgres_server) -> Path:
+    """Built once: its target/omni is only read (other outputs go to folders of their own)."""
+    return build(tmp_path_factory, copy_project, run_dbt, "postgres", env=postgres_server.env)
+
+
 @pytest.mark.postgres
-def test_postgres_export_matches_golden_files_and_warehouse_columns(
-    tmp_path_factory, copy_project, run_dbt, postgres_server
-):
-    env = postgres_server.env
-    project = build(tmp_path_factory, copy_project, run_dbt, "postgres", env=env)
+def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_project, run_dbt, postgres_server):
+    env, project = postgres_server.env, postgres_project
     check_golden(project / "target" / "omni", "postgres")
     # Columns read live from the warehouse give the same Omni files as catalog.json.
     run_dbt(project, "run-operation", "omni_export", "--args",
@@ -519,9 +522,8 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(
 
 
 @pytest.mark.postgres
-def test_dead_warehouse_is_a_clear_error_and_keeps_output(tmp_path_factory, copy_project, run_dbt, postgres_server):
-    env = postgres_server.env
-    project = build(tmp_path_factory, copy_project, run_dbt, "postgres", env=env)
+def test_dead_warehouse_is_a_clear_error_and_keeps_output(postgres_project, run_dbt, postgres_server):
+    env, project = postgres_server.env, postgres_project
     before = tree(project / "target" / "omni")
     dead = {**env, "DBT_OMNI_PG_PORT": "1"}  # nothing listens on port 1
     result = run_dbt(project, "run-operation", "omni_export", "--args", "{from_warehouse: true, force: true}",
