@@ -36,9 +36,11 @@ def split_metric_name(text: str) -> tuple:
     return package or PACKAGE, name
 
 
-def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
-    """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view."""
+def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) -> dict:
+    """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view, or,
+    written with ${...} (`${order_amount} - ${discount_amount}`), an expression over its fields."""
     from dbt_omni.mapping import field_name
+    from dbt_omni.references import references
 
     unknown = sorted(set(given) - set(signature))
     if unknown:
@@ -52,6 +54,14 @@ def _resolve_args(model: Model, signature: dict, given: dict, key: str) -> dict:
         if value is REQUIRED:
             raise model.error(f"missing argument '{argument}'", key=f"{key}.args.{argument}",
                               expected="a value for every argument without a default")
+        if argument.endswith("_column") and isinstance(value, str) and "${" in value:
+            for view, field in references(value):
+                if not view and field.lower() not in fields:
+                    raise model.error(f"${{{field}}} is not a field of {mapper.views[model.unique_id].name}",
+                                      key=f"{key}.args.{argument}",
+                                      expected="a column or dimension of the model", suggestion=closest(field, fields))
+            kwargs[argument] = "(" + mapper.translate(value, model, f"{key}.args.{argument}") + ")"
+            continue
         if argument.endswith("_column") and value is not None:
             column = str(value)
             if column.lower() not in fields:
@@ -84,7 +94,7 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
                           suggestion=closest(macro_name, omni_mode.macro_names(package)))
     try:
         signature = omni_mode.signature(package, macro_name)
-        kwargs = _resolve_args(model, signature, dict(block.get("args") or {}), key)
+        kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)
         text = omni_mode.macro(package, macro_name)(**kwargs)
         tree = json.loads(text) if isinstance(text, str) and text.strip().startswith("{") else None
         if not isinstance(tree, dict) or tree.get("omni_metric") not in ("aggregate", "ratio"):

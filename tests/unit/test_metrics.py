@@ -125,3 +125,18 @@ def test_the_word_none_for_a_column_argument_says_to_write_null():
                                                   "args": {"type_column": "none"}}})).problems[0]
     assert problem.message == "the view has no column 'none'"
     assert problem.expected.endswith("(YAML's null, not the word, leaves the argument out)")
+
+
+def test_a_column_argument_may_be_an_expression_over_the_views_fields():
+    """An amount net of discounts needs no extra dimension: ${...} marks the expression."""
+    manifest = make_manifest([model("orders", columns=["order_id", "order_amount", "discount_amount"], omni={
+        "measures": {"aov": {"metric": "average_order_value",
+                             "args": {"amount_column": "${order_amount} - ${discount_amount}"}}}})])
+    manifest["macros"] = package_macros()
+    measures = view_yaml(manifest)["measures"]
+    assert measures["aov_numerator"]["sql"] == "(${order_amount} - ${discount_amount})"
+    assert measures["aov_denominator"]["sql"] == "${order_id}"
+    manifest["nodes"]["model.shop.orders"]["meta"]["omni"]["measures"]["aov"]["args"]["amount_column"] = "${order_amont}"
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key, problem.suggestion) == (
+        "${order_amont} is not a field of analytics__orders", "meta.omni.measures.aov.args.amount_column", "order_amount")
