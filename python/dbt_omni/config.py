@@ -52,17 +52,24 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Sett
     return Settings(**values)
 
 
-def read_project_vars(project_dir: Path) -> tuple[dict, str]:
-    """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
+def _dbt_project(project_dir: Path) -> Optional[dict]:
+    """project_dir's dbt_project.yml as a dict; None when there is no such file."""
     path = Path(project_dir) / "dbt_project.yml"
-    if not path.exists():
-        return {}, str(path)
+    if not path.is_file():
+        return None
     import yaml
 
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
+    except (OSError, yaml.YAMLError) as exc:
         raise OmniExportError(Problem(f"cannot read YAML: {exc}", file=str(path))) from None
+    return data if isinstance(data, dict) else {}
+
+
+def read_project_vars(project_dir: Path) -> tuple[dict, str]:
+    """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
+    path = Path(project_dir) / "dbt_project.yml"
+    data = _dbt_project(project_dir) or {}
     block = (data.get("vars") or {}).get(VARS_KEY) or {}
     if not isinstance(block, dict):
         raise OmniExportError(
@@ -73,16 +80,8 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
 
 def dbt_project_name(project_dir: Path) -> Optional[str]:
     """The `name:` in project_dir's dbt_project.yml; None when there is no such file."""
-    path = Path(project_dir) / "dbt_project.yml"
-    if not path.is_file():
-        return None
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise OmniExportError(Problem(f"cannot read YAML: {' '.join(str(exc).split())}", file=str(path))) from None
-    return str(data.get("name") or "") if isinstance(data, dict) else ""
+    data = _dbt_project(project_dir)
+    return None if data is None else str(data.get("name") or "")
 
 
 def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:

@@ -110,8 +110,11 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                         seconds=seconds)
 
 
-def not_updated(error: OmniExportError, output_dir: Path) -> str:
-    """An automatic trigger's failed export under `on_error: warn`: said loudly, but dbt goes on."""
+def tolerated(error: OmniExportError, settings: Optional[Settings], output_dir: Optional[Path]) -> Optional[str]:
+    """For an automatic trigger (plugin, on-run-end) whose export failed: the line to log when the
+    settings say `on_error: warn` and dbt goes on; None when the error must fail the dbt command."""
+    if settings is None or output_dir is None or settings.on_error != "warn":
+        return None
     text = str(error).removeprefix("dbt-omni: ")
     return f"dbt-omni error (on_error: warn, so dbt goes on; the Omni model in {output_dir} was not updated): {text}"
 

@@ -94,11 +94,12 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
                  automatic=False) -> MacroResult:
     """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
     from dbt_omni.config import resolve_output_dir
-    from dbt_omni.export import export, not_updated
+    from dbt_omni.export import export, tolerated
 
-    settings = None
+    settings = output_dir = None
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options)
+        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
         catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
         result = export(
             load,
@@ -110,9 +111,9 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
             warn_error=facts["warn_error"],
         )
     except OmniExportError as exc:
-        if automatic and settings is not None and settings.on_error == "warn":
-            return MacroResult(ok=True, message=not_updated(exc, resolve_output_dir(settings, context.project_dir,
-                                                                                  context.target_path)))
+        message = tolerated(exc, settings, output_dir) if automatic else None
+        if message:
+            return MacroResult(ok=True, message=message)
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
 

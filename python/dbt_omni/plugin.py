@@ -15,7 +15,7 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni import __version__
         from dbt_omni.config import load_settings, resolve_output_dir
         from dbt_omni.errors import OmniExportError
-        from dbt_omni.export import ExportContext, export, not_updated
+        from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.manifests import from_live_manifest
         from dbt_omni.output import record_digest
 
@@ -46,8 +46,9 @@ class OmniPlugin(dbtPlugin):
             if key:
                 state_file.write_text(f"{key}\n{record_digest(output_dir)}")
         except OmniExportError as exc:
-            if settings is not None and output_dir is not None and settings.on_error == "warn":
-                shims.log(not_updated(exc, output_dir))
+            message = tolerated(exc, settings, output_dir)
+            if message:
+                shims.log(message)
                 return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
