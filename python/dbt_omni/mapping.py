@@ -77,6 +77,8 @@ class Mapper:
         self.models = select_models(project, settings)
         validate(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
+        exported = {m.unique_id for m in self.models}
+        self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way

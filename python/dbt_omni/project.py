@@ -98,6 +98,7 @@ class Model:
     config: Any = None  # the node's config as dbt holds it (a dict or dbt's object); for config. selectors
     access: Optional[str] = None  # a model's access: private, protected or public
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
+    relation_name: Optional[str] = None  # as dbt renders it ("db"."schema"."table"): a compiled foreign key's `to`
 
     @property
     def meta_file(self) -> str:
@@ -136,6 +137,7 @@ class DbtProject:
     # its own message, and dbt's graph selectors (+model) see through them.
     ephemeral_models: dict = field(default_factory=dict)
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
+    notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -206,6 +208,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
         fqn=tuple(_get(node, "fqn", ())),
         config=_get(node, "config"),
         access=_text(_get(node, "access")) or None,
+        relation_name=_get(node, "relation_name"),
     )
     for constraint in _get(node, "constraints", ()):
         kind = _text(_get(constraint, "type"))
@@ -407,13 +410,37 @@ def _tested_source(test: Any, kwargs: Mapping) -> Optional[str]:
                 None)
 
 
+def _foreign_key_target(project: DbtProject, model: Model, to: str, by_name: Mapping[str, list]) -> Optional[Model]:
+    """The relation a foreign_key constraint's `to` names: `ref('x')` or `source('a', 'b')` as written,
+    or the relation name ("db"."schema"."table") dbt puts there once it has compiled the model (compile,
+    run, build, docs generate all rewrite manifest.json so)."""
+    target = resolve_ref(to, by_name, model.package_name)
+    if target is not None:
+        return target
+    upstream = [project.models[n] for n in model.depends_on if n in project.models]  # dbt adds `to` to depends_on
+    if (match := SOURCE_REF_RE.search(to)) is not None:
+        suffix = ".{}.{}".format(*match.groups())
+        return next((m for m in upstream if m.unique_id.startswith("source.") and m.unique_id.endswith(suffix)), None)
+    rendered = _unquoted(to)
+    return next((m for m in upstream if m.relation_name and _unquoted(m.relation_name) == rendered), None)
+
+
+def _unquoted(relation_name: str) -> str:
+    return re.sub(r"[\"`\[\]]", "", relation_name).lower()
+
+
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
     by_name = project.models_by_name()
     for model, columns, constraint in constraints:
-        target = resolve_ref(_get(constraint, "to", ""), by_name, model.package_name)
+        to = _get(constraint, "to", "")
         to_columns = list(_get(constraint, "to_columns", ()))
-        if target is None or len(columns) != 1 or len(to_columns) != 1:
+        if not to or len(columns) != 1 or len(to_columns) != 1:
             continue  # expression-only or compound foreign keys: nothing Omni can join on by name
+        target = _foreign_key_target(project, model, to, by_name)
+        if target is None:
+            project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint on {columns[0]}: "
+                                                     f"to: {to} names no model, seed, snapshot or source; no relationship"))
+            continue
         project.foreign_keys.append(
             ForeignKey(model.unique_id, columns[0], target.unique_id, to_columns[0], "foreign_key constraint")
         )

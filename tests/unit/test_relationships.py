@@ -5,7 +5,18 @@ import yaml
 
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
-from testkit import build, column, export_error, make_manifest, model, one_problem, render_files, settings, test_node
+from testkit import (
+    build,
+    column,
+    export_error,
+    make_manifest,
+    model,
+    one_problem,
+    render_files,
+    settings,
+    source,
+    test_node,
+)
 
 ORDERS_TO_CUSTOMERS = "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"
 
@@ -57,6 +68,36 @@ def test_model_level_foreign_key_constraint_with_package_ref():
     manifest = make_manifest([model("orders", columns=["order_id", "customer_id"], constraints=[fk]), customers()])
     [rel] = rels(manifest)
     assert rel["on_sql"] == ORDERS_TO_CUSTOMERS
+
+
+def test_foreign_key_constraint_compiled_by_dbt_still_joins():
+    """dbt compile, run, build and docs generate write `to` as the relation name into manifest.json."""
+    fk = {"type": "foreign_key", "to": '"db"."analytics"."customers"', "to_columns": ["customer_id"]}
+    manifest = make_manifest([model("orders", columns=["order_id", column("customer_id", constraints=[fk])],
+                                    depends_on=["model.shop.customers"]), customers()])
+    [rel] = rels(manifest)
+    assert (rel["join_from_view"], rel["join_to_view"], rel["on_sql"]) == (
+        "analytics__orders", "analytics__customers", ORDERS_TO_CUSTOMERS)
+    assert build(manifest).warnings == []
+
+
+def test_foreign_key_constraint_to_a_source_table():
+    fk = {"type": "foreign_key", "columns": ["customer_id"], "to_columns": ["id"]}
+    customers_table = source("crm", "customers", columns=["id"])
+    for to in ("source('crm', 'customers')", '"db"."raw"."customers"'):  # as written; as dbt compiles it
+        manifest = make_manifest([model("orders", columns=["order_id", "customer_id"], constraints=[{**fk, "to": to}],
+                                        depends_on=["source.shop.crm.customers"])], sources=[customers_table])
+        [rel] = rels(manifest, select=["orders", "source:crm"])
+        assert rel["on_sql"] == "${analytics__orders.customer_id} = ${raw__customers.id}", to
+
+
+def test_foreign_key_constraint_to_nothing_known_is_a_warning():
+    fk = {"type": "foreign_key", "to": '"db"."analytics"."gone"', "to_columns": ["customer_id"]}
+    manifest = make_manifest([model("orders", columns=["order_id", column("customer_id", constraints=[fk])]),
+                              customers()])
+    assert rels(manifest) == []
+    assert build(manifest).warnings == ['model orders: foreign_key constraint on customer_id: to: "db"."analytics"."gone" '
+                                        'names no model, seed, snapshot or source; no relationship']
 
 
 def test_compound_foreign_key_constraint_is_skipped():
