@@ -29,6 +29,7 @@ NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
 EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
 DATE_TYPES = ("date",)
 TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
+NOT_A_TIME = ("[", "range", "array")  # date[], daterange, tstzmultirange, ARRAY (information_schema's name)
 DEFAULT_TIMEFRAMES = {
     "date": ["date", "week", "month", "quarter", "year"],
     "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
@@ -53,8 +54,11 @@ def field_name(column: str) -> str:
 
 @functools.lru_cache(maxsize=256)
 def time_kind(data_type: str) -> Optional[str]:
-    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them."""
+    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them.
+    Arrays and ranges of dates (PostgreSQL's date[], daterange) are no dates: Omni cannot truncate them."""
     kind = data_type.lower()
+    if any(part in kind for part in NOT_A_TIME):
+        return None
     if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
         return "date"
     if kind.startswith(TIMESTAMP_TYPES):

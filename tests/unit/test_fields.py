@@ -212,7 +212,10 @@ def test_date_columns_get_date_timeframes_without_raw_or_time_parts():
 
 def test_non_time_columns_get_no_timeframes():
     view = view_yaml(orders(column("amount", data_type="numeric"), column("note", data_type="text"),
-                            column("untyped")))
+                            column("untyped"), column("renewals", data_type="date[]"),  # catalog.json's name
+                            column("renewals_wh", data_type="ARRAY"),  # information_schema's (from_warehouse)
+                            column("stay", data_type="daterange"), column("slots", data_type="tstzmultirange"),
+                            column("stamps", data_type="timestamp(3) with time zone[]")))
     assert all("timeframes" not in dim for dim in view["dimensions"].values())
 
 
