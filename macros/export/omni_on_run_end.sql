@@ -1,11 +1,15 @@
 {#- For dbt_project.yml: on-run-end: ["{{ dbt_omni.omni_on_run_end() }}"]
-    Exports after every run/build; returns no SQL for dbt to execute. -#}
+    Exports after every run/build; returns no SQL for dbt to execute. dbt also renders the hook when it
+    only compiles (dbt compile, dbt docs generate), and passes `results` only when it runs the hooks:
+    docs generate must not export before it writes the new catalog. -#}
 {% macro omni_on_run_end(select=none, exclude=none, output_dir=none, from_warehouse=false) %}
   {%- if execute -%}
     {%- set omni = dbt_omni._omni_python() -%}
     {%- do dbt_omni._omni_check_arguments(omni, 'omni_on_run_end() in on-run-end (dbt_project.yml)', kwargs,
                                           ['select', 'exclude', 'output_dir', 'from_warehouse']) -%}
-    {%- do dbt_omni._omni_export(omni, select, exclude, output_dir, from_warehouse, false, true) -%}
+    {%- if results is defined -%}
+      {%- do dbt_omni._omni_export(omni, select, exclude, output_dir, from_warehouse, false, true) -%}
+    {%- endif -%}
   {%- endif -%}
   {{ return('') }}
 {% endmacro %}
