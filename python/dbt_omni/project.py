@@ -220,13 +220,17 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
     if not model.description and catalog_node is not None:
         comment = _get(_get(catalog_node, "metadata"), "comment")  # the warehouse's table comment
         model.description = comment if isinstance(comment, str) else ""
-    by_lower = {name.lower(): info for name, info in (_get(catalog_node, "columns") or {}).items()}
-    in_catalog = model.in_catalog = bool(by_lower)  # by_lower empties as documented columns are found in it
+    # The catalog's columns, emptied as documented ones are found in it: by exact name first, since
+    # PostgreSQL can hold both "status" and "Status"; else case-insensitively (dbt YAML rarely matches
+    # Snowflake's upper case).
+    undocumented = dict(_get(catalog_node, "columns") or {})
+    by_lower = {name.lower(): name for name in undocumented}
+    in_catalog = model.in_catalog = bool(undocumented)
     for name, info in _get(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
         missing = False
         if in_catalog:
-            catalog_info = by_lower.pop(name.lower(), None)
+            catalog_info = undocumented.pop(name if name in undocumented else by_lower.get(name.lower(), ""), None)
             missing = catalog_info is None
             data_type = data_type or _get(catalog_info, "type")
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
@@ -235,7 +239,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
-    for info in sorted(by_lower.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
+    for info in sorted(undocumented.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
         name = _get(info, "name")
         quoted = unquoted_case is not None and unquoted_case(name) != name
         comment = _get(info, "comment")  # the warehouse's own column comment, where dbt documents nothing

@@ -128,6 +128,19 @@ def test_field_clash_names_both_sources(columns, omni, where):
     assert problem.message == f"field 'order_date' is defined twice {where}"
 
 
+def test_catalog_columns_differing_only_in_case_are_two_columns():
+    """PostgreSQL holds both status and "Status": neither may silently stand in for the other."""
+    manifest = orders(column("status"))
+    catalog = {"nodes": {"model.shop.orders": {"columns": {
+        "status": {"name": "status", "type": "text", "index": 1},
+        "Status": {"name": "Status", "type": "text", "index": 2}}}}}
+    problem = one_problem(export_error(manifest, catalog))
+    assert problem.message == "field 'status' is defined twice (columns.status and columns.Status)"
+    ignored = orders(column("status"), {**column("Status", omni={"ignore": True}), "quote": True})
+    [view] = build(ignored, catalog).views
+    assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
+
+
 def test_column_name_that_is_not_an_omni_field_name_gets_sql():
     view = view_yaml(orders(column("Order Date")))
     assert view["dimensions"]["order_date"] == {"sql": '"Order Date"'}
