@@ -15,9 +15,6 @@ from dbt_omni.references import REF_RE, check_references
 from dbt_omni.selection import select_models, under_paths, unmatched_selectors
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-# ${model_or_view.field...}: the part before the dot is translated from dbt model name to view name.
-QUALIFIED_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.")
-UNQUALIFIED_REF_RE = re.compile(r"\$\{(?=[A-Za-z_][A-Za-z0-9_]*(?:\[[a-z_]+\])?\})")  # ${field}, ${field[date]}
 NAMED_FORMATS = (
     "number", "percent", "id", "billions", "millions", "thousands", "big", "currency",
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
@@ -173,10 +170,24 @@ class Mapper:
                               expected="${field}, ${model.field} or ${field[timeframe]}, closed by }")
 
         def replace(match: re.Match) -> str:
-            return "${" + self._view_for(match.group(1), model, key).name + "."
+            first, second, timeframe = match.groups()
+            if second is None:  # ${field}: of the model the SQL belongs to
+                return "${" + (own.name + "." if own is not None else "") + self._field_of(model, first) + (timeframe or "") + "}"
+            view = self._view_for(first, model, key)
+            return "${" + view.name + "." + self._field_of(self._model_of(view), second) + (timeframe or "") + "}"
 
-        text = QUALIFIED_REF_RE.sub(replace, text)
-        return UNQUALIFIED_REF_RE.sub("${" + own.name + ".", text) if own is not None else text
+        return REF_RE.sub(replace, text)
+
+    def _model_of(self, view: View) -> Optional[Model]:
+        return self.project.models.get(view.dbt_unique_id)
+
+    @staticmethod
+    def _field_of(model: Optional[Model], name: str) -> str:
+        """A dbt column's name where a field's is expected (`CrmId`, quoted in dbt) -> its field (`crmid`),
+        as primary_key and metric arguments read it; any other name as written."""
+        if model is not None and name in model.columns:
+            return field_name(name)
+        return name
 
     def _translate_field_ref(self, ref: str, model: Model, key: str, own: Optional[View] = None) -> str:
         """`model.field`, `-model.field`, `model.*` -> the same with the view name; a bare `field` stays
@@ -186,9 +197,15 @@ class Mapper:
         if body.startswith(("all_views.", "tag:")):
             return ref
         if "." not in body:
-            return f"{sign}{own.name}.{body}" if own is not None else ref
+            body = self._field_with_timeframe(model, body)
+            return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
-        return f"{sign}{self._view_for(prefix, model, key).name}.{rest}"
+        view = self._view_for(prefix, model, key)
+        return f"{sign}{view.name}.{self._field_with_timeframe(self._model_of(view), rest)}"
+
+    def _field_with_timeframe(self, model: Optional[Model], ref: str) -> str:
+        name, bracket, timeframe = ref.partition("[")  # created_at[month]
+        return self._field_of(model, name) + bracket + timeframe
 
     def _translate_filters(self, filters: Optional[dict], model: Model, key: str,
                            own: Optional[View] = None) -> Optional[dict]:

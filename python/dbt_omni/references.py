@@ -5,14 +5,14 @@ import re
 
 from dbt_omni.errors import OmniExportError, Problem, closest
 
-REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(?:\[[a-z_]+\])?\}")
+REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
 # A topic's `view.field` (fields, filters, access filters); `view.*`, `all_views.*` and `tag:x` name no one field.
 FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[[a-z_]+\])?")
 
 
 def references(sql: str) -> list:
     """(view or None, field) for each ${...} in sql."""
-    return [(b and a, b or a) for a, b in REF_RE.findall(sql or "")]
+    return [(b and a, b or a) for a, b, _ in REF_RE.findall(sql or "")]
 
 
 def check_references(views: list, relationships: list, topics: list, models_by_id: dict) -> list:

@@ -141,6 +141,22 @@ def test_catalog_columns_differing_only_in_case_are_two_columns():
     assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
 
 
+def test_a_mixed_case_column_is_its_field_wherever_meta_omni_names_it():
+    """dbt's `CrmId` (quote: true) is Omni's field crmid: in SQL, filters and topic fields, as in primary_key."""
+    crm_id = {**column("CrmId"), "quote": True}
+    omni = {"primary_key": "CrmId", "measures": {"crm_accounts": {"aggregate_type": "count_distinct", "sql": "${CrmId}",
+                                                                   "filters": {"CrmId": {"not": "0"}}}},
+            "topic": {"fields": ["-orders.CrmId", "orders.CrmId[month]"], "default_filters": {"CrmId": {"not": "1"}}}}
+    files = render_files(orders(crm_id, omni=omni))
+    view = yaml.safe_load(files["analytics/orders.view.yaml"])
+    assert view["dimensions"]["crmid"] == {"sql": '"CrmId"', "primary_key": True}
+    assert view["measures"]["crm_accounts"] == {"sql": "${crmid}", "aggregate_type": "count_distinct",
+                                                "filters": {"crmid": {"not": "0"}}}
+    topic = yaml.safe_load(files["orders.topic.yaml"])
+    assert topic["fields"] == ["-analytics__orders.crmid", "analytics__orders.crmid[month]"]
+    assert topic["default_filters"] == {"analytics__orders.crmid": {"not": "1"}}
+
+
 def test_column_name_that_is_not_an_omni_field_name_gets_sql():
     view = view_yaml(orders(column("Order Date")))
     assert view["dimensions"]["order_date"] == {"sql": '"Order Date"'}
