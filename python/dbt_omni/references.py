@@ -47,7 +47,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                     file=model.meta_file if model else None,
                     model=model.name if model else None,
                     key=key,
-                    expected="a column, dimension or measure of that view",
+                    expected="a column, dimension or measure of that view" + _new_column_hint(target),
                     suggestion=closest(field, known),
                 )
             )
@@ -77,3 +77,14 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
         raise OmniExportError(list({str(p): p for p in problems}.values()))
     return list(dict.fromkeys(warnings))
+
+
+def _new_column_hint(target) -> str:
+    """How a column the export cannot see yet becomes a field, without waiting for a dbt command that
+    this very error would stop."""
+    if target is None:
+        return ""
+    if target.in_catalog:
+        return (f"; a column newer than catalog.json (the last `dbt docs generate`) is a field once it is "
+                f"documented under columns: in {target.meta_file}")
+    return f"; an undocumented column is a field once it is documented under columns: in {target.meta_file}"

@@ -269,6 +269,8 @@ def test_an_unknown_field_in_a_column_measure_names_the_columns_key():
     problem = one_problem(export_error(manifest))
     assert (problem.message, problem.key) == ("${fee} is not a field of analytics__orders",
                                               "columns.amount.meta.omni.measures.net.sql")
+    assert problem.expected == ("a column, dimension or measure of that view; an undocumented column is a field once "
+                                "it is documented under columns: in models/orders.yml")
 
 
 @pytest.mark.parametrize("sql, bad", [
@@ -295,6 +297,8 @@ def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, 
                       omni={"measures": {"paid": {"aggregate_type": "sum", "sql": "${amount}", "filters": filters}}})
     problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
     assert (problem.message, problem.key, problem.suggestion) == (message, "meta.omni.measures.paid.filters", suggestion)
+    assert problem.expected.endswith("; a column newer than catalog.json (the last `dbt docs generate`) is a field once "
+                                     "it is documented under columns: in models/orders.yml")  # the way out of a stale catalog
     assert build(manifest).warnings == [  # without a catalog: perhaps a column dbt does not document
         "model orders: meta.omni.measures.paid.filters: stauts is not a documented column of analytics__orders, and without "
         "catalog.json (dbt docs generate) its columns are unknown"]
@@ -403,3 +407,15 @@ def test_a_warehouse_table_comment_describes_a_model_dbt_does_not_describe():
                          for uid in ("model.shop.orders", "model.shop.customers")}}
     omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
     assert {v.table_name: v.description for v in omni.views} == {"orders": "From the warehouse.", "customers": "dbt's"}
+
+
+def test_a_column_newer_than_the_catalog_is_a_field_once_documented():
+    """The way out the error names: no dbt command (which the error would stop) is needed first."""
+    stale = make_manifest([model("orders", columns=["amount"])])
+    catalog = warehouse_catalog(stale)
+    omni = {"measures": {"card": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"method": {"is": "card"}}}}}
+    assert one_problem(export_error(orders(column("amount"), omni=omni), catalog)).message == \
+        "method is not a field of analytics__orders"
+    model_ = build(orders(column("amount"), column("method"), omni=omni), catalog)
+    assert model_.views[0].measures[0].filters == {"method": {"is": "card"}}
+    assert any("column method is documented" in w for w in model_.warnings)
