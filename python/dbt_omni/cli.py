@@ -87,7 +87,8 @@ def run_export(args: argparse.Namespace) -> int:
     project_dir, no_project = find_project_dir(args.project_dir, manifest_path,
                                                (manifest.get("metadata") or {}).get("project_name") or "")
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
-    settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides)
+    settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
+                             given_as={"output_dir": "--output", "select": "--select", "exclude": "--exclude"})
     if no_project and args.warn_error:
         raise OmniExportError(Problem(f"{no_project} (an error under --warn-error)"))
     if args.catalog is not None and not args.catalog.exists():

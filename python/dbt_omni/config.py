@@ -5,7 +5,7 @@ Every trigger reads settings through `load_settings`, so the four of them agree.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -28,14 +28,20 @@ class Settings:
     model_name: Optional[str] = None
     included_schemas: tuple = ()
     model_file: Mapping[str, Any] = field(default_factory=dict)
+    # setting -> where the user gave it, when not in vars.dbt_omni: `--select`, `--args select`
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def key(self, name: str) -> str:
+        """Where the user wrote a setting, for messages."""
+        return self.origins.get(name, f"vars.{VARS_KEY}.{name}")
 
     def fingerprint(self) -> str:
         """Every setting that shapes the files (not where they go), in a stable text."""
-        ignored = ("output_dir", "write_on_parse", "on_error")
+        ignored = ("output_dir", "write_on_parse", "on_error", "origins")
         return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name not in ignored))
 
 
-def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Settings:
+def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins: Optional[Mapping[str, str]] = None) -> Settings:
     from dbt_omni import contract
 
     raw = dict(raw or {})
@@ -44,12 +50,21 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str) -> Sett
             raw[key] = [raw[key]]
     problems = contract.check("settings", raw, file=source, model=None, key_prefix=f"vars.{VARS_KEY}")
     if problems:
-        raise OmniExportError(problems)
+        raise OmniExportError([_given_as(problem, origins or {}) for problem in problems])
     for key in ("select", "exclude"):
         if key in raw:
             raw[key] = [part for entry in raw[key] for part in entry.split()]
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
-    return Settings(**values)
+    return Settings(**values, origins=dict(origins or {}))
+
+
+def _given_as(problem: Problem, origins: Mapping[str, str]) -> Problem:
+    """A problem in a setting given as a trigger's argument names that argument (`--select`), not vars."""
+    for name, origin in origins.items():
+        prefix = f"vars.{VARS_KEY}.{name}"
+        if problem.key and (problem.key == prefix or problem.key.startswith((prefix + ".", prefix + "["))):
+            return replace(problem, key=origin + problem.key[len(prefix):])
+    return problem
 
 
 def _dbt_project(project_dir: Path) -> Optional[dict]:
@@ -116,8 +131,10 @@ def load_settings(
     project_dir: Optional[Path],
     cli_vars: Optional[Mapping[str, Any]] = None,
     overrides: Optional[Mapping[str, Any]] = None,
+    given_as: Optional[Mapping[str, str]] = None,
 ) -> Settings:
-    """dbt_project.yml's block < `--vars '{dbt_omni: {...}}'` < the trigger's own arguments."""
+    """dbt_project.yml's block < `--vars '{dbt_omni: {...}}'` < the trigger's own arguments (overrides;
+    given_as names each as the user wrote it, e.g. output_dir -> `--output`)."""
     merged, source = ({}, "<defaults>") if project_dir is None else read_project_vars(project_dir)
     cli_block = (cli_vars or {}).get(VARS_KEY)
     if cli_block is not None and not isinstance(cli_block, dict):
@@ -126,9 +143,11 @@ def load_settings(
     if isinstance(cli_block, dict):
         merged, source = {**merged, **cli_block}, f"{source} + --vars"
     merged = _rendered(merged, f"vars.{VARS_KEY}", source)
-    if overrides:
-        merged, source = {**merged, **{k: v for k, v in overrides.items() if v is not None}}, f"{source} + arguments"
-    return settings_from_dict(merged, source=source)
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if given:
+        merged, source = {**merged, **given}, f"{source} + arguments"
+    origins = {k: (given_as or {}).get(k, k) for k in given}
+    return settings_from_dict(merged, source=source, origins=origins)
 
 
 def _rendered(value: Any, key: str, source: str) -> Any:

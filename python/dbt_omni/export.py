@@ -104,7 +104,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
-    write_atomically(output_dir, files)
+    write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings,
                         seconds=seconds)

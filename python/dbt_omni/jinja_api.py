@@ -65,7 +65,9 @@ def unknown_arguments(where: str, given: Mapping, valid: list) -> str:
     return str(OmniExportError(problems)) if problems else ""
 
 
-def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict]):
+def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict],
+           arguments: str = "--args"):
+    """arguments: how messages name the macro's arguments: `--args` of run-operation, or the hook's call."""
     from dbt_omni import shims
     from dbt_omni.config import load_settings
     from dbt_omni.export import ExportContext
@@ -78,7 +80,8 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
         "select": _as_list(options.get("select")),
         "exclude": _as_list(options.get("exclude")),
     }
-    settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides)
+    settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides,
+                             given_as={key: f"{arguments} {key}" for key in overrides})
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
         "sources": dict(graph.get("sources", {})),
@@ -98,7 +101,8 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
 
     settings = output_dir = None
     try:
-        settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options)
+        settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
+                                                         "omni_on_run_end() argument" if automatic else "--args")
         output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
         catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
         result = export(

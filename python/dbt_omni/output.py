@@ -109,18 +109,19 @@ def _write_new_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def write_atomically(output_dir: Path, files: dict) -> None:
+def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> None:
     """Write every file to a new folder beside output_dir, then swap it in with two renames; an
-    unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback."""
+    unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
+    key: where the user set the folder, for messages."""
     output_dir = Path(output_dir).resolve()
     try:
-        _write_and_swap(output_dir, files)
+        _write_and_swap(output_dir, files, key)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OmniExportError(
             Problem(
                 f"cannot write the Omni model to {output_dir}: {exc.strerror or exc}{where}",
-                key="vars.dbt_omni.output_dir",
+                key=key,
                 expected="a folder that can be created and written",
             )
         ) from None
@@ -161,12 +162,12 @@ def _new_folder(parent: Path, prefix: str) -> Path:
             continue
 
 
-def _write_and_swap(output_dir: Path, files: dict) -> None:
+def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
     if output_dir.exists() and not _ours(output_dir):
         raise OmniExportError(
             Problem(
                 f"refusing to replace {output_dir}: it holds files that dbt-omni did not write",
-                key="vars.dbt_omni.output_dir",
+                key=key,
                 expected="an empty folder, or one that dbt-omni wrote before (move those files away, or set another output_dir)",
             )
         )

@@ -340,12 +340,12 @@ def select_models(project: DbtProject, settings: Settings) -> list:
     """Selected, not excluded, not `ignore: true` models (seeds, snapshots), in unique_id order."""
     models = sorted(project.models.values(), key=lambda m: m.unique_id)
     if settings.select:
-        chosen = selected_ids(project, settings.select, "vars.dbt_omni.select")
+        chosen = selected_ids(project, settings.select, settings.key("select"))
         models = [m for m in models if m.unique_id in chosen]
     else:
         models = [m for m in models if m.package_name == project.project_name and m.resource_type == "model"]
     if settings.exclude:
-        excluded = selected_ids(project, settings.exclude, "vars.dbt_omni.exclude")
+        excluded = selected_ids(project, settings.exclude, settings.key("exclude"))
         models = [m for m in models if m.unique_id not in excluded]
     models = [m for m in models if not m.omni.get("ignore")]
     if settings.only_with_meta:
@@ -372,13 +372,13 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     }
     warnings = []
     for selector in settings.select:
-        if selected_ids(project, [selector], "vars.dbt_omni.select") & project.models.keys():
+        if selected_ids(project, [selector], settings.key("select")) & project.models.keys():
             continue
         hint = ""
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
             base = _graph(part)[0]
             method, _, value = _split(base)
-            if not any(_matches(m, base, "vars.dbt_omni.select", root) for m in models):
+            if not any(_matches(m, base, settings.key("select"), root) for m in models):
                 suggestion = _closest(method, value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""
                 hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""

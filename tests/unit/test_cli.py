@@ -85,6 +85,15 @@ def test_unwritable_output_is_a_one_line_error(tmp_path, capsys):
                  "--output", str(tmp_path / "a_file" / "omni")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write the Omni model to" in err and "Traceback" not in err
+    assert err.startswith("dbt-omni: key --output: ")  # the flag the user typed, not a setting they never wrote
+
+
+def test_a_bad_select_flag_is_named_as_typed(tmp_path, capsys):
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(shop_manifest()))
+    for flag, value in (("--select", "state:modified"), ("--exclude", "result:error")):
+        assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(path), flag, value]) == 1
+        assert f"key {flag}: " in capsys.readouterr().err
 
 
 def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, capsys):
