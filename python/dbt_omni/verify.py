@@ -138,6 +138,12 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     record = json.loads(record_path.read_text("utf-8"))
     dbt_mode = renderer(project, "dbt")
     chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
+    for selector in select or ():
+        if selector not in record["views"] and not selected_ids(project, [selector], "select"):
+            raise OmniExportError(Problem(f"select '{selector}' matches no model and no exported view", key="select",
+                                          expected="dbt's selector syntax, or an Omni view name",
+                                          suggestion=closest(selector, {m.name for m in project.models.values()}
+                                                             | set(record["views"]))))
     checks, dimensions = [], set()
     for qualified, info in sorted((record.get("metrics") or {}).items()):
         view_name, _, measure = qualified.partition(".")

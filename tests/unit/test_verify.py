@@ -39,6 +39,16 @@ def test_a_misspelt_by_dimension_is_an_error_not_a_silent_total(tmp_path):
     assert (problem.key, problem.suggestion) == ("by", "plan")
 
 
+def test_a_misspelt_select_is_an_error_with_the_closest_name(tmp_path):
+    project, out = exported(tmp_path)
+    assert len(plan(project, out, select=["analytics__subscription_months"])) > 1  # an Omni view name
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, select=["subscription_month"])
+    problem = one_problem(info.value)
+    assert problem.message == "select 'subscription_month' matches no model and no exported view"
+    assert (problem.key, problem.suggestion) == ("select", "subscription_months")
+
+
 def test_a_metric_with_filters_is_run_over_the_same_rows_on_dbts_side(tmp_path):
     project, out = exported(tmp_path, filters={"plan": {"is": "pro"}})
     total = plan(project, out)[0]
