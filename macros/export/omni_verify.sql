@@ -8,14 +8,15 @@
   {%- set options = {"select": select, "by": by, "output_dir": output_dir} -%}
   {%- set plan = omni.verify_plan(graph, project_name, adapter.type(), dbt_version, options) -%}
   {%- if not plan.ok -%}{{ exceptions.raise_compiler_error(plan.message) }}{%- endif -%}
-  {%- set results = [] -%}
+  {%- set queries = [] -%}
   {%- for check in plan.data -%}
     {%- set relation = api.Relation.create(database=check.database, schema=check.schema, identifier=check.identifier) -%}
-    {%- set dbt_rows = run_query(check.dbt_sql | replace(check.relation_token, relation)) -%}
-    {%- set omni_rows = run_query(check.omni_sql | replace(check.relation_token, relation)) -%}
-    {%- do results.append([dbt_rows, omni_rows]) -%}
+    {%- do queries.append([check.dbt_sql | replace(check.relation_token, relation),
+                           check.omni_sql | replace(check.relation_token, relation)]) -%}
   {%- endfor -%}
-  {%- set report = omni.verify_report(plan.data, results) -%}
+  {%- set results = omni.run_queries(adapter, plan.data, queries) -%}
+  {%- if not results.ok -%}{{ exceptions.raise_compiler_error(results.message) }}{%- endif -%}
+  {%- set report = omni.verify_report(plan.data, results.data) -%}
   {%- if not report.ok -%}{{ exceptions.raise_compiler_error(report.message) }}{%- endif -%}
   {{ log(report.message, info=true) }}
 {% endmacro %}

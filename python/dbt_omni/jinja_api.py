@@ -122,18 +122,57 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
     return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
 
 
-def selected_relations(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
-    """The models the export would write, for a macro that reads their columns from the warehouse."""
+def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
+    """from_warehouse: the columns of every exported relation, in catalog.json's shape, read through dbt's
+    adapter here rather than in Jinja, so that a dead warehouse is one dbt-omni message, not dbt's bare
+    database error."""
     from dbt_omni.selection import select_models
 
     try:
         settings, _, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options)
         models = select_models(load(None), settings)
+        nodes = {}
+        for model in models:
+            where = f"{model.schema}.{model.table}"
+            relation = _on_warehouse(f"looking up {where}", adapter.get_relation,
+                                     database=model.database, schema=model.schema, identifier=model.table)
+            if relation is None:
+                raise OmniExportError(Problem(f"model {model.unique_id} has no relation {where} in the warehouse",
+                                              key="from_warehouse", expected="dbt run before from_warehouse=true"))
+            columns = _on_warehouse(f"reading the columns of {where}", adapter.get_columns_in_relation, relation)
+            nodes[model.unique_id] = {"columns": {c.name: {"name": c.name, "type": c.data_type, "index": i}
+                                                  for i, c in enumerate(columns, 1)}}
     except OmniExportError as exc:
         return MacroResult(ok=False, message=str(exc))
-    relations = [{"unique_id": m.unique_id, "database": m.database, "schema": m.schema, "identifier": m.table}
-                 for m in models]
-    return MacroResult(ok=True, message="", data=relations)
+    return MacroResult(ok=True, message="", data=nodes)
+
+
+def run_queries(adapter, checks: list, queries: list) -> MacroResult:
+    """omni_verify: for each check, [dbt's SQL, Omni's SQL] -> [rows, rows], as run_query gives them."""
+    data = []
+    try:
+        for check, pair in zip(checks, queries, strict=True):
+            grain = f"by {check['grain']}" if check["grain"] else "total"
+            data.append([_on_warehouse(f"running {side} query of {check['measure']} ({grain})", adapter.execute, sql,
+                                       auto_begin=False, fetch=True)[1]
+                         for side, sql in zip(("dbt's", "Omni's"), pair, strict=True)])
+    except OmniExportError as exc:
+        return MacroResult(ok=False, message=str(exc))
+    return MacroResult(ok=True, message="", data=data)
+
+
+def _on_warehouse(what: str, call, *args, **kwargs):
+    """call(*args, **kwargs), with the warehouse's failure (down, no permission, a bad query) as one
+    dbt-omni problem."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:  # each adapter raises its own database and connection errors
+        lines = [line.strip() for line in str(exc).splitlines()]  # dbt's "Database Error", then the reason
+        reason = next((line for line in lines if line and not line.startswith(("Database Error", "Runtime Error"))),
+                      type(exc).__name__)
+        raise OmniExportError(Problem(f"the warehouse failed {what}: {reason}", key="target",
+                                      expected="a warehouse this dbt target can reach (check profiles.yml and that the "
+                                      "database is up), and SQL it accepts")) from None
 
 
 def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:

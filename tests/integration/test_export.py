@@ -535,16 +535,27 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_pro
 
 
 @pytest.mark.postgres
-def test_dead_warehouse_is_a_clear_error_and_keeps_output(postgres_project, run_dbt, postgres_server):
+def test_warehouse_failures_are_clear_errors_and_keep_output(postgres_project, run_dbt, run_cli, postgres_server):
     env, project = postgres_server.env, postgres_project
     before = tree(project / "target" / "omni")
-    dead = {**env, "DBT_OMNI_PG_PORT": "1"}  # nothing listens on port 1
+    dead = {**env, "DBT_OMNI_PG_PORT": "1"}  # nothing listens on port 1: dbt stops before the export starts
     result = run_dbt(project, "run-operation", "omni_export", "--args", "{from_warehouse: true, force: true}",
                      "--vars", vars_arg(write_on_parse=False), target="postgres", env=dead, expect_ok=False)
     text = result.stdout + result.stderr
     assert "Traceback" not in text
-    assert "connection" in text.lower() or "connect" in text.lower(), text[-2000:]
+    assert "Database Error" in text and "Connection refused" in text, text[-2000:]
     assert tree(project / "target" / "omni") == before
+    # A query the warehouse refuses (here: a measure hand-edited to read no column) names the measure.
+    run_cli("export", "--project-dir", project, "--target", "postgres", "--output", "target/omni_bad_sql", cwd=project)
+    view = project / "target" / "omni_bad_sql" / "analytics_metrics" / "subscription_months.view.yaml"
+    view.write_text(view.read_text().replace("/ 12.0", "/ no_such_column"))
+    result = run_dbt(project, "run-operation", "omni_verify", "--args", "{output_dir: target/omni_bad_sql, select: "
+                     "[subscription_months]}", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env,
+                     expect_ok=False)
+    text = result.stdout + result.stderr
+    assert ("dbt-omni: key target: the warehouse failed running Omni's query of "
+            'analytics_metrics__subscription_months.arr (total): column "no_such_column" does not exist') in text, text[-2000:]
+    assert "Traceback" not in text
 
 
 @pytest.mark.duckdb
