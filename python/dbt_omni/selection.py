@@ -370,6 +370,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
+    ephemeral = {name for name, _ in project.ephemeral_models.values()}
     warnings = []
     for selector in settings.select:
         if selected_ids(project, [selector], settings.key("select")) & project.models.keys():
@@ -379,6 +380,9 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
             base = _graph(part)[0]
             method, _, value = _split(base)
             if not any(_matches(m, base, settings.key("select"), root) for m in models):
+                if method == "fqn" and value in ephemeral:
+                    hint = f"; {value} is ephemeral: no table or view for Omni to read"
+                    break
                 suggestion = _closest(method, value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""
                 hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""

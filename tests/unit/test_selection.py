@@ -93,7 +93,7 @@ def test_unknown_selector_method_in_exclude_names_exclude():
     ("package:utlis", "select 'package:utlis' matches no exportable model; did you mean 'package:utils'?"),
     ("path:models/nowhere", "select 'path:models/nowhere' matches no exportable model"),
     ("path:models/stagin", "select 'path:models/stagin' matches no exportable model; did you mean 'path:models/staging'?"),
-    ("helper", "select 'helper' matches no exportable model"),  # ephemeral: no relation to export
+    ("helper", "select 'helper' matches no exportable model; helper is ephemeral: no table or view for Omni to read"),
 ])
 def test_a_selector_matching_no_model_is_a_warning_with_the_closest_spelling(selector, warning):
     omni = build(project(), select=["customers", selector])
