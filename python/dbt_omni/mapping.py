@@ -294,6 +294,9 @@ class Mapper:
                 dimension.description = meta["description"].strip() or None
             if meta.get("timeframes") is not None:
                 dimension.timeframes = list(meta["timeframes"]) or None
+                if dimension.timeframes and column.data_type and kind is None:
+                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: the column is "
+                                         f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
             dimension.label = meta.get("label")
             dimension.hidden = meta.get("hidden")
             dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")

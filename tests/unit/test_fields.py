@@ -248,6 +248,13 @@ def test_non_time_columns_get_no_timeframes():
     assert all("timeframes" not in dim for dim in view["dimensions"].values())
 
 
+def test_timeframes_on_a_column_of_another_type_are_a_warning():
+    manifest = orders(column("note", data_type="text", omni={"timeframes": ["month"]}),
+                      column("day", omni={"timeframes": ["month"]}))  # no type known: no warning
+    assert build(manifest).warnings == ["model orders: columns.note.meta.omni.timeframes: the column is text, not a date "
+                                        "or timestamp; Omni would truncate it as one"]
+
+
 def test_timeframes_override():
     view = view_yaml(orders(column("created_at", data_type="timestamp", omni={"timeframes": ["month", "year"]})))
     assert view["dimensions"]["created_at"]["timeframes"] == ["month", "year"]
