@@ -124,8 +124,8 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
 
 def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
     """from_warehouse: the columns of every exported relation, in catalog.json's shape, read through dbt's
-    adapter here rather than in Jinja, so that a dead warehouse is one dbt-omni message, not dbt's bare
-    database error."""
+    adapter here rather than in Jinja, so that a failing lookup is one dbt-omni message naming the relation
+    (a warehouse that cannot be reached at all stops run-operation before this runs, with dbt's message)."""
     from dbt_omni.selection import select_models
 
     try:
@@ -162,11 +162,13 @@ def run_queries(adapter, checks: list, queries: list) -> MacroResult:
 
 
 def _on_warehouse(what: str, call, *args, **kwargs):
-    """call(*args, **kwargs), with the warehouse's failure (down, no permission, a bad query) as one
-    dbt-omni problem."""
+    """call(*args, **kwargs), with the warehouse's failure (no permission, a bad query) as one dbt-omni
+    problem; any other exception is a bug of ours and is not dressed up as the warehouse's."""
+    from dbt_omni import shims
+
     try:
         return call(*args, **kwargs)
-    except Exception as exc:  # each adapter raises its own database and connection errors
+    except shims.warehouse_errors() as exc:
         lines = [line.strip() for line in str(exc).splitlines()]  # dbt's "Database Error", then the reason
         reason = next((line for line in lines if line and not line.startswith(("Database Error", "Runtime Error"))),
                       type(exc).__name__)

@@ -104,3 +104,11 @@ def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
     except Exception:
         return None
     return digest.hexdigest() if files else None
+
+
+def warehouse_errors() -> tuple:
+    """What dbt's adapters raise for a failed connection or query: DbtDatabaseError (PostgreSQL),
+    DbtRuntimeError (DuckDB) and FailedToConnectError all derive from dbt_common's DbtRuntimeError."""
+    from dbt_common.exceptions import DbtRuntimeError
+
+    return (DbtRuntimeError,)
