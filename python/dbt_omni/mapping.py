@@ -558,8 +558,10 @@ class Mapper:
         graph = self._join_graph(relationships)
         for model in self.models:
             declared = model.omni.get("topic")
-            from_path = model.resource_type != "source" and under_paths(model, self.settings.topics_from_paths)
-            if declared is False or (declared is None and not from_path):  # a raw source table: its own topic only if asked
+            # A raw source table or a hidden view gets a topic only when its own meta.omni.topic asks for one.
+            from_path = (model.resource_type != "source" and not model.omni.get("hidden")
+                         and under_paths(model, self.settings.topics_from_paths))
+            if declared is False or (declared is None and not from_path):
                 continue
             block = declared if isinstance(declared, dict) else {}
             own = self.views[model.unique_id]  # a topic's bare field names are its base view's

@@ -57,6 +57,12 @@ def test_topic_false_wins_over_topics_from_paths():
     assert sorted(result) == ["orders", "regions"]
 
 
+def test_topics_from_paths_skips_a_hidden_view_unless_its_block_asks():
+    result = topics(chain(customers={"hidden": True}, regions={"hidden": True, "topic": True}),
+                    topics_from_paths=["models"])
+    assert sorted(result) == ["orders", "regions"]
+
+
 def test_topics_from_paths_only_for_models_under_the_folder():
     manifest = make_manifest([
         model("orders", columns=["order_id"], path="models/marts/orders.sql"),
