@@ -5,7 +5,7 @@ import functools
 import operator
 import re
 from collections import deque
-from typing import Optional
+from typing import Callable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
@@ -83,6 +83,8 @@ class Mapper:
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
+        self.aliases: dict = {}  # a join's join_to_view_as -> the View it stands for
+        self.topic_scope: Optional[Callable] = None  # while a topic is made: its name for a view name
         self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
@@ -173,13 +175,23 @@ class Mapper:
             first, second, timeframe = match.groups()
             if second is None:  # ${field}: of the model the SQL belongs to
                 return "${" + (own.name + "." if own is not None else "") + self._field_of(model, first) + (timeframe or "") + "}"
-            view = self._view_for(first, model, key)
-            return "${" + view.name + "." + self._field_of(self._model_of(view), second) + (timeframe or "") + "}"
+            written, target = self._ref_view(first, model, key)
+            return "${" + written + "." + self._field_of(target, second) + (timeframe or "") + "}"
 
         return REF_RE.sub(replace, text)
 
     def _model_of(self, view: View) -> Optional[Model]:
         return self.project.models.get(view.dbt_unique_id)
+
+    def _ref_view(self, name: str, model: Model, key: str) -> tuple:
+        """(the view name a reference writes, the model whose fields it names). A join's alias
+        (join_to_view_as) is written as itself; in a topic, a model the topic joins only under an alias
+        is written as that alias, the name Omni gives it there."""
+        if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
+            return name, self._model_of(self.aliases[name])
+        view = self._view_for(name, model, key)
+        written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
+        return written, self._model_of(view)
 
     @staticmethod
     def _field_of(model: Optional[Model], name: str) -> str:
@@ -200,8 +212,8 @@ class Mapper:
             body = self._field_with_timeframe(model, body)
             return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
-        view = self._view_for(prefix, model, key)
-        return f"{sign}{view.name}.{self._field_with_timeframe(self._model_of(view), rest)}"
+        written, target = self._ref_view(prefix, model, key)
+        return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"
 
     def _field_with_timeframe(self, model: Optional[Model], ref: str) -> str:
         name, bracket, timeframe = ref.partition("[")  # created_at[month]
@@ -440,6 +452,11 @@ class Mapper:
         return name
 
     def _relationships(self) -> list:
+        for model in self.models:  # first, so any join's SQL may name an alias, as Omni allows
+            for join in model.omni.get("joins") or ():
+                target = self.view_by_model_name.get(join["to"]) or self.view_by_name.get(join["to"])
+                if join.get("join_to_view_as") and target is not None:
+                    self.aliases[join["join_to_view_as"]] = target
         found: dict = {}
         dimension_names: dict = {}
         for fk in sorted(self.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
@@ -572,9 +589,10 @@ class Mapper:
                 tree = self._translate_tree(joins, model, key)
             else:
                 wanted = None if joins is None else [
-                    self._view_for(n, model, key).name for n in joins if not self._left_out(n, model, key, "join")
+                    self._ref_view(n, model, key)[0] for n in joins if not self._left_out(n, model, key, "join")
                 ]
                 tree = self._join_tree(base, graph, wanted, model, key)
+            self.topic_scope = _topic_scope(base, tree, graph[1])
             topic = Topic(
                 file_name=safe_component(block.get("name") or _topic_name(model)),
                 base_view=base,
@@ -600,6 +618,7 @@ class Mapper:
                 or None,
                 ai_context=block.get("ai_context"),
             )
+            self.topic_scope = None
             if topic.file_name in topics:
                 raise model.error(
                     f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
@@ -611,7 +630,7 @@ class Mapper:
 
     def _translate_tree(self, tree: dict, model: Model, key: str) -> dict:
         return _sorted_tree({
-            self._view_for(k, model, key).name: self._translate_tree(v or {}, model, key)
+            self._ref_view(k, model, key)[0]: self._translate_tree(v or {}, model, key)
             for k, v in tree.items() if not self._left_out(k, model, key, "join (with the joins under it)")
         })
 
@@ -625,7 +644,8 @@ class Mapper:
         topics = self._topics(relationships)
         views = sorted(self.views.values(), key=lambda v: v.name)
 
-        self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models})
+        self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models},
+                                          {alias: view.name for alias, view in self.aliases.items()})
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),
@@ -655,6 +675,30 @@ def _report_clash(model: Model, measures: list) -> None:
                 expected="unique dimension and measure names in a view",
             )
         seen[name] = where
+
+
+def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
+    """A view name as the topic names it: itself when the topic has it, else its one alias in the
+    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
+    joined, stack = set(), [tree]
+    while stack:
+        branch = stack.pop()
+        joined.update(branch)
+        stack.extend(branch.values())
+
+    def name_of(view_name: str, model: Model, key: str) -> str:
+        if view_name == base or view_name in joined:
+            return view_name
+        aliases = sorted(a for a in joined if a != view_name and real_view.get(a) == view_name)
+        if len(aliases) > 1:
+            raise model.error(
+                f"{view_name} is joined in this topic only as {' and '.join(aliases)}",
+                key=key,
+                expected=f"the alias that is meant, e.g. {aliases[0]}.<field>",
+            )
+        return aliases[0] if aliases else view_name
+
+    return name_of
 
 
 def _field_view(ref: str) -> str:

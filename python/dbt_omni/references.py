@@ -15,11 +15,13 @@ def references(sql: str) -> list:
     return [(b and a, b or a) for a, b, _ in REF_RE.findall(sql or "")]
 
 
-def check_references(views: list, relationships: list, topics: list, models_by_id: dict) -> list:
+def check_references(views: list, relationships: list, topics: list, models_by_id: dict, aliases: dict) -> list:
     """Raises for a reference to a field the export does not write; returns warnings for the field names
     of filters and topics that a model without catalog.json may still have as undocumented columns (a
-    plugin export during the first `dbt build` has no catalog yet)."""
+    plugin export during the first `dbt build` has no catalog yet). aliases: a join's join_to_view_as ->
+    the name of the view it stands for."""
     by_name = {v.name: v for v in views}
+    by_name.update({alias: by_name[view_name] for alias, view_name in aliases.items() if alias not in by_name})
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
     problems, warnings = [], []
 

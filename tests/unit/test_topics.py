@@ -171,6 +171,53 @@ def test_topic_joins_through_an_aliased_relationship_use_the_alias():
     assert topics(manifest)["orders"]["joins"] == {"buyers": {}, "sellers": {}}
 
 
+def aliased(topic, on_sql="${orders.buyer_id} = ${users.user_id}", seller=False) -> dict:
+    """orders joins users as buyers (and as sellers); users has a region."""
+    joins = [{"to": "users", "join_to_view_as": "buyers", "on_sql": on_sql}]
+    if seller:
+        joins.append({"to": "users", "join_to_view_as": "sellers", "on_sql": "${orders.seller_id} = ${users.user_id}"})
+    return make_manifest([
+        model("orders", columns=["order_id", "buyer_id", "seller_id"], omni={"topic": topic, "joins": joins}),
+        model("users", columns=["user_id", "name", "region"]),
+    ])
+
+
+def test_a_model_the_topic_joins_only_under_an_alias_is_named_by_the_alias_there():
+    """Omni names an aliased join's view by its alias in the topic: a field, filter or access filter
+    on the plain view name would point at a view the topic does not have."""
+    topic = {"joins": ["users"], "fields": ["orders.*", "-users.name"], "default_filters": {"users.region": {"is": "EU"}},
+             "always_where_sql": "${users.region} IS NOT NULL",
+             "access_filters": [{"field": "users.region", "user_attribute": "region"}]}
+    result = topics(aliased(topic))["orders"]
+    assert result["joins"] == {"buyers": {}}
+    assert result["fields"] == ["analytics__orders.*", "-buyers.name"]
+    assert result["default_filters"] == {"buyers.region": {"is": "EU"}}
+    assert result["always_where_sql"] == "${buyers.region} IS NOT NULL"
+    assert result["access_filters"] == [{"field": "buyers.region", "user_attribute": "region"}]
+
+
+def test_an_alias_may_be_named_directly_in_joins_sql_and_topic_entries():
+    topic = {"joins": ["buyers"], "fields": ["buyers.name"], "default_filters": {"buyers.region": {"is": "EU"}}}
+    files = parse(render_files(aliased(topic, on_sql="${orders.buyer_id} = ${buyers.user_id}")))
+    assert files["relationships.yaml"][0]["on_sql"] == "${analytics__orders.buyer_id} = ${buyers.user_id}"
+    topic = files["orders.topic.yaml"]
+    assert (topic["joins"], topic["fields"], topic["default_filters"]) == (
+        {"buyers": {}}, ["buyers.name"], {"buyers.region": {"is": "EU"}})
+
+
+def test_a_field_an_alias_lacks_is_an_error_with_the_closest_name():
+    manifest = aliased({"fields": ["buyers.nmae"]})
+    problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
+    assert problem.message == "nmae is not a field of buyers"
+    assert (problem.key, problem.suggestion) == ("meta.omni.topic.fields", "name")
+
+
+def test_a_model_joined_under_two_aliases_must_be_named_by_one():
+    problem = one_problem(export_error(aliased({"fields": ["users.name"]}, seller=True)))
+    assert problem.message == "analytics__users is joined in this topic only as buyers and sellers"
+    assert problem.key == "meta.omni.topic.fields" and "buyers.<field>" in problem.expected
+
+
 def test_topic_joins_are_written_sorted_whatever_order_they_are_declared_in():
     manifest = make_manifest([
         model("orders", columns=["order_id", "zone_id", "agent_id"], omni={
