@@ -114,6 +114,13 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else ""),
             **where,
         )
+    if validator == "not" and "required" in error.validator_value:  # keys that exclude each other
+        return Problem(
+            " and ".join(error.validator_value["required"]) + " are both set",
+            key=key,
+            expected=error.validator_value.get("description", "not all of them"),
+            **where,
+        )
     if validator == "required":
         return Problem(error.message, key=key, **where)
     return Problem(error.message, key=key, **where)

@@ -69,3 +69,13 @@ def test_a_dbt_omni_var_that_is_no_mapping_is_an_error(tmp_path):
         load_settings(tmp_path, cli_vars={"dbt_omni": [1, 2]})
     assert str(info.value) == ("dbt-omni: file --vars, key dbt_omni: must be a mapping, not list "
                                "(expected {dbt_omni: {select: [...], ...}})")
+
+
+def test_model_file_with_both_included_and_ignored_views_is_an_error(tmp_path):
+    """Omni's model file takes one of them (../shared/omni-format.md, Model file)."""
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    model_file: {included_views: [a__b], ignored_views: [a__c]}\n"))
+    [problem] = info.value.problems
+    assert problem.key == "vars.dbt_omni.model_file" and problem.message == "included_views and ignored_views are both set"
+    assert problem.expected == "Omni's model file takes included_views or ignored_views, not both"
+    assert load_settings(project(tmp_path, "    model_file: {ignored_views: [a__c]}\n")).model_file == {"ignored_views": ["a__c"]}
