@@ -333,6 +333,10 @@ class Mapper:
             problem = f"aggregate_type {aggregate_type} needs percentile: N"
         elif aggregate_type and aggregate_type.endswith("_distinct_on") and not block.get("custom_primary_key_sql"):
             problem = f"aggregate_type {aggregate_type} needs custom_primary_key_sql"
+        elif block.get("percentile") is not None and aggregate_type not in ("percentile", "percentile_distinct_on"):
+            problem = f"percentile is for aggregate_type percentile or percentile_distinct_on, not {aggregate_type}"
+        elif block.get("custom_primary_key_sql") and not (aggregate_type or "").endswith("_distinct_on"):
+            problem = f"custom_primary_key_sql is for the *_distinct_on aggregate types, not {aggregate_type}"
         if problem:
             raise model.error(problem, key)
         return Measure(

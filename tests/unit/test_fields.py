@@ -227,6 +227,20 @@ def test_invalid_format_on_a_measure_names_the_measure():
     assert problem.suggestion == "usdcurrency"
 
 
+@pytest.mark.parametrize("block, message", [
+    ({"aggregate_type": "sum"}, "aggregate_type sum needs sql (or put the measure under a column)"),
+    ({"aggregate_type": "percentile", "sql": "${amount}"}, "aggregate_type percentile needs percentile: N"),
+    ({"aggregate_type": "sum_distinct_on", "sql": "${amount}"}, "aggregate_type sum_distinct_on needs custom_primary_key_sql"),
+    ({"aggregate_type": "sum", "sql": "${amount}", "percentile": 50},
+     "percentile is for aggregate_type percentile or percentile_distinct_on, not sum"),
+    ({"aggregate_type": "median", "sql": "${amount}", "custom_primary_key_sql": "${order_id}"},
+     "custom_primary_key_sql is for the *_distinct_on aggregate types, not median"),
+])
+def test_measure_parameters_must_fit_its_aggregate_type(block, message):
+    problem = one_problem(export_error(orders(omni={"measures": {"m": block}})))
+    assert (problem.message, problem.key) == (message, "meta.omni.measures.m")
+
+
 # ---- timeframes ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("data_type", ["timestamp", "TIMESTAMP WITH TIME ZONE", "timestamptz", "datetime"])
 def test_timestamp_columns_get_default_timeframes(data_type):
