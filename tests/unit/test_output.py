@@ -141,6 +141,18 @@ def test_without_its_record_a_folder_with_files_not_ours_is_refused(out_dir, tmp
     assert snapshot(out_dir) == before
 
 
+@pytest.mark.parametrize("record", [b"not json at all", b'{"files": {}}'])
+def test_a_file_named_like_our_record_does_not_make_a_folder_ours(out_dir, tmp_path, record):
+    out_dir.mkdir()
+    (out_dir / RECORD).write_bytes(record)
+    (out_dir / "sub").mkdir()
+    (out_dir / "sub" / "notes.md").write_text("mine")
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError, match="did not write"):
+        run_export(shop_manifest(), out_dir, tmp_path)
+    assert snapshot(out_dir) == before
+
+
 def test_the_output_folder_gets_the_permissions_of_the_umask(out_dir, tmp_path):
     """Not tempfile's 0700: CI artefact uploads and sync jobs run as other users."""
     old = os.umask(0o022)
