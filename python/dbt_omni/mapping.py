@@ -282,9 +282,11 @@ class Mapper:
         return [] if None in columns else [c.name for c in columns]  # an expression is not a key column
 
     def _quoted(self, column: str) -> str:
-        """The column's name as the warehouse's SQL quotes an identifier."""
+        """The column's name as the warehouse's SQL quotes an identifier (a quote inside it escaped:
+        doubled, or in BigQuery with a backslash)."""
         quote = QUOTE.get(self.project.adapter_type, '"')
-        return f"{quote}{column}{quote}"
+        escaped = ("\\" if self.project.adapter_type == "bigquery" else quote) + quote
+        return f"{quote}{column.replace(quote, escaped)}{quote}"
 
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""

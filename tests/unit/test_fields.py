@@ -175,6 +175,13 @@ def test_bigquery_quotes_with_backticks():
     assert view["dimensions"]["order"] == {"sql": "`Order`"}
 
 
+@pytest.mark.parametrize("adapter, quoted", [("postgres", '"Ab""c`d"'), ("databricks", '`Ab"c``d`'),
+                                             ("bigquery", '`Ab"c\\`d`')])
+def test_a_quote_inside_a_column_name_is_escaped_as_the_warehouse_escapes_it(adapter, quoted):
+    view = view_yaml(make_manifest([model("orders", columns=['Ab"c`d'])], adapter_type=adapter))
+    assert view["dimensions"]["ab_c_d"] == {"sql": quoted}
+
+
 @pytest.mark.parametrize("adapter, names, quoted", [
     ("postgres", ["order_id", "Region", "SELECT"], ["Region", "SELECT"]),
     ("snowflake", ["ORDER_ID", "Region", "select"], ["Region", "select"]),
