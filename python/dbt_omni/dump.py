@@ -36,9 +36,28 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    if isinstance(value, (int, float)):
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, int):
         return repr(value)
     return _string(str(value))
+
+
+def _float(value: float) -> str:
+    """A float as YAML 1.1 (PyYAML) and 1.2 both read one: Python's `inf` and `1e-05` would be text there."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else text
+
+
+def _comment(text: str) -> str:
+    """Text for a `#` comment line: a line break (or any other unprintable character) in a dbt name or
+    path would end the comment and start YAML."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def _string(text: str) -> str:
@@ -187,9 +206,10 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
 
 def view_text(view: View) -> str:
     lines = [f"# Reference this view as {view.name}",
-             f"# Written by dbt-omni from {view.dbt_unique_id} ({view.dbt_path}): change the dbt project, not this file."]
+             f"# Written by dbt-omni from {_comment(view.dbt_unique_id)} ({_comment(view.dbt_path)}): "
+             "change the dbt project, not this file."]
     if view.upstream:
-        lines.append("# dbt upstream: " + ", ".join(view.upstream))
+        lines.append("# dbt upstream: " + _comment(", ".join(view.upstream)))
     blocks = [_yaml(_pick(view, VIEW_KEYS))]
     if view.dimensions:
         blocks.append(_fields_block("dimensions", view.dimensions, DIMENSION_KEYS))

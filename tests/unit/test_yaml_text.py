@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import yaml
 
-from dbt_omni.dump import _scalar, _yaml
+from dbt_omni.dump import _scalar, _yaml, view_text
+from dbt_omni.omni_model import View
 
 TRICKY = [
     "yes", "no", "true", "null", "~", "on", "off", "1.5", "1e3", "0o7", "0x1F", ".inf", ".nan", "NaN",
@@ -35,3 +36,17 @@ def test_yaml_1_2_numbers_and_1_1_booleans_are_quoted():
 def test_plain_where_safe_and_blocks_for_multiline_text():
     assert _scalar("${order_amount} + ${shipping_amount}") == "${order_amount} + ${shipping_amount}"
     assert _yaml({"description": "First line.\nSecond line."}) == "description: |-\n  First line.\n  Second line.\n"
+
+
+def test_floats_read_back_as_floats_not_text():
+    values = [float("inf"), float("-inf"), 1e20, 1e-05, -2.5e-10, 0.1, 90.0, 1e16]
+    assert yaml.safe_load(_yaml({"v": values})) == {"v": values}
+    assert yaml.safe_load(_yaml({"v": float("nan")}))["v"] != yaml.safe_load(_yaml({"v": float("nan")}))["v"]
+
+
+def test_a_line_break_in_a_dbt_name_or_path_stays_inside_the_comment():
+    view = View("main", "t", dbt_unique_id="source.shop.evil\ninjected: yes\n.t", dbt_path="models/a\u2028b: c/x.sql",
+                upstream=("model.shop.x\ry: z",))
+    text = view_text(view)
+    assert yaml.safe_load(text) == {"schema": "main", "table_name": "t"}
+    assert "source.shop.evil\\u000ainjected: yes\\u000a.t" in text and len(text.splitlines()) == 5
