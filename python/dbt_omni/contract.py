@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import resources
 from typing import Any, Optional
 
@@ -29,7 +30,19 @@ def _validator(kind: str):
 
     full = schema()
     sub = {"$defs": full["$defs"], **full["properties"][kind]}
-    return jsonschema.Draft202012Validator(sub)
+    # JSON Schema's `$` ends the text (as jsonschema-rs reads it); Python's `$` also matches before a final
+    # line break, which would let "total\n" pass as a name here after the fast validator refused it.
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+    return strict(sub)
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict):
+    import jsonschema
+
+    if validator.is_type(instance, "string"):
+        anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+        if not re.search(anchored, instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,7 +65,9 @@ def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], k
     problems = []
     for error in sorted(_validator(kind).iter_errors(block), key=lambda e: list(e.absolute_path)):
         problems.append(_problem(error, file=file, model=model, key_prefix=key_prefix))
-    return problems
+    # The two validators must agree; if they ever do not, the block is still refused, not passed.
+    return problems or [Problem("is refused by dbt_omni's JSON Schema (schema/meta_omni.schema.json)", file=file,
+                                model=model, key=key_prefix, expected="a block as the README describes")]
 
 
 def _path(prefix: str, parts) -> str:

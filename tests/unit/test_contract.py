@@ -90,6 +90,17 @@ def test_bad_measure_name_points_at_the_measure():
     assert "not a valid name" in problem.message and "lowercase" in problem.expected
 
 
+@pytest.mark.parametrize("omni, key", [
+    ({"measures": {"total\n": {"aggregate_type": "count"}}}, "meta.omni.measures.total\n"),
+    ({"dimensions": {"size\n": {"sql": "1"}}}, "meta.omni.dimensions.size\n"),
+    ({"topic": {"name": "sales\n"}}, "meta.omni.topic.name"),
+])
+def test_a_name_ending_in_a_line_break_is_not_a_valid_name(omni, key):
+    """Python's `$` matches before a final line break; JSON Schema's (and jsonschema-rs's) does not."""
+    problem = one_problem(model_error(omni=omni))
+    assert problem.key == key and "not a valid name" in problem.message
+
+
 def test_join_without_to_is_reported():
     error = model_error(omni={"joins": [{"too": "customers"}]})
     keys = {p.key for p in error.problems}
