@@ -122,6 +122,10 @@ def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_projec
             f"the manifest is of dbt project '{manifest_project}', but {' and '.join(others)}",
             file=str(manifest_path), key="--project-dir",
             expected=f"--project-dir: the folder of project '{manifest_project}' (its vars.dbt_omni are the settings)"))
+    if given is not None and not candidates[0].is_dir():  # a typo, not a project without settings
+        raise OmniExportError(Problem(
+            f"{candidates[0]} is not a folder", key="--project-dir",
+            expected=f"the folder of dbt project '{manifest_project or '...'}', the one holding its dbt_project.yml"))
     where = f"in {candidates[0]}" + ("" if given is not None else f" or above {manifest_path}")
     return candidates[0], (f"no dbt_project.yml of project '{manifest_project}' {where}: "
                            "its vars.dbt_omni settings are not read (pass --project-dir)")

@@ -52,8 +52,18 @@ def load_json(path: Path, what: str, hint: str) -> dict:
 MANIFEST_HINT = "the manifest.json that `dbt parse` writes (--manifest)"
 
 
+OLDEST_MANIFEST = 12  # dbt-core 1.8 and later write v12
+
+
 def load_manifest(path: Path) -> dict:
-    return load_json(path, "manifest", MANIFEST_HINT)
+    manifest = load_json(path, "manifest", MANIFEST_HINT)
+    version = re.search(r"/v(\d+)\.json$", str(manifest["metadata"].get("dbt_schema_version") or "")
+                        if isinstance(manifest.get("metadata"), dict) else "")
+    if version and int(version.group(1)) < OLDEST_MANIFEST:
+        raise OmniExportError(Problem(
+            f"manifest v{version.group(1)} is from a dbt-core older than 1.8", file=str(path),
+            key="metadata.dbt_schema_version", expected=f"manifest v{OLDEST_MANIFEST}: {MANIFEST_HINT} with dbt-core 1.10 or later"))
+    return manifest
 
 
 CATALOG_HINT = "the catalog.json that `dbt docs generate` writes"
@@ -92,16 +102,22 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
     if not isinstance(manifest.get("sources", {}), Mapping):
         raise OmniExportError(Problem("this is not a dbt manifest ('sources' is not a mapping)", key="sources",
                                       expected="target/manifest.json"))
-    return read_project(
-        manifest["nodes"].values(),
-        project_name=metadata.get("project_name") or "",
-        adapter_type=metadata.get("adapter_type") or "",
-        dbt_version=metadata.get("dbt_version") or "",
-        catalog=catalog,
-        macros=manifest.get("macros"),
-        selectors=manifest.get("selectors"),
-        sources=(manifest.get("sources") or {}).values(),
-    )
+    try:
+        return read_project(
+            manifest["nodes"].values(),
+            project_name=metadata.get("project_name") or "",
+            adapter_type=metadata.get("adapter_type") or "",
+            dbt_version=metadata.get("dbt_version") or "",
+            catalog=catalog,
+            macros=manifest.get("macros"),
+            selectors=manifest.get("selectors"),
+            sources=(manifest.get("sources") or {}).values(),
+        )
+    except (AttributeError, TypeError, KeyError) as exc:  # a value of a type dbt never writes there
+        raise OmniExportError(Problem(
+            f"this manifest is not shaped as dbt writes one ({type(exc).__name__}: {exc})",
+            expected="target/manifest.json as dbt wrote it (if dbt did, please report this as a dbt-omni bug)",
+        )) from None
 
 
 def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict] = None) -> DbtProject:

@@ -113,6 +113,9 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
     """Write every file to a new folder beside output_dir, then swap it in with two renames; an
     unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
     key: where the user set the folder, for messages."""
+    if "\0" in str(output_dir):  # no path can hold it; Python would raise ValueError deep inside
+        raise OmniExportError(Problem(f"the output folder {str(output_dir)!r} holds a NUL character", key=key,
+                                      expected="a folder path"))
     output_dir = Path(output_dir).resolve()
     try:
         _write_and_swap(output_dir, files, key)

@@ -281,3 +281,42 @@ def test_warn_error_turns_warnings_into_errors_and_writes_nothing(tmp_path, caps
     assert err.startswith("dbt-omni: ") and "(an error under --warn-error)" in err and "Traceback" not in err
     assert "customers" in err  # the join to a model left out of the selection
     assert json.loads((tmp_path / "o" / "omni_export.json").read_text())["counts"]["views"] == 3  # as it was
+
+
+def _one_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("dbt-omni: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_a_project_dir_that_is_no_folder_is_an_error(tmp_path, capsys):
+    manifest = _shop_project(tmp_path / "shop")
+    assert main(["export", "--project-dir", str(tmp_path / "nope"), "--manifest", str(manifest),
+                 "--output", str(tmp_path / "out")]) == 1
+    err = _one_error(capsys)
+    assert f"{(tmp_path / 'nope').resolve()} is not a folder" in err and "--project-dir" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_nul_in_the_output_folder_is_an_error_naming_the_flag(tmp_path, capsys):
+    manifest = _shop_project(tmp_path / "shop")
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "x\0y")]) == 1
+    assert "key --output" in _one_error(capsys)
+
+
+def test_a_manifest_older_than_dbt_1_8_is_an_error(tmp_path, capsys):
+    manifest = _shop_project(tmp_path / "shop")
+    data = json.loads(manifest.read_text())
+    data["metadata"]["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/manifest/v4.json"
+    manifest.write_text(json.dumps(data))
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
+    assert "manifest v4 is from a dbt-core older than 1.8" in _one_error(capsys)
+
+
+def test_a_manifest_of_a_shape_dbt_never_writes_is_an_error_not_a_traceback(tmp_path, capsys):
+    manifest = _shop_project(tmp_path / "shop")
+    data = json.loads(manifest.read_text())
+    data["nodes"]["model.shop.orders"]["columns"] = [{"name": "id"}]
+    manifest.write_text(json.dumps(data))
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
+    assert "this manifest is not shaped as dbt writes one" in _one_error(capsys)
