@@ -6,7 +6,8 @@
   {%- if execute -%}
     {%- set omni = dbt_omni._omni_python() -%}
     {%- do dbt_omni._omni_check_arguments(omni, 'omni_on_run_end() in on-run-end (dbt_project.yml)', kwargs,
-                                          ['select', 'exclude', 'output_dir', 'from_warehouse']) -%}
+                                          {'select': select, 'exclude': exclude, 'output_dir': output_dir,
+                                           'from_warehouse': from_warehouse}) -%}
     {%- if results is defined -%}
       {%- do dbt_omni._omni_export(omni, select, exclude, output_dir, from_warehouse, false, true) -%}
     {%- endif -%}

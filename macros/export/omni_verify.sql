@@ -4,7 +4,8 @@
 {% macro omni_verify(select=none, by=none, output_dir=none) %}
   {%- if not execute -%}{{ return('') }}{%- endif -%}
   {%- set omni = dbt_omni._omni_python() -%}
-  {%- do dbt_omni._omni_check_arguments(omni, '--args of omni_verify', kwargs, ['select', 'by', 'output_dir']) -%}
+  {%- do dbt_omni._omni_check_arguments(omni, '--args of omni_verify', kwargs,
+                                        {'select': select, 'by': by, 'output_dir': output_dir}) -%}
   {%- set options = {"select": select, "by": by, "output_dir": output_dir} -%}
   {%- set plan = omni.verify_plan(graph, project_name, adapter.type(), dbt_version, options) -%}
   {%- if not plan.ok -%}{{ exceptions.raise_compiler_error(plan.message) }}{%- endif -%}

@@ -5,6 +5,7 @@ instead of a Python traceback.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -55,13 +56,30 @@ class _MacrosFromDisk(Mapping):
         return len(self._load())
 
 
-def unknown_arguments(where: str, given: Mapping, valid: list) -> str:
-    """The error for arguments a macro does not take ('' when all are known): Jinja's own names neither
-    the valid arguments nor the closest one. where: how the user called the macro."""
+ARGUMENT_KINDS = {  # what each macro argument takes: YAML in --args gives "no" or 5 as easily as false
+    "select": "selectors", "exclude": "selectors", "by": "selectors", "output_dir": "text",
+    "from_warehouse": "boolean", "force": "boolean",
+}
+EXPECTED = {"selectors": "a selector string or a list of them", "text": "a folder path (a string)",
+            "boolean": "true or false"}
+
+
+def argument_problems(where: str, given: Mapping, arguments: Mapping) -> str:
+    """The error for arguments a macro does not take or of the wrong type ('' when all are fine): Jinja's
+    own names neither the valid arguments nor the closest one. where: how the user called the macro;
+    given: its kwargs (the unknown ones); arguments: its own arguments and their values."""
+    valid = list(arguments)
     problems = [
         Problem(f"{where}: no argument '{name}'", expected="one of " + ", ".join(valid), suggestion=closest(name, valid))
         for name in sorted(given)
     ]
+    for name, value in arguments.items():
+        kind = ARGUMENT_KINDS[name]
+        fits = (isinstance(value, bool) if kind == "boolean"
+                else value is None or isinstance(value, str) or (
+                    kind == "selectors" and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)))
+        if not fits:
+            problems.append(Problem(f"{where}: {name} is {json.dumps(value, default=str)}", expected=EXPECTED[kind]))
     return str(OmniExportError(problems)) if problems else ""
 
 

@@ -177,6 +177,10 @@ def test_mistyped_macro_argument_names_the_closest(duckdb_project, run_dbt):
         ("omni_on_run_end", "{output: target/never}",  # as the hook would call it, from dbt_project.yml
          "dbt-omni: omni_on_run_end() in on-run-end (dbt_project.yml): no argument 'output' (expected one of select, "
          "exclude, output_dir, from_warehouse); did you mean 'output_dir'?"),
+        # A value of the wrong type: Jinja would take the string "no" for true.
+        ("omni_export", "{force: 'no', select: 5, output_dir: target/never}",
+         "- --args of omni_export: select is 5 (expected a selector string or a list of them)\n"
+         '    - --args of omni_export: force is "no" (expected true or false)'),
     ):
         result = run_dbt(duckdb_project, "run-operation", macro, "--args", args, expect_ok=False)
         output = result.stdout + result.stderr
