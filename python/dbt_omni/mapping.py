@@ -83,6 +83,7 @@ class Mapper:
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
+        self.view_by_version: dict = {}  # "name.v1" (as dbt's selectors write a version) -> View
         self.aliases: dict = {}  # a join's join_to_view_as -> the View it stands for
         self.topic_scope: Optional[Callable] = None  # while a topic is made: its name for a view name
         self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
@@ -114,8 +115,11 @@ class Mapper:
             self.views[model.unique_id] = view
             self.view_by_name[view.name] = view
             by_name.setdefault(model.name, []).append((model, view))
+            if model.version is not None:
+                self.view_by_version[f"{model.name}.v{model.version}"] = view
         # ${name.x} means what an unpinned ref('name') means in dbt: the root project's model before a
-        # package's, the latest version of a versioned one (an older one is reached by its view name).
+        # package's, the latest version of a versioned one (an older one: `name.v1` in a join's `to` or a
+        # topic's joins, its view name anywhere).
         root = self.project.project_name
         for name, entries in by_name.items():
             entries.sort(key=lambda entry: entry[0].package_name != root)  # stable
@@ -148,6 +152,8 @@ class Mapper:
             return self.view_by_model_name[name]
         if name in self.view_by_name:
             return self.view_by_name[name]
+        if name in self.view_by_version:
+            return self.view_by_version[name]
         if name in self.resource_types:
             message = self._not_exported(name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
@@ -158,7 +164,8 @@ class Mapper:
             message,
             key=key,
             expected="the name of an exported dbt model",
-            suggestion=None if name in self.resource_types else closest(name, self.view_by_model_name),
+            suggestion=None if name in self.resource_types else closest(name, [*self.view_by_model_name,
+                                                                               *self.view_by_version]),
         )
 
     def translate(self, text: Optional[str], model: Model, key: str, own: Optional[View] = None) -> Optional[str]:
@@ -626,10 +633,13 @@ class Mapper:
             )
             self.topic_scope = None
             if topic.file_name in topics:
+                versions = model.version is not None and topic.file_name == block.get("name")
                 raise model.error(
                     f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
                     key="meta.omni.topic.name",
-                    expected="a unique topic name",
+                    expected="a unique topic name" + (
+                        "; dbt gives a versioned model's own meta to every version, so set the topic under one "
+                        "version's config: meta:" if versions else ""),
                 )
             topics[topic.file_name] = topic
         return [topics[name] for name in sorted(topics)]

@@ -105,6 +105,11 @@ class Model:
         return self.yaml_path or self.path
 
     @property
+    def shown_name(self) -> str:
+        """The name messages give: a versioned model's versions share one name."""
+        return self.name if self.version is None else f"{self.name} v{self.version}"
+
+    @property
     def is_old_version(self) -> bool:
         """A version other than the latest: an unpinned ref('name') does not mean it."""
         return self.version is not None and self.latest_version is not None and self.version != self.latest_version
@@ -118,7 +123,7 @@ class Model:
 
     def problem(self, message: str, key: Optional[str] = None, **extra) -> Problem:
         """A problem in this model's YAML: the file and the model named for the user."""
-        return Problem(message, file=self.meta_file, model=self.name, key=key, **extra)
+        return Problem(message, file=self.meta_file, model=self.shown_name, key=key, **extra)
 
     def error(self, message: str, key: Optional[str] = None, **extra) -> OmniExportError:
         return OmniExportError(self.problem(message, key, **extra))
@@ -287,10 +292,10 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
         return
     if "__invalid__" in block:
         problems.append(
-            model.problem("must be a mapping", key, expected="a mapping")
+            model.problem("is not a mapping", key, expected="a mapping of its keys, as the README's meta.omni reference lists them")
         )
         return
-    problems.extend(contract.check(kind, block, file=model.meta_file, model=model.name, key_prefix=key))
+    problems.extend(contract.check(kind, block, file=model.meta_file, model=model.shown_name, key_prefix=key))
 
 
 def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> Optional[Any]:

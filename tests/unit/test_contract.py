@@ -66,7 +66,8 @@ def test_a_value_json_has_no_type_for_is_a_clear_error():
 
 def test_meta_omni_that_is_not_a_mapping():
     problem = one_problem(model_error(omni="yes"))
-    assert problem.key == "meta.omni" and problem.expected == "a mapping"
+    assert problem.key == "meta.omni" and problem.message == "is not a mapping"
+    assert problem.expected.startswith("a mapping of its keys")
 
 
 def test_bad_enum_suggests_the_closest_value():

@@ -2,7 +2,7 @@
 ref('name') means in dbt, the latest version; each version is a view of its own."""
 from __future__ import annotations
 
-from testkit import build, column, make_manifest, model
+from testkit import build, column, export_error, make_manifest, model, one_problem
 
 
 def customers(version, latest=2, **kw) -> dict:
@@ -27,6 +27,22 @@ def test_every_version_is_a_view_and_a_name_means_the_latest():
     assert rel.join_to_view == "analytics__customers_v2"
     assert rel.on_sql == "${analytics__orders.customer_id} = ${analytics__customers_v2.customer_id}"
     assert omni.warnings == []  # versions share a name by design: no "two packages" warning
+
+
+def test_an_older_version_is_joined_as_name_dot_version_and_a_near_miss_suggests_it():
+    omni = build(make_manifest([customers(1), customers(2), orders(omni={
+        "joins": [{"to": "customers.v1", "on_sql": "${orders.customer_id} = ${analytics__customers_v1.customer_id}"}],
+        "topic": {"joins": ["customers.v1"]}})]))
+    assert [r.join_to_view for r in omni.relationships] == ["analytics__customers_v1"]
+    assert omni.topics[0].joins == {"analytics__customers_v1": {}}
+    problem = one_problem(export_error(make_manifest([customers(1), customers(2), orders(omni={
+        "joins": [{"to": "customers_v1", "on_sql": "1 = 1"}]})])))
+    assert problem.message == "unknown model 'customers_v1'" and problem.suggestion == "customers.v1"
+
+
+def test_a_problem_in_a_versioned_model_names_the_version():
+    problem = one_problem(export_error(make_manifest([customers(1, omni={"lable": "x"}), customers(2)])))
+    assert problem.model == "customers v1" and problem.key == "meta.omni.lable"
 
 
 def test_the_latest_version_wins_whatever_the_order_and_spelling_of_versions():
@@ -59,3 +75,10 @@ def test_two_packages_with_one_name_still_warn():
     other = model("customers", columns=["customer_id"], package="crm", schema="crm")
     omni = build(make_manifest([model("customers", columns=["customer_id"]), other]), select=["customers"])
     assert omni.warnings == ["model name customers is used by two packages; ${customers.x} means analytics__customers"]
+
+
+def test_a_topic_name_every_version_inherits_says_where_to_put_it():
+    versions = [customers(v, omni={"topic": {"name": "people"}}) for v in (1, 2)]
+    problem = one_problem(export_error(make_manifest(versions)))
+    assert problem.message == "two topics are named people (analytics__customers_v1 and analytics__customers_v2)"
+    assert "set the topic under one version's config: meta:" in problem.expected
