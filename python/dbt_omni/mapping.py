@@ -454,11 +454,18 @@ class Mapper:
             return name
         model = self.project.models[unique_id]
         found = model.find_column(column)
+        near = None if found is not None else closest(column, [c.name for c in model.columns.values() if not c.missing])
+        hint = f"; did you mean {near}?" if near else ""
+        declared = self.project.models.get(fk.from_id)
+        link = (f"{fk.origin}{f' ({declared.meta_file})' if declared is not None and declared.meta_file else ''} "
+                f"{fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}")
         if model.in_catalog or found is not None:
             why = "has meta.omni ignore: true" if found is not None and not found.missing else "is not in the catalog"
-            self.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: "
-                                 f"column {column} of {model.name} {why}; no relationship")
+            self.warnings.append(f"{link}: column {column} of {model.name} {why}; no relationship{hint}")
             return None
+        if near:  # a typo is likelier than an undocumented column named almost like a documented one
+            self.warnings.append(f"{link}: column {column} of {model.name} is not documented{hint} (written as a "
+                                 "plain dimension for the join, as the test or constraint says it exists)")
         dimension = Dimension(name, sql=self._quoted(column) if needs_sql else None)
         view.dimensions = sorted([*view.dimensions, dimension], key=_by_name)
         names[view.name].add(name)

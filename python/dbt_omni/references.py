@@ -40,8 +40,11 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
             if field_name and target is not None and not target.in_catalog:
-                warnings.append(f"model {model.name if model else view_name}: {key}: {field} is not a documented column of "
-                                f"{view_name}, and without catalog.json (dbt docs generate) its columns are unknown")
+                near = closest(field, known)
+                where = f" ({model.meta_file})" if model is not None and model.meta_file else ""
+                warnings.append(f"model {model.name if model else view_name}{where}: {key}: {field} is not a documented "
+                                f"column of {view_name}{f' (did you mean {near}?)' if near else ''}, and without "
+                                "catalog.json (dbt docs generate) its columns are unknown")
                 continue
             problems.append(
                 Problem(

@@ -328,8 +328,8 @@ def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, 
     assert problem.expected.endswith("; a column newer than catalog.json (the last `dbt docs generate`) is a field once "
                                      "it is documented under columns: in models/orders.yml")  # the way out of a stale catalog
     assert build(manifest).warnings == [  # without a catalog: perhaps a column dbt does not document
-        "model orders: meta.omni.measures.paid.filters: stauts is not a documented column of analytics__orders, and without "
-        "catalog.json (dbt docs generate) its columns are unknown"]
+        "model orders (models/orders.yml): meta.omni.measures.paid.filters: stauts is not a documented column of "
+        "analytics__orders (did you mean status?), and without catalog.json (dbt docs generate) its columns are unknown"]
 
 
 def test_unknown_field_reference_in_other_view_is_an_error():

@@ -259,8 +259,23 @@ def test_an_undocumented_key_column_becomes_a_plain_dimension_so_the_join_works(
 def test_a_key_column_the_catalog_lacks_or_meta_ignores_gives_no_relationship_and_a_warning():
     catalog = {"nodes": {"model.shop.customers": {"columns": {"name": {"name": "name", "type": "text", "index": 0}}}}}
     ignored = model("customers", columns=["name", column("customer_id", omni={"ignore": True})])
-    prefix = "relationships test model.shop.orders.customer_id -> model.shop.customers.Customer_ID: column Customer_ID of customers"
+    prefix = ("relationships test (models/orders.yml) model.shop.orders.customer_id -> model.shop.customers.Customer_ID: "
+              "column Customer_ID of customers")
     for omni, why in ((orders_to(model("customers", columns=["name"]), catalog), "is not in the catalog"),
                       (orders_to(ignored), "has meta.omni ignore: true")):
         assert omni.relationships == []
         assert omni.warnings == [f"{prefix} {why}; no relationship"]
+
+
+def test_a_key_column_named_almost_like_a_documented_one_is_a_warning_with_the_closest():
+    """At parse time no test has run to prove the column exists: `acount_id` is likelier a typo."""
+    omni = orders_to(model("customers", columns=["customer_i", "name"]))
+    assert [r.on_sql for r in omni.relationships] == [ORDERS_TO_CUSTOMERS]  # the test says it exists
+    assert omni.warnings == [
+        "relationships test (models/orders.yml) model.shop.orders.customer_id -> model.shop.customers.Customer_ID: "
+        "column Customer_ID of customers is not documented; did you mean customer_i? (written as a plain dimension "
+        "for the join, as the test or constraint says it exists)"]
+    catalog = {"nodes": {"model.shop.customers": {"columns": {
+        c: {"name": c, "type": "text", "index": i} for i, c in enumerate(["customer_i", "name"])}}}}
+    assert orders_to(model("customers", columns=["customer_i", "name"]), catalog).warnings[0].endswith(
+        "is not in the catalog; no relationship; did you mean customer_i?")

@@ -307,5 +307,5 @@ def test_without_a_catalog_a_topic_field_dbt_does_not_document_is_a_warning():
     """It may be an undocumented column: only catalog.json knows (the plugin's first export has none)."""
     omni = build(chain(orders={"topic": {"fields": ["customers.email"]}}))
     assert omni.topics[0].fields == ["analytics__customers.email"]
-    assert omni.warnings == ["model orders: meta.omni.topic.fields: email is not a documented column of analytics__customers, "
-                             "and without catalog.json (dbt docs generate) its columns are unknown"]
+    assert omni.warnings == ["model orders (models/orders.yml): meta.omni.topic.fields: email is not a documented column "
+                             "of analytics__customers, and without catalog.json (dbt docs generate) its columns are unknown"]
