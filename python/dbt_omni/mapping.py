@@ -134,9 +134,12 @@ class Mapper:
         kind = self.resource_types[name]
         if kind == "model":
             return f"model '{name}' is not exported (not selected, or ignore: true)"
-        if kind == "source":
-            return f"source '{name}' is not exported (select it in vars.dbt_omni.select: 'source:{name}')"
-        return f"{kind} '{name}' is not exported (select it in vars.dbt_omni.select: '{name}' or 'resource_type:{kind}')"
+        selector = f"source:{name}" if kind == "source" else name
+        if self.settings.select:
+            how = f"add '{selector}' to vars.dbt_omni.select"
+        else:  # select: [x] alone would select x alone, where the default is every model of the project
+            how = f"select it beside your models: vars.dbt_omni.select: ['package:this,resource_type:model', '{selector}']"
+        return f"{kind} '{name}' is not exported ({how})"
 
     def _left_out(self, name: str, model: Model, key: str, what: str) -> bool:
         """True, with a warning, for a relation the project has but this export leaves out: a join or a

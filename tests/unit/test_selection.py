@@ -123,7 +123,8 @@ def with_seed_and_snapshot(*tests) -> dict:
     ], [relationship, *tests])
 
 
-SEED_NOT_EXPORTED = "seed 'countries' is not exported (select it in vars.dbt_omni.select: 'countries' or 'resource_type:seed')"
+SEED_NOT_EXPORTED = ("seed 'countries' is not exported (select it beside your models: vars.dbt_omni.select: "
+                     "['package:this,resource_type:model', 'countries'])")
 
 
 def test_seeds_and_snapshots_are_left_out_by_default():
@@ -138,6 +139,7 @@ def test_seeds_and_snapshots_are_left_out_by_default():
     (["orders", "countries"], ["countries", "orders"]),  # a name selects a seed, as in dbt
     (["resource_type:snapshot"], ["orders_snapshot"]),
     (["resource_type:model", "resource_type:seed"], ["countries", "orders"]),
+    (["package:this,resource_type:model", "countries"], ["countries", "orders"]),  # as the warning says
 ])
 def test_a_selector_picks_seeds_and_snapshots(select, tables):
     assert_exports(with_seed_and_snapshot(), select, tables)
@@ -154,7 +156,8 @@ def test_a_join_to_an_unselected_seed_is_left_out_with_a_warning_saying_how_to_s
     manifest = with_seed_and_snapshot()
     manifest["nodes"]["model.shop.orders"]["meta"] = {"omni": {"joins": [{"to": "countries"}]}}
     omni = build(manifest, select=["orders", "orders_snapshot"])
-    assert omni.warnings[-1] == f"model orders: meta.omni.joins[0]: {SEED_NOT_EXPORTED}; join left out"
+    assert omni.warnings[-1] == ("model orders: meta.omni.joins[0]: seed 'countries' is not exported (add 'countries' "
+                                 "to vars.dbt_omni.select); join left out")
 
 
 def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_is():
