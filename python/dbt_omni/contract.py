@@ -129,6 +129,9 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else ""),
             **where,
         )
+    if validator == "maxLength":  # jsonschema's message would quote the whole text
+        return Problem(f"{str(value)[:40]}... is {len(value)} characters long", key=key,
+                       expected=f"at most {error.validator_value} characters", **where)
     if validator == "not" and "required" in error.validator_value:  # keys that exclude each other
         return Problem(
             " and ".join(error.validator_value["required"]) + " are both set",

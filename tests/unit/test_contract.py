@@ -102,6 +102,18 @@ def test_a_name_ending_in_a_line_break_is_not_a_valid_name(omni, key):
     assert problem.key == key and "not a valid name" in problem.message
 
 
+@pytest.mark.parametrize("omni, key, limit", [
+    ({"measures": {"m" * 300: {"aggregate_type": "count"}}}, "meta.omni.measures." + "m" * 300, 255),
+    ({"measures": {"n": {"aggregate_type": "count", "filters": {"amount": {"x" * 65: 1}}}}},
+     "meta.omni.measures.n.filters.amount." + "x" * 65, 64),
+])
+def test_a_name_too_long_for_a_yaml_key_is_refused(omni, key, limit):
+    """YAML keys end at 1,024 characters; Omni's names are far shorter."""
+    problem = one_problem(model_error(omni=omni))
+    assert problem.key == key and problem.expected == f"at most {limit} characters"
+    assert problem.message.endswith(f"... is {len(key.rpartition('.')[2])} characters long")
+
+
 def test_join_without_to_is_reported():
     error = model_error(omni={"joins": [{"too": "customers"}]})
     keys = {p.key for p in error.problems}
