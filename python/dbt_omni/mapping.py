@@ -102,16 +102,16 @@ class Mapper:
                     f"model {model.name}: relation {model.schema}.{model.table} written as {schema}/{table}"
                 )
             view = View(schema=schema, table_name=table, dbt_unique_id=model.unique_id, dbt_path=model.path)
-            if view.name in taken:
+            if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 raise OmniExportError(
                     Problem(
-                        f"two models write the same Omni view {view.name} ({taken[view.name]} and {model.unique_id})",
+                        f"two models write the same Omni view {view.name} ({taken[view.name.lower()]} and {model.unique_id})",
                         file=model.path,
                         model=model.name,
                         expected="distinct schema/alias per exported model",
                     )
                 )
-            taken[view.name] = model.unique_id
+            taken[view.name.lower()] = model.unique_id
             self.views[model.unique_id] = view
             self.view_by_name[view.name] = view
             by_name.setdefault(model.name, []).append((model, view))
@@ -491,6 +491,11 @@ class Mapper:
                         f"{self._not_exported(self.project.models[fk.to_id].name)}; no relationship"
                     )
                 continue
+            if source is target:  # employees.manager_id -> employees.id: Omni joins a view to itself only by an alias
+                self.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "
+                                     f"{source.name} to itself needs an alias; declare it in meta.omni.joins with "
+                                     "join_to_view_as")
+                continue
             keys = (self._key_field(source, fk.from_id, fk.from_column, fk, dimension_names),
                     self._key_field(target, fk.to_id, fk.to_column, fk, dimension_names))
             if None in keys:
@@ -515,6 +520,9 @@ class Mapper:
                 if self._left_out(join["to"], model, key, "join"):
                     continue
                 target = self._view_for(join["to"], model, f"{key}.to")
+                if target is source and not join.get("join_to_view_as"):
+                    raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
+                                      expected="a name for the joined copy, e.g. parent_" + model.name)
                 on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or self._default_on_sql(
                     model, source, target, key
                 )
@@ -595,6 +603,7 @@ class Mapper:
 
     def _topics(self, relationships: list) -> list:
         topics: dict = {}
+        by_lower: dict = {}  # file names by their lowercase: Orders and orders are one file on macOS and Windows
         graph = self._join_graph(relationships)
         for model in self.models:
             declared = model.omni.get("topic")
@@ -642,15 +651,18 @@ class Mapper:
                 ai_context=block.get("ai_context"),
             )
             self.topic_scope = None
-            if topic.file_name in topics:
+            clash = by_lower.get(topic.file_name.lower())
+            if clash is not None:
                 versions = model.version is not None and topic.file_name == block.get("name")
+                named = topic.file_name if clash == topic.file_name else f"{clash} and {topic.file_name}"
                 raise model.error(
-                    f"two topics are named {topic.file_name} ({topics[topic.file_name].base_view} and {base})",
+                    f"two topics are named {named} ({topics[clash].base_view} and {base})",
                     key="meta.omni.topic.name",
                     expected="a unique topic name" + (
                         "; dbt gives a versioned model's own meta to every version, so set the topic under one "
                         "version's config: meta:" if versions else ""),
                 )
+            by_lower[topic.file_name.lower()] = topic.file_name
             topics[topic.file_name] = topic
         return [topics[name] for name in sorted(topics)]
 

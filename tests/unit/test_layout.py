@@ -1,9 +1,10 @@
 """File names, view names and the set of keys each Omni file may hold (../../shared/omni-format.md)."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
-from testkit import make_manifest, model, parse, render_files, rich_manifest, shop_manifest
+from testkit import export_error, make_manifest, model, one_problem, parse, render_files, rich_manifest, shop_manifest
 
 # ---- allow-lists, copied from omni-format.md ---------------------------------------------------------
 VIEW_KEYS = {
@@ -175,3 +176,12 @@ def test_every_emitted_key_is_an_omni_key():
 def test_relationship_never_carries_omni_id():
     for entry in yaml.safe_load(render_files(rich_manifest())["relationships.yaml"]):
         assert "id" not in entry
+
+
+@pytest.mark.parametrize("alias", ["orders", "Orders"])
+def test_two_models_writing_one_view_file_are_an_error(alias):
+    """Also in another case: one file on the case-insensitive file systems of macOS and Windows."""
+    manifest = make_manifest([model("orders", columns=["id"]), model("orders_copy", columns=["id"], alias=alias)])
+    problem = one_problem(export_error(manifest))
+    assert problem.message == (f"two models write the same Omni view analytics__{alias} "
+                               "(model.shop.orders and model.shop.orders_copy)")

@@ -279,3 +279,23 @@ def test_a_key_column_named_almost_like_a_documented_one_is_a_warning_with_the_c
         c: {"name": c, "type": "text", "index": i} for i, c in enumerate(["customer_i", "name"])}}}}
     assert orders_to(model("customers", columns=["customer_i", "name"]), catalog).warnings[0].endswith(
         "is not in the catalog; no relationship; did you mean customer_i?")
+
+
+def test_a_self_join_needs_an_alias():
+    """Omni joins a view to itself only under another name: a test to the model itself is left out with
+    a warning, a meta.omni join without join_to_view_as is an error, and with one its SQL may use it."""
+    tree = model("categories", columns=["category_id", "parent_id"],
+                 constraints=[{"type": "primary_key", "columns": ["category_id"]}])
+    omni = build(make_manifest([tree], [test_node("relationships", "categories", "parent_id", to="categories",
+                                                  field="category_id")]))
+    assert omni.relationships == [] and omni.warnings == [
+        "relationships test model.shop.categories.parent_id -> model.shop.categories.category_id: a join of "
+        "analytics__categories to itself needs an alias; declare it in meta.omni.joins with join_to_view_as"]
+    tree["meta"] = {"omni": {"joins": [{"to": "categories", "on_sql": "${parent_id} = ${categories.category_id}"}]}}
+    problem = one_problem(export_error(make_manifest([tree])))
+    assert (problem.message, problem.key) == ("a join of analytics__categories to itself needs an alias",
+                                              "meta.omni.joins[0].join_to_view_as")
+    tree["meta"]["omni"]["joins"][0].update(join_to_view_as="parent", on_sql="${parent_id} = ${parent.category_id}")
+    [rel] = build(make_manifest([tree])).relationships
+    assert (rel.join_to_view, rel.join_to_view_as, rel.on_sql) == (
+        "analytics__categories", "parent", "${analytics__categories.parent_id} = ${parent.category_id}")

@@ -154,6 +154,16 @@ def test_topic_name_clashing_with_a_model_name_is_an_error():
     assert "two topics are named orders" in str(export_error(manifest))
 
 
+def test_topic_names_differing_only_in_case_are_an_error():
+    """One file on the case-insensitive file systems of macOS and Windows."""
+    manifest = make_manifest([
+        model("orders", columns=["order_id"], omni={"topic": True}),
+        model("refunds", columns=["refund_id"], omni={"topic": {"name": "Orders"}}),
+    ])
+    problem = one_problem(export_error(manifest))
+    assert problem.message == "two topics are named orders and Orders (analytics__orders and analytics__refunds)"
+
+
 def test_topics_are_written_one_file_each_without_a_name_key():
     files = render_files(chain(orders={"topic": True}, customers={"topic": {"name": "people"}}))
     assert sorted(p for p in files if p.endswith(".topic.yaml")) == ["orders.topic.yaml", "people.topic.yaml"]
