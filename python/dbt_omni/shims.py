@@ -57,8 +57,21 @@ def invocation(adapter_type: str) -> dict:
         "target_path": getattr(config, "target_path", None) or getattr(flags, "TARGET_PATH", None) or "target",
         "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
         "selectors": getattr(config, "manifest_selectors", None) or {},  # selectors.yml, as the manifest keeps it
-        "warn_error": bool(getattr(flags, "WARN_ERROR", False)),  # dbt --warn-error
+        "warn_error": _warn_error(flags),
     }
+
+
+def _warn_error(flags) -> bool:
+    """dbt's --warn-error, or --warn-error-options that make every warning an error (`error: all`); our
+    warnings are no dbt events, so a list of dbt's event names does not reach them."""
+    if getattr(flags, "WARN_ERROR", False):
+        return True
+    options = getattr(flags, "WARN_ERROR_OPTIONS", None)
+    check = getattr(options, "errors", None) or getattr(options, "includes", None)
+    try:
+        return bool(check("DbtOmniWarning")) if check is not None else False
+    except (TypeError, AttributeError, ValueError):  # a shape of the options another dbt version may have
+        return False
 
 
 def _flags():

@@ -463,6 +463,7 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
     # dbt's --warn-error: a warning (a join to a model left out of the selection) fails the plugin's and
     # run-operation's export as an error would, and nothing is written.
     for args in (("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"])),
+                 ("parse", "--warn-error-options", '{"error": "all"}', "--vars", vars_arg(select=["fct_orders"])),
                  ("run-operation", "omni_export", "--warn-error", "--args", "{select: [fct_orders]}",
                   "--vars", vars_arg(write_on_parse=False))):
         result = run_dbt(project, *args, expect_ok=False)
