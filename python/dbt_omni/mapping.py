@@ -178,7 +178,9 @@ class Mapper:
             return None
         if text.count("${") != len(REF_RE.findall(text)):  # one not closed, or no name inside
             start = next(i for i in range(len(text)) if text.startswith("${", i) and not REF_RE.match(text, i))
-            raise model.error(f"'{text[start:start + 40]}' is not a field reference", key,
+            end = text.find("}", start)  # the bad reference alone, not the text after it
+            bad = text[start:end + 1] if 0 <= end < start + 40 else text[start:start + 40]
+            raise model.error(f"'{bad}' is not a field reference", key,
                               expected="${field}, ${model.field} or ${field[timeframe]}, closed by }")
 
         def replace(match: re.Match) -> str:

@@ -306,6 +306,7 @@ def test_an_unknown_field_in_a_column_measure_names_the_columns_key():
     ("${amount} + ${ amount}", "${ amount}"),
     ("${orders.amount.cents}", "${orders.amount.cents}"),
     ("${amount", "${amount"),
+    ("${amount} + ${a.b.c} + ${}", "${a.b.c}"),  # the first bad one alone
 ])
 def test_a_dollar_brace_that_is_no_field_reference_is_an_error(sql, bad):
     """Written through, Omni would fail on it later: one message here, naming the text."""
