@@ -674,6 +674,25 @@ class Mapper:
             for k, v in tree.items() if not self._left_out(k, model, key, "join (with the joins under it)")
         })
 
+    def _warn_keyless_repeated(self, views: list, relationships: list) -> None:
+        """A view whose rows a join repeats (the `one` side of many_to_one) needs a primary key: Omni
+        keeps its measures right across the join by aggregating over distinct keys."""
+        repeated: dict = {}  # view name -> a view whose join repeats its rows
+        for rel in relationships:
+            if rel.relationship_type in ("many_to_one", "many_to_many"):
+                repeated.setdefault(rel.join_to_view, rel.join_from_view)
+            if rel.relationship_type in ("one_to_many", "many_to_many"):
+                repeated.setdefault(rel.join_from_view, rel.join_to_view)
+        for view in views:
+            if (view.name in repeated and not view.custom_compound_primary_key_sql
+                    and not any(d.primary_key for d in view.dimensions)):
+                model = self.project.models[view.dbt_unique_id]
+                self.warnings.append(
+                    f"{model.resource_type} {model.name} ({model.meta_file}): no primary key, and its join with "
+                    f"{repeated[view.name]} "
+                    "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
+                    "primary_key constraint, or unique + not_null tests on a column)")
+
     # -- the whole model ---------------------------------------------------------------------------
 
     def build(self) -> OmniModel:
@@ -683,6 +702,7 @@ class Mapper:
         relationships = self._relationships()
         topics = self._topics(relationships)
         views = sorted(self.views.values(), key=lambda v: v.name)
+        self._warn_keyless_repeated(views, relationships)
 
         self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models},
                                           {alias: view.name for alias, view in self.aliases.items()})

@@ -8,6 +8,7 @@ dbt_omni.safe_divide, rendered in 'dbt' mode, so Omni never averages ratios and 
 from __future__ import annotations
 
 import json
+import re
 from typing import Optional
 
 from dbt_omni.errors import OmniExportError, Problem, closest
@@ -67,6 +68,8 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
             if column.lower() not in fields:
                 default = argument not in given
                 word = " (YAML's null, not the word, leaves the argument out)" if column.lower() in ("none", "null") else ""
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ ]*", column):  # `mrr * 2`: an expression
+                    word = f"; an expression names its columns as ${{column}}, e.g. ${{{closest(column, fields) or 'mrr'}}} * 2"
                 raise model.error(f"the view has no column '{column}'" + (f" (the default of {argument})" if default else ""),
                                   key=f"{key}.args.{argument}",
                                   expected=(f"args: {{{argument}: <a column of the model>}}" if default else

@@ -91,16 +91,16 @@ class _View:
         column = self.dimension_sql(field)
         parts = []
         for operator, value in condition.items():
-            values = value if isinstance(value, list) else [value]
-            literal = ", ".join(_literal(v) for v in values)
-            if operator == "is":
-                parts.append(f"{column} in ({literal})")
-            elif operator == "not":
-                parts.append(f"{column} not in ({literal})")
-            else:
+            if operator not in ("is", "not"):
                 raise OmniExportError(Problem(f"measure {measure}: verify cannot evaluate filter operator '{operator}'",
                                               file=str(self.path), key=f"measures.{measure}.filters.{field}",
                                               expected="is or not, the operators verify can run"))
+            values = value if isinstance(value, list) else [value]
+            literal = ", ".join(_literal(v) for v in values if v is not None)
+            tests = [f"{column} {'in' if operator == 'is' else 'not in'} ({literal})"] if literal else []
+            if None in values:  # `is: null`: SQL's `in (null)` matches no row
+                tests.append(f"{column} is {'' if operator == 'is' else 'not '}null")
+            parts.append(tests[0] if len(tests) == 1 else "(" + (" or " if operator == "is" else " and ").join(tests) + ")")
         return " and ".join(parts)
 
     def grains(self) -> list:

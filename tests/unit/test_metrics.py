@@ -140,3 +140,18 @@ def test_a_column_argument_may_be_an_expression_over_the_views_fields():
     problem = one_problem(export_error(manifest))
     assert (problem.message, problem.key, problem.suggestion) == (
         "${order_amont} is not a field of analytics__orders", "meta.omni.measures.aov.args.amount_column", "order_amount")
+
+
+def test_net_new_mrr_counts_a_null_previous_mrr_as_zero_as_the_movement_metrics_do():
+    """lag() gives null in a customer's first period: sum(mrr - null) would drop that month's new MRR."""
+    manifest = make_manifest([model("customer_months", columns=["mrr", "previous_mrr"], omni={
+        "measures": {"net_new": {"metric": "net_new_mrr"}}})])
+    manifest["macros"] = package_macros()
+    assert view_yaml(manifest, "analytics/customer_months.view.yaml")["measures"]["net_new"]["sql"] == "coalesce(${mrr}, 0) - coalesce(${previous_mrr}, 0)"
+
+
+def test_an_expression_without_dollar_braces_says_how_to_write_one():
+    problem = one_problem(export_error(subscriptions({"mrr": {"metric": "monthly_recurring_revenue",
+                                                              "args": {"amount_column": "subscription_amount * 2"}}})))
+    assert problem.message == "the view has no column 'subscription_amount * 2'"
+    assert problem.expected.endswith("; an expression names its columns as ${column}, e.g. ${subscription_amount} * 2")

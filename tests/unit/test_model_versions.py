@@ -7,7 +7,7 @@ from testkit import build, column, export_error, make_manifest, model, one_probl
 
 def customers(version, latest=2, **kw) -> dict:
     node = model("customers", columns=["customer_id", "name"], alias=f"customers_v{version}",
-                 path="models/marts/customers.sql", **kw)
+                 path="models/marts/customers.sql", **{"constraints": [{"type": "primary_key", "columns": ["customer_id"]}], **kw})
     node["unique_id"] = f"model.shop.customers.v{version}"
     node["version"], node["latest_version"] = version, latest
     return node

@@ -248,12 +248,30 @@ def orders_to(customers_model: dict, catalog: dict | None = None):
     return build_omni_model(from_manifest_dict(manifest, catalog), settings())
 
 
+KEYLESS_CUSTOMERS = ("model customers (models/customers.yml): no primary key, and its join with analytics__orders "
+                     "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
+                     "primary_key constraint, or unique + not_null tests on a column)")
+
+
 def test_an_undocumented_key_column_becomes_a_plain_dimension_so_the_join_works():
     omni = orders_to(model("customers", columns=["name"]))  # the test proves customer_id exists
     assert [r.on_sql for r in omni.relationships] == [ORDERS_TO_CUSTOMERS]
     customers_view = next(v for v in omni.views if v.table_name == "customers")
     assert [d.name for d in customers_view.dimensions] == ["customer_id", "name"]
-    assert omni.warnings == []
+    assert omni.warnings == [KEYLESS_CUSTOMERS]  # nothing about the key column
+
+
+def test_a_view_whose_rows_a_join_repeats_needs_a_primary_key():
+    """Omni keeps measures right across a join by distinct keys: customers' count, joined from orders."""
+    keyed = model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}])
+    assert orders_to(keyed).warnings == []
+    assert orders_to(model("customers", columns=["customer_id"])).warnings == [KEYLESS_CUSTOMERS]
+    # one_to_many repeats the rows of the view it starts from
+    manifest = make_manifest([model("orders", columns=["order_id"], omni={"joins": [
+        {"to": "lines", "relationship_type": "one_to_many", "on_sql": "${orders.order_id} = ${lines.order_id}"}]}),
+        model("lines", columns=["order_id", "line_no"])])
+    [warning] = build(manifest).warnings
+    assert warning.startswith("model orders (models/orders.yml): no primary key, and its join with analytics__lines")
 
 
 def test_a_key_column_the_catalog_lacks_or_meta_ignores_gives_no_relationship_and_a_warning():
@@ -271,7 +289,7 @@ def test_a_key_column_named_almost_like_a_documented_one_is_a_warning_with_the_c
     """At parse time no test has run to prove the column exists: `acount_id` is likelier a typo."""
     omni = orders_to(model("customers", columns=["customer_i", "name"]))
     assert [r.on_sql for r in omni.relationships] == [ORDERS_TO_CUSTOMERS]  # the test says it exists
-    assert omni.warnings == [
+    assert omni.warnings[1:] == [KEYLESS_CUSTOMERS] and omni.warnings[:1] == [
         "relationships test (models/orders.yml) model.shop.orders.customer_id -> model.shop.customers.Customer_ID: "
         "column Customer_ID of customers is not documented; did you mean customer_i? (written as a plain dimension "
         "for the join, as the test or constraint says it exists)"]

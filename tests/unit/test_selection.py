@@ -117,7 +117,8 @@ def with_seed_and_snapshot(*tests) -> dict:
     relationship["depends_on"]["nodes"] = ["seed.shop.countries", "model.shop.orders"]
     return make_manifest([
         model("orders", columns=["id", "country"]),
-        node_of("seed", "countries", columns=["code", "name"], path="seeds/countries.csv", schema="raw"),
+        node_of("seed", "countries", columns=["code", "name"], path="seeds/countries.csv", schema="raw",
+                omni={"primary_key": "code"}),
         node_of("snapshot", "orders_snapshot", columns=["id", "dbt_valid_from"], path="snapshots/orders.yml",
                 schema="snapshots"),
     ], [relationship, *tests])

@@ -56,6 +56,22 @@ def test_a_metric_with_filters_is_run_over_the_same_rows_on_dbts_side(tmp_path):
     assert "case when plan in ('pro') then" in total.omni_sql  # Omni's measure filters inside its aggregate
 
 
+@pytest.mark.parametrize("condition, sql", [
+    ({"is": None}, "plan is null"),  # SQL's `plan in (null)` would match no row: a check that proves nothing
+    ({"not": None}, "plan is not null"),
+    ({"is": ["pro", None]}, "(plan in ('pro') or plan is null)"),
+    ({"not": ["o'brien", None]}, "(plan not in ('o''brien') and plan is not null)"),
+])
+def test_a_null_in_a_filter_is_tested_with_is_null(tmp_path, condition, sql):
+    project, out = exported(tmp_path, filters={"plan": condition})
+    assert plan(project, out)[0].dbt_sql.endswith(f"from __DBT_OMNI_RELATION__ where {sql}")
+
+
+def test_a_quote_in_a_plan_type_value_is_doubled_in_the_sql(tmp_path):
+    project, out = exported(tmp_path, args={"monthly_value": "o'brien"})
+    assert "subscription_type = 'o''brien' then" in plan(project, out)[0].omni_sql
+
+
 def test_a_filter_operator_verify_cannot_run_names_the_measure(tmp_path):
     project, out = exported(tmp_path, filters={"plan": {"starts_with": "pro"}})
     with pytest.raises(OmniExportError) as info:

@@ -2,9 +2,11 @@
     Row-level: the monthly (MRR) value of one subscription row.
     monthly plans count their amount, quarterly plans amount / 3, annual plans amount / 12, any
     other plan type (one-off, lifetime) 0. 3.0 and 12.0 (not 3, 12) keep integer amounts from integer
-    division on Postgres.
+    division on Postgres. A quote in a plan type's value is doubled, as SQL's string literals need.
 -#}
 {% macro monthly_amount(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
+    {%- set monthly_value, quarterly_value, annual_value = [monthly_value, quarterly_value, annual_value]
+        | map('string') | map('replace', "'", "''") | list -%}
     {{ return(
         "case when " ~ type_column ~ " = '" ~ monthly_value ~ "' then " ~ amount_column
         ~ " when " ~ type_column ~ " = '" ~ quarterly_value ~ "' then " ~ amount_column ~ " / 3.0"
