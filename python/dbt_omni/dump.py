@@ -150,7 +150,7 @@ def _string_list(items: tuple, indent: str) -> tuple:
 VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "format", "group_label",
-                  "timeframes", "tags", "synonyms", "ai_context", "all_values")
+                  "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
                 "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context")
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label",
@@ -196,7 +196,10 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
             elif type(value) is list and value:
                 out.append(f"    {name}:")
                 out.extend(_string_list(tuple(value), "      "))
-            elif value is not False and value != {} and value != []:
+            elif value is False:  # unset, but for Omni's one default-true key we write
+                if name == "convert_tz":
+                    out.append("    convert_tz: false")
+            elif value != {} and value != []:
                 _item(name, value, "    ", out)
         if len(out) == start:
             out[-1] += " {}"

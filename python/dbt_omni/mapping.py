@@ -309,6 +309,7 @@ class Mapper:
             description=column.description.strip() or None,
             primary_key=is_pk or None,
             timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
+            convert_tz=False if kind == "date" else None,  # a date has no time zone to convert from
             all_values=list(column.accepted_values) if column.accepted_values else None,
             tags=list(column.tags) if column.tags else None,
         )
@@ -323,6 +324,8 @@ class Mapper:
                 if dimension.timeframes and column.data_type and kind is None:
                     self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: the column is "
                                          f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
+            if meta.get("convert_tz") is not None:
+                dimension.convert_tz = meta["convert_tz"]
             dimension.label = meta.get("label")
             dimension.hidden = meta.get("hidden")
             dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
@@ -421,6 +424,7 @@ class Mapper:
                     format=self._check_format(block.get("format"), model, f"{key}.format"),
                     group_label=block.get("group_label"),
                     timeframes=block.get("timeframes"),
+                    convert_tz=block.get("convert_tz"),
                     tags=sorted(block["tags"]) if block.get("tags") else None,
                     synonyms=block.get("synonyms"),
                     ai_context=block.get("ai_context"),

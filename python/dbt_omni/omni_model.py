@@ -21,6 +21,7 @@ class Dimension:
     format: Optional[str] = None
     group_label: Optional[str] = None
     timeframes: Optional[list] = None
+    convert_tz: Optional[bool] = None  # written when False (Omni's default is true)
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None

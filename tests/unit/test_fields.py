@@ -260,6 +260,16 @@ def test_date_columns_get_date_timeframes_without_raw_or_time_parts():
     assert view["dimensions"]["order_date"]["timeframes"] == ["date", "week", "month", "quarter", "year"]
 
 
+def test_a_date_is_not_converted_to_the_query_time_zone_unless_meta_says_so():
+    """Omni converts time fields to a query time zone by default: a date would move to the day before
+    (and MRR to the month before) where dbt's date_trunc keeps it."""
+    dimensions = view_yaml(orders(column("order_date", data_type="date"), column("paid_at", data_type="timestamp"),
+                                  column("due_date", data_type="date", omni={"convert_tz": True}),
+                                  omni={"dimensions": {"local_day": {"sql": "${paid_at}", "convert_tz": False}}}))["dimensions"]
+    assert dimensions["order_date"]["convert_tz"] is False and "convert_tz" not in dimensions["paid_at"]
+    assert dimensions["due_date"]["convert_tz"] is True and dimensions["local_day"]["convert_tz"] is False
+
+
 def test_non_time_columns_get_no_timeframes():
     view = view_yaml(orders(column("amount", data_type="numeric"), column("note", data_type="text"),
                             column("untyped"), column("renewals", data_type="date[]"),  # catalog.json's name
