@@ -1,6 +1,7 @@
 """Writing the Omni model: all files or none, never outside the output folder, nothing when unchanged."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,9 +27,12 @@ def previous_record(output_dir: Path) -> Optional[dict]:
 
 
 def files_intact(output_dir: Path, checksums: dict) -> bool:
-    """Every file is on disk as it was written (a hand-edited or deleted one is written again); a name
-    in the record that points outside the folder counts as not intact."""
+    """Every file is on disk as it was written (a hand-edited or deleted one is written again), and no
+    other (a stray view would reach Omni with the next copy); a name in the record that points outside
+    the folder counts as not intact."""
     root = str(output_dir)
+    if _files_under(root) != set(checksums) | {RECORD}:
+        return False
     for name, checksum in checksums.items():
         try:
             with open(_inside(root, name), "rb") as handle:
@@ -42,19 +46,37 @@ def files_intact(output_dir: Path, checksums: dict) -> bool:
 def record_digest(output_dir: Path) -> Optional[str]:
     """Stands for the whole output in the plugin's state file (None when the output is incomplete).
     On dbt's every command, so the files are not read: the record's bytes as written are hashed with
-    each file's size and modification time, which a hand edit changes."""
+    each file's size and modification time, which a hand edit changes, and each folder's, which a file
+    added or removed there changes."""
     record, data = _read_record(output_dir)
     if record is None:
         return None
     digest = hashlib.sha256(data)
     root = str(output_dir)
+    folders = {""}
     for name in record["files"]:
+        folders.add(os.path.dirname(name))
         try:
             stat = os.stat(os.path.join(root, name))
         except OSError:
             return None
         digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for folder in sorted(folders):
+        try:
+            digest.update(f"{folder}/\0{os.stat(os.path.join(root, folder)).st_mtime_ns}\0".encode())
+        except OSError:
+            return None
     return digest.hexdigest()
+
+
+def _files_under(root: str) -> set:
+    """Every file below root, as a relative path with forward slashes."""
+    found = set()
+    for folder, _, names in os.walk(root):
+        relative = os.path.relpath(folder, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.update(prefix + name for name in names)
+    return found
 
 
 def _read_record(output_dir: Path) -> tuple:
@@ -118,7 +140,8 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
                                       expected="a folder path"))
     output_dir = Path(output_dir).resolve()
     try:
-        _write_and_swap(output_dir, files, key)
+        with _locked(output_dir):
+            _write_and_swap(output_dir, files, key)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OmniExportError(
@@ -152,6 +175,26 @@ def _ours(folder: Path) -> bool:
                     return False
             views += 1
     return views > 0 or not any(folder.iterdir())
+
+
+@contextlib.contextmanager
+def _locked(output_dir: Path):
+    """One writer at a time (two dbt commands in one project, a CI matrix): between moving the old
+    folder away and the new one in, another writer's rename would fail. The lock is on the folder
+    that holds the output (no lock file left behind); where the platform has no flock (Windows),
+    writers are not serialised."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(output_dir.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:

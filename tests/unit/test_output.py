@@ -289,6 +289,44 @@ def test_record_digest_changes_with_any_file_of_the_output(out_dir, tmp_path):
     assert record_digest(out_dir) is None
 
 
+@pytest.mark.parametrize("stray", ["stray.yaml", "extra_schema/ghost.view.yaml", "analytics/ghost.view.yaml"])
+def test_a_file_added_to_the_output_is_noticed_and_removed_by_the_next_export(out_dir, tmp_path, stray):
+    """A ghost view would reach Omni with the next copy of the folder; the plugin's shortcut sees it by
+    the folders' modification times."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    digest = record_digest(out_dir)
+    (out_dir / stray).parent.mkdir(exist_ok=True)
+    (out_dir / stray).write_text("x: 1\n")
+    assert record_digest(out_dir) != digest
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert not (out_dir / stray).exists()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is False
+
+
+def _write_many(out: str, writer: int) -> int:
+    files = render_files(shop_manifest())
+    failures = 0
+    for round_ in range(40):
+        record = json.dumps({"dbt_omni_version": "test", "files": {}, "writer": [writer, round_]})
+        try:
+            write_atomically(Path(out), {**files, RECORD: record})
+        except OmniExportError:
+            failures += 1
+    return failures
+
+
+def test_writers_at_the_same_time_take_turns(out_dir):
+    """Two dbt commands in one project: between one writer moving the old folder away and the new one
+    in, another's rename failed ("Directory not empty") without the lock."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        failures = pool.starmap(_write_many, [(str(out_dir), w) for w in range(4)])
+    assert failures == [0, 0, 0, 0]
+    assert sorted(p.name for p in out_dir.parent.iterdir()) == ["omni"]  # no staging folder left behind
+    assert snapshot(out_dir).keys() == {*render_files(shop_manifest()), RECORD}
+
+
 def test_a_model_dropped_from_the_project_loses_its_file(out_dir, tmp_path):
     run_export(shop_manifest(), out_dir, tmp_path)
     assert run_export(shop_manifest(), out_dir, tmp_path, exclude=["regions"]).written
