@@ -120,8 +120,10 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
         )) from None
 
 
-def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict] = None) -> DbtProject:
-    """dbt's Manifest object, read attribute by attribute: no serialisation on dbt's hot path."""
+def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict] = None,
+                       selectors: Optional[dict] = None) -> DbtProject:
+    """dbt's Manifest object, read attribute by attribute: no serialisation on dbt's hot path.
+    selectors: selectors.yml as this dbt command read it (a partial parse keeps the manifest's stale)."""
     from dbt.version import __version__ as dbt_version
 
     metadata = manifest.metadata
@@ -132,6 +134,6 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         dbt_version=dbt_version,
         catalog=catalog,
         macros=manifest.macros,
-        selectors=getattr(manifest, "selectors", None),
+        selectors=selectors or getattr(manifest, "selectors", None),
         sources=manifest.sources.values(),
     )

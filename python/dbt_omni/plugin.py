@@ -30,14 +30,14 @@ class OmniPlugin(dbtPlugin):
             output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
             catalog_path = facts["project_dir"] / facts["target_path"] / "catalog.json"
             key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
-                                      f"{_stat(catalog_path)}|{facts['warn_error']}")
+                                      f"{_stat(catalog_path)}|{facts['warn_error']}", facts["selectors"])
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
             # other trigger rewrote it since): skip even reading the nodes.
             state_file = output_dir.parent / f".{output_dir.name}.plugin-key"
             if key and _read(state_file) == f"{key}\n{record_digest(output_dir)}":
                 return {}
             result = export(
-                lambda catalog: from_live_manifest(manifest, self.project_name, catalog),
+                lambda catalog: from_live_manifest(manifest, self.project_name, catalog, facts["selectors"]),
                 settings,
                 context,
                 catalog_path=catalog_path,

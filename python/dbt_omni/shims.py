@@ -94,7 +94,7 @@ def log(message: str) -> None:
         print(message)
 
 
-def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
+def unchanged_key(manifest: Any, extra: str, selectors: Optional[dict] = None) -> Optional[str]:
     """A digest of everything dbt parsed (file checksums, env vars, vars, profile, dbt_project.yml).
 
     Equal digests mean an equal project, so the plugin can skip even reading the nodes; None when
@@ -112,8 +112,10 @@ def unchanged_key(manifest: Any, extra: str) -> Optional[str]:
         state = manifest.state_check
         digest.update(repr((state.vars_hash, state.profile_hash, state.project_env_vars_hash,
                             sorted((state.project_hashes or {}).items()))).encode())
-        # selectors.yml is in none of those (a `selector:` in vars.dbt_omni.select reads it)
-        digest.update(json.dumps(getattr(manifest, "selectors", None) or {}, sort_keys=True, default=str).encode())
+        # selectors.yml is in none of those (a `selector:` in vars.dbt_omni.select reads it), and a partial
+        # parse keeps the manifest's copy stale: the one this command read is passed in
+        digest.update(json.dumps(selectors or getattr(manifest, "selectors", None) or {}, sort_keys=True,
+                                 default=str).encode())
     except Exception:
         return None
     return digest.hexdigest() if files else None

@@ -360,6 +360,24 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
 
 
 @pytest.mark.duckdb
+@pytest.mark.versions  # the command's selectors come from dbt's runtime config
+def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_project, run_dbt):
+    """dbt's partial parse keeps the manifest's selectors as they were; the command's own are current."""
+    project = copy_project(tmp_path / "project")
+    (project / "selectors.yml").write_text("selectors:\n  - name: omni_pick\n    definition: {method: fqn, value: marts}\n")
+    run_dbt(project, "deps", target=None)
+    picked = vars_arg(select=["selector:omni_pick"], output_dir="target/picked")
+    record = project / "target" / "picked" / "omni_export.json"
+    run_dbt(project, "parse", "--vars", picked)
+    assert sorted(json.loads(record.read_text())["views"]) == [
+        "analytics_marts__dim_customers", "analytics_marts__dim_products_v1", "analytics_marts__dim_products_v2",
+        "analytics_marts__fct_order_items", "analytics_marts__fct_orders"]
+    (project / "selectors.yml").write_text("selectors:\n  - name: omni_pick\n    definition: {method: fqn, value: stg_orders}\n")
+    run_dbt(project, "parse", "--vars", picked)
+    assert sorted(json.loads(record.read_text())["views"]) == ["analytics_staging__stg_orders"]
+
+
+@pytest.mark.duckdb
 @pytest.mark.versions  # the plugin reads dbt's own node and config objects, which may change between versions
 def test_config_and_fqn_selectors_pick_alike_from_dbt_objects_and_manifest_json(duckdb_project, run_dbt, run_cli):
     select = ["config.materialized:view", "config.contract.enforced:true", "metrics.customer_*", "dim_products.v1"]
