@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -18,9 +19,10 @@ def _parser() -> tuple:
 
     export = commands.add_parser("export", help="write the Omni model from a dbt manifest")
     export.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (for vars: dbt_omni:); default: the current folder")
+                        help="the dbt project (for vars: dbt_omni:); default: DBT_PROJECT_DIR, else the current folder")
     export.add_argument("--manifest", type=Path, default=None,
-                        help="manifest.json; default: <project-dir>/target/manifest.json")
+                        help="manifest.json; default: <project-dir>/<target-path>/manifest.json, the target path "
+                        "as dbt takes it (DBT_TARGET_PATH, else dbt_project.yml's target-path, else target)")
     export.add_argument("--catalog", type=Path, default=None,
                         help="catalog.json for column types; default: beside the manifest, if there")
     export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
@@ -28,7 +30,7 @@ def _parser() -> tuple:
     export.add_argument("--exclude", nargs="+", default=None, help="models to leave out, same syntax")
     export.add_argument("--vars", default=None,
                         help="as dbt's --vars, a YAML mapping: '{dbt_omni: {topics_from_paths: [models/marts]}}'")
-    export.add_argument("--target", default=None, help="dbt target name to record; default: the profile's")
+    export.add_argument("--target", default=None, help="dbt target name to record; default: DBT_TARGET, else the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
     export.add_argument("--warn-error", action="store_true",
@@ -77,14 +79,15 @@ def _vars(text: Optional[str]) -> Optional[dict]:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from dbt_omni.config import default_target_name, find_project_dir, load_settings
+    from dbt_omni.config import default_manifest_path, default_target_name, find_project_dir, load_settings
     from dbt_omni.export import ExportContext, export
     from dbt_omni.manifests import from_manifest_dict, load_manifest
 
     cli_vars = _vars(args.vars)
-    manifest_path = args.manifest or (args.project_dir or Path.cwd()).resolve() / "target" / "manifest.json"
+    given_project = args.project_dir or (Path(os.environ["DBT_PROJECT_DIR"]) if os.environ.get("DBT_PROJECT_DIR") else None)
+    manifest_path = args.manifest or default_manifest_path(given_project)
     manifest = load_manifest(manifest_path)
-    project_dir, no_project = find_project_dir(args.project_dir, manifest_path,
+    project_dir, no_project = find_project_dir(given_project, manifest_path,
                                                (manifest.get("metadata") or {}).get("project_name") or "")
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
@@ -96,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
                                       expected="the catalog.json that `dbt docs generate` writes"))
     context = ExportContext(
         project_dir=project_dir,
-        target_name=args.target or default_target_name(project_dir, args.profiles_dir),
+        target_name=args.target or os.environ.get("DBT_TARGET") or default_target_name(project_dir, args.profiles_dir),
         target_path=str(Path(manifest_path).resolve().parent),
     )
     result = export(

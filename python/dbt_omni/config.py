@@ -99,6 +99,17 @@ def dbt_project_name(project_dir: Path) -> Optional[str]:
     return None if data is None else str(data.get("name") or "")
 
 
+def default_manifest_path(given: Optional[Path]) -> Path:
+    """manifest.json where dbt writes it: in the project of --project-dir or DBT_PROJECT_DIR (else the
+    current folder), under DBT_TARGET_PATH or the project's `target-path` (else target)."""
+    project = Path(given or os.environ.get("DBT_PROJECT_DIR") or os.getcwd()).resolve()
+    target = os.environ.get("DBT_TARGET_PATH")
+    if not target and project.is_dir():
+        configured = (_dbt_project(project) or {}).get("target-path")
+        target = configured if isinstance(configured, str) and "{{" not in configured else None
+    return project / (target or "target") / "manifest.json"
+
+
 def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:
     """The dbt project a manifest.json is of, whose `vars: dbt_omni:` are the settings, and a warning
     when there is none. Given (--project-dir), it must be that project; else, as dbt, the current

@@ -320,3 +320,23 @@ def test_a_manifest_of_a_shape_dbt_never_writes_is_an_error_not_a_traceback(tmp_
     manifest.write_text(json.dumps(data))
     assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
     assert "this manifest is not shaped as dbt writes one" in _one_error(capsys)
+
+
+def test_the_manifest_is_found_where_dbt_writes_it(tmp_path, capsys, monkeypatch):
+    """dbt_project.yml's target-path, DBT_TARGET_PATH, DBT_PROJECT_DIR and DBT_TARGET, as dbt takes them."""
+    project = tmp_path / "shop"
+    manifest = _shop_project(project)
+    (project / "dbt_project.yml").write_text((project / "dbt_project.yml").read_text() + "target-path: build_tgt\n")
+    (project / "build_tgt").mkdir()
+    manifest.rename(project / "build_tgt" / "manifest.json")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(project))
+    monkeypatch.setenv("DBT_TARGET", "ci")
+    assert main(["export", "--output", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "omni_export.json").read_text())["target_name"] == "ci"
+    (project / "build_tgt").rename(project / "env_tgt")
+    monkeypatch.setenv("DBT_TARGET_PATH", "env_tgt")
+    assert main(["export", "--output", str(tmp_path / "out")]) == 0
+    monkeypatch.setenv("DBT_PROJECT_DIR", str(tmp_path / "nope"))
+    assert main(["export", "--output", str(tmp_path / "out")]) == 1
+    assert "manifest not found" in capsys.readouterr().err
