@@ -80,6 +80,12 @@ class Mapper:
         self.warnings: list = unmatched_selectors(project, settings)
         exported = {m.unique_id for m in self.models}
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
+        uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog]
+        if project.has_catalog and uncatalogued:
+            self.warnings.append(
+                f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
+                f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`? "
+                "Only their documented columns are fields until it runs again")
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
@@ -709,7 +715,8 @@ class Mapper:
         self._warn_keyless_repeated(views, relationships)
 
         self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models},
-                                          {alias: view.name for alias, view in self.aliases.items()})
+                                          {alias: view.name for alias, view in self.aliases.items()},
+                                          self.project.has_catalog)
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),

@@ -143,6 +143,7 @@ class DbtProject:
     ephemeral_models: dict = field(default_factory=dict)
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
+    has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -373,6 +374,7 @@ def read_project(
         dbt_package_version=dbt_package_version(macros),
         ephemeral_models=ephemeral,
         selectors=dict(selectors or {}),
+        has_catalog=bool(catalog),
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

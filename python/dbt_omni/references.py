@@ -15,7 +15,8 @@ def references(sql: str) -> list:
     return [(b and a, b or a) for a, b, _ in REF_RE.findall(sql or "")]
 
 
-def check_references(views: list, relationships: list, topics: list, models_by_id: dict, aliases: dict) -> list:
+def check_references(views: list, relationships: list, topics: list, models_by_id: dict, aliases: dict,
+                     has_catalog: bool = False) -> list:
     """Raises for a reference to a field the export does not write; returns warnings for the field names
     of filters and topics that a model without catalog.json may still have as undocumented columns (a
     plugin export during the first `dbt build` has no catalog yet). aliases: a join's join_to_view_as ->
@@ -42,9 +43,10 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             if field_name and target is not None and not target.in_catalog:
                 near = closest(field, known)
                 where = f" ({model.meta_file})" if model is not None and model.meta_file else ""
+                unknown = ("catalog.json lists none of its columns (built or renamed since the last `dbt docs generate`?)"
+                           if has_catalog else "without catalog.json (dbt docs generate) its columns are unknown")
                 warnings.append(f"model {model.name if model else view_name}{where}: {key}: {field} is not a documented "
-                                f"column of {view_name}{f' (did you mean {near}?)' if near else ''}, and without "
-                                "catalog.json (dbt docs generate) its columns are unknown")
+                                f"column of {view_name}{f' (did you mean {near}?)' if near else ''}, and {unknown}")
                 continue
             problems.append(
                 Problem(

@@ -245,6 +245,9 @@ def test_relationships_are_sorted():
 def orders_to(customers_model: dict, catalog: dict | None = None):
     manifest = make_manifest([model("orders", columns=["order_id", "customer_id"]), customers_model],
                              [test_node("relationships", "orders", "customer_id", to="customers", field="Customer_ID")])
+    if catalog is not None:  # orders as documented; the test's catalog says what customers has
+        catalog["nodes"]["model.shop.orders"] = {"columns": {
+            c: {"name": c, "type": "integer", "index": i} for i, c in enumerate(["order_id", "customer_id"])}}
     return build_omni_model(from_manifest_dict(manifest, catalog), settings())
 
 

@@ -313,6 +313,17 @@ def test_a_topic_naming_a_field_its_view_lacks_is_an_error(block, key, message, 
     assert (problem.message, problem.key, problem.suggestion) == (message, f"meta.omni.topic.{key}", suggestion)
 
 
+def test_with_a_catalog_that_lacks_the_model_the_warning_says_so():
+    """dbt docs generate --select, or a model built since: there is a catalog, just not for this view."""
+    manifest = chain(orders={"topic": {"fields": ["customers.email"]}})
+    catalog = warehouse_catalog(manifest)
+    del catalog["nodes"]["model.shop.customers"]
+    omni = build(manifest, catalog)
+    assert omni.warnings[-1] == ("model orders (models/orders.yml): meta.omni.topic.fields: email is not a documented "
+                                 "column of analytics__customers, and catalog.json lists none of its columns (built or "
+                                 "renamed since the last `dbt docs generate`?)")
+
+
 def test_without_a_catalog_a_topic_field_dbt_does_not_document_is_a_warning():
     """It may be an undocumented column: only catalog.json knows (the plugin's first export has none)."""
     omni = build(chain(orders={"topic": {"fields": ["customers.email"]}}))
