@@ -100,6 +100,7 @@ def run_export(args: argparse.Namespace) -> int:
     context = ExportContext(
         project_dir=project_dir,
         target_name=args.target or os.environ.get("DBT_TARGET") or default_target_name(project_dir, args.profiles_dir),
+        target_guessed=not (args.target or os.environ.get("DBT_TARGET")),
         target_path=str(Path(manifest_path).resolve().parent),
     )
     result = export(

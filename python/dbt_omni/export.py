@@ -24,6 +24,7 @@ class ExportContext:
     project_dir: Optional[Path] = None
     target_name: Optional[str] = None
     target_path: Optional[str] = None  # dbt's target-path; the default output is <target-path>/omni
+    target_guessed: bool = False  # the CLI's profile default, not the target dbt ran with: no reason to rewrite
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         "metrics": omni.extra.get("metrics", {}),
     }
     lap("render")
-    unchanged = not force and _same_output(output_dir, record)
+    unchanged = not force and _same_output(output_dir, record, ignore=("target_name",) if context.target_guessed else ())
     lap("compare")
     if unchanged:  # the warnings still stand: a CI log of an up-to-date export must show them too
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds)
@@ -131,10 +132,13 @@ def _stopwatch(seconds: dict) -> Callable[[str], None]:
     return lap
 
 
-def _same_output(output_dir: Path, record: dict) -> bool:
-    """The same record (the git commit alone is no reason to rewrite every file), and the files on
-    disk as recorded; they are read only when the records agree. (A JSON round trip makes tuples lists.)"""
+def _same_output(output_dir: Path, record: dict, ignore: tuple = ()) -> bool:
+    """The same record (the git commit alone is no reason to rewrite every file, nor is a key in
+    ignore), and the files on disk as recorded; they are read only when the records agree. (A JSON round
+    trip makes tuples lists.)"""
     previous = previous_record(output_dir)
-    if previous is None or {k: v for k, v in previous.items() if k != "git"} != json.loads(json.dumps(record)):
+    skip = ("git", *ignore)
+    if previous is None or ({k: v for k, v in previous.items() if k not in skip}
+                            != {k: v for k, v in json.loads(json.dumps(record)).items() if k not in skip}):
         return False
     return files_intact(output_dir, record["files"])

@@ -340,3 +340,17 @@ def test_the_manifest_is_found_where_dbt_writes_it(tmp_path, capsys, monkeypatch
     monkeypatch.setenv("DBT_PROJECT_DIR", str(tmp_path / "nope"))
     assert main(["export", "--output", str(tmp_path / "out")]) == 1
     assert "manifest not found" in capsys.readouterr().err
+
+
+def test_a_guessed_target_is_no_reason_to_rewrite_what_dbt_wrote_for_its_target(tmp_path, capsys):
+    """After `dbt parse --target ci` wrote the output, `dbt-omni export` (which can only guess the
+    profile's default target) finds it up to date; a target given by hand is recorded."""
+    manifest = _shop_project(tmp_path / "shop")
+    out = tmp_path / "out"
+    base = ["export", "--manifest", str(manifest), "--project-dir", str(tmp_path / "shop"), "--output", str(out)]
+    assert main([*base, "--target", "ci"]) == 0
+    record = (out / "omni_export.json").read_text()
+    assert main(base) == 0 and "up to date" in capsys.readouterr().out
+    assert (out / "omni_export.json").read_text() == record
+    assert main([*base, "--target", "prod"]) == 0
+    assert json.loads((out / "omni_export.json").read_text())["target_name"] == "prod"
