@@ -56,7 +56,9 @@ def invocation(adapter_type: str) -> dict:
         "target_name": getattr(config, "target_name", None) or getattr(flags, "TARGET", None),
         "target_path": getattr(config, "target_path", None) or getattr(flags, "TARGET_PATH", None) or "target",
         "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
-        "selectors": getattr(config, "manifest_selectors", None) or {},  # selectors.yml, as the manifest keeps it
+        # selectors.yml as this command read it (a partial parse leaves the manifest's copy stale), in the
+        # shape the manifest keeps it
+        "selectors": getattr(config, "manifest_selectors", None) or {},
         "warn_error": _warn_error(flags),
     }
 
