@@ -155,14 +155,15 @@ class Mapper:
         self.warnings.append(f"model {model.name}: {key}: {self._not_exported(name)}; {what} left out")
         return True
 
+    def _find_view(self, name: str) -> Optional[View]:
+        """The exported view a name means: a dbt model's name, an Omni view name, or `name.v1`."""
+        return self.view_by_model_name.get(name) or self.view_by_name.get(name) or self.view_by_version.get(name)
+
     def _view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
-        if name in self.view_by_model_name:
-            return self.view_by_model_name[name]
-        if name in self.view_by_name:
-            return self.view_by_name[name]
-        if name in self.view_by_version:
-            return self.view_by_version[name]
+        view = self._find_view(name)
+        if view is not None:
+            return view
         if name in self.resource_types:
             message = self._not_exported(name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
@@ -489,7 +490,7 @@ class Mapper:
     def _relationships(self) -> list:
         for model in self.models:  # first, so any join's SQL may name an alias, as Omni allows
             for join in model.omni.get("joins") or ():
-                target = self.view_by_model_name.get(join["to"]) or self.view_by_name.get(join["to"])
+                target = self._find_view(join["to"])
                 if join.get("join_to_view_as") and target is not None:
                     self.aliases[join["join_to_view_as"]] = target
         found: dict = {}

@@ -40,6 +40,13 @@ def test_an_older_version_is_joined_as_name_dot_version_and_a_near_miss_suggests
     assert problem.message == "unknown model 'customers_v1'" and problem.suggestion == "customers.v1"
 
 
+def test_an_alias_of_a_join_to_an_older_version_may_be_named_in_its_sql():
+    omni = build(make_manifest([customers(1), customers(2), orders(omni={"joins": [
+        {"to": "customers.v1", "join_to_view_as": "legacy", "on_sql": "${orders.customer_id} = ${legacy.customer_id}"}]})]))
+    [rel] = omni.relationships
+    assert (rel.join_to_view, rel.on_sql) == ("analytics__customers_v1", "${analytics__orders.customer_id} = ${legacy.customer_id}")
+
+
 def test_a_problem_in_a_versioned_model_names_the_version():
     problem = one_problem(export_error(make_manifest([customers(1, omni={"lable": "x"}), customers(2)])))
     assert problem.model == "customers v1" and problem.key == "meta.omni.lable"
