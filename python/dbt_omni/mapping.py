@@ -103,11 +103,13 @@ class Mapper:
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
         for model in self.models:
             schema, table = safe_component(model.schema), safe_component(model.table)
-            if (schema, table) != (model.schema, model.table):
+            view = View(schema=model.schema, table_name=model.table, dbt_unique_id=model.unique_id, dbt_path=model.path)
+            if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
+                view.file_schema, view.file_table = schema, table
                 self.warnings.append(
-                    f"model {model.name}: relation {model.schema}.{model.table} written as {schema}/{table}"
+                    f"model {model.name}: relation {model.schema}.{model.table} is the Omni view {view.name} "
+                    f"({view.path}): its name in Omni references"
                 )
-            view = View(schema=schema, table_name=table, dbt_unique_id=model.unique_id, dbt_path=model.path)
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 raise OmniExportError(
                     Problem(

@@ -64,14 +64,18 @@ class View:
     dbt_unique_id: str = ""
     dbt_path: str = ""
     upstream: tuple = ()
+    # Not written: the relation's schema and table as file names (safe_component), where they differ.
+    # The name and path use them; `schema` and `table_name` stay the relation's, which Omni queries.
+    file_schema: str = ""
+    file_table: str = ""
 
     @property
     def name(self) -> str:
-        return f"{self.schema}__{self.table_name}"
+        return f"{self.file_schema or self.schema}__{self.file_table or self.table_name}"
 
     @property
     def path(self) -> str:
-        return f"{self.schema}/{self.table_name}.view.yaml"
+        return f"{self.file_schema or self.schema}/{self.file_table or self.table_name}.view.yaml"
 
 
 @dataclass(slots=True)

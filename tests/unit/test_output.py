@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, ExportResult, export
@@ -42,7 +43,7 @@ def test_schema_and_alias_with_separators_stay_inside_the_output_folder(out_dir,
     manifest = make_manifest([model("evil", schema="../../outside", alias="a/../b", columns=["id"]),
                               model("dotted", schema=".hidden", alias="..", columns=["id"])])
     omni = build(manifest)
-    assert len([w for w in omni.warnings if "written as" in w]) == 2, omni.warnings
+    assert len([w for w in omni.warnings if "is the Omni view" in w]) == 2, omni.warnings
     files = render_files(manifest)
     for path in files:
         assert ".." not in Path(path).parts and not Path(path).is_absolute(), path
@@ -54,6 +55,16 @@ def test_schema_and_alias_with_separators_stay_inside_the_output_folder(out_dir,
     written = sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*.view.yaml"))
     assert len(written) == 2
     assert all(out_dir in p.resolve().parents for p in out_dir.rglob("*"))
+
+
+def test_a_relation_named_outside_file_name_characters_is_still_the_table_omni_reads():
+    """Only the file's name (and so the view's name) is made safe: Omni queries schema + table_name."""
+    manifest = make_manifest([model("ventes", schema="finance équipe", alias="ventes_réglées", columns=["id"])])
+    files = render_files(manifest)
+    view = yaml.safe_load(files["finance__quipe/ventes_r_gl_es.view.yaml"])
+    assert (view["schema"], view["table_name"]) == ("finance équipe", "ventes_réglées")
+    assert yaml.safe_load(files["model.yaml"])["included_schemas"] == ["finance équipe"]
+    assert files["finance__quipe/ventes_r_gl_es.view.yaml"].startswith("# Reference this view as finance__quipe__ventes_r_gl_es\n")
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt", "C:x", "a\\b", "a//b", "./x", "x/"])
