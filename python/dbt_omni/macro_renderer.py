@@ -1,7 +1,7 @@
 """Render dbt macros from a manifest without a dbt process, for the shared metric macros.
 
 Metric macros are pure text composition; what they may use is exactly what this context offers
-(adapter.dispatch and adapter.type, var, return, tojson/fromjson, exceptions, log). Anything else is
+(adapter.dispatch and adapter.type, var for the render mode only, return, tojson/fromjson, exceptions, log). Anything else is
 a clear error naming the macro. The CLI, the plugin and the macros all render through here, so the
 SQL a measure gets is the same whichever trigger ran.
 """
@@ -83,7 +83,7 @@ class MacroRenderer:
             "fromjson": lambda text, default=None: json.loads(text) if text else default,
             "exceptions": _Exceptions,
             "log": lambda message, info=False: "",
-            "var": lambda name, default=None: renderer.variables.get(name, default),
+            "var": renderer._var,
             "target": {"type": self.adapter_type},
             "execute": True,
             "adapter": _Adapter(self, package),
@@ -95,6 +95,15 @@ class MacroRenderer:
                 if pkg == own_package:
                     context.setdefault(name, _MacroCall(self, pkg, name))
         return context
+
+    def _var(self, name: str, default: Any = None) -> Any:
+        """Only the render mode: a project var would give Omni's measure the value of the run that
+        exported it, and a later `dbt run --vars` another one in dbt, with nothing to tell them apart."""
+        if name not in self.variables:
+            raise MacroError(f"it reads var('{name}'), and a shared metric cannot: Omni's measure would keep the "
+                             "value of the export while dbt runs take theirs; make it a macro argument "
+                             "(meta.omni.measures.<name>.args)")
+        return self.variables[name]
 
     def macro(self, package: str, name: str) -> "_MacroCall":
         if (package, name) not in self._sources:
@@ -154,6 +163,10 @@ class _MacroCall:
             return returned.value
         except jinja2.UndefinedError as exc:
             raise MacroError(f"macro {self.package}.{self.name} uses something only dbt offers: {exc}") from None
+        except MacroError:
+            raise
+        except Exception as exc:  # a user's macro: `1/0`, `'a' + 1`, a bad filter argument
+            raise MacroError(f"macro {self.package}.{self.name} raised {type(exc).__name__}: {exc}") from None
 
 
 class _Namespace:

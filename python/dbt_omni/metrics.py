@@ -18,6 +18,7 @@ from dbt_omni.project import DbtProject, Model, _get
 
 PACKAGE = "dbt_omni"
 MODE_VAR = "dbt_omni_render_mode"
+AGGREGATE_TYPES = ("sum", "count", "count_distinct", "average", "min", "max", "median")  # metric_aggregate.sql's
 PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "ai_context")
 
 
@@ -99,9 +100,10 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         signature = omni_mode.signature(package, macro_name)
         kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)
         text = omni_mode.macro(package, macro_name)(**kwargs)
-        tree = json.loads(text) if isinstance(text, str) and text.strip().startswith("{") else None
-        if not isinstance(tree, dict) or tree.get("omni_metric") not in ("aggregate", "ratio"):
-            raise model.error(f"macro {package}.{macro_name} is not a shared metric", key=f"{key}.metric",
+        tree = _tree(text)
+        problem = _tree_problem(tree)
+        if problem:
+            raise model.error(f"macro {package}.{macro_name} is not a shared metric: {problem}", key=f"{key}.metric",
                               expected="a macro built from dbt_omni.metric_aggregate / metric_ratio")
         measures = _tree_measures(name, tree, block.get("filters"), dbt_mode, mapper, model, key)
     except MacroError as exc:
@@ -121,6 +123,32 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         record["filters"] = filters
     mapper.metric_records[f"{view}.{name}"] = record
     return measures
+
+
+def _tree(text) -> Optional[dict]:
+    """The JSON tree a metric macro answers with in omni mode (None: it answered something else)."""
+    if not isinstance(text, str) or not text.strip().startswith("{"):
+        return None
+    try:
+        tree = json.loads(text)
+    except ValueError:
+        return None
+    return tree if isinstance(tree, dict) else None
+
+
+def _tree_problem(node, path: str = "its answer") -> Optional[str]:
+    """What is wrong with a metric tree (a user's macro may build one by hand), or None."""
+    if not isinstance(node, dict) or node.get("omni_metric") not in ("aggregate", "ratio"):
+        return f"{path} is not a metric_aggregate or metric_ratio tree"
+    if node["omni_metric"] == "ratio":
+        return _tree_problem(node.get("numerator"), "its numerator") or _tree_problem(node.get("denominator"),
+                                                                                      "its denominator")
+    if node.get("aggregate_type") not in AGGREGATE_TYPES:
+        return (f"{path} has aggregate_type {node.get('aggregate_type')!r}, not one of metric_aggregate's "
+                f"({', '.join(AGGREGATE_TYPES)})")
+    if not isinstance(node.get("sql"), str) or not node["sql"].strip():
+        return f"{path} has no sql text"
+    return None
 
 
 def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:

@@ -75,6 +75,36 @@ def test_metric_errors_name_the_file_model_key_and_closest_spelling(block, key, 
     assert problem.suggestion == suggestion
 
 
+def with_own_macro(body: str) -> dict:
+    manifest = subscriptions({"own": {"metric": "shop.own"}})
+    manifest["macros"]["macro.shop.own"] = {"name": "own", "package_name": "shop",
+                                            "macro_sql": "{% macro own() %}" + body + "{% endmacro %}"}
+    return manifest
+
+
+def test_a_metric_macro_reading_a_project_var_is_an_error_not_the_default():
+    """dbt's models would take the project's var, the Omni measure its default: two definitions."""
+    body = "{{ return(dbt_omni.metric_aggregate('sum', 'subscription_amount * ' ~ var('fx_rate', 1))) }}"
+    problem = export_error(with_own_macro(body)).problems[0]
+    assert problem.key == "meta.omni.measures.own.metric" and problem.model == "subscription_months"
+    assert "it reads var('fx_rate'), and a shared metric cannot" in problem.message
+    assert "make it a macro argument" in problem.message
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("{{ return(1 / 0) }}", "raised ZeroDivisionError"),
+    ("{{ return('{\"omni_metric\": \"aggregate\", ') }}", "is not a shared metric: its answer is not"),
+    ("{{ return(tojson({'omni_metric': 'aggregate', 'aggregate_type': 'stddev', 'sql': 'x'})) }}",
+     "has aggregate_type 'stddev', not one of metric_aggregate's"),
+    ("{{ return(tojson({'omni_metric': 'aggregate', 'aggregate_type': 'sum'})) }}", "its answer has no sql text"),
+    ("{{ return(tojson({'omni_metric': 'ratio', 'numerator': {}})) }}",
+     "its numerator is not a metric_aggregate or metric_ratio tree"),
+])
+def test_a_users_metric_macro_answering_badly_is_a_clear_error(body, fragment):
+    problem = export_error(with_own_macro(body)).problems[0]
+    assert problem.key == "meta.omni.measures.own.metric" and fragment in problem.message, problem.message
+
+
 def test_a_macro_that_is_not_a_metric_is_refused():
     problem = export_error(subscriptions({"x": {"metric": "monthly_amount"}})).problems[0]
     assert "is not a shared metric" in problem.message and problem.key == "meta.omni.measures.x.metric"
