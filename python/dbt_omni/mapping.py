@@ -63,6 +63,10 @@ def time_kind(data_type: str) -> Optional[str]:
     return None
 
 
+def _ignored(column: Column) -> bool:
+    return bool(column.omni) and column.omni.get("ignore") is True
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _column_field(column: str) -> tuple:
     """(field name, whether the field needs sql to reach the column): Omni reads the column of the
@@ -277,9 +281,14 @@ class Mapper:
                         expected="a documented column (or one in catalog.json)",
                         suggestion=closest(key, model.columns),
                     )
+                if _ignored(model.columns[key]):
+                    raise model.error(f"primary key column '{key}' has meta.omni ignore: true, so it is no field",
+                                      key="meta.omni.primary_key", expected="a column that is exported")
             return keys
         flagged, constrained, tested = [], [], []  # one pass: a model can have hundreds of columns
         for column in model.columns.values():
+            if column.omni and _ignored(column):
+                continue
             if column.omni and column.omni.get("primary_key"):
                 flagged.append(column.name)
             if column.constraints and "primary_key" in column.constraints:
@@ -300,7 +309,9 @@ class Mapper:
         if tested or not model.unique_combination:
             return tested[:1]
         columns = [model.find_column(name) for name in model.unique_combination]
-        return [] if None in columns else [c.name for c in columns]  # an expression is not a key column
+        if None in columns or any(_ignored(c) for c in columns):  # an expression, or a column that is no field
+            return []
+        return [c.name for c in columns]
 
     def _quoted(self, column: str) -> str:
         """The column's name as the warehouse's SQL quotes an identifier (a quote inside it escaped:
@@ -323,7 +334,7 @@ class Mapper:
             tags=list(column.tags) if column.tags else None,
         )
         if needs_sql or column.quoted:
-            dimension.sql = self._quoted(column.name)
+            dimension.sql = self._quoted(column.stored_name or column.name)
         meta = column.omni
         if meta:
             if meta.get("description"):
@@ -408,7 +419,7 @@ class Mapper:
         pk_column = pk[0] if len(pk) == 1 else None
         for column in model.columns.values():
             omni = column.omni
-            if omni and omni.get("ignore"):
+            if omni and _ignored(column):
                 continue
             if column.missing:
                 self._warn_missing(model, column)

@@ -54,6 +54,7 @@ class Column:
     constraints: tuple = ()  # constraint type names: primary_key, unique, not_null, foreign_key
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
+    stored_name: Optional[str] = None  # the catalog's spelling, where it differs from the YAML's: what a quote reaches
     missing: bool = False  # documented, but the catalog lists the relation without it
     accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
     tags: tuple = ()  # the column's dbt tags (dbt 1.10+ copies `config: tags:` here too)
@@ -234,14 +235,23 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
     in_catalog = model.in_catalog = bool(undocumented)
     for name, info in _get(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
-        missing = False
+        missing, stored, quoted = False, None, quote is True
         if in_catalog:
-            catalog_info = undocumented.pop(name if name in undocumented else by_lower.get(name.lower(), ""), None)
+            stored = name if name in undocumented else by_lower.get(name.lower(), "")
+            catalog_info = undocumented.pop(stored, None)
             missing = catalog_info is None
             data_type = data_type or _get(catalog_info, "type")
+            # As for the catalog's own columns below: "ORDER_ID" on PostgreSQL was created quoted, so it is
+            # reached only quoted, and as stored, however the YAML spells it.
+            stored = stored if catalog_info is not None and stored != name else None
+            quoted = quoted or (unquoted_case is not None and not missing
+                                and unquoted_case(stored or name) != (stored or name))
+        if data_type is not None and not isinstance(data_type, str):  # `data_type: 5` in YAML: no type we know
+            data_type = str(data_type)
         kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
         model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
-                                     quoted=quote is True, missing=missing, tags=tuple(sorted(tags)) if tags else ())
+                                     quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
+                                     stored_name=stored)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
@@ -391,17 +401,27 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         model = project.models.get(attached)
         if model is None:
             continue
+        # A test with `where:` holds for some rows only: no primary key, no list of every value.
+        every_row = not _get(_get(test, "config"), "where")
         if test_name == "unique_combination_of_columns" and not column_name:
-            model.unique_combination = tuple(kwargs.get("combination_of_columns") or ())
+            if every_row:
+                model.unique_combination = tuple(kwargs.get("combination_of_columns") or ())
             continue
         if not column_name:
             continue
         column = model.find_column(column_name)
         if column is not None:
-            column.tests = tuple(sorted(set(column.tests) | {test_name}))
-            if test_name == "accepted_values" and isinstance(kwargs.get("values"), list) \
-                    and not _get(_get(test, "config"), "where"):
-                column.accepted_values = tuple(kwargs["values"])
+            if every_row or test_name not in ("unique", "not_null"):
+                column.tests = tuple(sorted(set(column.tests) | {test_name}))
+            values = kwargs.get("values")
+            if test_name == "accepted_values" and isinstance(values, list) and every_row:
+                if all(isinstance(v, (str, int, float, bool)) for v in values):
+                    column.accepted_values = tuple(values)
+                else:
+                    project.notices.append((model.unique_id, f"model {model.name}: the accepted_values test on "
+                                            f"{column_name} lists a value that is not one text or number "
+                                            f"({next(v for v in values if not isinstance(v, (str, int, float, bool)))!r}): "
+                                            "its values are not written as all_values"))
         if test_name == "relationships":
             to_id = next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n != attached), attached)
             to_field = kwargs.get("field")

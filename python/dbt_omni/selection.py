@@ -347,7 +347,7 @@ def select_models(project: DbtProject, settings: Settings) -> list:
     if settings.exclude:
         excluded = selected_ids(project, settings.exclude, settings.key("exclude"))
         models = [m for m in models if m.unique_id not in excluded]
-    models = [m for m in models if not m.omni.get("ignore")]
+    models = [m for m in models if m.omni.get("ignore") is not True]  # "false" (text): checked, not skipped
     if settings.only_with_meta:
         models = [m for m in models if m.omni or any(c.omni for c in m.columns.values())]
     return models

@@ -86,6 +86,14 @@ def test_ignored_model_writes_no_view():
     assert not any("scratch" in path for path in files)
 
 
+def test_ignore_written_as_text_is_an_error_not_a_skipped_model():
+    """`ignore: "false"` is no boolean: skipping the model would also skip checking the rest of its block."""
+    manifest = make_manifest([model("orders", columns=["order_id"]),
+                              model("scratch", columns=["x"], omni={"ignore": "false", "lable": "Scratch"})])
+    problems = export_error(manifest).problems
+    assert {(p.model, p.key) for p in problems} == {("scratch", "meta.omni.ignore"), ("scratch", "meta.omni.lable")}
+
+
 def test_hidden_and_labels_written_and_false_hidden_left_out():
     manifest = orders(
         column("order_id", omni={"hidden": False, "label": "Order"}),
@@ -417,6 +425,15 @@ def test_accepted_values_test_with_a_where_filter_gives_no_all_values():
     assert view_yaml(manifest)["dimensions"]["status"] == {}
 
 
+def test_accepted_values_listing_a_list_are_no_all_values_and_say_so():
+    """A YAML slip (`values: [[a, b], c]`) that dbt parses: a warning, not a crash of every dbt command."""
+    manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test([["a", "b"], "c"])])
+    omni = build(manifest)
+    assert view_yaml(manifest)["dimensions"]["status"] == {}
+    assert omni.warnings == ["model orders: the accepted_values test on status lists a value that is not one text or "
+                             "number (['a', 'b']): its values are not written as all_values"]
+
+
 def test_column_dbt_tags_and_meta_tags_become_dimension_tags():
     tagged = {**column("email", omni={"tags": ["contact"]}), "tags": ["pii", "gdpr"]}  # dbt copies config tags here
     view = view_yaml(orders(tagged, {**column("order_id"), "tags": ["key"]}, column("note")))
@@ -441,8 +458,24 @@ def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
     view = yaml.safe_load(render(build_omni_model(from_manifest_dict(manifest, catalog), settings()))[
         "analytics/orders.view.yaml"])
     assert "description" not in view  # no table comment in this catalog
-    assert view["dimensions"] == {"order_id": {"description": "dbt's words"},
+    assert view["dimensions"] == {"order_id": {"sql": '"ORDER_ID"', "description": "dbt's words"},
                                   "legacy_code": {"description": "Code of the old system."}, "note": {}}
+
+
+@pytest.mark.parametrize("adapter, documented, stored, sql", [
+    ("postgres", "order_id", "ORDER_ID", '"ORDER_ID"'),  # created quoted in upper case: reached only so
+    ("postgres", "ORDER_ID", "ORDER_ID", '"ORDER_ID"'),
+    ("postgres", "ORDER_ID", "order_id", None),  # YAML in upper case, stored unquoted
+    ("snowflake", "order_id", "ORDER_ID", None),  # Snowflake stores unquoted names in upper case
+    ("snowflake", "order_id", "order_id", '"order_id"'),
+])
+def test_a_documented_column_stored_in_another_case_is_quoted_as_stored(adapter, documented, stored, sql):
+    """The same rule as for a column only the catalog lists: the spelling the warehouse stores decides."""
+    manifest = make_manifest([model("orders", columns=[documented])], adapter_type=adapter)
+    catalog = {"nodes": {"model.shop.orders": {"columns": {stored: {"name": stored, "type": "integer", "index": 0}}}}}
+    view = yaml.safe_load(render(build_omni_model(from_manifest_dict(manifest, catalog), settings()))[
+        "analytics/orders.view.yaml"])
+    assert view["dimensions"]["order_id"].get("sql") == sql
 
 
 def test_a_warehouse_table_comment_describes_a_model_dbt_does_not_describe():

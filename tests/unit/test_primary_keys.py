@@ -139,3 +139,27 @@ def test_unique_combination_over_an_expression_or_unknown_column_is_no_key():
                                  [combination_test("order_lines", columns)])
         view = view_yaml(manifest, "analytics/order_lines.view.yaml")
         assert pk_fields(view) == [] and "custom_compound_primary_key_sql" not in view
+
+
+def test_tests_with_a_where_filter_make_no_primary_key():
+    """Unique among active rows only: as Omni's key it would merge rows and skew measures across joins."""
+    tests = unique_not_null("customers", "email")
+    for test in tests:
+        test["config"]["where"] = "is_active"
+    combination = combination_test("customers", ["email", "region"])
+    combination["config"]["where"] = "is_active"
+    manifest = make_manifest([model("customers", columns=["email", "region"])], [*tests, combination])
+    view = view_yaml(manifest, "analytics/customers.view.yaml")
+    assert pk_fields(view) == [] and "custom_compound_primary_key_sql" not in view
+
+
+def test_a_primary_key_on_an_ignored_column_is_an_error_or_not_inferred():
+    ignored = column("id", omni={"ignore": True})
+    for declared in ("id", ["id", "name"]):
+        problem = one_problem(export_error(make_manifest([model("orders", columns=[ignored, "name"],
+                                                                omni={"primary_key": declared})])))
+        assert problem.key == "meta.omni.primary_key" and "ignore: true" in problem.message
+    inferred = make_manifest([model("orders", columns=[ignored, "name"])], unique_not_null("orders", "id"))
+    assert pk_fields(view_yaml(inferred)) == []
+    combination = make_manifest([model("orders", columns=[ignored, "name"])], [combination_test("orders", ["id", "name"])])
+    assert "custom_compound_primary_key_sql" not in view_yaml(combination)
