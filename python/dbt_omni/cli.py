@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.errors import OmniExportError, Problem, closest, internal_error
 
 
 def _parser() -> tuple:
@@ -140,6 +140,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return run_verify(args)
     except OmniExportError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, not a traceback
+        print(str(internal_error(exc)), file=sys.stderr)
         return 1
     return 2
 

@@ -85,7 +85,11 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
     path = Path(project_dir) / "dbt_project.yml"
     data = _dbt_project(project_dir) or {}
-    block = (data.get("vars") or {}).get(VARS_KEY) or {}
+    project_vars = data.get("vars") or {}
+    if not isinstance(project_vars, dict):
+        raise OmniExportError(Problem(f"must be a mapping, not {type(project_vars).__name__}", file=str(path),
+                                      key="vars", expected="a mapping of var names to values, as dbt takes it"))
+    block = project_vars.get(VARS_KEY) or {}
     if not isinstance(block, dict):
         raise OmniExportError(
             Problem("must be a mapping", file=str(path), key=f"vars.{VARS_KEY}", expected="a mapping")
@@ -186,7 +190,9 @@ def _rendered(value: Any, key: str, source: str) -> Any:
 
     try:
         return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(value).render(env_var=env_var)
-    except jinja2.TemplateError as exc:
+    except OmniExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a template error, or what its expression raised ({{ 1/0 }})
         raise OmniExportError(Problem(f"cannot render {value!r}: {exc}", file=source, key=key,
                                       expected="plain text, or {{ env_var('NAME') }}: the only Jinja these settings take")
                               ) from None
@@ -207,8 +213,8 @@ def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path
 
     project_dir = Path(project_dir or os.getcwd())
     try:
-        profile = (yaml.safe_load((project_dir / "dbt_project.yml").read_text("utf-8")) or {}).get("profile")
-    except (OSError, yaml.YAMLError):
+        profile = (_dbt_project(project_dir) or {}).get("profile")
+    except OmniExportError:
         return None
     candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
     for folder in candidates:
@@ -216,8 +222,10 @@ def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path
         if path is None or not path.is_file():
             continue
         try:
-            target = ((yaml.safe_load(path.read_text("utf-8")) or {}).get(profile) or {}).get("target")
+            profiles = yaml.safe_load(path.read_text("utf-8"))
         except (OSError, yaml.YAMLError):
             return None
+        entry = profiles.get(profile) if isinstance(profiles, dict) and isinstance(profile, str) else None
+        target = entry.get("target") if isinstance(entry, dict) else None
         return target if isinstance(target, str) and "{{" not in target else None
     return None

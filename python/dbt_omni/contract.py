@@ -63,11 +63,16 @@ def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], k
     except (ValueError, TypeError):  # a value JSON has no type for (a YAML date, an integer key)
         pass
     problems = []
-    for error in sorted(_validator(kind).iter_errors(block), key=lambda e: list(e.absolute_path)):
+    for error in sorted(_validator(kind).iter_errors(block), key=_path_order):
         problems.append(_problem(error, file=file, model=model, key_prefix=key_prefix))
     # The two validators must agree; if they ever do not, the block is still refused, not passed.
     return problems or [Problem("is refused by dbt_omni's JSON Schema (schema/meta_omni.schema.json)", file=file,
                                 model=model, key=key_prefix, expected="a block as the README describes")]
+
+
+def _path_order(error) -> list:
+    """Sorts by key path; a YAML key may be a number (`2024: x`), which does not compare with text."""
+    return [(isinstance(part, str), str(part) if isinstance(part, str) else part) for part in error.absolute_path]
 
 
 def _path(prefix: str, parts) -> str:
@@ -85,17 +90,17 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
         error = _best_branch(error)
     key = _path(key_prefix, error.absolute_path)
     if "propertyNames" in error.absolute_schema_path:  # a bad key: jsonschema's path stops at its mapping
-        key = _path(key, [error.instance])
+        key = _path(key, [str(error.instance)])
     where = dict(file=file, model=model)
     validator, schema_part, value = error.validator, error.schema, error.instance
     if validator == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(schema_part.get("properties", {}))
-        extras = sorted(k for k in value if k not in schema_part.get("properties", {}))
+        extras = sorted((k for k in value if k not in schema_part.get("properties", {})), key=str)
         if allowed:
             extra = extras[0] if extras else "?"
             return Problem(
                 f"unknown key '{extra}'",
-                key=_path(key, [extra]),
+                key=_path(key, [str(extra)]),
                 expected="one of " + ", ".join(allowed),
                 suggestion=closest(extra, allowed),
                 **where,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -56,3 +57,15 @@ class OmniExportError(Exception):
         lines = [f"dbt-omni: {len(self.problems)} problems:"]
         lines += [f"  - {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+
+def internal_error(exc: Exception) -> OmniExportError:
+    """An exception no check of ours foresaw: a bug, said in one line a user can report, not a traceback.
+    DBT_OMNI_TRACEBACK=1 lets the traceback through, for whoever fixes it."""
+    if os.environ.get("DBT_OMNI_TRACEBACK") == "1":
+        raise exc
+    from dbt_omni import __version__
+
+    return OmniExportError(Problem(
+        f"internal error, a bug in dbt-omni {__version__} (please report it with this line; DBT_OMNI_TRACEBACK=1 "
+        f"shows where it happened): {type(exc).__name__}: {exc}"))

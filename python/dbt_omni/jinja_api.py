@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.errors import OmniExportError, Problem, closest, internal_error
 
 VERSION = __version__  # the macros compare it with their own (_omni_package_version); Jinja cannot read dunders
 
@@ -132,7 +132,8 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
             force=bool(options.get("force")),
             warn_error=facts["warn_error"],
         )
-    except OmniExportError as exc:
+    except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
+        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None
         if message:
             return MacroResult(ok=True, message=message)
@@ -160,7 +161,8 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
             columns = _on_warehouse(f"reading the columns of {where}", adapter.get_columns_in_relation, relation)
             nodes[model.unique_id] = {"columns": {c.name: {"name": c.name, "type": c.data_type, "index": i}
                                                   for i, c in enumerate(columns, 1)}}
-    except OmniExportError as exc:
+    except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
+        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message="", data=nodes)
 
@@ -174,7 +176,8 @@ def run_queries(adapter, checks: list, queries: list) -> MacroResult:
             data.append([_on_warehouse(f"running {side} query of {check['measure']} ({grain})", adapter.execute, sql,
                                        auto_begin=False, fetch=True)[1]
                          for side, sql in zip(("dbt's", "Omni's"), pair, strict=True)])
-    except OmniExportError as exc:
+    except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
+        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message="", data=data)
 
@@ -204,7 +207,8 @@ def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) ->
         settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
         output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
         checks = verify.plan(load(None), output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
-    except OmniExportError as exc:
+    except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
+        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
         return MacroResult(ok=False, message=str(exc))
     if not checks:
         chosen = _as_list(options.get("select"))

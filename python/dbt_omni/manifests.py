@@ -43,7 +43,8 @@ def load_json(path: Path, what: str, hint: str) -> dict:
         raise OmniExportError(Problem(f"cannot read {what}: {exc}", file=str(path), expected=hint)) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), dict):
         raise OmniExportError(Problem(f"this is not a dbt {what} (no 'nodes' mapping)", file=str(path), expected=hint))
-    kind = ARTIFACT_KIND_RE.search(str((data.get("metadata") or {}).get("dbt_schema_version") or ""))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    kind = ARTIFACT_KIND_RE.search(str(metadata.get("dbt_schema_version") or ""))
     if kind and kind.group(1) != what:
         raise OmniExportError(Problem(f"this is a dbt {kind.group(1)}, not a {what}", file=str(path), expected=hint))
     return data
@@ -92,11 +93,16 @@ def _check_catalog_nodes(nodes: dict, file: str, section: str) -> None:
                 raise OmniExportError(Problem("a catalog column without a 'name'", file=file,
                                               key=f"{section}.{unique_id}.columns.{name}",
                                               expected='{"name": ..., "type": ..., "index": ...}, as ' + CATALOG_HINT))
+            for key, kinds, wanted in (("type", (str, type(None)), "a type name"), ("index", (int, type(None)), "a number")):
+                if not isinstance(info.get(key), kinds) or isinstance(info.get(key), bool):
+                    raise OmniExportError(Problem(f"a catalog column whose '{key}' is not {wanted}: {info.get(key)!r}",
+                                                  file=file, key=f"{section}.{unique_id}.columns.{name}.{key}",
+                                                  expected=CATALOG_HINT))
 
 
 def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:
     """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block)."""
-    metadata = manifest.get("metadata") or {}
+    metadata = manifest.get("metadata") if isinstance(manifest.get("metadata"), Mapping) else {}
     if not isinstance(manifest.get("nodes"), Mapping):
         raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes' mapping)", expected="target/manifest.json"))
     if not isinstance(manifest.get("sources", {}), Mapping):

@@ -6,6 +6,7 @@ from dbt.plugins.manager import dbt_hook, dbtPlugin
 from dbt_omni import shims
 
 shims.install_jinja_module()
+STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the last export was made from
 
 
 class OmniPlugin(dbtPlugin):
@@ -14,7 +15,7 @@ class OmniPlugin(dbtPlugin):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
         from dbt_omni.config import load_settings, resolve_output_dir
-        from dbt_omni.errors import OmniExportError
+        from dbt_omni.errors import OmniExportError, internal_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.manifests import from_live_manifest
         from dbt_omni.output import record_digest
@@ -32,9 +33,10 @@ class OmniPlugin(dbtPlugin):
             key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
                                       f"{_stat(catalog_path)}|{facts['warn_error']}", facts["selectors"])
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
-            # other trigger rewrote it since): skip even reading the nodes.
-            state_file = output_dir.parent / f".{output_dir.name}.plugin-key"
-            if key and _read(state_file) == f"{key}\n{record_digest(output_dir)}":
+            # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
+            # target folder, beside manifest.json, never beside an output folder the user chose.
+            state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
+            if key and _read(state_file) == f"{key}\n{output_dir}\n{record_digest(output_dir)}":
                 return {}
             result = export(
                 lambda catalog: from_live_manifest(manifest, self.project_name, catalog, facts["selectors"]),
@@ -43,19 +45,20 @@ class OmniPlugin(dbtPlugin):
                 catalog_path=catalog_path,
                 warn_error=facts["warn_error"],
             )
-            if key:
-                state_file.write_text(f"{key}\n{record_digest(output_dir)}")
-        except OmniExportError as exc:
-            message = tolerated(exc, settings, output_dir)
+            for warning in result.warnings:  # not on the everyday no-op above: only when the project changed
+                shims.log(f"dbt-omni warning: {warning}")
+            if result.written or result.empty:
+                shims.log(result.summary())
+            if key and not result.empty:
+                _write(state_file, f"{key}\n{output_dir}\n{record_digest(output_dir)}")
+        except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
+            error = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+            message = tolerated(error, settings, output_dir)
             if message:
                 shims.log(message)
                 return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
-            raise RuntimeError(str(exc) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
-        for warning in result.warnings:  # not on the everyday no-op above: only when the project changed
-            shims.log(f"dbt-omni warning: {warning}")
-        if result.written or result.empty:
-            shims.log(result.summary())
+            raise RuntimeError(str(error) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
         return {}
 
 
@@ -65,6 +68,14 @@ def _stat(path) -> str:
     except OSError:
         return "-"
     return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _write(path, text: str) -> None:
+    """Only a shortcut for the next command: when it cannot be kept, that command exports again."""
+    try:
+        path.write_text(text)
+    except OSError:
+        pass
 
 
 def _read(path) -> str:

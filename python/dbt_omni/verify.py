@@ -46,8 +46,13 @@ class _View:
     """One exported view file, able to turn its fields into plain SQL over the relation."""
 
     def __init__(self, path: Path, dbt_mode):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
         self.path = path
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise self._error(f"cannot read the exported view: {exc}") from None
+        if not isinstance(data, dict) or not all(isinstance(data.get(k) or {}, dict) for k in ("dimensions", "measures")):
+            raise self._error("the exported view is not a mapping with dimensions and measures mappings")
         self.dimensions = data.get("dimensions") or {}
         self.measures = data.get("measures") or {}
         self.dbt_mode = dbt_mode
@@ -88,6 +93,9 @@ class _View:
         raise self._error(f"verify cannot evaluate aggregate_type {kind}")
 
     def filter_sql(self, field: str, condition: dict, measure: str) -> str:
+        if not isinstance(condition, dict):
+            raise OmniExportError(Problem(f"measure {measure}: the filter on {field} is not a mapping", file=str(self.path),
+                                          key=f"measures.{measure}.filters.{field}", expected="{operator: value}"))
         column = self.dimension_sql(field)
         parts = []
         for operator, value in condition.items():
@@ -135,7 +143,13 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     if not record_path.is_file():
         raise OmniExportError(Problem("no export to verify", file=str(record_path),
                                       expected="an Omni model written by omni_export, the plugin or dbt-omni export"))
-    record = json.loads(record_path.read_text("utf-8"))
+    try:
+        record = json.loads(record_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        record = exc
+    if not isinstance(record, dict) or not isinstance(record.get("views"), dict):
+        raise OmniExportError(Problem(f"the export's record cannot be read ({record if isinstance(record, Exception) else 'no views'})",
+                                      file=str(record_path), expected="omni_export.json as dbt-omni wrote it: export again"))
     dbt_mode = renderer(project, "dbt")
     chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
     for selector in select or ():

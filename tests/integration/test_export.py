@@ -196,6 +196,15 @@ def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+def test_plugin_with_an_empty_selection_warns_and_writes_nothing_anywhere(duckdb_project, run_dbt):
+    """Not even its shortcut's state beside an output folder that does not exist (it failed every command)."""
+    before = sorted(p.name for p in duckdb_project.iterdir())
+    result = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="not_yet/omni", select=["ordres"]))
+    assert "matches no exportable model" in result.stdout and "nothing written" in result.stdout
+    assert sorted(p.name for p in duckdb_project.iterdir()) == before
+
+
+@pytest.mark.duckdb
 def test_run_operation_selection_arguments(duckdb_project, run_dbt):
     run_dbt(duckdb_project, "run-operation", "omni_export", "--args",
             "{select: ['path:models/marts'], exclude: [dim_products], output_dir: target/marts_only}")

@@ -117,6 +117,10 @@ def test_a_json_file_that_is_not_a_dbt_artifact_is_a_one_line_error(tmp_path, ca
      "a catalog column without a 'name'"),
     ({"nodes": {"model.shop.orders": {"columns": {"id": {"type": "integer"}}}}}, "nodes.model.shop.orders.columns.id",
      "a catalog column without a 'name'"),
+    ({"nodes": {"model.shop.orders": {"columns": {"id": {"name": "id", "type": 5, "index": 1}}}}},
+     "nodes.model.shop.orders.columns.id.type", "a catalog column whose 'type' is not a type name: 5"),
+    ({"nodes": {"model.shop.orders": {"columns": {"id": {"name": "id", "type": "int", "index": "1"}}}}},
+     "nodes.model.shop.orders.columns.id.index", "a catalog column whose 'index' is not a number: '1'"),
     ({"nodes": {}, "sources": []}, "sources", "'sources' is not a mapping"),
     ({"nodes": {}, "sources": {"source.shop.app.users": {}}}, "sources.source.shop.app.users.columns",
      "a catalog source without a 'columns' mapping"),
@@ -354,3 +358,20 @@ def test_a_guessed_target_is_no_reason_to_rewrite_what_dbt_wrote_for_its_target(
     assert (out / "omni_export.json").read_text() == record
     assert main([*base, "--target", "prod"]) == 0
     assert json.loads((out / "omni_export.json").read_text())["target_name"] == "prod"
+
+
+def test_a_bug_of_ours_is_one_line_to_report_not_a_traceback(tmp_path, capsys, monkeypatch):
+    """Every trigger's last resort; the bug is simulated, since each one found is fixed and tested."""
+    import dbt_omni.cli
+
+    def broken(args):
+        raise KeyError("views")
+
+    monkeypatch.setattr(dbt_omni.cli, "run_export", broken)
+    assert main(["export", "--project-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("dbt-omni: internal error, a bug in dbt-omni ") and err.endswith(": KeyError: 'views'\n")
+    assert len(err.splitlines()) == 1
+    monkeypatch.setenv("DBT_OMNI_TRACEBACK", "1")
+    with pytest.raises(KeyError):
+        main(["export", "--project-dir", str(tmp_path)])

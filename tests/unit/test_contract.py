@@ -64,6 +64,13 @@ def test_a_value_json_has_no_type_for_is_a_clear_error():
     assert problem.expected == "a string"
 
 
+def test_a_number_as_a_key_beside_a_misspelt_one_is_reported_with_it():
+    """YAML reads `2024:` as a number; numbers and texts do not sort together."""
+    problems = model_error(omni={2024: "oops", "lable": "Total", "measures": {"m": {7: 1, "sqll": "x"}}}).problems
+    assert sorted((p.key, p.message) for p in problems) == [  # the first unknown key of each mapping
+        ("meta.omni.2024", "unknown key '2024'"), ("meta.omni.measures.m.7", "unknown key '7'")]
+
+
 def test_meta_omni_that_is_not_a_mapping():
     problem = one_problem(model_error(omni="yes"))
     assert problem.key == "meta.omni" and problem.message == "is not a mapping"

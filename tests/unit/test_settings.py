@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_omni.config import load_settings, settings_from_dict
+from dbt_omni.config import default_target_name, load_settings, settings_from_dict
 from dbt_omni.errors import OmniExportError
 from testkit import render_files, shop_manifest
 
@@ -46,6 +46,29 @@ def test_other_jinja_is_a_clear_error_not_a_traceback(tmp_path):
         load_settings(project(tmp_path, "    connection: \"omni_{{ target.name }}\"\n"))
     assert info.value.problems[0].key == "vars.dbt_omni.connection"
     assert "the only Jinja these settings take" in str(info.value)
+
+
+@pytest.mark.parametrize("expression", ["{{ 1/0 }}", "{{ env_var(1) }}"])
+def test_jinja_that_raises_while_rendering_is_a_clear_error(tmp_path, expression):
+    with pytest.raises(OmniExportError) as info:
+        load_settings(tmp_path, cli_vars={"dbt_omni": {"connection": expression}})
+    assert info.value.problems[0].key == "vars.dbt_omni.connection" and "cannot render" in str(info.value)
+
+
+def test_project_vars_that_are_no_mapping_are_an_error_naming_the_file(tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars: [1, 2]\n")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(tmp_path)
+    problem = info.value.problems[0]
+    assert problem.file.endswith("dbt_project.yml") and problem.key == "vars" and problem.message == "must be a mapping, not list"
+
+
+def test_the_default_target_of_a_profile_written_as_text_is_unknown_not_a_crash(tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nprofile: shop\n")
+    (tmp_path / "profiles.yml").write_text("shop: just text\n")
+    assert default_target_name(tmp_path, tmp_path) is None
+    (tmp_path / "profiles.yml").write_text("shop: {target: dev, outputs: {}}\n")
+    assert default_target_name(tmp_path, tmp_path) == "dev"
 
 
 @pytest.mark.parametrize("value, expected", [

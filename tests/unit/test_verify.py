@@ -85,3 +85,19 @@ def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     project, out = exported(tmp_path)
     grains = [c.grain for c in plan(project, out)]
     assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
+
+
+@pytest.mark.parametrize("damage, fragment", [
+    (lambda out: (out / "omni_export.json").write_text("{'not json"), "the export's record cannot be read"),
+    (lambda out: (out / "analytics/subscription_months.view.yaml").unlink(), "cannot read the exported view"),
+    (lambda out: (out / "analytics/subscription_months.view.yaml").write_text("- a\n- b\n"), "is not a mapping"),
+    (lambda out: (out / "analytics/subscription_months.view.yaml").write_text("measures: [x\n"),
+     "cannot read the exported view"),
+])
+def test_a_damaged_or_hand_edited_export_is_a_clear_error_naming_the_file(tmp_path, damage, fragment):
+    project, out = exported(tmp_path)
+    damage(out)
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out)
+    problem = one_problem(info.value)
+    assert fragment in problem.message and problem.file.startswith(str(out)), problem
