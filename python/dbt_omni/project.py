@@ -396,7 +396,7 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         metadata = _get(test, "test_metadata")
         test_name = _get(metadata, "name", "")
         kwargs = _get(metadata, "kwargs", {})
-        column_name = _get(test, "column_name") or kwargs.get("column_name")
+        column_name = _test_column(_get(test, "column_name") or kwargs.get("column_name"))
         attached = _get(test, "attached_node") or _tested_source(test, kwargs)
         model = project.models.get(attached)
         if model is None:
@@ -405,7 +405,7 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         every_row = not _get(_get(test, "config"), "where")
         if test_name == "unique_combination_of_columns" and not column_name:
             if every_row:
-                model.unique_combination = tuple(kwargs.get("combination_of_columns") or ())
+                model.unique_combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
             continue
         if not column_name:
             continue
@@ -424,11 +424,19 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             "its values are not written as all_values"))
         if test_name == "relationships":
             to_id = next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n != attached), attached)
-            to_field = kwargs.get("field")
+            to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _test_column(name: Any) -> Any:
+    """A column as a test names it: dbt writes a `quote: true` column (or a source's with `quoting:
+    column: true`) with its quotes, `"Parent Key"`, and a field: may be written so too."""
+    if isinstance(name, str) and len(name) >= 2 and name[0] == name[-1] and name[0] in '"`':
+        return name[1:-1].replace(name[0] * 2, name[0])
+    return name
 
 
 def _tested_source(test: Any, kwargs: Mapping) -> Optional[str]:

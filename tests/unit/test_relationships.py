@@ -12,6 +12,7 @@ from testkit import (
     make_manifest,
     model,
     one_problem,
+    parse,
     render_files,
     settings,
     source,
@@ -320,3 +321,24 @@ def test_a_self_join_needs_an_alias():
     [rel] = build(make_manifest([tree])).relationships
     assert (rel.join_to_view, rel.join_to_view_as, rel.on_sql) == (
         "analytics__categories", "parent", "${analytics__categories.parent_id} = ${parent.category_id}")
+
+
+def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():
+    """dbt writes a `quote: true` column's tests with the quotes: column_name '"Parent Key"'."""
+    parent_key = {**column("Parent Key"), "quote": True}
+    kind = {**column("Kind"), "quote": True}
+    tests = [test_node("unique", "parents", '"Parent Key"'), test_node("not_null", "parents", '"Parent Key"'),
+             test_node("relationships", "children", '"Parent Key"', to="parents", field='"Parent Key"')]
+    values = test_node("accepted_values", "parents", '"Kind"')
+    values["test_metadata"]["kwargs"]["values"] = ["a", "b"]
+    manifest = make_manifest([model("parents", columns=[parent_key, kind]),
+                              model("children", columns=["child_id", {**column("Parent Key"), "quote": True}])],
+                             [*tests, values])
+    files = parse(render_files(manifest))
+    parents = files["analytics/parents.view.yaml"]["dimensions"]
+    assert parents["parent_key"] == {"sql": '"Parent Key"', "primary_key": True}
+    assert parents["kind"] == {"sql": '"Kind"', "all_values": ["a", "b"]}
+    assert files["relationships.yaml"] == [{
+        "join_from_view": "analytics__children", "join_to_view": "analytics__parents",
+        "on_sql": "${analytics__children.parent_key} = ${analytics__parents.parent_key}",
+        "relationship_type": "many_to_one", "join_type": "always_left"}]
