@@ -458,9 +458,30 @@ class Mapper:
         names = {d.name for d in dimensions}
         names.update(m.name for m in measures)
         if len(names) < len(dimensions) + len(measures):
-            _report_clash(model, measures)
+            dimensions[:] = self._without_catalog_clashes(model, dimensions, measures)
+            if len({d.name for d in dimensions} | {m.name for m in measures}) < len(dimensions) + len(measures):
+                _report_clash(model, measures)
         dimensions.sort(key=_by_name)
         view.measures = sorted(measures, key=_by_name)
+
+    def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
+        """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are
+        both gr_e), is left out with a warning: nobody wrote it, so it must not fail every dbt command."""
+        columns = [c for c in model.columns.values() if not _ignored(c)]  # one dimension each, in order
+        undocumented = {id(d): c for c, d in zip(columns, dimensions) if not c.documented}
+        taken = {d.name for d in dimensions if id(d) not in undocumented} | {m.name for m in measures}
+        kept = []
+        for dimension in dimensions:
+            column = undocumented.get(id(dimension))
+            if column is not None and dimension.name in taken:
+                self.warnings.append(
+                    f"model {model.name}: the warehouse's column {column.name} is left out: its field name "
+                    f"{dimension.name} is another field's (give it a meta.omni dimension of its own name and sql in "
+                    f"{model.meta_file})")
+                continue
+            taken.add(dimension.name)
+            kept.append(dimension)
+        return kept
 
     def _measures(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> list:
         """One measure, or for a shared metric the measures it is composed of."""
@@ -748,7 +769,7 @@ _by_name = operator.attrgetter("name")
 def _report_clash(model: Model, measures: list) -> None:
     """The first field name used twice, in the order fields are made, and where both came from."""
     sources = [(field_name(c.name), f"columns.{c.name}") for c in model.columns.values()
-               if not (c.omni and c.omni.get("ignore"))]
+               if c.documented and not _ignored(c)]
     sources += [(name, f"meta.omni.dimensions.{name}") for name in sorted(model.omni.get("dimensions") or {})]
     sources += [(m.name, m.dbt_key or f"measure {m.name}") for m in measures]
     seen: dict = {}

@@ -55,6 +55,7 @@ class Column:
     tests: tuple = ()  # generic tests on this column (unique, not_null, ...), sorted
     quoted: bool = False  # the name must be quoted to reach the column: dbt's `quote: true`, or the catalog's case
     stored_name: Optional[str] = None  # the catalog's spelling, where it differs from the YAML's: what a quote reaches
+    documented: bool = True  # False: only the catalog (or the warehouse) lists it
     missing: bool = False  # documented, but the catalog lists the relation without it
     accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
     tags: tuple = ()  # the column's dbt tags (dbt 1.10+ copies `config: tags:` here too)
@@ -260,7 +261,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
         quoted = unquoted_case is not None and unquoted_case(name) != name
         comment = _get(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
         model.columns[name] = Column(name=name, description=comment if isinstance(comment, str) else "",
-                                     data_type=_get(info, "type"), quoted=quoted)
+                                     data_type=_get(info, "type"), quoted=quoted, documented=False)
     return model
 
 

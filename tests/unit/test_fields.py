@@ -137,13 +137,17 @@ def test_field_clash_names_both_sources(columns, omni, where):
 
 
 def test_catalog_columns_differing_only_in_case_are_two_columns():
-    """PostgreSQL holds both status and "Status": neither may silently stand in for the other."""
-    manifest = orders(column("status"))
+    """PostgreSQL holds both status and "Status": neither may silently stand in for the other. Both
+    documented, that is an error; the one only the warehouse has is left out, saying so."""
     catalog = {"nodes": {"model.shop.orders": {"columns": {
         "status": {"name": "status", "type": "text", "index": 1},
         "Status": {"name": "Status", "type": "text", "index": 2}}}}}
-    problem = one_problem(export_error(manifest, catalog))
+    problem = one_problem(export_error(orders(column("status"), {**column("Status"), "quote": True}), catalog))
     assert problem.message == "field 'status' is defined twice (columns.status and columns.Status)"
+    omni = build(orders(column("status")), catalog)
+    assert [(d.name, d.sql) for d in omni.views[0].dimensions] == [("status", None)]
+    assert omni.warnings == ["model orders: the warehouse's column Status is left out: its field name status is another "
+                             "field's (give it a meta.omni dimension of its own name and sql in models/orders.yml)"]
     ignored = orders(column("status"), {**column("Status", omni={"ignore": True}), "quote": True})
     [view] = build(ignored, catalog).views
     assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
@@ -496,3 +500,19 @@ def test_a_column_newer_than_the_catalog_is_a_field_once_documented():
     model_ = build(orders(column("amount"), column("method"), omni=omni), catalog)
     assert model_.views[0].measures[0].filters == {"method": {"is": "card"}}
     assert any("column method is documented" in w for w in model_.warnings)
+
+
+def test_warehouse_columns_whose_field_names_clash_are_left_out_with_a_warning_not_an_error():
+    """Nobody documented them: `größe` / `grüße` (both gr_e) must not fail every dbt command."""
+    manifest = make_manifest([model("orders", columns=[column("net_amount")])])
+    catalog = {"nodes": {"model.shop.orders": {"columns": {
+        name: {"name": name, "type": "integer", "index": i}
+        for i, name in enumerate(["net_amount", "Net Amount", "größe", "grüße"])}}}}
+    omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
+    view = yaml.safe_load(render(omni)["analytics/orders.view.yaml"])
+    assert view["dimensions"] == {"gr_e": {"sql": '"größe"'}, "net_amount": {}}
+    assert omni.warnings == [
+        "model orders: the warehouse's column Net Amount is left out: its field name net_amount is another field's "
+        "(give it a meta.omni dimension of its own name and sql in models/orders.yml)",
+        "model orders: the warehouse's column grüße is left out: its field name gr_e is another field's "
+        "(give it a meta.omni dimension of its own name and sql in models/orders.yml)"]
