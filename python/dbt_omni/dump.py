@@ -147,7 +147,7 @@ def _string_list(items: tuple, indent: str) -> tuple:
     return tuple(out)
 
 
-VIEW_KEYS = ("schema", "table_name", "label", "description", "hidden", "tags", "ai_context",
+VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "format", "group_label",
                   "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections import deque
+from collections import Counter, deque
 from typing import Callable, Optional
 
 from dbt_omni.config import Settings
@@ -102,18 +102,32 @@ class Mapper:
 
     # -- names -------------------------------------------------------------------------------------
 
+    def _default_database(self) -> Optional[str]:
+        """The database most of the project's own models are built in: the connection's, as far as the
+        manifest can tell (the same answer for every trigger, unlike the target each one sees)."""
+        counts = Counter(m.database for m in self.project.models.values()
+                         if m.resource_type == "model" and m.package_name == self.project.project_name and m.database)
+        return min(counts, key=lambda db: (-counts[db], db)) if counts else None
+
     def _register_views(self) -> None:
         taken: dict = {}
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
+        default_database = self._default_database()
         for model in self.models:
-            schema, table = safe_component(model.schema), safe_component(model.table)
             view = View(schema=model.schema, table_name=model.table, dbt_unique_id=model.unique_id, dbt_path=model.path)
+            prefix = ""
+            if model.database and default_database and model.database != default_database:
+                # Another database (a source in RAW, a +database model): Omni reads it by `catalog` and
+                # names it <catalog>_<schema>__<table> (docs.omni.co/connect-data/view-name-generation).
+                view.catalog, prefix = model.database, f"{model.database}_"
+            schema, table = safe_component(prefix + model.schema), safe_component(model.table)
             if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table
-                self.warnings.append(
-                    f"model {model.name}: relation {model.schema}.{model.table} is the Omni view {view.name} "
-                    f"({view.path}): its name in Omni references"
-                )
+                if not prefix or (schema, table) != (prefix + model.schema, model.table):
+                    self.warnings.append(
+                        f"model {model.name}: relation {model.schema}.{model.table} is the Omni view {view.name} "
+                        f"({view.path}): its name in Omni references"
+                    )
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 raise OmniExportError(
                     Problem(

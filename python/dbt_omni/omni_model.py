@@ -52,6 +52,7 @@ class Measure:
 class View:
     schema: str
     table_name: str
+    catalog: Optional[str] = None  # the database, when not the one most of the project's models are in
     label: Optional[str] = None
     description: Optional[str] = None
     hidden: bool = False

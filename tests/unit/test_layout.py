@@ -4,7 +4,18 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from testkit import export_error, make_manifest, model, one_problem, parse, render_files, rich_manifest, shop_manifest
+from testkit import (
+    build,
+    export_error,
+    make_manifest,
+    model,
+    one_problem,
+    parse,
+    render_files,
+    rich_manifest,
+    shop_manifest,
+    source,
+)
 
 # ---- allow-lists, copied from omni-format.md ---------------------------------------------------------
 VIEW_KEYS = {
@@ -185,3 +196,25 @@ def test_two_models_writing_one_view_file_are_an_error(alias):
     problem = one_problem(export_error(manifest))
     assert problem.message == (f"two models write the same Omni view analytics__{alias} "
                                "(model.shop.orders and model.shop.orders_copy)")
+
+
+def test_a_relation_in_another_database_gets_catalog_and_omnis_name_for_it():
+    """Sources in a RAW database, a +database model: `catalog` points Omni at them, and the view is named as
+    Omni names a table outside the default catalog, so the same schema.table in two databases are two views."""
+    raw_orders = {**source("shop_app", "orders", columns=["id"], schema="analytics"), "database": "RAW"}
+    other = {**model("orders_copy", alias="orders", columns=["id"]), "database": "finance"}
+    manifest = make_manifest([model("orders", columns=["id"]), model("customers", columns=["id"]), other],
+                             sources=[raw_orders])
+    omni = build(manifest, select=["package:this,resource_type:model", "source:shop_app"])
+    views = {v.path: (v.name, v.catalog, v.schema, v.table_name) for v in omni.views}
+    assert views == {
+        "analytics/orders.view.yaml": ("analytics__orders", None, "analytics", "orders"),
+        "analytics/customers.view.yaml": ("analytics__customers", None, "analytics", "customers"),
+        "finance_analytics/orders.view.yaml": ("finance_analytics__orders", "finance", "analytics", "orders"),
+        "RAW_analytics/orders.view.yaml": ("RAW_analytics__orders", "RAW", "analytics", "orders"),
+    }
+    text = render_files(manifest, select=["package:this,resource_type:model", "source:shop_app"])
+    lines = text["RAW_analytics/orders.view.yaml"].splitlines()
+    start = lines.index("schema: analytics")
+    assert lines[start:start + 3] == ["schema: analytics", "table_name: orders", "catalog: RAW"]
+    assert not [w for w in omni.warnings if "Omni view" in w]
