@@ -65,9 +65,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     seconds: dict = {}
     lap = _stopwatch(seconds)
     output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
-    if not settings.use_catalog:
-        catalog_path = catalog = None
-    elif catalog is None:
+    if catalog is None and settings.use_catalog:  # a catalog given (from_warehouse: true) is asked for by name
         catalog = load_catalog(catalog_path)
     project = load_project(catalog)
     lap("read")

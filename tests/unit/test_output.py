@@ -347,3 +347,17 @@ def test_a_model_dropped_from_the_project_loses_its_file(out_dir, tmp_path):
 def test_summary_counts_read_as_english(tmp_path):
     result = ExportResult(tmp_path, written=True, counts={"views": 1, "dimensions": 2, "relationships": 1})
     assert result.summary() == f"dbt-omni: wrote Omni model to {tmp_path} (1 view, 2 dimensions, 1 relationship)"
+
+
+def test_use_catalog_false_skips_catalog_json_but_not_columns_asked_of_the_warehouse(out_dir, tmp_path):
+    """from_warehouse: true hands export() the warehouse's columns; use_catalog is about catalog.json."""
+    manifest = make_manifest([model("orders", columns=["id"])])
+    columns = {"model.shop.orders": {"columns": {n: {"name": n, "type": "integer", "index": i}
+                                                 for i, n in enumerate(["id", "amount"])}}}
+    catalog_path = tmp_path / "catalog.json"
+    catalog_path.write_text(json.dumps({"nodes": {"model.shop.orders": {"columns": {
+        "note": {"name": "note", "type": "text", "index": 0}}}}}))
+    for given, expected in (({"catalog": {"nodes": columns}}, {"id", "amount"}), ({"catalog_path": catalog_path}, {"id"})):
+        export(lambda catalog: from_manifest_dict(manifest, catalog),
+               settings(output_dir=str(out_dir), use_catalog=False), ExportContext(project_dir=tmp_path), force=True, **given)
+        assert set(yaml.safe_load((out_dir / "analytics/orders.view.yaml").read_text())["dimensions"]) == expected
