@@ -287,6 +287,8 @@ class Mapper:
         declared = model.omni.get("primary_key")
         if declared:
             keys = [declared] if isinstance(declared, str) else list(declared)
+            by_field = {field_name(name): name for name in model.columns}  # `crmid` for the column "CrmId"
+            keys = [key if key in model.columns else by_field.get(key, key) for key in keys]
             for key in keys:
                 if key not in model.columns:
                     raise model.error(
@@ -481,8 +483,8 @@ class Mapper:
     def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
         """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are
         both gr_e), is left out with a warning: nobody wrote it, so it must not fail every dbt command."""
-        columns = [c for c in model.columns.values() if not _ignored(c)]  # one dimension each, in order
-        undocumented = {id(d): c for c, d in zip(columns, dimensions) if not c.documented}
+        columns = [c for c in model.columns.values() if not _ignored(c)]  # one dimension each, in order; meta.omni dimensions follow
+        undocumented = {id(d): c for c, d in zip(columns, dimensions, strict=False) if not c.documented}
         taken = {d.name for d in dimensions if id(d) not in undocumented} | {m.name for m in measures}
         kept = []
         for dimension in dimensions:

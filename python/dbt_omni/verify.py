@@ -45,8 +45,8 @@ class Check:
 class _View:
     """One exported view file, able to turn its fields into plain SQL over the relation."""
 
-    def __init__(self, path: Path, dbt_mode):
-        self.path = path
+    def __init__(self, path: Path, dbt_mode, name: str = ""):
+        self.path, self.name = path, name
         try:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
@@ -96,7 +96,15 @@ class _View:
         if not isinstance(condition, dict):
             raise OmniExportError(Problem(f"measure {measure}: the filter on {field} is not a mapping", file=str(self.path),
                                           key=f"measures.{measure}.filters.{field}", expected="{operator: value}"))
-        column = self.dimension_sql(field)
+        where = dict(file=str(self.path), key=f"measures.{measure}.filters.{field}")
+        view, dot, name = field.rpartition(".")
+        if dot and view != self.name:
+            raise OmniExportError(Problem(f"measure {measure}: verify cannot evaluate a filter on another view's field",
+                                          expected="a filter on a field of the measure's own view", **where))
+        if "[" in name:
+            raise OmniExportError(Problem(f"measure {measure}: verify cannot evaluate a filter on a timeframe",
+                                          expected="a filter on a dimension itself, not field[timeframe]", **where))
+        column = self.dimension_sql(name)
         parts = []
         for operator, value in condition.items():
             if operator not in ("is", "not"):
@@ -165,7 +173,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         model = project.models.get(unique_id)
         if model is None or (select and unique_id not in chosen and view_name not in select):
             continue
-        view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode)
+        view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode, view_name)
         package, macro = split_metric_name(info["metric"])
         columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
         dbt_expression = str(dbt_mode.macro(package, macro)(**columns))

@@ -153,6 +153,11 @@ def test_catalog_columns_differing_only_in_case_are_two_columns():
     assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
 
 
+def test_primary_key_may_name_a_quoted_column_by_its_field_name():
+    view = view_yaml(orders({**column("CrmId"), "quote": True}, omni={"primary_key": "crmid"}))
+    assert view["dimensions"]["crmid"] == {"sql": '"CrmId"', "primary_key": True}
+
+
 def test_a_mixed_case_column_is_its_field_wherever_meta_omni_names_it():
     """dbt's `CrmId` (quote: true) is Omni's field crmid: in SQL, filters and topic fields, as in primary_key."""
     crm_id = {**column("CrmId"), "quote": True}

@@ -56,6 +56,17 @@ def test_a_metric_with_filters_is_run_over_the_same_rows_on_dbts_side(tmp_path):
     assert "case when plan in ('pro') then" in total.omni_sql  # Omni's measure filters inside its aggregate
 
 
+def test_a_filter_naming_the_model_is_run_as_its_plain_field_and_a_timeframe_is_a_clear_error(tmp_path):
+    """The export writes `subscription_months.plan` as analytics__subscription_months.plan."""
+    project, out = exported(tmp_path, filters={"subscription_months.plan": {"is": "pro"}})
+    total = plan(project, out)[0]
+    assert total.dbt_sql.endswith("where plan in ('pro')") and "case when plan in ('pro') then" in total.omni_sql
+    project, out = exported(tmp_path / "tf", filters={"month_start[month]": {"is": "2024-01"}})
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out)
+    assert "verify cannot evaluate a filter on a timeframe" in one_problem(info.value).message
+
+
 @pytest.mark.parametrize("condition, sql", [
     ({"is": None}, "plan is null"),  # SQL's `plan in (null)` would match no row: a check that proves nothing
     ({"not": None}, "plan is not null"),
