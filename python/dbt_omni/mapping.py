@@ -63,6 +63,12 @@ def time_kind(data_type: str) -> Optional[str]:
     return None
 
 
+def _spelt_otherwise(column: str, field: str) -> bool:
+    """The field name lost or gained letters, not only case, spaces and punctuation that Omni's own
+    labels restore ("Order Date" -> order_date -> "Order Date"; größe -> gr_e does not come back)."""
+    return re.sub(r"[^a-z0-9]", "", column.lower()) != re.sub(r"[^a-z0-9]", "", field) or not column.isascii()
+
+
 def _ignored(column: Column) -> bool:
     return bool(column.omni) and column.omni.get("ignore") is True
 
@@ -129,12 +135,16 @@ class Mapper:
                         f"({view.path}): its name in Omni references"
                     )
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
+                other = self.project.models[taken[view.name.lower()]]
+                same = (other.database, other.schema, other.table) == (model.database, model.schema, model.table)
                 raise OmniExportError(
                     Problem(
-                        f"two models write the same Omni view {view.name} ({taken[view.name.lower()]} and {model.unique_id})",
+                        f"two models write the same Omni view {view.name} ({other.unique_id} and {model.unique_id})"
+                        + (f": both are the relation {model.schema}.{model.table}" if same else ""),
                         file=model.path,
                         model=model.name,
-                        expected="distinct schema/alias per exported model",
+                        expected="one of them in the selection (a seed and a source over one table: select one)"
+                        if same else "distinct schema/alias per exported model",
                     )
                 )
             taken[view.name.lower()] = model.unique_id
@@ -351,6 +361,8 @@ class Mapper:
         )
         if needs_sql or column.quoted:
             dimension.sql = self._quoted(column.stored_name or column.name)
+            if needs_sql and _spelt_otherwise(column.name, name):  # größe is gr_e: Omni would show "Gr E"
+                dimension.label = column.name
         meta = column.omni
         if meta:
             if meta.get("description"):
@@ -362,7 +374,8 @@ class Mapper:
                                          f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
             if meta.get("convert_tz") is not None:
                 dimension.convert_tz = meta["convert_tz"]
-            dimension.label = meta.get("label")
+            if meta.get("label") is not None:
+                dimension.label = meta["label"]
             dimension.hidden = meta.get("hidden")
             dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
             dimension.group_label = meta.get("group_label")

@@ -402,8 +402,10 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         model = project.models.get(attached)
         if model is None:
             continue
-        # A test with `where:` holds for some rows only: no primary key, no list of every value.
-        every_row = not _get(_get(test, "config"), "where")
+        # A test with `where:` holds for some rows only, and one with `severity: warn` is let fail: neither
+        # makes a primary key or a list of every value.
+        config = _get(test, "config")
+        every_row = not _get(config, "where") and str(_get(config, "severity") or "").lower() != "warn"
         if test_name == "unique_combination_of_columns" and not column_name:
             if every_row:
                 model.unique_combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))

@@ -8,6 +8,9 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
 # A topic's `view.field` (fields, filters, access filters); `view.*`, `all_views.*` and `tag:x` name no one field.
 FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[[a-z_]+\])?")
+# What a filter key or topic entry can be at all (view names may hold $ and -): anything else, `statsu `
+# with a space, is no reference Omni can resolve, and none the checks below would look at.
+REF_SHAPE_RE = re.compile(r"-?(?:all_views\.\*|tag:\S+|(?:[\w$-]+\.)?(?:[\w$]+|\*)(?:\[[a-z_]+\])?)")
 
 
 def references(sql: str) -> list:
@@ -31,6 +34,13 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             view = by_name.get(view_name)
             fields[view_name] = None if view is None else {f.name for f in view.dimensions} | {m.name for m in view.measures}
         return fields[view_name]
+
+    def shape(ref: str, source_view, key: str) -> None:
+        if not REF_SHAPE_RE.fullmatch(str(ref)):
+            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+            problems.append(Problem(f"'{ref}' is not a field reference", file=model.meta_file if model else None,
+                                    model=model.name if model else None, key=key,
+                                    expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
     def check(sql: str, own_view, source_view, key: str, field_name: bool = False) -> None:
         for view_name, field in references(sql):
@@ -66,7 +76,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                     check(item.sql, view, view, f"{item.dbt_key or f'{kind} {item.name}'}.sql")
         for measure in view.measures:
             for ref in measure.filters or ():  # `field` (this view's) or `view.field`
-                check("${%s}" % ref.partition("[")[0], view, view, f"{measure.dbt_key or f'measure {measure.name}'}.filters", True)
+                key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
+                shape(ref, view, key)
+                check("${%s}" % ref.partition("[")[0], view, view, key, True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
@@ -79,6 +91,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 "access_filters": [f.get("field", "") for f in topic.access_filters or ()]}
         for key, entries in refs.items():
             for ref in entries:
+                shape(ref, base, f"meta.omni.topic.{key}")
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
                     check("${%s.%s}" % match.groups(), None, base, f"meta.omni.topic.{key}", True)
     if problems:  # a shared metric's components carry its filters alike: one message each, not one per component

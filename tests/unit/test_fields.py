@@ -344,6 +344,18 @@ def test_a_dollar_brace_that_is_no_field_reference_is_an_error(sql, bad):
     assert problem.expected == "${field}, ${model.field} or ${field[timeframe]}, closed by }"
 
 
+@pytest.mark.parametrize("where, block", [
+    ("meta.omni.measures.paid.filters", {"measures": {"paid": {"aggregate_type": "sum", "sql": "${amount}",
+                                                                "filters": {"status ": {"is": "paid"}}}}}),
+    ("meta.omni.topic.fields", {"topic": {"fields": ["orders.status "]}}),
+    ("meta.omni.topic.default_filters", {"topic": {"default_filters": {"status-x": {"is": "paid"}}}}),
+])
+def test_a_filter_key_or_topic_field_that_is_no_reference_at_all_is_an_error(where, block):
+    """A trailing space or a dash escaped every check (only identifier-shaped names were looked up)."""
+    problem = one_problem(export_error(orders(column("amount"), column("status"), omni=block)))
+    assert (problem.key, problem.model) == (where, "orders") and problem.message.endswith("' is not a field reference")
+
+
 @pytest.mark.parametrize("filters, message, suggestion", [
     ({"stauts": {"is": "paid"}}, "stauts is not a field of analytics__orders", "status"),
     ({"orders.stauts[upper]": {"is": "PAID"}}, "stauts is not a field of analytics__orders", "status"),
@@ -515,9 +527,23 @@ def test_warehouse_columns_whose_field_names_clash_are_left_out_with_a_warning_n
         for i, name in enumerate(["net_amount", "Net Amount", "größe", "grüße"])}}}}
     omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
     view = yaml.safe_load(render(omni)["analytics/orders.view.yaml"])
-    assert view["dimensions"] == {"gr_e": {"sql": '"größe"'}, "net_amount": {}}
+    assert view["dimensions"] == {"gr_e": {"sql": '"größe"', "label": "größe"}, "net_amount": {}}
     assert omni.warnings == [
         "model orders: the warehouse's column Net Amount is left out: its field name net_amount is another field's "
         "(give it a meta.omni dimension of its own name and sql in models/orders.yml)",
         "model orders: the warehouse's column grüße is left out: its field name gr_e is another field's "
         "(give it a meta.omni dimension of its own name and sql in models/orders.yml)"]
+
+
+@pytest.mark.parametrize("name, field, label", [
+    ("größe", "gr_e", "größe"),  # letters lost: Omni would label it "Gr E"
+    ("1st_place", "c_1st_place", "1st_place"),
+    ("Order Date", "order_date", None),  # Omni's own label is "Order Date" again
+    ("CrmId", "crmid", None),
+])
+def test_a_field_name_that_loses_letters_keeps_the_column_name_as_label(name, field, label):
+    view = view_yaml(orders({**column(name), "quote": True}, column("other", omni={"label": "Other"})))
+    assert view["dimensions"][field].get("label") == label
+    assert view["dimensions"]["other"]["label"] == "Other"
+    labelled = view_yaml(orders({**column(name), "quote": True, "meta": {"omni": {"label": "Size"}}}))
+    assert labelled["dimensions"][field]["label"] == "Size"

@@ -194,8 +194,18 @@ def test_two_models_writing_one_view_file_are_an_error(alias):
     """Also in another case: one file on the case-insensitive file systems of macOS and Windows."""
     manifest = make_manifest([model("orders", columns=["id"]), model("orders_copy", columns=["id"], alias=alias)])
     problem = one_problem(export_error(manifest))
+    same = ": both are the relation analytics.orders" if alias == "orders" else ""
     assert problem.message == (f"two models write the same Omni view analytics__{alias} "
-                               "(model.shop.orders and model.shop.orders_copy)")
+                               f"(model.shop.orders and model.shop.orders_copy){same}")
+
+
+def test_a_seed_and_a_source_over_one_table_say_to_select_one_of_them():
+    seed = {**model("raw_customers", columns=["id"], schema="raw"), "resource_type": "seed",
+            "unique_id": "seed.shop.raw_customers"}
+    manifest = make_manifest([seed], sources=[source("crm", "raw_customers", columns=["id"])])
+    problem = one_problem(export_error(manifest, select=["resource_type:seed", "source:crm"]))
+    assert problem.message.endswith(": both are the relation raw.raw_customers")
+    assert problem.expected == "one of them in the selection (a seed and a source over one table: select one)"
 
 
 def test_a_relation_in_another_database_gets_catalog_and_omnis_name_for_it():

@@ -163,3 +163,11 @@ def test_a_primary_key_on_an_ignored_column_is_an_error_or_not_inferred():
     assert pk_fields(view_yaml(inferred)) == []
     combination = make_manifest([model("orders", columns=[ignored, "name"])], [combination_test("orders", ["id", "name"])])
     assert "custom_compound_primary_key_sql" not in view_yaml(combination)
+
+
+def test_tests_of_severity_warn_make_no_primary_key():
+    """A failing test that only warns is a key the team lets repeat."""
+    tests = unique_not_null("customers", "email")
+    tests[0]["config"]["severity"] = "WARN"
+    manifest = make_manifest([model("customers", columns=["email"])], tests)
+    assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == []
