@@ -476,8 +476,13 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
     for model, columns, constraint in constraints:
         to = _get(constraint, "to", "")
         to_columns = list(_get(constraint, "to_columns", ()))
-        if not to or len(columns) != 1 or len(to_columns) != 1:
-            continue  # expression-only or compound foreign keys: nothing Omni can join on by name
+        if not to or len(columns) != 1 or len(to_columns) != 1:  # expression-only (before dbt 1.9) or compound
+            written = f"on ({', '.join(columns)})" if columns else "on the model"
+            project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint {written}"
+                                    f"{f' to {to}' if to else ''} gives no relationship: only one column to one "
+                                    "column (to: and to_columns:) is joined by itself; write the join as "
+                                    "meta.omni.joins with on_sql"))
+            continue
         target = _foreign_key_target(project, model, to, by_name)
         if target is None:
             project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint on {columns[0]}: "

@@ -101,10 +101,16 @@ def test_foreign_key_constraint_to_nothing_known_is_a_warning():
                                         'names no model, seed, snapshot or source; no relationship']
 
 
-def test_compound_foreign_key_constraint_is_skipped():
+def test_compound_or_expression_only_foreign_key_constraints_are_skipped_with_a_warning():
     fk = {"type": "foreign_key", "columns": ["a", "b"], "to": "ref('customers')", "to_columns": ["x", "y"]}
-    manifest = make_manifest([model("orders", columns=["a", "b"], constraints=[fk]), customers()])
+    old_style = {"type": "foreign_key", "columns": ["a"], "expression": "analytics.customers (x)"}
+    manifest = make_manifest([model("orders", columns=["a", "b"], constraints=[fk, old_style]), customers()])
     assert rels(manifest) == []
+    assert build(manifest).warnings == [
+        "model orders: foreign_key constraint on (a, b) to ref('customers') gives no relationship: only one column to "
+        "one column (to: and to_columns:) is joined by itself; write the join as meta.omni.joins with on_sql",
+        "model orders: foreign_key constraint on (a) gives no relationship: only one column to one column (to: and "
+        "to_columns:) is joined by itself; write the join as meta.omni.joins with on_sql"]
 
 
 def test_meta_join_with_explicit_on_sql_translates_model_names():
