@@ -324,7 +324,13 @@ class Mapper:
         if flagged:
             return flagged
         if model.pk_constraint:
-            return list(model.pk_constraint)
+            columns = [model.find_column(name) for name in model.pk_constraint]
+            if None not in columns and not any(_ignored(c) for c in columns):
+                return [c.name for c in columns]
+            unknown = next(name for name, c in zip(model.pk_constraint, columns, strict=True) if c is None or _ignored(c))
+            self.warnings.append(f"model {model.name}: its primary_key constraint names {unknown}, which is no field "
+                                 f"(not documented in {model.meta_file}, nor in catalog.json, or ignored): no primary key")
+            return []
         if constrained:
             return constrained
         if len(tested) > 1:

@@ -171,3 +171,19 @@ def test_tests_of_severity_warn_make_no_primary_key():
     tests[0]["config"]["severity"] = "WARN"
     manifest = make_manifest([model("customers", columns=["email"])], tests)
     assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == []
+
+
+def test_a_primary_key_constraint_on_a_column_that_is_no_field_is_a_warning_not_a_key_to_nowhere():
+    """Before dbt docs generate an undocumented column is no field: a compound key naming it would name nothing."""
+    for columns in (["id"], ["region_id", "store_id"]):
+        manifest = make_manifest([model("stores", columns=["region_id", "name"],
+                                        constraints=[{"type": "primary_key", "columns": columns}])])
+        omni = build(manifest)
+        view = view_yaml(manifest, "analytics/stores.view.yaml")
+        assert pk_fields(view) == [] and "custom_compound_primary_key_sql" not in view
+        missing = columns[-1]
+        assert omni.warnings == [f"model stores: its primary_key constraint names {missing}, which is no field (not "
+                                 "documented in models/stores.yml, nor in catalog.json, or ignored): no primary key"]
+    keyed = make_manifest([model("stores", columns=["Region_ID", "name"],
+                                 constraints=[{"type": "primary_key", "columns": ["region_id"]}])])
+    assert pk_fields(view_yaml(keyed, "analytics/stores.view.yaml")) == ["region_id"]
