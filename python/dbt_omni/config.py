@@ -97,6 +97,12 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     return block, str(path)
 
 
+def has_vars_block(project_dir: Path) -> bool:
+    """Whether dbt_project.yml has a `vars: dbt_omni:` block, even an empty one."""
+    project_vars = (_dbt_project(project_dir) or {}).get("vars")
+    return isinstance(project_vars, dict) and VARS_KEY in project_vars
+
+
 def dbt_project_name(project_dir: Path) -> Optional[str]:
     """The `name:` in project_dir's dbt_project.yml; None when there is no such file."""
     data = _dbt_project(project_dir)

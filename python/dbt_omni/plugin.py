@@ -14,7 +14,7 @@ class OmniPlugin(dbtPlugin):
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
-        from dbt_omni.config import load_settings, resolve_output_dir
+        from dbt_omni.config import VARS_KEY, has_vars_block, load_settings, resolve_output_dir
         from dbt_omni.errors import OmniExportError, internal_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.manifests import from_live_manifest
@@ -24,6 +24,11 @@ class OmniPlugin(dbtPlugin):
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
         try:
+            # A pip install reaches every dbt project in the environment: act only in one that chose
+            # dbt-omni, by installing its dbt package (`dbt deps`) or writing a `vars: dbt_omni:` block.
+            if not (shims.has_macro(manifest, "macro.dbt_omni.omni_export") or VARS_KEY in (facts["cli_vars"] or {})
+                    or has_vars_block(facts["project_dir"])):
+                return {}
             settings = load_settings(facts["project_dir"], facts["cli_vars"])
             if not settings.write_on_parse:
                 return {}

@@ -31,6 +31,10 @@ def install_jinja_module() -> None:
     base.get_context_modules = get_context_modules
 
 
+def has_macro(manifest: Any, unique_id: str) -> bool:
+    return unique_id in (getattr(manifest, "macros", None) or {})
+
+
 def remember_manifest(manifest: Any) -> None:
     _live["manifest"] = manifest
 

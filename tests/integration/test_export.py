@@ -196,6 +196,23 @@ def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+def test_plugin_leaves_a_project_that_did_not_choose_dbt_omni_alone(tmp_path, run_dbt):
+    """`pip install` reaches every project in the environment: without the dbt package or a vars.dbt_omni
+    block, nothing is written (and a --warn-error parse cannot fail on our warnings)."""
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.sql").write_text("select 1 as id\n")
+    (tmp_path / "profiles.yml").write_text(
+        f"other:\n  target: dev\n  outputs:\n    dev: {{type: duckdb, path: '{tmp_path / 'other.duckdb'}'}}\n")
+    project = "name: other\nversion: '1.0'\nprofile: other\n"
+    (tmp_path / "dbt_project.yml").write_text(project)
+    run_dbt(tmp_path, "parse", "--warn-error", target=None)
+    assert not (tmp_path / "target" / "omni").exists()
+    (tmp_path / "dbt_project.yml").write_text(project + "vars:\n  dbt_omni: {}\n")
+    run_dbt(tmp_path, "parse", target=None)
+    assert (tmp_path / "target" / "omni" / "main" / "m.view.yaml").is_file()
+
+
+@pytest.mark.duckdb
 def test_plugin_with_an_empty_selection_warns_and_writes_nothing_anywhere(duckdb_project, run_dbt):
     """Not even its shortcut's state beside an output folder that does not exist (it failed every command)."""
     before = sorted(p.name for p in duckdb_project.iterdir())
