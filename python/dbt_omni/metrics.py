@@ -68,7 +68,7 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
             column = str(value)
             if column.lower() not in fields:
                 default = argument not in given
-                word = " (YAML's null, not the word, leaves the argument out)" if column.lower() in ("none", "null") else ""
+                word = f" (for no column, write YAML's null, Jinja's none: `{argument}: null`)" if column.lower() in ("none", "null") else ""
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ ]*", column):  # `mrr * 2`: an expression
                     word = f"; an expression names its columns as ${{column}}, e.g. ${{{closest(column, fields) or 'mrr'}}} * 2"
                 raise model.error(f"the view has no column '{column}'" + (f" (the default of {argument})" if default else ""),

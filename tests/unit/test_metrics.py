@@ -154,7 +154,9 @@ def test_the_word_none_for_a_column_argument_says_to_write_null():
     problem = export_error(subscriptions({"mrr": {"metric": "monthly_recurring_revenue",
                                                   "args": {"type_column": "none"}}})).problems[0]
     assert problem.message == "the view has no column 'none'"
-    assert problem.expected.endswith("(YAML's null, not the word, leaves the argument out)")
+    assert problem.expected.endswith("(for no column, write YAML's null, Jinja's none: `type_column: null`)")
+    null = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "args": {"type_column": None}}}))
+    assert "subscription_type" not in null["mrr"]["sql"]  # null is none, not the default column
 
 
 def test_a_column_argument_may_be_an_expression_over_the_views_fields():
