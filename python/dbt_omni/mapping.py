@@ -300,6 +300,11 @@ class Mapper:
             by_field = {field_name(name): name for name in model.columns}  # `crmid` for the column "CrmId"
             keys = [key if key in model.columns else by_field.get(key, key) for key in keys]
             for key in keys:
+                if key not in model.columns and not model.in_catalog:  # a fresh clone or CI: no catalog.json yet
+                    self.warnings.append(
+                        f"model {model.name}: primary key column {key} is not documented in {model.meta_file}, and "
+                        f"without catalog.json its columns are unknown: written as a plain dimension (document it)")
+                    continue
                 if key not in model.columns:
                     raise model.error(
                         f"primary key column '{key}' is not a column of the model",
@@ -464,6 +469,11 @@ class Mapper:
                 for name, block in sorted(omni["measures"].items()):
                     key = f"columns.{column.name}.meta.omni.measures.{name}"
                     measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
+        for key in pk:  # declared, undocumented, and no catalog to say otherwise
+            if key not in model.columns:
+                name, needs_sql = _column_field(key)
+                dimensions.append(Dimension(name, sql=self._quoted(key) if needs_sql else None,
+                                            primary_key=True if len(pk) == 1 else None))
         if len(pk) > 1:
             view.custom_compound_primary_key_sql = [field_name(c) for c in pk]
         for name, block in sorted((meta.get("dimensions") or {}).items()):
@@ -628,10 +638,14 @@ class Mapper:
         source_fields = {d.name for d in source.dimensions}
         if len(pk) == 1 and pk[0] in source_fields:
             return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
+        unknown = ""
+        if len(pk) == 1 and not model.in_catalog:
+            unknown = (f"; {pk[0]} is not documented in {model.meta_file}, and without catalog.json its columns are "
+                       "unknown: document it")
         raise model.error(
             f"cannot infer the join condition to {target.name}",
             key=f"{key}.on_sql",
-            expected="on_sql, or a primary key on the target with a column of the same name here",
+            expected="on_sql, or a primary key on the target with a column of the same name here" + unknown,
         )
 
     @staticmethod

@@ -1,7 +1,17 @@
 """Where a view's primary key comes from, in order: meta.omni.primary_key, column meta, constraints, tests."""
 from __future__ import annotations
 
-from testkit import build, column, export_error, make_manifest, model, one_problem, test_node, view_yaml
+from testkit import (
+    build,
+    column,
+    export_error,
+    make_manifest,
+    model,
+    one_problem,
+    test_node,
+    view_yaml,
+    warehouse_catalog,
+)
 
 
 def pk_fields(view: dict) -> list:
@@ -33,9 +43,21 @@ def test_model_meta_primary_key_wins_over_tests_and_constraints():
 
 
 def test_model_meta_primary_key_must_be_a_column():
-    error = export_error(make_manifest([model("orders", columns=["order_id"], omni={"primary_key": "order_ix"})]))
-    problem = one_problem(error)
+    manifest = make_manifest([model("orders", columns=["order_id"], omni={"primary_key": "order_ix"})])
+    problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
     assert problem.key == "meta.omni.primary_key" and problem.suggestion == "order_id"
+
+
+def test_an_undocumented_primary_key_without_catalog_is_a_plain_key_dimension_and_a_warning():
+    """A fresh clone or CI has no catalog.json: failing there would stop the very `dbt build` that makes one."""
+    manifest = make_manifest([model("orders", columns=["amount"], omni={"primary_key": "Order_ID"})])
+    omni = build(manifest)
+    assert view_yaml(manifest)["dimensions"] == {"amount": {}, "order_id": {"primary_key": True}}
+    assert omni.warnings == ["model orders: primary key column Order_ID is not documented in models/orders.yml, and "
+                             "without catalog.json its columns are unknown: written as a plain dimension (document it)"]
+    compound = make_manifest([model("lines", columns=["order_id"], omni={"primary_key": ["order_id", "line_no"]})])
+    view = view_yaml(compound, "analytics/lines.view.yaml")
+    assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"] and view["dimensions"]["line_no"] == {}
 
 
 def test_column_meta_primary_key():

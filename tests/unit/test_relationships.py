@@ -17,6 +17,7 @@ from testkit import (
     settings,
     source,
     test_node,
+    warehouse_catalog,
 )
 
 ORDERS_TO_CUSTOMERS = "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"
@@ -168,6 +169,10 @@ def test_meta_join_without_on_sql_and_no_matching_key_is_an_error():
     problem = one_problem(export_error(manifest))
     assert problem.key == "meta.omni.joins[0].on_sql"
     assert "analytics__customers" in problem.message
+    assert problem.expected.endswith("; customer_id is not documented in models/orders.yml, and without catalog.json "
+                                     "its columns are unknown: document it")
+    with_catalog = one_problem(export_error(manifest, warehouse_catalog(manifest)))
+    assert with_catalog.expected == "on_sql, or a primary key on the target with a column of the same name here"
 
 
 def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
