@@ -724,7 +724,7 @@ class Mapper:
             topic = Topic(
                 file_name=safe_component(block.get("name") or _topic_name(model)),
                 base_view=base,
-                label=block.get("label"),
+                label=block.get("label") or _topic_label(model, own),
                 description=block.get("description"),
                 group_label=block.get("group_label"),
                 hidden=block.get("hidden", False),
@@ -830,6 +830,14 @@ def _report_clash(model: Model, measures: list) -> None:
                 expected="unique dimension and measure names in a view",
             )
         seen[name] = where
+
+
+def _topic_label(model: Model, view: View) -> Optional[str]:
+    """The view's label (an older version's with its version, or Omni's topic picker shows two alike)."""
+    if not view.label:
+        return None
+    older = model.version is not None and model.latest_version is not None and model.version != model.latest_version
+    return f"{view.label} (v{model.version})" if older else view.label
 
 
 def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:

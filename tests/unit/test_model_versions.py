@@ -64,6 +64,9 @@ def test_topics_from_paths_name_older_versions_by_their_version():
     assert [(t.file_name, t.base_view) for t in omni.topics] == [
         ("customers", "analytics__customers_v2"), ("customers_v1", "analytics__customers_v1"),
         ("orders", "analytics__orders")]
+    labelled = build(make_manifest([customers(v, omni={"label": "Customers"}) for v in (1, 2)]),
+                     topics_from_paths=["models/marts"])
+    assert [t.label for t in labelled.topics] == ["Customers", "Customers (v1)"]  # not two alike in Omni's picker
 
 
 def test_foreign_key_constraints_follow_dbt_refs_to_versions():

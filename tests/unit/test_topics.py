@@ -330,3 +330,11 @@ def test_without_a_catalog_a_topic_field_dbt_does_not_document_is_a_warning():
     assert omni.topics[0].fields == ["analytics__customers.email"]
     assert omni.warnings == ["model orders (models/orders.yml): meta.omni.topic.fields: email is not a documented column "
                              "of analytics__customers, and without catalog.json (dbt docs generate) its columns are unknown"]
+
+
+def test_a_topic_without_a_label_takes_its_views_label():
+    result = topics(chain(orders={"topic": True, "label": "Orders"}, customers={"topic": {"label": "Buyers"}, "label": "Customers"},
+                          regions={"topic": True}))
+    assert result["orders"]["label"] == "Orders"
+    assert result["customers"]["label"] == "Buyers"  # its own label wins
+    assert "label" not in result["regions"]  # a view without a label: Omni names the topic itself
