@@ -37,9 +37,9 @@ def _parser() -> tuple:
                         help="as dbt's --warn-error: a warning fails the export (nothing is written)")
 
     verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
-    verify.add_argument("--project-dir", type=Path, default=None)
-    verify.add_argument("--profiles-dir", type=Path, default=None)
-    verify.add_argument("--target", default=None)
+    verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")
+    verify.add_argument("--profiles-dir", type=Path, default=None, help="passed to dbt run-operation")
+    verify.add_argument("--target", default=None, help="the target whose warehouse runs the queries")
     verify.add_argument("--select", nargs="+", default=None, help="models whose measures to check (dbt's selection syntax, or Omni view names)")
     verify.add_argument("--by", nargs="+", default=None, help="dimensions to group by (default: a few)")
     verify.add_argument("--output", default=None, help="the exported Omni model; default: <target>/omni")
