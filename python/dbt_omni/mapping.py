@@ -35,9 +35,10 @@ QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 
 
 def safe_component(name: str) -> str:
-    """A file or folder name that cannot leave the output folder (no separators, no leading dot)."""
-    cleaned = re.sub(r"[^A-Za-z0-9_$-]", "_", str(name)) or "_"
-    return "_" + cleaned[1:] if cleaned.startswith((".", "-")) else cleaned
+    """A file or folder name that cannot leave the output folder (no separators, no leading dot), and
+    a view name `${view.field}` can hold: letters, digits and underscores (a schema `finance-reporting`
+    would give references no check, nor perhaps Omni, reads)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", str(name)) or "_"
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -14,7 +14,7 @@ from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, ExportResult, export
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.output import RECORD, files_intact, record_digest, write_atomically
-from testkit import build, make_manifest, model, render_files, settings, shop_manifest
+from testkit import build, export_error, make_manifest, model, render_files, settings, shop_manifest
 
 OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
 
@@ -65,6 +65,16 @@ def test_a_relation_named_outside_file_name_characters_is_still_the_table_omni_r
     assert (view["schema"], view["table_name"]) == ("finance équipe", "ventes_réglées")
     assert yaml.safe_load(files["model.yaml"])["included_schemas"] == ["finance équipe"]
     assert files["finance__quipe/ventes_r_gl_es.view.yaml"].startswith("# Reference this view as finance__quipe__ventes_r_gl_es\n")
+
+
+def test_a_dash_in_a_schema_is_no_part_of_a_view_name_so_references_to_it_are_checked():
+    manifest = make_manifest([model("orders", schema="finance-reporting", columns=["id"],
+                                    omni={"dimensions": {"x": {"sql": "${customers.no_such_field}"}}}),
+                              model("customers", schema="finance-reporting", columns=["id"])])
+    problem = export_error(manifest).problems[0]
+    assert problem.message == "${no_such_field} is not a field of finance_reporting__customers"
+    files = render_files(make_manifest([model("orders", schema="finance-reporting", columns=["id"])]))
+    assert yaml.safe_load(files["finance_reporting/orders.view.yaml"])["schema"] == "finance-reporting"
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt", "C:x", "a\\b", "a//b", "./x", "x/"])
