@@ -114,8 +114,11 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
             setattr(top, attribute, sorted(block[attribute]) if attribute == "tags" else block[attribute])
     if top.description is None:
         top.description = _macro_description(mapper.project, package, macro_name)
-    if top.format is None:  # the format the metric's documentation gives it (_metrics.yml), e.g. percent_2
-        top.format = _macro_meta(mapper.project, package, macro_name).get("format")
+    documented = _macro_meta(mapper.project, package, macro_name)  # _metrics.yml: e.g. label MRR, format percent_2
+    if top.label is None:
+        top.label = documented.get("label")
+    if top.format is None:
+        top.format = documented.get("format")
     view = mapper.views[model.unique_id].name
     record = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
     filters = next((m.filters for m in measures if m.filters), None)

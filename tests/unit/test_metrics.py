@@ -121,13 +121,15 @@ def test_a_metric_arguments_default_column_missing_says_to_pass_args():
 def test_the_metrics_documented_format_and_additivity_reach_omni():
     """_metrics.yml gives each metric a format and its additivity: an Omni user must not sum MRR over months."""
     manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"},
-                              "mrr_eur": {"metric": "monthly_recurring_revenue", "format": "eurcurrency_2"}})
+                              "mrr_eur": {"metric": "monthly_recurring_revenue", "format": "eurcurrency_2",
+                                          "label": "MRR (EUR)"}})
     manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"].update(
         description="**MRR** = sum of monthly amounts.\n\nGrain: one row per subscription-month.\n\n"
                     "Additivity: semi-additive over time\n(take one period).",
-        meta={"dbt_omni": {"kind": "metric", "format": "usdcurrency_2"}})
+        meta={"dbt_omni": {"kind": "metric", "label": "MRR", "format": "usdcurrency_2"}})
     measures = measures_of(manifest)
     assert measures["mrr"]["format"] == "usdcurrency_2" and measures["mrr_eur"]["format"] == "eurcurrency_2"
+    assert measures["mrr"]["label"] == "MRR" and measures["mrr_eur"]["label"] == "MRR (EUR)"
     assert measures["mrr"]["description"] == ("**MRR** = sum of monthly amounts. "
                                               "Additivity: semi-additive over time (take one period).")
 
