@@ -25,9 +25,10 @@ class MacroResult:
 
 
 def _as_list(value: Any) -> Optional[list]:
+    """A string or a list of them, split on spaces as dbt reads `--select "a b"` (a union), for every macro alike."""
     if value is None or value == "":
         return None
-    return [value] if isinstance(value, str) else list(value)
+    return [part for entry in ([value] if isinstance(value, str) else value) for part in str(entry).split()]
 
 
 class _MacrosFromDisk(Mapping):
@@ -57,11 +58,11 @@ class _MacrosFromDisk(Mapping):
 
 
 ARGUMENT_KINDS = {  # what each macro argument takes: YAML in --args gives "no" or 5 as easily as false
-    "select": "selectors", "exclude": "selectors", "by": "selectors", "output_dir": "text",
+    "select": "selectors", "exclude": "selectors", "by": "dimensions", "output_dir": "text",
     "from_warehouse": "boolean", "force": "boolean",
 }
-EXPECTED = {"selectors": "a selector string or a list of them", "text": "a folder path (a string)",
-            "boolean": "true or false"}
+EXPECTED = {"selectors": "a selector string or a list of them", "dimensions": "a dimension name or a list of them",
+            "text": "a folder path (a string)", "boolean": "true or false"}
 
 
 def argument_problems(where: str, given: Mapping, arguments: Mapping) -> str:
@@ -77,7 +78,8 @@ def argument_problems(where: str, given: Mapping, arguments: Mapping) -> str:
         kind = ARGUMENT_KINDS[name]
         fits = (isinstance(value, bool) if kind == "boolean"
                 else value is None or isinstance(value, str) or (
-                    kind == "selectors" and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)))
+                    kind in ("selectors", "dimensions") and isinstance(value, (list, tuple))
+                    and all(isinstance(v, str) for v in value)))
         if not fits:
             problems.append(Problem(f"{where}: {name} is {json.dumps(value, default=str)}", expected=EXPECTED[kind]))
     return str(OmniExportError(problems)) if problems else ""

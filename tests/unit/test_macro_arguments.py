@@ -22,6 +22,7 @@ def test_arguments_of_the_right_types_pass(values):
     ("select", 5, "5", "a selector string or a list of them"),
     ("exclude", ["a", 3], '["a", 3]', "a selector string or a list of them"),
     ("output_dir", ["target"], '["target"]', "a folder path (a string)"),
+    ("by", 7, "7", "a dimension name or a list of them"),  # omni_verify's: dimensions, not selectors
 ])
 def test_a_value_of_the_wrong_type_is_named_with_what_is_expected(name, value, shown, expected):
     message = argument_problems(WHERE, {}, {**DEFAULTS, name: value})
@@ -32,3 +33,12 @@ def test_an_unknown_argument_suggests_the_closest():
     message = argument_problems(WHERE, {"selct": ["x"]}, DEFAULTS)
     assert message == (f"dbt-omni: {WHERE}: no argument 'selct' (expected one of select, exclude, output_dir, "
                        "from_warehouse, force); did you mean 'select'?")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("marts finance", ["marts", "finance"]), (["marts tag:x", "y"], ["marts", "tag:x", "y"]), ("", None), (None, None)])
+def test_every_macro_reads_a_space_separated_selection_as_dbt_does(value, expected):
+    """omni_export's select split it (config), omni_verify's took "a b" as one model name."""
+    from dbt_omni.jinja_api import _as_list
+
+    assert _as_list(value) == expected
