@@ -189,3 +189,13 @@ def test_an_expression_without_dollar_braces_says_how_to_write_one():
                                                               "args": {"amount_column": "subscription_amount * 2"}}})))
     assert problem.message == "the view has no column 'subscription_amount * 2'"
     assert problem.expected.endswith("; an expression names its columns as ${column}, e.g. ${subscription_amount} * 2")
+
+
+def test_a_project_overrides_a_helper_for_its_warehouse_as_dbt_utils_macros_are_overridden():
+    """Every metric macro, primitive and helper dispatches: a project's postgres__monthly_amount wins."""
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})
+    manifest["macros"]["macro.shop.postgres__monthly_amount"] = {
+        "name": "postgres__monthly_amount", "package_name": "shop",
+        "macro_sql": "{% macro postgres__monthly_amount(type_column, amount_column, monthly_value, annual_value, "
+                     "quarterly_value) %}{{ return(amount_column ~ ' * 1.0') }}{% endmacro %}"}
+    assert measures_of(manifest)["mrr"]["sql"] == "${subscription_amount} * 1.0"

@@ -5,6 +5,10 @@
     division on Postgres. A quote in a plan type's value is doubled, as SQL's string literals need.
 -#}
 {% macro monthly_amount(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
+    {{ return(adapter.dispatch('monthly_amount', 'dbt_omni')(type_column, amount_column, monthly_value, annual_value, quarterly_value)) }}
+{% endmacro %}
+
+{% macro default__monthly_amount(type_column, amount_column, monthly_value, annual_value, quarterly_value) %}
     {%- set monthly_value, quarterly_value, annual_value = [monthly_value, quarterly_value, annual_value]
         | map('string') | map('replace', "'", "''") | list -%}
     {{ return(

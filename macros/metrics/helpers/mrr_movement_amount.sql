@@ -11,6 +11,10 @@
       starting     previous > 0                           -> previous (MRR at the start of the period)
 -#}
 {% macro mrr_movement_amount(movement, mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {{ return(adapter.dispatch('mrr_movement_amount', 'dbt_omni')(movement, mrr_column, previous_mrr_column)) }}
+{% endmacro %}
+
+{% macro default__mrr_movement_amount(movement, mrr_column, previous_mrr_column) %}
     {#- coalesce: a customer's first period has no previous one (lag() gives null), which is 0 MRR -#}
     {%- set cur = "coalesce(" ~ mrr_column ~ ", 0)" -%}
     {%- set prev = "coalesce(" ~ previous_mrr_column ~ ", 0)" -%}

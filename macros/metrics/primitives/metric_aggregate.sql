@@ -7,6 +7,10 @@
     omni mode: {"omni_metric": "aggregate", "aggregate_type": <type>, "sql": <expr>}
 -#}
 {% macro metric_aggregate(aggregate_type, expression) %}
+    {{ return(adapter.dispatch('metric_aggregate', 'dbt_omni')(aggregate_type, expression)) }}
+{% endmacro %}
+
+{% macro default__metric_aggregate(aggregate_type, expression) %}
     {%- set allowed = ['sum', 'count', 'count_distinct', 'average', 'min', 'max', 'median'] -%}
     {%- set aggregate_type = aggregate_type | string | trim | lower -%}
     {%- if aggregate_type not in allowed -%}

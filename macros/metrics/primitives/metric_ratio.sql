@@ -7,6 +7,10 @@
     omni mode: {"omni_metric": "ratio", "numerator": <metric json>, "denominator": <metric json>}
 -#}
 {% macro metric_ratio(numerator, denominator) %}
+    {{ return(adapter.dispatch('metric_ratio', 'dbt_omni')(numerator, denominator)) }}
+{% endmacro %}
+
+{% macro default__metric_ratio(numerator, denominator) %}
     {%- if dbt_omni.metric_render_mode() == 'omni' -%}
         {%- set parts = {} -%}
         {%- for side, value in [('numerator', numerator), ('denominator', denominator)] -%}
