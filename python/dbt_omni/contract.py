@@ -56,7 +56,7 @@ def _fast_validator(kind: str):
 
 
 def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], key_prefix: str) -> list:
-    """Problems in one block ('model', 'column' or 'settings'), most specific first; [] if valid."""
+    """Problems in one block ('model', 'column' or 'settings'), sorted by key path; [] if valid."""
     try:
         if _fast_validator(kind)(block):
             return []

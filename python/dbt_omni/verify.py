@@ -4,7 +4,8 @@ For every measure the export rendered from a metric macro, two queries run on th
 in total and grouped by a few of its dimensions:
 - dbt's: the metric macro in 'dbt' mode, over the relation's columns (what a dbt model computes);
 - Omni's: the measure as written in the exported view file, ${} resolved to the relation's columns
-  and component measures expanded; so a hand-edited or wrongly rendered file shows up as a mismatch.
+  and component measures expanded; so a wrongly rendered file shows up as a mismatch (a hand-edited
+  one too, unless the plugin rewrote it first: dbt run-operation parses, and so runs the plugin).
 """
 from __future__ import annotations
 
