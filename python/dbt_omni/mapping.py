@@ -1,20 +1,23 @@
-"""dbt project -> Omni model: every rule of "how a dbt item becomes an Omni item" lives here."""
+"""dbt project -> Omni model: views and their fields here, relationships in relationships.py, topics
+in topics.py, shared-metric measures in metrics.py; the Mapper resolves names for all of them."""
 from __future__ import annotations
 
 import functools
 import operator
 import re
-from collections import Counter, deque
+from collections import Counter
 from typing import Callable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, Relationship, Topic, View
-from dbt_omni.project import Column, DbtProject, ForeignKey, Model, validate
+from dbt_omni.names import column_field, field_name, safe_component, spelt_otherwise
+from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
+from dbt_omni.project import Column, DbtProject, Model, validate
 from dbt_omni.references import REF_RE, check_references
-from dbt_omni.selection import select_models, under_paths, unmatched_selectors
+from dbt_omni.relationships import build_relationships, warn_keyless_repeated
+from dbt_omni.selection import select_models, unmatched_selectors
+from dbt_omni.topics import build_topics
 
-FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 NAMED_FORMATS = (
     "number", "percent", "id", "billions", "millions", "thousands", "big", "currency",
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
@@ -34,22 +37,6 @@ DEFAULT_TIMEFRAMES = {
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 
 
-def safe_component(name: str) -> str:
-    """A file or folder name that cannot leave the output folder (no separators, no leading dot), and
-    a view name `${view.field}` can hold: letters, digits and underscores (a schema `finance-reporting`
-    would give references no check, nor perhaps Omni, reads)."""
-    return re.sub(r"[^A-Za-z0-9_]", "_", str(name)) or "_"
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def field_name(column: str) -> str:
-    """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan."""
-    if FIELD_NAME_RE.match(column):
-        return column.lower()
-    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", column).strip("_").lower() or "column"
-    return cleaned if cleaned[0].isalpha() else f"c_{cleaned}"
-
-
 @functools.lru_cache(maxsize=256)
 def time_kind(data_type: str) -> Optional[str]:
     """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them.
@@ -64,25 +51,14 @@ def time_kind(data_type: str) -> Optional[str]:
     return None
 
 
-def _spelt_otherwise(column: str, field: str) -> bool:
-    """The field name lost or gained letters, not only case, spaces and punctuation that Omni's own
-    labels restore ("Order Date" -> order_date -> "Order Date"; größe -> gr_e does not come back)."""
-    return re.sub(r"[^a-z0-9]", "", column.lower()) != re.sub(r"[^a-z0-9]", "", field) or not column.isascii()
-
-
 def _ignored(column: Column) -> bool:
     return bool(column.omni) and column.omni.get("ignore") is True
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _column_field(column: str) -> tuple:
-    """(field name, whether the field needs sql to reach the column): Omni reads the column of the
-    field's own name, case-insensitively."""
-    name = field_name(column)
-    return name, name != column.lower()
-
-
 class Mapper:
+    """One export's state: the selected models, their views (by every name a reference may use), the
+    warnings so far, and the rules that turn a name written in meta.omni into the one Omni reads."""
+
     def __init__(self, project: DbtProject, settings: Settings):
         self.project = project
         self.settings = settings
@@ -167,7 +143,7 @@ class Mapper:
                     f"model name {name} is used by two packages; ${{{name}.x}} means {current[0].name}"
                 )
 
-    def _not_exported(self, name: str) -> str:
+    def not_exported(self, name: str) -> str:
         kind = self.resource_types[name]
         if kind == "model":
             return f"model '{name}' is not exported (not selected, or ignore: true)"
@@ -178,25 +154,25 @@ class Mapper:
             how = f"select it beside your models: vars.dbt_omni.select: ['package:this,resource_type:model', '{selector}']"
         return f"{kind} '{name}' is not exported ({how})"
 
-    def _left_out(self, name: str, model: Model, key: str, what: str) -> bool:
+    def left_out(self, name: str, model: Model, key: str, what: str) -> bool:
         """True, with a warning, for a relation the project has but this export leaves out: a join or a
         topic entry to it is dropped (a partial selection stays exportable); SQL naming it is an error."""
         if name not in self.resource_types or name in self.view_by_model_name:
             return False
-        self.warnings.append(f"model {model.name}: {key}: {self._not_exported(name)}; {what} left out")
+        self.warnings.append(f"model {model.name}: {key}: {self.not_exported(name)}; {what} left out")
         return True
 
-    def _find_view(self, name: str) -> Optional[View]:
+    def find_view(self, name: str) -> Optional[View]:
         """The exported view a name means: a dbt model's name, an Omni view name, or `name.v1`."""
         return self.view_by_model_name.get(name) or self.view_by_name.get(name) or self.view_by_version.get(name)
 
-    def _view_for(self, name: str, model: Model, key: str) -> View:
+    def view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
-        view = self._find_view(name)
+        view = self.find_view(name)
         if view is not None:
             return view
         if name in self.resource_types:
-            message = self._not_exported(name)
+            message = self.not_exported(name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         else:
@@ -225,7 +201,7 @@ class Mapper:
             first, second, timeframe = match.groups()
             if second is None:  # ${field}: of the model the SQL belongs to
                 return "${" + (own.name + "." if own is not None else "") + self._field_of(model, first) + (timeframe or "") + "}"
-            written, target = self._ref_view(first, model, key)
+            written, target = self.ref_view(first, model, key)
             return "${" + written + "." + self._field_of(target, second) + (timeframe or "") + "}"
 
         return REF_RE.sub(replace, text)
@@ -233,13 +209,13 @@ class Mapper:
     def _model_of(self, view: View) -> Optional[Model]:
         return self.project.models.get(view.dbt_unique_id)
 
-    def _ref_view(self, name: str, model: Model, key: str) -> tuple:
+    def ref_view(self, name: str, model: Model, key: str) -> tuple:
         """(the view name a reference writes, the model whose fields it names). A join's alias
         (join_to_view_as) is written as itself; in a topic, a model the topic joins only under an alias
         is written as that alias, the name Omni gives it there."""
         if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
             return name, self._model_of(self.aliases[name])
-        view = self._view_for(name, model, key)
+        view = self.view_for(name, model, key)
         written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
         return written, self._model_of(view)
 
@@ -251,7 +227,7 @@ class Mapper:
             return field_name(name)
         return name
 
-    def _translate_field_ref(self, ref: str, model: Model, key: str, own: Optional[View] = None) -> str:
+    def translate_field_ref(self, ref: str, model: Model, key: str, own: Optional[View] = None) -> str:
         """`model.field`, `-model.field`, `model.*` -> the same with the view name; a bare `field` stays
         (a measure's filter, in its view) or, outside any view (a topic's), becomes `own.field`."""
         sign = "-" if ref.startswith("-") else ""
@@ -262,18 +238,18 @@ class Mapper:
             body = self._field_with_timeframe(model, body)
             return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
-        written, target = self._ref_view(prefix, model, key)
+        written, target = self.ref_view(prefix, model, key)
         return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"
 
     def _field_with_timeframe(self, model: Optional[Model], ref: str) -> str:
         name, bracket, timeframe = ref.partition("[")  # created_at[month]
         return self._field_of(model, name) + bracket + timeframe
 
-    def _translate_filters(self, filters: Optional[dict], model: Model, key: str,
-                           own: Optional[View] = None) -> Optional[dict]:
+    def translate_filters(self, filters: Optional[dict], model: Model, key: str,
+                          own: Optional[View] = None) -> Optional[dict]:
         if not filters:
             return None
-        return {self._translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())}
+        return {self.translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())}
 
     # -- fields ------------------------------------------------------------------------------------
 
@@ -351,7 +327,7 @@ class Mapper:
             return []
         return [c.name for c in columns]
 
-    def _quoted(self, column: str) -> str:
+    def quoted(self, column: str) -> str:
         """The column's name as the warehouse's SQL quotes an identifier (a quote inside it escaped:
         doubled, or in BigQuery with a backslash)."""
         quote = QUOTE.get(self.project.adapter_type, '"')
@@ -360,7 +336,7 @@ class Mapper:
 
     def _dimension(self, model: Model, column: Column, is_pk: bool) -> Dimension:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
-        name, needs_sql = _column_field(column.name)
+        name, needs_sql = column_field(column.name)
         kind = time_kind(column.data_type) if column.data_type else None
         dimension = Dimension(
             name,
@@ -372,8 +348,8 @@ class Mapper:
             tags=list(column.tags) if column.tags else None,
         )
         if needs_sql or column.quoted:
-            dimension.sql = self._quoted(column.stored_name or column.name)
-            if needs_sql and _spelt_otherwise(column.name, name):  # größe is gr_e: Omni would show "Gr E"
+            dimension.sql = self.quoted(column.stored_name or column.name)
+            if needs_sql and spelt_otherwise(column.name, name):  # größe is gr_e: Omni would show "Gr E"
                 dimension.label = column.name
         meta = column.omni
         if meta:
@@ -428,7 +404,7 @@ class Mapper:
             format=self._check_format(block.get("format"), model, f"{key}.format"),
             group_label=block.get("group_label"),
             hidden=block.get("hidden"),
-            filters=self._translate_filters(block.get("filters"), model, f"{key}.filters"),
+            filters=self.translate_filters(block.get("filters"), model, f"{key}.filters"),
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             ai_context=block.get("ai_context"),
@@ -472,8 +448,8 @@ class Mapper:
                     measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
         for key in pk:  # declared, undocumented, and no catalog to say otherwise
             if key not in model.columns:
-                name, needs_sql = _column_field(key)
-                dimensions.append(Dimension(name, sql=self._quoted(key) if needs_sql else None,
+                name, needs_sql = column_field(key)
+                dimensions.append(Dimension(name, sql=self.quoted(key) if needs_sql else None,
                                             primary_key=True if len(pk) == 1 else None))
         if len(pk) > 1:
             view.custom_compound_primary_key_sql = [field_name(c) for c in pk]
@@ -537,267 +513,16 @@ class Mapper:
             return metric_measures(self, model, name, block, key)
         return [self._measure(model, name, block, key, column_sql)]
 
-    # -- relationships and topics ------------------------------------------------------------------
-
-    def _key_field(self, view: View, unique_id: str, column: str, fk: ForeignKey, names: dict) -> Optional[str]:
-        """The field a dbt-declared join key reads. The test or constraint proves the column exists, so
-        an undocumented one becomes a plain dimension; None (with a warning) when it cannot be joined on:
-        the catalog lacks it, or meta.omni ignores it. names: view name -> its dimension names, filled here."""
-        name, needs_sql = _column_field(column)
-        if view.name not in names:
-            names[view.name] = {d.name for d in view.dimensions}
-        if name in names[view.name]:
-            return name
-        model = self.project.models[unique_id]
-        found = model.find_column(column)
-        near = None if found is not None else closest(column, [c.name for c in model.columns.values() if not c.missing])
-        hint = f"; did you mean {near}?" if near else ""
-        declared = self.project.models.get(fk.from_id)
-        link = (f"{fk.origin}{f' ({declared.meta_file})' if declared is not None and declared.meta_file else ''} "
-                f"{fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}")
-        if model.in_catalog or found is not None:
-            why = "has meta.omni ignore: true" if found is not None and not found.missing else "is not in the catalog"
-            self.warnings.append(f"{link}: column {column} of {model.name} {why}; no relationship{hint}")
-            return None
-        if near:  # a typo is likelier than an undocumented column named almost like a documented one
-            self.warnings.append(f"{link}: column {column} of {model.name} is not documented{hint} (written as a "
-                                 "plain dimension for the join, as the test or constraint says it exists)")
-        dimension = Dimension(name, sql=self._quoted(column) if needs_sql else None)
-        view.dimensions = sorted([*view.dimensions, dimension], key=_by_name)
-        names[view.name].add(name)
-        return name
-
-    def _relationships(self) -> list:
-        for model in self.models:  # first, so any join's SQL may name an alias, as Omni allows
-            for join in model.omni.get("joins") or ():
-                target = self._find_view(join["to"])
-                if join.get("join_to_view_as") and target is not None:
-                    self.aliases[join["join_to_view_as"]] = target
-        found: dict = {}
-        dimension_names: dict = {}
-        for fk in sorted(self.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
-            source, target = self.views.get(fk.from_id), self.views.get(fk.to_id)
-            if source is None or target is None:
-                if source is not None:
-                    self.warnings.append(
-                        f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: "
-                        f"{self._not_exported(self.project.models[fk.to_id].name)}; no relationship"
-                    )
-                continue
-            if source is target:  # employees.manager_id -> employees.id: Omni joins a view to itself only by an alias
-                self.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "
-                                     f"{source.name} to itself needs an alias; declare it in meta.omni.joins with "
-                                     "join_to_view_as")
-                continue
-            keys = (self._key_field(source, fk.from_id, fk.from_column, fk, dimension_names),
-                    self._key_field(target, fk.to_id, fk.to_column, fk, dimension_names))
-            if None in keys:
-                continue
-            rel = Relationship(
-                join_from_view=source.name,
-                join_to_view=target.name,
-                on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
-            )
-            if rel.key() in found:
-                if found[rel.key()].on_sql != rel.on_sql:
-                    self.warnings.append(
-                        f"{source.name} -> {target.name}: second join ({rel.on_sql}) left out; "
-                        "declare it in meta.omni.joins with join_to_view_as"
-                    )
-                continue
-            found[rel.key()] = rel
-        for model in self.models:
-            for index, join in enumerate(model.omni.get("joins") or ()):
-                key = f"meta.omni.joins[{index}]"
-                source = self.views[model.unique_id]
-                if self._left_out(join["to"], model, key, "join"):
-                    continue
-                target = self._view_for(join["to"], model, f"{key}.to")
-                if target is source and not join.get("join_to_view_as"):
-                    raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
-                                      expected="a name for the joined copy, e.g. parent_" + model.name)
-                on_sql = self.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or self._default_on_sql(
-                    model, source, target, key
-                )
-                rel = Relationship(
-                    join_from_view=source.name,
-                    join_to_view=target.name,
-                    on_sql=on_sql,
-                    relationship_type=join.get("relationship_type", "many_to_one"),
-                    join_type=join.get("join_type", "always_left"),
-                    join_to_view_as=join.get("join_to_view_as"),
-                    join_to_view_as_label=join.get("join_to_view_as_label"),
-                    reversible=join.get("reversible"),
-                    where_sql=self.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
-                    dbt_key=key,
-                )
-                found[rel.key()] = rel  # an explicit join replaces one inferred from tests
-        return [found[k] for k in sorted(found)]
-
-    def _default_on_sql(self, model: Model, source: View, target: View, key: str) -> str:
-        pk = [d.name for d in target.dimensions if d.primary_key]
-        source_fields = {d.name for d in source.dimensions}
-        if len(pk) == 1 and pk[0] in source_fields:
-            return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
-        unknown = ""
-        if len(pk) == 1 and not model.in_catalog:
-            unknown = (f"; {pk[0]} is not documented in {model.meta_file}, and without catalog.json its columns are "
-                       "unknown: document it")
-        raise model.error(
-            f"cannot infer the join condition to {target.name}",
-            key=f"{key}.on_sql",
-            expected="on_sql, or a primary key on the target with a column of the same name here" + unknown,
-        )
-
-    @staticmethod
-    def _join_graph(relationships: list) -> tuple:
-        """Edges from each view (an alias stands for its view), built once for all topics."""
-        edges: dict = {}
-        real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
-        for rel in relationships:
-            target = rel.join_to_view_as or rel.join_to_view
-            real_view[target] = rel.join_to_view
-            edges.setdefault(rel.join_from_view, []).append(target)
-            if rel.reversible:
-                edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
-        return {view: sorted(targets) for view, targets in edges.items()}, real_view
-
-    def _join_tree(self, base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
-        """Omni's nested joins map: views reachable from the base view along relationships."""
-        edges, real_view = graph
-        parent = {base: None}
-        queue = deque([base])
-        while queue:
-            current = queue.popleft()
-            for nxt in edges.get(real_view.get(current, current), ()):
-                if nxt not in parent:
-                    parent[nxt] = current
-                    queue.append(nxt)
-        if wanted is None:
-            targets = [v for v in parent if v != base]
-        else:  # a wanted view is reached as itself or through its aliases
-            targets = []
-            for view in wanted:
-                names = [n for n in parent if n == view or (n != view and real_view.get(n) == view)]
-                targets += names or [view]
-        tree: dict = {}
-        for target in targets:
-            if target not in parent:
-                raise model.error(
-                    f"no relationship leads from {base} to {target}",
-                    key=key,
-                    expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
-                )
-            path = []
-            node = target
-            while node != base:
-                path.append(node)
-                node = parent[node]
-            branch = tree
-            for step in reversed(path):
-                branch = branch.setdefault(step, {})
-        return _sorted_tree(tree)
-
-    def _topics(self, relationships: list) -> list:
-        topics: dict = {}
-        by_lower: dict = {}  # file names by their lowercase: Orders and orders are one file on macOS and Windows
-        graph = self._join_graph(relationships)
-        for model in self.models:
-            declared = model.omni.get("topic")
-            # A raw source table or a hidden view gets a topic only when its own meta.omni.topic asks for one.
-            from_path = (model.resource_type != "source" and not model.omni.get("hidden")
-                         and under_paths(model, self.settings.topics_from_paths))
-            if declared is False or (declared is None and not from_path):
-                continue
-            block = declared if isinstance(declared, dict) else {}
-            own = self.views[model.unique_id]  # a topic's bare field names are its base view's
-            base = own.name
-            joins = block.get("joins")
-            key = "meta.omni.topic.joins"
-            if isinstance(joins, dict):
-                tree = self._translate_tree(joins, model, key)
-            else:
-                wanted = None if joins is None else [
-                    self._ref_view(n, model, key)[0] for n in joins if not self._left_out(n, model, key, "join")
-                ]
-                tree = self._join_tree(base, graph, wanted, model, key)
-            self.topic_scope = _topic_scope(base, tree, graph[1])
-            topic = Topic(
-                file_name=safe_component(block.get("name") or _topic_name(model)),
-                base_view=base,
-                label=block.get("label") or _topic_label(model, own),
-                description=block.get("description"),
-                group_label=block.get("group_label"),
-                hidden=block.get("hidden", False),
-                joins=tree,
-                fields=[self._translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
-                        if not self._left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
-                or None,
-                default_filters=self._translate_filters(block.get("default_filters"), model,
-                                                        "meta.omni.topic.default_filters", own),
-                always_where_sql=self.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
-                                                own),
-                always_where_filters=self._translate_filters(
-                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
-                ),
-                access_filters=[
-                    {**f, "field": self._translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
-                    for f in block.get("access_filters") or ()
-                ]
-                or None,
-                ai_context=block.get("ai_context"),
-            )
-            self.topic_scope = None
-            clash = by_lower.get(topic.file_name.lower())
-            if clash is not None:
-                versions = model.version is not None and topic.file_name == block.get("name")
-                named = topic.file_name if clash == topic.file_name else f"{clash} and {topic.file_name}"
-                raise model.error(
-                    f"two topics are named {named} ({topics[clash].base_view} and {base})",
-                    key="meta.omni.topic.name",
-                    expected="a unique topic name" + (
-                        "; dbt gives a versioned model's own meta to every version, so set the topic under one "
-                        "version's config: meta:" if versions else ""),
-                )
-            by_lower[topic.file_name.lower()] = topic.file_name
-            topics[topic.file_name] = topic
-        return [topics[name] for name in sorted(topics)]
-
-    def _translate_tree(self, tree: dict, model: Model, key: str) -> dict:
-        return _sorted_tree({
-            self._ref_view(k, model, key)[0]: self._translate_tree(v or {}, model, key)
-            for k, v in tree.items() if not self._left_out(k, model, key, "join (with the joins under it)")
-        })
-
-    def _warn_keyless_repeated(self, views: list, relationships: list) -> None:
-        """A view whose rows a join repeats (the `one` side of many_to_one) needs a primary key: Omni
-        keeps its measures right across the join by aggregating over distinct keys."""
-        repeated: dict = {}  # view name -> a view whose join repeats its rows
-        for rel in relationships:
-            if rel.relationship_type in ("many_to_one", "many_to_many"):
-                repeated.setdefault(rel.join_to_view, rel.join_from_view)
-            if rel.relationship_type in ("one_to_many", "many_to_many"):
-                repeated.setdefault(rel.join_from_view, rel.join_to_view)
-        for view in views:
-            if (view.name in repeated and not view.custom_compound_primary_key_sql
-                    and not any(d.primary_key for d in view.dimensions)):
-                model = self.project.models[view.dbt_unique_id]
-                self.warnings.append(
-                    f"{model.resource_type} {model.name} ({model.meta_file}): no primary key, and its join with "
-                    f"{repeated[view.name]} "
-                    "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
-                    "primary_key constraint, or unique + not_null tests on a column)")
-
     # -- the whole model ---------------------------------------------------------------------------
 
     def build(self) -> OmniModel:
         self._register_views()
         for model in self.models:
             self._fill_view(model)
-        relationships = self._relationships()
-        topics = self._topics(relationships)
+        relationships = build_relationships(self)
+        topics = build_topics(self, relationships)
         views = sorted(self.views.values(), key=lambda v: v.name)
-        self._warn_keyless_repeated(views, relationships)
+        warn_keyless_repeated(self, views, relationships)
 
         self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models},
                                           {alias: view.name for alias, view in self.aliases.items()},
@@ -831,52 +556,6 @@ def _report_clash(model: Model, measures: list) -> None:
                 expected="unique dimension and measure names in a view",
             )
         seen[name] = where
-
-
-def _topic_label(model: Model, view: View) -> Optional[str]:
-    """The view's label (an older version's with its version, or Omni's topic picker shows two alike)."""
-    if not view.label:
-        return None
-    older = model.version is not None and model.latest_version is not None and model.version != model.latest_version
-    return f"{view.label} (v{model.version})" if older else view.label
-
-
-def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
-    """A view name as the topic names it: itself when the topic has it, else its one alias in the
-    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
-    joined, stack = set(), [tree]
-    while stack:
-        branch = stack.pop()
-        joined.update(branch)
-        stack.extend(branch.values())
-
-    def name_of(view_name: str, model: Model, key: str) -> str:
-        if view_name == base or view_name in joined:
-            return view_name
-        aliases = sorted(a for a in joined if a != view_name and real_view.get(a) == view_name)
-        if len(aliases) > 1:
-            raise model.error(
-                f"{view_name} is joined in this topic only as {' and '.join(aliases)}",
-                key=key,
-                expected=f"the alias that is meant, e.g. {aliases[0]}.<field>",
-            )
-        return aliases[0] if aliases else view_name
-
-    return name_of
-
-
-def _field_view(ref: str) -> str:
-    """The model a topic field entry names: `orders` in `orders.amount`, `-orders.id`, `orders.*`."""
-    return ref.lstrip("-").partition(".")[0] if "." in ref else ""
-
-
-def _topic_name(model: Model) -> str:
-    """The model's name; an older version's (which shares the name) gets its version appended."""
-    return f"{model.name}_v{model.version}" if model.is_old_version else model.name
-
-
-def _sorted_tree(tree: dict) -> dict:
-    return {k: _sorted_tree(tree[k]) for k in sorted(tree)}
 
 
 def build_omni_model(project: DbtProject, settings: Settings) -> OmniModel:

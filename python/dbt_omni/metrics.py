@@ -41,7 +41,7 @@ def split_metric_name(text: str) -> tuple:
 def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) -> dict:
     """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view, or,
     written with ${...} (`${order_amount} - ${discount_amount}`), an expression over its fields."""
-    from dbt_omni.mapping import field_name
+    from dbt_omni.names import field_name
     from dbt_omni.references import references
 
     unknown = sorted(set(given) - set(signature))
@@ -160,7 +160,7 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
             name=name,
             sql=node["sql"],
             aggregate_type=node["aggregate_type"],
-            filters=mapper._translate_filters(filters, model, f"{key}.filters"),
+            filters=mapper.translate_filters(filters, model, f"{key}.filters"),
             dbt_key=key,
         )]
     numerator = _tree_measures(f"{name}_numerator", node["numerator"], filters, dbt_mode, mapper, model, key)

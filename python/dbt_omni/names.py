@@ -1,0 +1,42 @@
+"""Omni's names for dbt's things: file and folder names that stay inside the output folder, and
+field names as Omni's own schema scan makes them."""
+from __future__ import annotations
+
+import functools
+import re
+
+FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def safe_component(name: str) -> str:
+    """A file or folder name that cannot leave the output folder (no separators, no leading dot), and
+    a view name `${view.field}` can hold: letters, digits and underscores (a schema `finance-reporting`
+    would give references no check, nor perhaps Omni, reads)."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", str(name)) or "_"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def field_name(column: str) -> str:
+    """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan."""
+    if FIELD_NAME_RE.match(column):
+        return column.lower()
+    cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", column).strip("_").lower() or "column"
+    return cleaned if cleaned[0].isalpha() else f"c_{cleaned}"
+
+
+
+def spelt_otherwise(column: str, field: str) -> bool:
+    """The field name lost or gained letters, not only case, spaces and punctuation that Omni's own
+    labels restore ("Order Date" -> order_date -> "Order Date"; größe -> gr_e does not come back)."""
+    return re.sub(r"[^a-z0-9]", "", column.lower()) != re.sub(r"[^a-z0-9]", "", field) or not column.isascii()
+
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def column_field(column: str) -> tuple:
+    """(field name, whether the field needs sql to reach the column): Omni reads the column of the
+    field's own name, case-insensitively."""
+    name = field_name(column)
+    return name, name != column.lower()
+
+

@@ -1,0 +1,146 @@
+"""Relationships: from dbt's relationships tests and foreign_key constraints (many_to_one, left
+join), and from meta.omni.joins, which replace an inferred join between the same two views."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from dbt_omni.errors import closest
+from dbt_omni.names import column_field
+from dbt_omni.omni_model import Dimension, Relationship, View
+from dbt_omni.project import ForeignKey, Model
+
+if TYPE_CHECKING:
+    from dbt_omni.mapping import Mapper
+
+
+def build_relationships(mapper: Mapper) -> list:
+    for model in mapper.models:  # first, so any join's SQL may name an alias, as Omni allows
+        for join in model.omni.get("joins") or ():
+            target = mapper.find_view(join["to"])
+            if join.get("join_to_view_as") and target is not None:
+                mapper.aliases[join["join_to_view_as"]] = target
+    found: dict = {}
+    dimension_names: dict = {}
+    for fk in sorted(mapper.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
+        source, target = mapper.views.get(fk.from_id), mapper.views.get(fk.to_id)
+        if source is None or target is None:
+            if source is not None:
+                mapper.warnings.append(
+                    f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: "
+                    f"{mapper.not_exported(mapper.project.models[fk.to_id].name)}; no relationship"
+                )
+            continue
+        if source is target:  # employees.manager_id -> employees.id: Omni joins a view to itself only by an alias
+            mapper.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "
+                                   f"{source.name} to itself needs an alias; declare it in meta.omni.joins with "
+                                   "join_to_view_as")
+            continue
+        keys = (_key_field(mapper, source, fk.from_id, fk.from_column, fk, dimension_names),
+                _key_field(mapper, target, fk.to_id, fk.to_column, fk, dimension_names))
+        if None in keys:
+            continue
+        rel = Relationship(
+            join_from_view=source.name,
+            join_to_view=target.name,
+            on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
+        )
+        if rel.key() in found:
+            if found[rel.key()].on_sql != rel.on_sql:
+                mapper.warnings.append(
+                    f"{source.name} -> {target.name}: second join ({rel.on_sql}) left out; "
+                    "declare it in meta.omni.joins with join_to_view_as"
+                )
+            continue
+        found[rel.key()] = rel
+    for model in mapper.models:
+        for index, join in enumerate(model.omni.get("joins") or ()):
+            key = f"meta.omni.joins[{index}]"
+            source = mapper.views[model.unique_id]
+            if mapper.left_out(join["to"], model, key, "join"):
+                continue
+            target = mapper.view_for(join["to"], model, f"{key}.to")
+            if target is source and not join.get("join_to_view_as"):
+                raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
+                                  expected="a name for the joined copy, e.g. parent_" + model.name)
+            on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(
+                mapper,                 model, source, target, key
+            )
+            rel = Relationship(
+                join_from_view=source.name,
+                join_to_view=target.name,
+                on_sql=on_sql,
+                relationship_type=join.get("relationship_type", "many_to_one"),
+                join_type=join.get("join_type", "always_left"),
+                join_to_view_as=join.get("join_to_view_as"),
+                join_to_view_as_label=join.get("join_to_view_as_label"),
+                reversible=join.get("reversible"),
+                where_sql=mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
+                dbt_key=key,
+            )
+            found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+    return [found[k] for k in sorted(found)]
+
+
+def warn_keyless_repeated(mapper: Mapper, views: list, relationships: list) -> None:
+    """A view whose rows a join repeats (the `one` side of many_to_one) needs a primary key: Omni
+    keeps its measures right across the join by aggregating over distinct keys."""
+    repeated: dict = {}  # view name -> a view whose join repeats its rows
+    for rel in relationships:
+        if rel.relationship_type in ("many_to_one", "many_to_many"):
+            repeated.setdefault(rel.join_to_view, rel.join_from_view)
+        if rel.relationship_type in ("one_to_many", "many_to_many"):
+            repeated.setdefault(rel.join_from_view, rel.join_to_view)
+    for view in views:
+        if (view.name in repeated and not view.custom_compound_primary_key_sql
+                and not any(d.primary_key for d in view.dimensions)):
+            model = mapper.project.models[view.dbt_unique_id]
+            mapper.warnings.append(
+                f"{model.resource_type} {model.name} ({model.meta_file}): no primary key, and its join with "
+                f"{repeated[view.name]} "
+                "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
+                "primary_key constraint, or unique + not_null tests on a column)")
+
+
+def _key_field(mapper: Mapper, view: View, unique_id: str, column: str, fk: ForeignKey, names: dict) -> Optional[str]:
+    """The field a dbt-declared join key reads. The test or constraint proves the column exists, so
+    an undocumented one becomes a plain dimension; None (with a warning) when it cannot be joined on:
+    the catalog lacks it, or meta.omni ignores it. names: view name -> its dimension names, filled here."""
+    name, needs_sql = column_field(column)
+    if view.name not in names:
+        names[view.name] = {d.name for d in view.dimensions}
+    if name in names[view.name]:
+        return name
+    model = mapper.project.models[unique_id]
+    found = model.find_column(column)
+    near = None if found is not None else closest(column, [c.name for c in model.columns.values() if not c.missing])
+    hint = f"; did you mean {near}?" if near else ""
+    declared = mapper.project.models.get(fk.from_id)
+    link = (f"{fk.origin}{f' ({declared.meta_file})' if declared is not None and declared.meta_file else ''} "
+            f"{fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}")
+    if model.in_catalog or found is not None:
+        why = "has meta.omni ignore: true" if found is not None and not found.missing else "is not in the catalog"
+        mapper.warnings.append(f"{link}: column {column} of {model.name} {why}; no relationship{hint}")
+        return None
+    if near:  # a typo is likelier than an undocumented column named almost like a documented one
+        mapper.warnings.append(f"{link}: column {column} of {model.name} is not documented{hint} (written as a "
+                               "plain dimension for the join, as the test or constraint says it exists)")
+    dimension = Dimension(name, sql=mapper.quoted(column) if needs_sql else None)
+    view.dimensions = sorted([*view.dimensions, dimension], key=lambda d: d.name)
+    names[view.name].add(name)
+    return name
+
+
+def _default_on_sql(mapper: Mapper, model: Model, source: View, target: View, key: str) -> str:
+    pk = [d.name for d in target.dimensions if d.primary_key]
+    source_fields = {d.name for d in source.dimensions}
+    if len(pk) == 1 and pk[0] in source_fields:
+        return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
+    unknown = ""
+    if len(pk) == 1 and not model.in_catalog:
+        unknown = (f"; {pk[0]} is not documented in {model.meta_file}, and without catalog.json its columns are "
+                   "unknown: document it")
+    raise model.error(
+        f"cannot infer the join condition to {target.name}",
+        key=f"{key}.on_sql",
+        expected="on_sql, or a primary key on the target with a column of the same name here" + unknown,
+    )

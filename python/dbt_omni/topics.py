@@ -1,0 +1,183 @@
+"""Topics: one per meta.omni.topic, and one per model under topics_from_paths; a topic's joins are
+the views its base view reaches through relationships, unless it names its own."""
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Callable, Optional
+
+from dbt_omni.names import safe_component
+from dbt_omni.omni_model import Topic, View
+from dbt_omni.project import Model
+from dbt_omni.selection import under_paths
+
+if TYPE_CHECKING:
+    from dbt_omni.mapping import Mapper
+
+
+def build_topics(mapper: Mapper, relationships: list) -> list:
+    topics: dict = {}
+    by_lower: dict = {}  # file names by their lowercase: Orders and orders are one file on macOS and Windows
+    graph = _join_graph(relationships)
+    for model in mapper.models:
+        declared = model.omni.get("topic")
+        # A raw source table or a hidden view gets a topic only when its own meta.omni.topic asks for one.
+        from_path = (model.resource_type != "source" and not model.omni.get("hidden")
+                     and under_paths(model, mapper.settings.topics_from_paths))
+        if declared is False or (declared is None and not from_path):
+            continue
+        block = declared if isinstance(declared, dict) else {}
+        own = mapper.views[model.unique_id]  # a topic's bare field names are its base view's
+        base = own.name
+        joins = block.get("joins")
+        key = "meta.omni.topic.joins"
+        if isinstance(joins, dict):
+            tree = _translate_tree(mapper, joins, model, key)
+        else:
+            wanted = None if joins is None else [
+                mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
+            ]
+            tree = _join_tree(base, graph, wanted, model, key)
+        mapper.topic_scope = _topic_scope(base, tree, graph[1])
+        topic = Topic(
+            file_name=safe_component(block.get("name") or _topic_name(model)),
+            base_view=base,
+            label=block.get("label") or _topic_label(model, own),
+            description=block.get("description"),
+            group_label=block.get("group_label"),
+            hidden=block.get("hidden", False),
+            joins=tree,
+            fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
+                    if not mapper.left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
+            or None,
+            default_filters=mapper.translate_filters(block.get("default_filters"), model,
+                                                     "meta.omni.topic.default_filters", own),
+            always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
+                                              own),
+            always_where_filters=mapper.translate_filters(
+                block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
+            ),
+            access_filters=[
+                {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
+                for f in block.get("access_filters") or ()
+            ]
+            or None,
+            ai_context=block.get("ai_context"),
+        )
+        mapper.topic_scope = None
+        clash = by_lower.get(topic.file_name.lower())
+        if clash is not None:
+            versions = model.version is not None and topic.file_name == block.get("name")
+            named = topic.file_name if clash == topic.file_name else f"{clash} and {topic.file_name}"
+            raise model.error(
+                f"two topics are named {named} ({topics[clash].base_view} and {base})",
+                key="meta.omni.topic.name",
+                expected="a unique topic name" + (
+                    "; dbt gives a versioned model's own meta to every version, so set the topic under one "
+                    "version's config: meta:" if versions else ""),
+            )
+        by_lower[topic.file_name.lower()] = topic.file_name
+        topics[topic.file_name] = topic
+    return [topics[name] for name in sorted(topics)]
+
+
+def _join_graph(relationships: list) -> tuple:
+    """Edges from each view (an alias stands for its view), built once for all topics."""
+    edges: dict = {}
+    real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
+    for rel in relationships:
+        target = rel.join_to_view_as or rel.join_to_view
+        real_view[target] = rel.join_to_view
+        edges.setdefault(rel.join_from_view, []).append(target)
+        if rel.reversible:
+            edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
+    return {view: sorted(targets) for view, targets in edges.items()}, real_view
+
+
+def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
+    """Omni's nested joins map: views reachable from the base view along relationships."""
+    edges, real_view = graph
+    parent = {base: None}
+    queue = deque([base])
+    while queue:
+        current = queue.popleft()
+        for nxt in edges.get(real_view.get(current, current), ()):
+            if nxt not in parent:
+                parent[nxt] = current
+                queue.append(nxt)
+    if wanted is None:
+        targets = [v for v in parent if v != base]
+    else:  # a wanted view is reached as itself or through its aliases
+        targets = []
+        for view in wanted:
+            names = [n for n in parent if n == view or (n != view and real_view.get(n) == view)]
+            targets += names or [view]
+    tree: dict = {}
+    for target in targets:
+        if target not in parent:
+            raise model.error(
+                f"no relationship leads from {base} to {target}",
+                key=key,
+                expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
+            )
+        path = []
+        node = target
+        while node != base:
+            path.append(node)
+            node = parent[node]
+        branch = tree
+        for step in reversed(path):
+            branch = branch.setdefault(step, {})
+    return _sorted_tree(tree)
+
+
+def _translate_tree(mapper: Mapper, tree: dict, model: Model, key: str) -> dict:
+    return _sorted_tree({
+        mapper.ref_view(k, model, key)[0]: _translate_tree(mapper, v or {}, model, key)
+        for k, v in tree.items() if not mapper.left_out(k, model, key, "join (with the joins under it)")
+    })
+
+
+def _topic_label(model: Model, view: View) -> Optional[str]:
+    """The view's label (an older version's with its version, or Omni's topic picker shows two alike)."""
+    if not view.label:
+        return None
+    older = model.version is not None and model.latest_version is not None and model.version != model.latest_version
+    return f"{view.label} (v{model.version})" if older else view.label
+
+
+def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
+    """A view name as the topic names it: itself when the topic has it, else its one alias in the
+    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
+    joined, stack = set(), [tree]
+    while stack:
+        branch = stack.pop()
+        joined.update(branch)
+        stack.extend(branch.values())
+
+    def name_of(view_name: str, model: Model, key: str) -> str:
+        if view_name == base or view_name in joined:
+            return view_name
+        aliases = sorted(a for a in joined if a != view_name and real_view.get(a) == view_name)
+        if len(aliases) > 1:
+            raise model.error(
+                f"{view_name} is joined in this topic only as {' and '.join(aliases)}",
+                key=key,
+                expected=f"the alias that is meant, e.g. {aliases[0]}.<field>",
+            )
+        return aliases[0] if aliases else view_name
+
+    return name_of
+
+
+def _field_view(ref: str) -> str:
+    """The model a topic field entry names: `orders` in `orders.amount`, `-orders.id`, `orders.*`."""
+    return ref.lstrip("-").partition(".")[0] if "." in ref else ""
+
+
+def _topic_name(model: Model) -> str:
+    """The model's name; an older version's (which shares the name) gets its version appended."""
+    return f"{model.name}_v{model.version}" if model.is_old_version else model.name
+
+
+def _sorted_tree(tree: dict) -> dict:
+    return {k: _sorted_tree(tree[k]) for k in sorted(tree)}
