@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import yaml
 
-from dbt_omni.omni_model import OmniModel, Relationship, Topic, View
+from dbt_omni.omni_model import Dimension, OmniModel, Relationship, Topic, View
 
 PLAIN_RE = re.compile(r"[A-Za-z0-9_$(][A-Za-z0-9_$ .,;/()*+=<>'!?&%@|{}\[\]^~-]*")
 INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
@@ -149,7 +149,7 @@ def _string_list(items: tuple, indent: str) -> tuple:
 
 VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context",
              "custom_compound_primary_key_sql")
-DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "format", "group_label",
+DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label",
                   "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
                 "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context")
@@ -214,8 +214,12 @@ def view_text(view: View) -> str:
     if view.upstream:
         lines.append("# dbt upstream: " + _comment(", ".join(view.upstream)))
     blocks = [_yaml(_pick(view, VIEW_KEYS))]
-    if view.dimensions:
-        blocks.append(_fields_block("dimensions", view.dimensions, DIMENSION_KEYS))
+    dimensions = view.dimensions
+    if view.ignored_fields:
+        dimensions = sorted([*dimensions, *(Dimension(name, ignored=True) for name in view.ignored_fields)],
+                            key=operator.attrgetter("name"))
+    if dimensions:
+        blocks.append(_fields_block("dimensions", dimensions, DIMENSION_KEYS))
     if view.measures:
         blocks.append(_fields_block("measures", view.measures, MEASURE_KEYS))
     return "\n".join(lines) + "\n" + "\n".join(blocks)

@@ -434,9 +434,12 @@ class Mapper:
         pk = self._primary_key(model)
         dimensions, measures = view.dimensions, []
         pk_column = pk[0] if len(pk) == 1 else None
+        ignored = []
         for column in model.columns.values():
             omni = column.omni
             if omni and _ignored(column):
+                if not column.missing:
+                    ignored.append(field_name(column.name))
                 continue
             if column.missing:
                 self._warn_missing(model, column)
@@ -485,6 +488,10 @@ class Mapper:
                 _report_clash(model, measures)
         dimensions.sort(key=_by_name)
         view.measures = sorted(measures, key=_by_name)
+        if ignored:  # Omni's schema layer has the column too: `ignored: true` hides it there (not when
+            # another field took its name: `status` and the ignored "Status")
+            names = {d.name for d in dimensions} | {m.name for m in measures}
+            view.ignored_fields = tuple(sorted({name for name in ignored if name not in names}))
 
     def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
         """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are

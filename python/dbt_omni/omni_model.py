@@ -18,6 +18,7 @@ class Dimension:
     description: Optional[str] = None
     primary_key: Optional[bool] = None
     hidden: Optional[bool] = None
+    ignored: Optional[bool] = None  # a column meta.omni ignores: Omni's schema layer has it, this hides it
     format: Optional[str] = None
     group_label: Optional[str] = None
     timeframes: Optional[list] = None
@@ -61,6 +62,7 @@ class View:
     custom_compound_primary_key_sql: Optional[list] = None
     dimensions: list = field(default_factory=list)
     measures: list = field(default_factory=list)
+    ignored_fields: tuple = ()  # written as `name: {ignored: true}` among the dimensions, and nothing else
     # Where the view came from in dbt: written as comments, the only place Omni's format allows it.
     dbt_unique_id: str = ""
     dbt_path: str = ""

@@ -54,7 +54,8 @@ class _View:
             raise self._error(f"cannot read the exported view: {exc}") from None
         if not isinstance(data, dict) or not all(isinstance(data.get(k) or {}, dict) for k in ("dimensions", "measures")):
             raise self._error("the exported view is not a mapping with dimensions and measures mappings")
-        self.dimensions = data.get("dimensions") or {}
+        self.dimensions = {name: d for name, d in (data.get("dimensions") or {}).items()
+                           if not (isinstance(d, dict) and d.get("ignored"))}  # a column meta.omni ignores
         self.measures = data.get("measures") or {}
         self.dbt_mode = dbt_mode
 

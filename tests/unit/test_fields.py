@@ -71,9 +71,19 @@ def test_config_meta_wins_key_by_key_over_meta():
 
 
 # ---- ignore, hidden, labels ------------------------------------------------------------------------
-def test_ignored_column_writes_no_field():
-    view = view_yaml(orders(column("order_id"), column("secret", omni={"ignore": True})))
-    assert set(view["dimensions"]) == {"order_id"}
+def test_ignored_column_is_written_ignored_and_nothing_else():
+    """Omni's schema layer has every column of the table: leaving one out of our file would leave it
+    in Omni; `ignored: true` is Omni's way to hide it (a measure under it is not made)."""
+    secret = column("Secret Key", omni={"ignore": True, "label": "Key", "measures": {"keys": {"aggregate_type": "count_distinct"}}})
+    view = view_yaml(orders(column("order_id"), {**secret, "quote": True}))
+    assert view["dimensions"] == {"order_id": {}, "secret_key": {"ignored": True}}
+    assert set(view["measures"]) == {"count"}
+
+
+def test_ignored_column_the_catalog_lacks_is_not_written():
+    catalog = {"nodes": {"model.shop.orders": {"columns": {"order_id": {"name": "order_id", "type": "integer", "index": 1}}}}}
+    [view] = build(orders(column("order_id"), column("dropped", omni={"ignore": True})), catalog).views
+    assert [d.name for d in view.dimensions] == ["order_id"] and view.ignored_fields == ()
 
 
 def test_ignored_model_writes_no_view():
@@ -151,6 +161,7 @@ def test_catalog_columns_differing_only_in_case_are_two_columns():
     ignored = orders(column("status"), {**column("Status", omni={"ignore": True}), "quote": True})
     [view] = build(ignored, catalog).views
     assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
+    assert view.ignored_fields == ()  # `status: {ignored: true}` would hide the one that is kept
 
 
 def test_primary_key_may_name_a_quoted_column_by_its_field_name():

@@ -297,6 +297,7 @@ def test_a_key_column_the_catalog_lacks_or_meta_ignores_gives_no_relationship_an
     for omni, why in ((orders_to(model("customers", columns=["name"]), catalog), "is not in the catalog"),
                       (orders_to(ignored), "has meta.omni ignore: true")):
         assert omni.relationships == []
+        assert not any(d.name == "customer_id" for v in omni.views for d in v.dimensions if v.table_name == "customers")
         assert omni.warnings == [f"{prefix} {why}; no relationship"]
 
 

@@ -11,10 +11,10 @@ from dbt_omni.verify import plan
 from testkit import column, make_manifest, model, one_problem, package_macros
 
 
-def exported(tmp_path, **mrr):
+def exported(tmp_path, extra_columns=(), **mrr):
     manifest = make_manifest([model("subscription_months", columns=[
         "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan", "customer_id",
-        "account_ref", column("tier", omni={"all_values": ["free", "pro"]})],
+        "account_ref", column("tier", omni={"all_values": ["free", "pro"]}), *extra_columns],
         omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", **mrr}}})])
     manifest["macros"] = package_macros()
     out = tmp_path / "omni"
@@ -96,6 +96,16 @@ def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     project, out = exported(tmp_path)
     grains = [c.grain for c in plan(project, out)]
     assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
+
+
+def test_a_column_meta_omni_ignores_is_no_grain(tmp_path):
+    """Its `{ignored: true}` entry hides Omni's own field: no dimension to group by."""
+    project, out = exported(tmp_path, extra_columns=[column("a_secret", omni={"ignore": True})])
+    assert "a_secret:\n    ignored: true" in (out / "analytics/subscription_months.view.yaml").read_text()
+    assert [c.grain for c in plan(project, out)] == [None, "month_start", "tier", "account_ref"]
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, by=["a_secret"])
+    assert one_problem(info.value).message == "no view with shared metrics has a dimension 'a_secret'"
 
 
 @pytest.mark.parametrize("damage, fragment", [
