@@ -82,6 +82,9 @@ class Mapper:
         self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
+        # A field's own timeframes override the model file's default_timeframes: with one set, columns
+        # get none of ours (meta.omni timeframes still win).
+        self.default_timeframes = {} if "default_timeframes" in settings.model_file else DEFAULT_TIMEFRAMES
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -342,7 +345,7 @@ class Mapper:
             name,
             description=column.description.strip() or None,
             primary_key=is_pk or None,
-            timeframes=DEFAULT_TIMEFRAMES[kind] if kind else None,
+            timeframes=self.default_timeframes.get(kind) if kind else None,
             convert_tz=False if kind == "date" else None,  # a date has no time zone to convert from
             all_values=list(column.accepted_values) if column.accepted_values else None,
             tags=list(column.tags) if column.tags else None,

@@ -288,6 +288,17 @@ def test_date_columns_get_date_timeframes_without_raw_or_time_parts():
     assert view["dimensions"]["order_date"]["timeframes"] == ["date", "week", "month", "quarter", "year"]
 
 
+def test_the_model_files_default_timeframes_are_not_overridden_by_ours():
+    """Omni applies default_timeframes to a time field without its own list: ours would override it."""
+    manifest = orders(column("order_date", data_type="date"), column("paid_at", data_type="timestamp"),
+                      column("due_date", data_type="date", omni={"timeframes": ["month"]}))
+    omni = build(manifest, model_file={"default_timeframes": ["date", "month", "fiscal_year"]})
+    [view] = omni.views
+    assert [(d.name, d.timeframes, d.convert_tz) for d in view.dimensions] == [
+        ("due_date", ["month"], False), ("order_date", None, False), ("paid_at", None, None)]
+    assert "default_timeframes:\n  - date\n  - month\n  - fiscal_year\n" in render(omni)["model.yaml"]
+
+
 def test_a_date_is_not_converted_to_the_query_time_zone_unless_meta_says_so():
     """Omni converts time fields to a query time zone by default: a date would move to the day before
     (and MRR to the month before) where dbt's date_trunc keeps it."""
