@@ -24,6 +24,7 @@ class Settings:
     only_with_meta: bool = False
     topics_from_paths: tuple = ()
     use_catalog: bool = True
+    scope_view_names: bool = False  # as Omni's connection setting "Always Scope View Names"
     connection: Optional[str] = None
     model_name: Optional[str] = None
     included_schemas: tuple = ()

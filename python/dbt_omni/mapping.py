@@ -106,6 +106,8 @@ class Mapper:
                 # Another database (a source in RAW, a +database model): Omni reads it by `catalog` and
                 # names it <catalog>_<schema>__<table> (docs.omni.co/connect-data/view-name-generation).
                 view.catalog, prefix = model.database, f"{model.database}_"
+            elif model.database and self.settings.scope_view_names:  # a connection that names every view so
+                prefix = f"{model.database}_"
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
             if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table

@@ -15,6 +15,7 @@ from testkit import (
     rich_manifest,
     shop_manifest,
     source,
+    test_node,
 )
 
 # ---- allow-lists, copied from omni-format.md ---------------------------------------------------------
@@ -228,3 +229,19 @@ def test_a_relation_in_another_database_gets_catalog_and_omnis_name_for_it():
     start = lines.index("schema: analytics")
     assert lines[start:start + 3] == ["schema: analytics", "table_name: orders", "catalog: RAW"]
     assert not [w for w in omni.warnings if "Omni view" in w]
+
+
+def test_scope_view_names_names_every_view_with_its_database_as_omni_does_for_such_a_connection():
+    """Omni's "Always Scope View Names" (on for connections made since 2026-04-30) prefixes every view
+    with its catalog: a file named otherwise would be a second view over the same table."""
+    other = {**model("ledger", columns=["id"]), "database": "finance"}
+    manifest = make_manifest([model("orders", columns=["id", "customer_id"]), model("customers", columns=["id"]), other],
+                             [test_node("relationships", "orders", "customer_id", to="customers", field="id")])
+    omni = build(manifest, scope_view_names=True)
+    views = {v.path: (v.name, v.catalog) for v in omni.views}
+    assert views == {"db_analytics/orders.view.yaml": ("db_analytics__orders", None),
+                     "db_analytics/customers.view.yaml": ("db_analytics__customers", None),
+                     "finance_analytics/ledger.view.yaml": ("finance_analytics__ledger", "finance")}
+    assert [r.on_sql for r in omni.relationships] == ["${db_analytics__orders.customer_id} = ${db_analytics__customers.id}"]
+    assert not [w for w in omni.warnings if "Omni view" in w]
+    assert [v.name for v in build(manifest).views] == ["analytics__customers", "analytics__orders", "finance_analytics__ledger"]
