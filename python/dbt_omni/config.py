@@ -104,6 +104,20 @@ def has_vars_block(project_dir: Path) -> bool:
     return isinstance(project_vars, dict) and VARS_KEY in project_vars
 
 
+def read_dispatch(project_dir: Optional[Path]) -> dict:
+    """dbt_project.yml's `dispatch:` as {macro_namespace: search_order}: where dbt's adapter.dispatch
+    looks for a namespace's macros (a shim package overriding dbt_omni's), so the export renders the
+    metric macros as dbt runs them. dbt itself rejects a malformed block; here it is read as written."""
+    data = _dbt_project(project_dir) if project_dir is not None else None
+    entries = (data or {}).get("dispatch")
+    orders = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("macro_namespace"), str) \
+                and isinstance(entry.get("search_order"), list):
+            orders[entry["macro_namespace"]] = tuple(str(package) for package in entry["search_order"])
+    return orders
+
+
 def dbt_project_name(project_dir: Path) -> Optional[str]:
     """The `name:` in project_dir's dbt_project.yml; None when there is no such file."""
     data = _dbt_project(project_dir)

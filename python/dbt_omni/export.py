@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from dbt_omni import __version__
-from dbt_omni.config import Settings, resolve_output_dir
+from dbt_omni.config import Settings, read_dispatch, resolve_output_dir
 from dbt_omni.dump import render
 from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.manifests import load_catalog, paused_gc
@@ -68,6 +68,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     if catalog is None and settings.use_catalog:  # a catalog given (from_warehouse: true) is asked for by name
         catalog = load_catalog(catalog_path)
     project = load_project(catalog)
+    project.dispatch = read_dispatch(context.project_dir)
     lap("read")
     omni = build_omni_model(project, settings)
     if project.dbt_package_version not in (None, __version__):

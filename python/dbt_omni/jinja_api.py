@@ -203,12 +203,14 @@ def _on_warehouse(what: str, call, *args, **kwargs):
 def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
     """omni_verify: the pairs of queries (dbt's, Omni's) for every shared-metric measure."""
     from dbt_omni import verify
-    from dbt_omni.config import resolve_output_dir
+    from dbt_omni.config import read_dispatch, resolve_output_dir
 
     try:
         settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
         output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
-        checks = verify.plan(load(None), output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
+        project = load(None)
+        project.dispatch = read_dispatch(context.project_dir)
+        checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
         return MacroResult(ok=False, message=str(exc))

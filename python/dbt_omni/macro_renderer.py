@@ -51,10 +51,12 @@ class _Undefined(jinja2.StrictUndefined):
 
 
 class MacroRenderer:
-    def __init__(self, macros: Optional[Any], adapter_type: str, root_project: str, variables: Mapping[str, Any]):
+    def __init__(self, macros: Optional[Any], adapter_type: str, root_project: str, variables: Mapping[str, Any],
+                 search_orders: Optional[Mapping[str, tuple]] = None):
         self.adapter_type = adapter_type
         self.root_project = root_project
         self.variables = dict(variables)
+        self.search_orders = dict(search_orders or {})  # dbt_project.yml's dispatch: namespace -> packages
         self._sources: dict = {}  # (package, name) -> macro_sql
         for macro in (macros or {}).values():
             package = _get(macro, "package_name", "")
@@ -187,11 +189,13 @@ class _Adapter:
         return self._renderer.adapter_type
 
     def dispatch(self, macro_name: str, macro_namespace: Optional[str] = None):
-        """dbt's search: the root project, then the namespace; <adapter>__, its parents, default__."""
+        """dbt's search: the project's dispatch search_order for the namespace, else the root project,
+        then the namespace; in each package <adapter>__, its parents, default__."""
         renderer = self._renderer
         namespace = macro_namespace or self._package
         prefixes = [renderer.adapter_type, *PARENT_ADAPTERS.get(renderer.adapter_type, []), "default"]
-        for package in dict.fromkeys([renderer.root_project, namespace]):
+        packages = renderer.search_orders.get(namespace) or [renderer.root_project, namespace]
+        for package in dict.fromkeys(packages):
             for prefix in prefixes:
                 if renderer.has(package, f"{prefix}__{macro_name}"):
                     return renderer.macro(package, f"{prefix}__{macro_name}")

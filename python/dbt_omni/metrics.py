@@ -30,7 +30,7 @@ def renderer(project: DbtProject, mode: str) -> MacroRenderer:
                 expected="a manifest.json written by dbt parse (or the dbt plugin enabled)",
             )
         )
-    return MacroRenderer(project.macros, project.adapter_type, project.project_name, {MODE_VAR: mode})
+    return MacroRenderer(project.macros, project.adapter_type, project.project_name, {MODE_VAR: mode}, project.dispatch)
 
 
 def split_metric_name(text: str) -> tuple:

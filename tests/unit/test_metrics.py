@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from dbt_omni.macro_renderer import MacroRenderer
 from testkit import export_error, make_manifest, model, one_problem, package_macros, view_yaml, warehouse_catalog
@@ -43,6 +44,32 @@ def test_ratio_metric_is_composed_of_hidden_component_measures_never_an_average(
 def test_safe_divide_follows_the_adapter_through_dispatch():
     renderer = MacroRenderer(package_macros(), "bigquery", "shop", {"dbt_omni_render_mode": "dbt"})
     assert renderer.macro("dbt_omni", "safe_divide")("${a}", "${b}") == "safe_divide(${a}, ${b})"
+
+
+def test_a_dispatch_search_order_in_dbt_project_yml_is_followed_as_dbt_follows_it(tmp_path):
+    """A shim package overriding a dbt_omni helper (dispatch: search_order) is what dbt's models run, so
+    it is what Omni's measure must hold; without that block the package's own macro is used."""
+    from dbt_omni.config import settings_from_dict
+    from dbt_omni.export import ExportContext, export
+    from dbt_omni.manifests import from_manifest_dict
+
+    shim = "{% macro default__monthly_amount(type_column, amount_column, m, a, q) %}" \
+           "round({{ amount_column }}, 2){% endmacro %}"
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})
+    manifest["macros"]["macro.my_shims.default__monthly_amount"] = {
+        "name": "default__monthly_amount", "package_name": "my_shims", "macro_sql": shim,
+        "unique_id": "macro.my_shims.default__monthly_amount", "description": ""}
+
+    def exported_sql(project_yml: str) -> str:
+        (tmp_path / "dbt_project.yml").write_text(project_yml)
+        out = tmp_path / "omni"
+        export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+               ExportContext(project_dir=tmp_path), force=True)
+        return yaml.safe_load((out / "analytics/subscription_months.view.yaml").read_text())["measures"]["mrr"]["sql"]
+
+    dispatch = "name: shop\ndispatch:\n  - macro_namespace: dbt_omni\n    search_order: [my_shims, dbt_omni]\n"
+    assert exported_sql(dispatch) == "round(${subscription_amount}, 2)"
+    assert exported_sql("name: shop\n").startswith("case when ${subscription_type} = 'monthly'")
 
 
 def test_a_users_own_metric_macro_in_the_root_project():
