@@ -10,7 +10,6 @@ in total and grouped by a few of its dimensions:
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -208,8 +207,12 @@ def _query(expression: str, grain_sql: Optional[str], where: Optional[str] = Non
     return f"select {grain_sql} as grain_value, {expression} as metric_value from {source} group by 1"
 
 
-def _number(value: Any) -> Any:
-    return float(value) if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) else value
+HALF_A_CENT = Decimal("0.005")
+CLOSE = Decimal("1e-9")  # relative: two sums of the same doubles in another order differ in the last digits
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (Decimal, int, float)) and not isinstance(value, bool)
 
 
 def _rows(table: Any) -> dict:
@@ -219,16 +222,20 @@ def _rows(table: Any) -> dict:
     for row in rows:
         values = list(row)
         key, value = ("", values[0]) if len(values) == 1 else (str(values[0]), values[1])
-        out[key] = _number(value)
+        out[key] = value
     return out
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Equal to the cent: within a billionth of the value (a double's rounding, summed in another
+    order) and, however large the value, within half a cent."""
     if a is None or b is None:
         return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
+    if not (_is_number(a) and _is_number(b)):
+        return a == b
+    x, y = Decimal(str(a)), Decimal(str(b))  # a float's str is its shortest exact spelling
+    difference = abs(x - y)
+    return difference <= CLOSE or (difference <= HALF_A_CENT and difference <= CLOSE * max(abs(x), abs(y)))
 
 
 def report(checks: list, results: list) -> tuple:
@@ -254,4 +261,6 @@ def report(checks: list, results: list) -> tuple:
 def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, Decimal):  # as the warehouse gave it, without a float's invented digits
+        return format(value.normalize(), "f")
     return "null" if value is None else str(value)

@@ -1,13 +1,15 @@
 """verify's plan: which checks it makes from an export, and the grouping it is asked for."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from dbt_omni.config import settings_from_dict
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, export
 from dbt_omni.manifests import from_manifest_dict
-from dbt_omni.verify import plan
+from dbt_omni.verify import Check, plan, report
 from testkit import column, make_manifest, model, one_problem, package_macros
 
 
@@ -122,3 +124,25 @@ def test_a_damaged_or_hand_edited_export_is_a_clear_error_naming_the_file(tmp_pa
         plan(project, out)
     problem = one_problem(info.value)
     assert fragment in problem.message and problem.file.startswith(str(out)), problem
+
+
+@pytest.mark.parametrize("dbt_value, omni_value, match", [
+    (Decimal("123456789.12"), Decimal("123456789.21"), False),  # nine cents on a large total
+    (Decimal("9876543210.00"), Decimal("9876543219.00"), False),
+    (Decimal("12.34"), Decimal("12.35"), False),
+    (0.25, 0.2500001, False),  # a ratio: a billionth of its value
+    (Decimal("161.66"), 161.66000000000003, True),  # PostgreSQL's numeric against DuckDB's double
+    (12345678901.234, 12345678901.2345, True),  # a double summed in another order: far under a cent
+    (None, None, True),
+    (None, 0, False),
+])
+def test_values_match_to_the_cent_however_large(dbt_value, omni_value, match):
+    check = Check("v.m", "m", None, None, "s", "t", "", "")
+    ok, table = report([check], [([(dbt_value,)], [(omni_value,)])])
+    assert ok is match, table
+
+
+def test_a_decimal_is_shown_as_the_warehouse_gave_it():
+    check = Check("v.m", "m", None, None, "s", "t", "", "")
+    _, table = report([check], [([(Decimal("100000000300.9900"),)], [(Decimal("100000000300.99"),)])])
+    assert table.splitlines()[1].split()[3:5] == ["100000000300.99", "100000000300.99"]
