@@ -67,7 +67,20 @@ class _View:
         return f"({self.resolve(sql, depth + 1)})" if sql else name
 
     def resolve(self, sql: str, depth: int = 0) -> str:
-        return FIELD_RE.sub(lambda m: self.dimension_sql(m.group(1), depth), sql)
+        resolved = FIELD_RE.sub(lambda m: self.dimension_sql(m.group(1), depth), sql)
+        if "${" in resolved:  # ${other_view.field}: a join away, which verify's one-table queries lack
+            other = resolved[resolved.index("${"):].partition("}")[0] + "}"
+            raise self._error(f"verify cannot evaluate {other}: it runs each view's SQL on its own table, "
+                              "without the views Omni would join")
+        return resolved
+
+    def _local(self, name: str) -> bool:
+        """A dimension verify can compute from its own table."""
+        try:
+            self.dimension_sql(name)
+        except OmniExportError:
+            return False
+        return True
 
     def measure_sql(self, name: str, depth: int = 0) -> str:
         if depth > 20 or name not in self.measures:
@@ -124,7 +137,8 @@ class _View:
         """A few dimensions to group by: time dimensions first, then categories (with all_values, from
         an accepted_values test), then the others; no keys, no hidden, no ids."""
         usable = [n for n, d in sorted(self.dimensions.items())
-                  if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})]
+                  if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
+                  and self._local(n)]
         timed = [n for n in usable if (self.dimensions[n] or {}).get("timeframes")]
         categories = [n for n in usable if n not in timed and (self.dimensions[n] or {}).get("all_values")]
         return (timed + categories + [n for n in usable if n not in timed and n not in categories])[:MAX_GRAINS]
@@ -192,6 +206,10 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                 filtered=where is not None,
             ))
     unknown = [g for g in by or () if g not in dimensions]
+    if checks and unknown and "[" in unknown[0]:
+        raise OmniExportError(Problem(f"verify groups by a dimension's own values, not by a timeframe ('{unknown[0]}')",
+                                      key="by", expected="a dimension name, e.g. a date column or a dbt column "
+                                      "that holds the month", suggestion=closest(unknown[0].partition("[")[0], dimensions)))
     if checks and unknown:  # left out silently, the check would pass without grouping as asked
         raise OmniExportError(Problem(f"no view with shared metrics has a dimension '{unknown[0]}'", key="by",
                                       expected="dimensions of the verified views", suggestion=closest(unknown[0], dimensions)))

@@ -146,3 +146,33 @@ def test_a_decimal_is_shown_as_the_warehouse_gave_it():
     check = Check("v.m", "m", None, None, "s", "t", "", "")
     _, table = report([check], [([(Decimal("100000000300.9900"),)], [(Decimal("100000000300.99"),)])])
     assert table.splitlines()[1].split()[3:5] == ["100000000300.99", "100000000300.99"]
+
+
+def test_a_dimension_reading_another_view_is_no_default_grain_and_by_it_is_a_clear_error(tmp_path):
+    """verify runs on the measure's own table: `${customers.tier}` there is a join away."""
+    manifest = make_manifest([
+        model("subscription_months", columns=["subscription_type", "subscription_amount", "customer_id", "plan"],
+              omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}},
+                    "dimensions": {"customer_tier": {"sql": "${customers.tier}"}},
+                    "joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id}"}]}),
+        model("customers", columns=["id", "tier"])])
+    manifest["macros"] = package_macros()
+    out = tmp_path / "omni"
+    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+           ExportContext(project_dir=tmp_path))
+    project = from_manifest_dict(manifest)
+    assert [c.grain for c in plan(project, out)] == [None, "plan", "subscription_amount", "subscription_type"]
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, by=["customer_tier"])
+    problem = one_problem(info.value)
+    assert problem.message.startswith("verify cannot evaluate ${analytics__customers.tier}: it runs each view's SQL")
+    assert problem.file.endswith("subscription_months.view.yaml")
+
+
+def test_by_a_timeframe_says_verify_groups_by_values_not_a_misspelling(tmp_path):
+    project, out = exported(tmp_path)
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, by=["month_start[month]"])
+    problem = one_problem(info.value)
+    assert problem.message == "verify groups by a dimension's own values, not by a timeframe ('month_start[month]')"
+    assert problem.suggestion == "month_start"
