@@ -19,6 +19,12 @@ from dbt_omni.project import DbtProject, Model, _get
 PACKAGE = "dbt_omni"
 MODE_VAR = "dbt_omni_render_mode"
 AGGREGATE_TYPES = ("sum", "count", "count_distinct", "average", "min", "max", "median")  # metric_aggregate.sql's
+# Words of SQL a metric's text may hold bare; any other bare word that names a column of the model is
+# that column read without ${}, which Omni cannot place once a topic joins another view with it.
+SQL_WORDS = frozenset("""and as asc between by case cast date day desc distinct double else end extract false filter
+    from hour in interval is like minute month not null or over partition precision quarter second then
+    timestamp true week when year""".split())
+BARE_WORD_RE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
 PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "ai_context")
 
 
@@ -108,6 +114,12 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         measures = _tree_measures(name, tree, block.get("filters"), dbt_mode, mapper, model, key)
     except MacroError as exc:
         raise model.error(f"rendering {package}.{macro_name} failed: {exc}", key=f"{key}.metric") from None
+    bare = sorted({word for m in measures if m.aggregate_type for word in _bare_columns(m.sql or "", model)})
+    if bare:
+        mapper.warnings.append(
+            f"model {model.name}: {key}: macro {package}.{macro_name} writes column {', '.join(bare)} without ${{}}; "
+            "Omni cannot tell whose it is in a topic that joins a view with a column of that name (take it as a "
+            "*_column argument, which the export turns into ${field})")
     top = measures[0]
     for attribute in PRESENTATION_KEYS:
         if block.get(attribute) is not None:
@@ -126,6 +138,15 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         record["filters"] = filters
     mapper.metric_records[f"{view}.{name}"] = record
     return measures
+
+
+def _bare_columns(sql: str, model: Model) -> list:
+    """Columns of the model an aggregate's SQL names as bare words (not as ${field}, in quotes, or as a
+    function)."""
+    text = re.sub(r"\$\{[^}]*\}|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", " ", sql)
+    columns = {name.lower(): name for name in model.columns}
+    return [columns[word.lower()] for word in BARE_WORD_RE.findall(text)
+            if word.lower() in columns and word.lower() not in SQL_WORDS]
 
 
 def _tree(text) -> Optional[dict]:

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from dbt_omni.macro_renderer import MacroRenderer
-from testkit import export_error, make_manifest, model, one_problem, package_macros, view_yaml, warehouse_catalog
+from testkit import build, export_error, make_manifest, model, one_problem, package_macros, view_yaml, warehouse_catalog
 
 
 def subscriptions(measures: dict, columns=("subscription_type", "subscription_amount", "month_start")) -> dict:
@@ -78,6 +78,24 @@ def test_a_users_own_metric_macro_in_the_root_project():
     manifest = subscriptions({"double": {"metric": "shop.my_revenue"}})
     manifest["macros"]["macro.shop.my_revenue"] = {"name": "my_revenue", "package_name": "shop", "macro_sql": own}
     assert measures_of(manifest)["double"] == {"sql": "${subscription_amount} * 2", "aggregate_type": "sum"}
+
+
+def test_a_users_metric_macro_writing_a_column_without_field_reference_is_a_warning():
+    """`sql: amount` works on the view's own table (and so in verify), but in a topic joining another view
+    with an `amount` column Omni's query is ambiguous."""
+    own = ("{% macro completed(amount='subscription_amount') %}{{ return(dbt_omni.metric_aggregate('sum', "
+           "\"case when Subscription_Type = 'month' and \\\"month_start\\\" is not null then \" ~ amount ~ \" end\")) }}"
+           "{% endmacro %}")
+    manifest = subscriptions({"done": {"metric": "shop.completed"}})
+    manifest["macros"]["macro.shop.completed"] = {"name": "completed", "package_name": "shop", "macro_sql": own}
+    omni = build(manifest)
+    [measure] = [m for m in omni.views[0].measures if m.name == "done"]
+    assert measure.sql == 'case when Subscription_Type = \'month\' and "month_start" is not null then subscription_amount end'
+    assert omni.warnings == [
+        "model subscription_months: meta.omni.measures.done: macro shop.completed writes column subscription_amount, "
+        "subscription_type without ${}; Omni cannot tell whose it is in a topic that joins a view with a column of "
+        "that name (take it as a *_column argument, which the export turns into ${field})"]
+    assert build(subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})).warnings == []
 
 
 @pytest.mark.parametrize("block, key, fragment, suggestion", [
