@@ -7,7 +7,12 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 
 REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
 # A topic's `view.field` (fields, filters, access filters); `view.*`, `all_views.*` and `tag:x` name no one field.
-FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[[a-z_]+\])?")
+FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(\[[a-z_]+\])?")
+TIMEFRAMES = (  # ../shared/omni-format.md, "Dimensions"
+    "raw", "date", "week", "month", "quarter", "year", "hour", "minute", "second", "millisecond", "day_of_week_name",
+    "day_of_week_num", "day_of_month", "day_of_quarter", "day_of_year", "hour_of_day", "month_name", "month_num",
+    "quarter_of_year", "fiscal_quarter", "fiscal_year",
+)
 # What a filter key or topic entry can be at all (view names may hold $ and -): anything else, `statsu `
 # with a space, is no reference Omni can resolve, and none the checks below would look at.
 REF_SHAPE_RE = re.compile(r"-?(?:all_views\.\*|tag:\S+|(?:[\w$-]+\.)?(?:[\w$]+|\*)(?:\[[a-z_]+\])?)")
@@ -29,6 +34,11 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
     problems, warnings = [], []
 
+    def offered(view_name, field):
+        """The timeframes the field lists, or None (not written: Omni's default, or no time field)."""
+        view = by_name.get(view_name)
+        return next((d.timeframes for d in view.dimensions if d.name == field), None) if view else None
+
     def known_fields(view_name):
         if view_name not in fields:
             view = by_name.get(view_name)
@@ -43,12 +53,14 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                     expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
     def check(sql: str, own_view, source_view, key: str, field_name: bool = False) -> None:
-        for view_name, field in references(sql):
-            view_name = view_name or (own_view.name if own_view else None)
+        for first, second, timeframe in REF_RE.findall(sql or ""):
+            view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
+            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+            if timeframe:
+                check_timeframe(timeframe[1:-1], view_name, field, known, model, key)
             if known is None or field in known:
                 continue
-            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
             if field_name and target is not None and not target.in_catalog:
                 near = closest(field, known)
@@ -69,6 +81,18 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 )
             )
 
+    def check_timeframe(timeframe: str, view_name, field: str, known, model, key: str) -> None:
+        where = dict(file=model.meta_file if model else None, model=model.name if model else None, key=key)
+        if timeframe not in TIMEFRAMES:
+            problems.append(Problem(f"[{timeframe}] is not an Omni timeframe ({field}[{timeframe}])",
+                                    expected="one of " + ", ".join(TIMEFRAMES), suggestion=closest(timeframe, TIMEFRAMES),
+                                    **where))
+        elif known is not None and field in known:
+            listed = offered(view_name, field)
+            if listed is not None and timeframe not in listed:
+                warnings.append(f"model {where['model'] or view_name}: {key}: {field}[{timeframe}]: {view_name}.{field} "
+                                f"lists the timeframes {', '.join(listed)}, not {timeframe}")
+
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
             for item in items:
@@ -78,7 +102,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for ref in measure.filters or ():  # `field` (this view's) or `view.field`
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
                 shape(ref, view, key)
-                check("${%s}" % ref.partition("[")[0], view, view, key, True)
+                check("${%s}" % ref, view, view, key, True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
@@ -93,7 +117,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for ref in entries:
                 shape(ref, base, f"meta.omni.topic.{key}")
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
-                    check("${%s.%s}" % match.groups(), None, base, f"meta.omni.topic.{key}", True)
+                    check("${%s.%s%s}" % (match[1], match[2], match[3] or ""), None, base, f"meta.omni.topic.{key}", True)
     if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
         raise OmniExportError(list({str(p): p for p in problems}.values()))
     return list(dict.fromkeys(warnings))

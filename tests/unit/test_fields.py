@@ -380,7 +380,7 @@ def test_a_filter_key_or_topic_field_that_is_no_reference_at_all_is_an_error(whe
 
 @pytest.mark.parametrize("filters, message, suggestion", [
     ({"stauts": {"is": "paid"}}, "stauts is not a field of analytics__orders", "status"),
-    ({"orders.stauts[upper]": {"is": "PAID"}}, "stauts is not a field of analytics__orders", "status"),
+    ({"orders.stauts[month]": {"is": "PAID"}}, "stauts is not a field of analytics__orders", "status"),
 ])
 def test_unknown_field_in_a_measure_filter_is_an_error_with_suggestion(filters, message, suggestion):
     manifest = orders(column("amount"), column("status"),
@@ -569,3 +569,24 @@ def test_a_field_name_that_loses_letters_keeps_the_column_name_as_label(name, fi
     assert view["dimensions"]["other"]["label"] == "Other"
     labelled = view_yaml(orders({**column(name), "quote": True, "meta": {"omni": {"label": "Size"}}}))
     assert labelled["dimensions"][field]["label"] == "Size"
+
+
+@pytest.mark.parametrize("where, block", [
+    ("meta.omni.dimensions.order_month.sql", {"dimensions": {"order_month": {"sql": "${order_date[mnth]}"}}}),
+    ("meta.omni.measures.recent.filters", {"measures": {"recent": {"aggregate_type": "count",
+                                                                   "filters": {"order_date[mnth]": {"is": "2024-01"}}}}}),
+    ("meta.omni.topic.default_filters", {"topic": {"default_filters": {"orders.order_date[mnth]": {"is": "2024-01"}}}}),
+])
+def test_a_timeframe_omni_does_not_have_is_an_error_with_the_closest(where, block):
+    problem = one_problem(export_error(orders(column("order_date", data_type="date"), omni=block)))
+    assert (problem.message, problem.key, problem.suggestion) == (
+        "[mnth] is not an Omni timeframe (order_date[mnth])", where, "month")
+
+
+def test_a_timeframe_the_field_does_not_list_is_a_warning():
+    """A date's timeframes stop at date: ${order_date[hour]} names one Omni does not offer there."""
+    omni = build(orders(column("order_date", data_type="date"),
+                        omni={"dimensions": {"order_hour": {"sql": "${order_date[hour]}"},
+                                             "order_month": {"sql": "${order_date[month]}"}}}))
+    assert omni.warnings == ["model orders: meta.omni.dimensions.order_hour.sql: order_date[hour]: analytics__orders."
+                             "order_date lists the timeframes date, week, month, quarter, year, not hour"]

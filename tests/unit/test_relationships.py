@@ -131,12 +131,12 @@ def test_meta_join_sql_names_the_own_fields_unqualified_as_a_view_does():
     manifest = make_manifest([
         model("orders", columns=["order_id", "buyer_id", "status"],
               omni={"joins": [{"to": "customers", "on_sql": "${buyer_id} = ${customers.customer_id}",
-                               "where_sql": "${status[upper]} <> 'TEST'"}]}),
+                               "where_sql": "${status[month]} <> 'TEST'"}]}),
         customers(),
     ])
     [rel] = rels(manifest)
     assert rel["on_sql"] == "${analytics__orders.buyer_id} = ${analytics__customers.customer_id}"
-    assert rel["where_sql"] == "${analytics__orders.status[upper]} <> 'TEST'"
+    assert rel["where_sql"] == "${analytics__orders.status[month]} <> 'TEST'"
 
 
 def test_an_unknown_own_field_in_meta_join_sql_is_an_error():
