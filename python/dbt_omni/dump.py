@@ -153,9 +153,11 @@ DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignor
                   "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
                 "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context")
-RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label",
-                     "on_sql", "relationship_type", "join_type", "reversible", "where_sql")
-TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "joins", "fields",
+# In the order Omni writes them (alphabetical: omni-examples/*/relationships.yaml), so a join saved from
+# Omni's IDE changes no other entry's lines.
+RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
+                     "on_sql", "relationship_type", "reversible", "where_sql")
+TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields first, as Omni
               "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context")
 
 

@@ -50,3 +50,15 @@ def test_a_line_break_in_a_dbt_name_or_path_stays_inside_the_comment():
     text = view_text(view)
     assert yaml.safe_load(text) == {"schema": "main", "table_name": "t"}
     assert "source.shop.evil\\u000ainjected: yes\\u000a.t" in text and len(text.splitlines()) == 5
+
+
+def test_relationship_keys_come_in_omnis_order_alphabetical():
+    """Omni writes relationships.yaml with sorted keys: the same order makes no diff when a join is saved there."""
+    from dbt_omni.dump import relationships_text
+    from dbt_omni.omni_model import Relationship
+
+    rel = Relationship(join_from_view="a__orders", join_to_view="a__customers", on_sql="${a__orders.c} = ${a__customers.c}",
+                       relationship_type="many_to_one", join_type="always_left", join_to_view_as="buyers",
+                       join_to_view_as_label="Buyers", reversible=True, where_sql="${a__orders.x} = 1")
+    keys = [line.split(":")[0].lstrip("- ") for line in relationships_text([rel]).splitlines() if line.strip()]
+    assert keys == sorted(keys) and len(keys) == 9
