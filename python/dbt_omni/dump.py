@@ -147,18 +147,19 @@ def _string_list(items: tuple, indent: str) -> tuple:
     return tuple(out)
 
 
-VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context",
+VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context", "required_access_grants",
              "custom_compound_primary_key_sql")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label",
-                  "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values")
+                  "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values", "required_access_grants")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
-                "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context")
+                "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context", "required_access_grants")
 # In the order Omni writes them (alphabetical: omni-examples/*/relationships.yaml), so a join saved from
 # Omni's IDE changes no other entry's lines.
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
                      "on_sql", "relationship_type", "reversible", "where_sql")
 TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields first, as Omni
-              "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context")
+              "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context",
+              "required_access_grants")
 
 
 def _pick(obj: Any, keys: tuple) -> dict:

@@ -376,6 +376,7 @@ class Mapper:
                 dimension.tags = sorted({*column.tags, *meta["tags"]})
             dimension.synonyms = meta.get("synonyms")
             dimension.ai_context = meta.get("ai_context")
+            dimension.required_access_grants = meta.get("required_access_grants")
             if meta.get("all_values") is not None:
                 dimension.all_values = list(meta["all_values"]) or None
         return dimension
@@ -413,6 +414,7 @@ class Mapper:
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             ai_context=block.get("ai_context"),
+            required_access_grants=block.get("required_access_grants"),
             dbt_key=key,
         )
 
@@ -434,6 +436,7 @@ class Mapper:
         tags = set(model.tags) | set(meta.get("tags") or ())
         view.tags = sorted(tags) or None
         view.ai_context = meta.get("ai_context")
+        view.required_access_grants = meta.get("required_access_grants")
         view.upstream = tuple(sorted(model.depends_on))
 
         pk = self._primary_key(model)
@@ -478,6 +481,8 @@ class Mapper:
                     tags=sorted(block["tags"]) if block.get("tags") else None,
                     synonyms=block.get("synonyms"),
                     ai_context=block.get("ai_context"),
+                    all_values=block.get("all_values"),
+                    required_access_grants=block.get("required_access_grants"),
                     dbt_key=key,
                 )
             )

@@ -94,7 +94,8 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if overridden:  # the macro defines these: taking them silently would make two definitions of one metric
         raise model.error(f"'{overridden[0]}' cannot be set on a shared metric: macro {package}.{macro_name} defines it",
                           key=f"{key}.{overridden[0]}",
-                          expected="metric, args, filters and presentation keys (" + ", ".join(PRESENTATION_KEYS) + ")")
+                          expected="metric, args, filters, required_access_grants and presentation keys ("
+                          + ", ".join(PRESENTATION_KEYS) + ")")
     if mapper.metric_renderers is None:
         mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
     omni_mode, dbt_mode = mapper.metric_renderers
@@ -124,6 +125,8 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     for attribute in PRESENTATION_KEYS:
         if block.get(attribute) is not None:
             setattr(top, attribute, sorted(block[attribute]) if attribute == "tags" else block[attribute])
+    for measure in measures:  # a hidden component is still queryable: it needs the grants as much
+        measure.required_access_grants = block.get("required_access_grants")
     if top.description is None:
         top.description = _macro_description(mapper.project, package, macro_name)
     documented = _macro_meta(mapper.project, package, macro_name)  # _metrics.yml: e.g. label MRR, format percent_2

@@ -26,6 +26,7 @@ class Dimension:
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None
+    required_access_grants: Optional[list] = None
     all_values: Optional[list] = None  # every value the column can hold (dbt's accepted_values test)
     dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
@@ -46,6 +47,7 @@ class Measure:
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     ai_context: Optional[str] = None
+    required_access_grants: Optional[list] = None
     dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
 
@@ -59,6 +61,7 @@ class View:
     hidden: bool = False
     tags: Optional[list] = None
     ai_context: Optional[str] = None
+    required_access_grants: Optional[list] = None
     custom_compound_primary_key_sql: Optional[list] = None
     dimensions: list = field(default_factory=list)
     measures: list = field(default_factory=list)
@@ -113,6 +116,7 @@ class Topic:
     always_where_filters: Optional[dict] = None
     access_filters: Optional[list] = None
     ai_context: Optional[str] = None
+    required_access_grants: Optional[list] = None
 
     @property
     def path(self) -> str:

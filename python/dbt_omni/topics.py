@@ -62,6 +62,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
             ]
             or None,
             ai_context=block.get("ai_context"),
+            required_access_grants=block.get("required_access_grants"),
         )
         mapper.topic_scope = None
         clash = by_lower.get(topic.file_name.lower())

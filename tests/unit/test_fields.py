@@ -590,3 +590,21 @@ def test_a_timeframe_the_field_does_not_list_is_a_warning():
                                              "order_month": {"sql": "${order_date[month]}"}}}))
     assert omni.warnings == ["model orders: meta.omni.dimensions.order_hour.sql: order_date[hour]: analytics__orders."
                              "order_date lists the timeframes date, week, month, quarter, year, not hour"]
+
+
+def test_required_access_grants_reach_every_kind_of_item_that_takes_them():
+    """The model file may define access_grants; each view, field and topic says which it requires."""
+    grants = {"required_access_grants": ["finance"]}
+    manifest = orders(
+        column("amount", omni={**grants, "measures": {"revenue": {"aggregate_type": "sum", **grants}}}),
+        column("status", omni={"all_values": ["paid"]}),
+        omni={**grants, "topic": {**grants},
+              "dimensions": {"big": {"sql": "${amount} > 100", "all_values": [True, False], **grants}}})
+    files = render_files(manifest)
+    view = yaml.safe_load(files["analytics/orders.view.yaml"])
+    assert view["required_access_grants"] == ["finance"]
+    assert view["dimensions"]["amount"]["required_access_grants"] == ["finance"]
+    assert view["dimensions"]["big"] == {"sql": "${amount} > 100", "all_values": [True, False],
+                                         "required_access_grants": ["finance"]}
+    assert view["measures"]["revenue"]["required_access_grants"] == ["finance"]
+    assert yaml.safe_load(files["orders.topic.yaml"])["required_access_grants"] == ["finance"]

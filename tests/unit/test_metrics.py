@@ -244,3 +244,12 @@ def test_a_project_overrides_a_helper_for_its_warehouse_as_dbt_utils_macros_are_
         "macro_sql": "{% macro postgres__monthly_amount(type_column, amount_column, monthly_value, annual_value, "
                      "quarterly_value) %}{{ return(amount_column ~ ' * 1.0') }}{% endmacro %}"}
     assert measures_of(manifest)["mrr"]["sql"] == "${subscription_amount} * 1.0"
+
+
+def test_required_access_grants_of_a_shared_metric_guard_its_components_too():
+    manifest = make_manifest([model("subscription_months", columns=["mrr", "previous_mrr"], omni={
+        "measures": {"churn": {"metric": "customer_churn_rate", "required_access_grants": ["finance"]}}})])
+    manifest["macros"] = package_macros()
+    measures = measures_of(manifest)
+    assert {name: m.get("required_access_grants") for name, m in measures.items() if name != "count"} == {
+        "churn": ["finance"], "churn_numerator": ["finance"], "churn_denominator": ["finance"]}
