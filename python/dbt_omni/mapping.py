@@ -530,6 +530,28 @@ class Mapper:
             return metric_measures(self, model, name, block, key)
         return [self._measure(model, name, block, key, column_sql)]
 
+    def _check_grants(self, views: list, topics: list) -> None:
+        """Every required access grant is one the model file defines (ours is the whole model file)."""
+        defined = self.settings.model_file.get("access_grants")
+        names = sorted(defined) if isinstance(defined, dict) else []
+        by_name = {view.name: view for view in views}
+        guarded = [(topic, by_name[topic.base_view], "meta.omni.topic") for topic in topics]
+        for view in views:
+            guarded.append((view, view, "meta.omni"))
+            guarded += [(d, view, d.dbt_key or f"columns.{d.name}.meta.omni") for d in view.dimensions]
+            guarded += [(m, view, m.dbt_key or f"measure {m.name}") for m in view.measures]
+        problems = [
+            self.project.models[view.dbt_unique_id].problem(
+                f"access grant '{grant}' is not defined", key=f"{key}.required_access_grants",
+                expected="a grant of vars.dbt_omni.model_file.access_grants"
+                + (f" ({', '.join(names)})" if names else " (none is defined)"),
+                suggestion=closest(grant, names))
+            for item, view, key in guarded if item.required_access_grants
+            for grant in item.required_access_grants if grant not in names
+        ]
+        if problems:  # a shared metric's components carry its grants alike: one message each
+            raise OmniExportError(list({str(p): p for p in problems}.values()))
+
     # -- the whole model ---------------------------------------------------------------------------
 
     def build(self) -> OmniModel:
@@ -544,6 +566,7 @@ class Mapper:
         self.warnings += check_references(views, relationships, topics, {m.unique_id: m for m in self.models},
                                           {alias: view.name for alias, view in self.aliases.items()},
                                           self.project.has_catalog)
+        self._check_grants(views, topics)
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),

@@ -592,6 +592,9 @@ def test_a_timeframe_the_field_does_not_list_is_a_warning():
                              "order_date lists the timeframes date, week, month, quarter, year, not hour"]
 
 
+FINANCE_GRANT = {"access_grants": {"finance": {"user_attribute": "department", "allowed_values": ["finance"]}}}
+
+
 def test_required_access_grants_reach_every_kind_of_item_that_takes_them():
     """The model file may define access_grants; each view, field and topic says which it requires."""
     grants = {"required_access_grants": ["finance"]}
@@ -600,7 +603,7 @@ def test_required_access_grants_reach_every_kind_of_item_that_takes_them():
         column("status", omni={"all_values": ["paid"]}),
         omni={**grants, "topic": {**grants},
               "dimensions": {"big": {"sql": "${amount} > 100", "all_values": [True, False], **grants}}})
-    files = render_files(manifest)
+    files = render_files(manifest, model_file=FINANCE_GRANT)
     view = yaml.safe_load(files["analytics/orders.view.yaml"])
     assert view["required_access_grants"] == ["finance"]
     assert view["dimensions"]["amount"]["required_access_grants"] == ["finance"]
@@ -608,3 +611,15 @@ def test_required_access_grants_reach_every_kind_of_item_that_takes_them():
                                          "required_access_grants": ["finance"]}
     assert view["measures"]["revenue"]["required_access_grants"] == ["finance"]
     assert yaml.safe_load(files["orders.topic.yaml"])["required_access_grants"] == ["finance"]
+
+
+@pytest.mark.parametrize("model_file, expected", [
+    (FINANCE_GRANT, "a grant of vars.dbt_omni.model_file.access_grants (finance)"),
+    ({}, "a grant of vars.dbt_omni.model_file.access_grants (none is defined)"),
+])
+def test_a_required_access_grant_the_model_file_does_not_define_is_an_error(model_file, expected):
+    manifest = orders(column("amount", omni={"required_access_grants": ["fnance"]}))
+    problem = one_problem(export_error(manifest, model_file=model_file))
+    assert (problem.message, problem.model, problem.key, problem.expected) == (
+        "access grant 'fnance' is not defined", "orders", "columns.amount.meta.omni.required_access_grants", expected)
+    assert problem.suggestion == ("finance" if model_file else None)

@@ -250,6 +250,7 @@ def test_required_access_grants_of_a_shared_metric_guard_its_components_too():
     manifest = make_manifest([model("subscription_months", columns=["mrr", "previous_mrr"], omni={
         "measures": {"churn": {"metric": "customer_churn_rate", "required_access_grants": ["finance"]}}})])
     manifest["macros"] = package_macros()
-    measures = measures_of(manifest)
+    grant = {"finance": {"user_attribute": "department", "allowed_values": ["finance"]}}
+    measures = view_yaml(manifest, "analytics/subscription_months.view.yaml", model_file={"access_grants": grant})["measures"]
     assert {name: m.get("required_access_grants") for name, m in measures.items() if name != "count"} == {
         "churn": ["finance"], "churn_numerator": ["finance"], "churn_denominator": ["finance"]}
