@@ -222,10 +222,34 @@ def _rendered(value: Any, key: str, source: str) -> Any:
 def resolve_output_dir(settings: Settings, project_dir: Optional[Path], target_path: Optional[str]) -> Path:
     base = Path(project_dir or os.getcwd())
     if settings.output_dir:
-        path = Path(settings.output_dir)
+        path = Path(settings.output_dir).expanduser()  # `~/omni` is the home folder's, not a folder named ~
     else:
         path = Path(target_path or "target") / "omni"
     return path if path.is_absolute() else base / path
+
+
+RESOURCE_PATHS = {"model-paths": "models", "seed-paths": "seeds", "snapshot-paths": "snapshots",
+                  "macro-paths": "macros", "test-paths": "tests", "analysis-paths": "analyses"}
+
+
+def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) -> None:
+    """An output folder among the project's own files would be read by dbt as its own YAML (`models/omni`:
+    'Dictionary expected' on every later dbt command, which dbt-omni, failing before it, cannot explain)."""
+    if project_dir is None or "\0" in str(output_dir):  # a NUL: write_atomically says what is wrong
+        return
+    project = Path(os.path.realpath(project_dir))  # realpath, unlike Path.resolve, survives a symlink loop
+    configured = _dbt_project(project) or {}
+    output = Path(os.path.realpath(output_dir))
+    for setting, default in RESOURCE_PATHS.items():
+        paths = configured.get(setting) or [default]
+        for folder in paths if isinstance(paths, list) else [paths]:
+            inside = Path(os.path.realpath(project / str(folder)))
+            if output == inside or inside in output.parents:
+                raise OmniExportError(Problem(
+                    f"the output folder {output} is inside the dbt project's {setting} ({folder}): dbt would read "
+                    "the Omni files as its own YAML and fail on every command", key=key,
+                    expected="a folder outside the project's models, seeds, snapshots, macros, tests and analyses, "
+                    "e.g. target/omni (the default) or omni/"))
 
 
 def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from dbt_omni import __version__
-from dbt_omni.config import Settings, read_dispatch, resolve_output_dir
+from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
 from dbt_omni.dump import render
 from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.manifests import load_catalog, paused_gc
@@ -104,6 +104,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
+    check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
     write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings,

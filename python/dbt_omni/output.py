@@ -138,7 +138,11 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
     if "\0" in str(output_dir):  # no path can hold it; Python would raise ValueError deep inside
         raise OmniExportError(Problem(f"the output folder {str(output_dir)!r} holds a NUL character", key=key,
                                       expected="a folder path"))
-    output_dir = Path(output_dir).resolve()
+    try:
+        output_dir = Path(output_dir).resolve()
+    except RuntimeError as exc:  # a symlink loop (Python 3.13 raises OSError, caught below)
+        raise OmniExportError(Problem(f"cannot write the Omni model to {output_dir}: {exc}", key=key,
+                                      expected="a folder that can be created and written")) from None
     try:
         with _locked(output_dir):
             _write_and_swap(output_dir, files, key)
@@ -230,12 +234,27 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
                 folders.add(folder)
             _write_new_file(target, text.encode("utf-8"))
         if output_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
-            os.rename(output_dir, retired / output_dir.name)
-            os.rename(staging, output_dir)
-            shutil.rmtree(retired, ignore_errors=True)
+            _swap(staging, output_dir)
         else:
             os.rename(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    """The old output moves into a new folder beside it, the new one takes its place; if either rename
+    fails, the old output is where it was and no folder is left behind."""
+    retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+    try:
+        os.rename(output_dir, retired / output_dir.name)
+    except BaseException:
+        shutil.rmtree(retired, ignore_errors=True)
+        raise
+    try:
+        os.rename(staging, output_dir)
+    except BaseException:
+        os.rename(retired / output_dir.name, output_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

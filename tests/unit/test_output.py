@@ -371,3 +371,57 @@ def test_use_catalog_false_skips_catalog_json_but_not_columns_asked_of_the_wareh
         export(lambda catalog: from_manifest_dict(manifest, catalog),
                settings(output_dir=str(out_dir), use_catalog=False), ExportContext(project_dir=tmp_path), force=True, **given)
         assert set(yaml.safe_load((out_dir / "analytics/orders.view.yaml").read_text())["dimensions"]) == expected
+
+
+# ---- where the output may go ------------------------------------------------------------------------
+@pytest.mark.parametrize("project_yml, output", [
+    ("name: shop\n", "models/omni"),
+    ("name: shop\nmodel-paths: [src]\n", "src/omni"),
+    ("name: shop\n", "seeds"),
+])
+def test_an_output_folder_among_the_projects_own_files_is_refused_before_writing(tmp_path, project_yml, output):
+    """dbt reads every YAML under its model, seed, ... paths: models/omni broke every later dbt command."""
+    (tmp_path / "dbt_project.yml").write_text(project_yml)
+    with pytest.raises(OmniExportError) as info:
+        run_export(shop_manifest(), tmp_path / output, tmp_path)
+    [problem] = info.value.problems
+    assert problem.key == "vars.dbt_omni.output_dir" and "is inside the dbt project's" in problem.message
+    assert not (tmp_path / output / "model.yaml").exists()
+    run_export(shop_manifest(), tmp_path / "target" / "omni", tmp_path)  # the default is fine
+
+
+def test_a_home_relative_output_folder_is_the_home_folders(tmp_path, monkeypatch):
+    from dbt_omni.config import resolve_output_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resolve_output_dir(settings(output_dir="~/omni_models"), tmp_path / "project", None) == \
+        tmp_path / "home" / "omni_models"
+
+
+def test_a_symlink_loop_as_output_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(OmniExportError) as info:
+        write_atomically(tmp_path / "a", {"model.yaml": "x: 1\n"})
+    assert "cannot write the Omni model to" in str(info.value)
+
+
+@pytest.mark.parametrize("failing_call", [1, 2])  # moving the old output away; moving the new one in
+def test_a_failed_swap_leaves_the_earlier_output_in_place_and_no_folder_behind(out_dir, tmp_path, monkeypatch,
+                                                                                failing_call):
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    real_rename, calls = os.rename, []
+
+    def rename(source, target):
+        calls.append(source)
+        if len(calls) == failing_call:
+            raise PermissionError(13, "Permission denied", str(source))
+        return real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OmniExportError):
+        write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    monkeypatch.undo()
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
