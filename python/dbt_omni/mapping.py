@@ -13,7 +13,7 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.names import column_field, field_name, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import Column, DbtProject, Model, validate
-from dbt_omni.references import REF_RE, check_references
+from dbt_omni.references import REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
 from dbt_omni.selection import select_models, unmatched_selectors
 from dbt_omni.topics import build_topics
@@ -34,6 +34,11 @@ DEFAULT_TIMEFRAMES = {
     "date": ["date", "week", "month", "quarter", "year"],
     "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
 }
+# An aggregate in a measure's own SQL (sum(...), count(distinct ...)), as opposed to a row-level expression.
+AGGREGATE_CALL_RE = re.compile(
+    r"\b(sum|count|avg|average|min|max|median|mode|percentile_cont|percentile_disc|approx_\w+|stddev\w*|var_\w+|"
+    r"variance|array_agg|string_agg|listagg|any_value|bool_and|bool_or|every|count_if|sum_if|hll_\w+|quantile\w*)\s*\(",
+    re.IGNORECASE)
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 
 
@@ -385,7 +390,9 @@ class Mapper:
         aggregate_type = block.get("aggregate_type")
         sql = self.translate(block.get("sql"), model, f"{key}.sql") or column_sql
         problem = None
-        if sql is None and aggregate_type not in (None, "count"):
+        if aggregate_type is None and column_sql is not None and block.get("sql") is None and not block.get("metric"):
+            problem = "a column's measure needs aggregate_type (sum, count_distinct, average, ...): it aggregates the column"
+        elif sql is None and aggregate_type not in (None, "count"):
             problem = f"aggregate_type {aggregate_type} needs sql (or put the measure under a column)"
         elif sql is None and aggregate_type is None:
             problem = "a measure needs sql, aggregate_type, or metric"
@@ -498,10 +505,30 @@ class Mapper:
                 _report_clash(model, measures)
         dimensions.sort(key=_by_name)
         view.measures = sorted(measures, key=_by_name)
+        self._check_aggregation(model, view.measures)
         if ignored:  # Omni's schema layer has the column too: `ignored: true` hides it there (not when
             # another field took its name: `status` and the ignored "Status")
             names = {d.name for d in dimensions} | {m.name for m in measures}
             view.ignored_fields = tuple(sorted({name for name in ignored if name not in names}))
+
+    def _check_aggregation(self, model: Model, measures: list) -> None:
+        """Omni's measure is sql + aggregate_type over dimensions, or sql alone that aggregates or
+        combines measures: `sum` over a measure is an aggregate of an aggregate, and sql alone over
+        dimensions (`${customer_id}`) is no measure at all."""
+        names = {m.name for m in measures}
+        for measure in measures:
+            if not measure.sql:
+                continue
+            over = [field for view, field in references(measure.sql) if not view and field in names]
+            key = f"{measure.dbt_key or f'measure {measure.name}'}.sql"
+            if measure.aggregate_type and over:
+                raise model.error(f"aggregate_type {measure.aggregate_type} over the measure ${{{over[0]}}}: an aggregate "
+                                  "of an aggregate", key=key, expected="sql over columns or dimensions with "
+                                  "aggregate_type, or sql alone combining measures (${revenue} / ${order_count})")
+            if not measure.aggregate_type and not over and not AGGREGATE_CALL_RE.search(measure.sql):
+                self.warnings.append(f"model {model.name}: {key}: {measure.sql} has no aggregate_type, no aggregate "
+                                     "(sum(...), count(...)) and no measure in it: Omni takes it for no measure "
+                                     "(add aggregate_type)")
 
     def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
         """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are

@@ -623,3 +623,24 @@ def test_a_required_access_grant_the_model_file_does_not_define_is_an_error(mode
     assert (problem.message, problem.model, problem.key, problem.expected) == (
         "access grant 'fnance' is not defined", "orders", "columns.amount.meta.omni.required_access_grants", expected)
     assert problem.suggestion == ("finance" if model_file else None)
+
+
+def test_a_column_measure_without_aggregate_type_is_an_error():
+    """`units_sold: {label: Units sold}` under a column wrote `sql: ${quantity}`: no measure in Omni."""
+    problem = one_problem(export_error(orders(column("quantity", omni={"measures": {"units_sold": {"label": "Units"}}}))))
+    assert problem.key == "columns.quantity.meta.omni.measures.units_sold"
+    assert problem.message.startswith("a column's measure needs aggregate_type")
+
+
+def test_an_aggregate_over_a_measure_is_an_error_and_sql_alone_over_a_dimension_a_warning():
+    total = {"total": {"aggregate_type": "sum", "sql": "${amount}"}}
+    problem = one_problem(export_error(orders(column("amount"), omni={"measures": {
+        **total, "double_sum": {"aggregate_type": "sum", "sql": "${total} * 2"}}})))
+    assert (problem.key, problem.message) == ("meta.omni.measures.double_sum.sql",
+                                              "aggregate_type sum over the measure ${total}: an aggregate of an aggregate")
+    omni = build(orders(column("amount"), column("customer_id"), omni={"measures": {
+        **total, "buyers": {"sql": "${customer_id}"}, "per_buyer": {"sql": "${total} / nullif(${buyers}, 0)"},
+        "distinct_buyers": {"sql": "COUNT(DISTINCT ${customer_id})"}}}))
+    assert omni.warnings == ["model orders: meta.omni.measures.buyers.sql: ${customer_id} has no aggregate_type, no "
+                             "aggregate (sum(...), count(...)) and no measure in it: Omni takes it for no measure "
+                             "(add aggregate_type)"]
