@@ -288,9 +288,11 @@ class Mapper:
             keys = [key if key in model.columns else by_field.get(key, key) for key in keys]
             for key in keys:
                 if key not in model.columns and not model.in_catalog:  # a fresh clone or CI: no catalog.json yet
+                    near = closest(key, model.columns)
                     self.warnings.append(
-                        f"model {model.name}: primary key column {key} is not documented in {model.meta_file}, and "
-                        f"without catalog.json its columns are unknown: written as a plain dimension (document it)")
+                        f"model {model.name}: meta.omni.primary_key: column {key} is not documented in {model.meta_file}"
+                        f"{f' (did you mean {near}?)' if near else ''}, and without catalog.json its columns are unknown: "
+                        "written as a plain dimension (document it)")
                     continue
                 if key not in model.columns:
                     raise model.error(

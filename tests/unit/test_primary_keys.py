@@ -53,11 +53,15 @@ def test_an_undocumented_primary_key_without_catalog_is_a_plain_key_dimension_an
     manifest = make_manifest([model("orders", columns=["amount"], omni={"primary_key": "Order_ID"})])
     omni = build(manifest)
     assert view_yaml(manifest)["dimensions"] == {"amount": {}, "order_id": {"primary_key": True}}
-    assert omni.warnings == ["model orders: primary key column Order_ID is not documented in models/orders.yml, and "
-                             "without catalog.json its columns are unknown: written as a plain dimension (document it)"]
-    compound = make_manifest([model("lines", columns=["order_id"], omni={"primary_key": ["order_id", "line_no"]})])
+    assert omni.warnings == ["model orders: meta.omni.primary_key: column Order_ID is not documented in models/orders.yml, "
+                             "and without catalog.json its columns are unknown: written as a plain dimension (document it)"]
+    compound = make_manifest([model("lines", columns=["order_id", "line_number"],
+                                    omni={"primary_key": ["order_id", "line_no"]})])
     view = view_yaml(compound, "analytics/lines.view.yaml")
     assert view["custom_compound_primary_key_sql"] == ["order_id", "line_no"] and view["dimensions"]["line_no"] == {}
+    assert build(compound).warnings[0] == (  # a typo is likelier: the closest documented column is named
+        "model lines: meta.omni.primary_key: column line_no is not documented in models/lines.yml (did you mean "
+        "line_number?), and without catalog.json its columns are unknown: written as a plain dimension (document it)")
 
 
 def test_column_meta_primary_key():
