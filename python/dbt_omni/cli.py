@@ -75,6 +75,15 @@ def _vars(text: Optional[str]) -> Optional[dict]:
     if not isinstance(value, dict):
         raise OmniExportError(Problem(f"--vars is {type(value).__name__}", key="--vars",
                                       expected="a YAML mapping, e.g. '{dbt_omni: {connection: warehouse}}'"))
+    from dataclasses import fields
+
+    from dbt_omni.config import VARS_KEY, Settings
+
+    settings = [key for key in value if key in {f.name for f in fields(Settings)} - {"origins"}]
+    if settings and VARS_KEY not in value:  # the manifest is rendered already: only the dbt_omni block counts
+        raise OmniExportError(Problem(f"--vars {settings[0]} has no effect: dbt-omni's settings go under {VARS_KEY}",
+                                      key=f"--vars.{settings[0]}",
+                                      expected=f"{{{VARS_KEY}: {{{settings[0]}: ...}}}}"))
     return value
 
 

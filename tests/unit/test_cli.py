@@ -169,7 +169,8 @@ def test_vars_set_settings_as_dbt_vars_do(tmp_path, capsys):
     assert json.loads((tmp_path / "omni" / "omni_export.json").read_text())["connection"] == "wh"
     capsys.readouterr()
     for bad, message in (("[1, 2]", "--vars is list"), ("{dbt_omni: {topics_from_path: []}}", "topics_from_path"),
-                         ("{a: [}", "cannot read --vars as YAML")):
+                         ("{a: [}", "cannot read --vars as YAML"),
+                         ("{select: [orders]}", "--vars select has no effect: dbt-omni's settings go under dbt_omni")):
         assert main([*argv, "--vars", bad]) == 1
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1 and "Traceback" not in err
