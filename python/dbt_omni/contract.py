@@ -86,8 +86,11 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
     # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
     branches = ()
     while error.validator in ("oneOf", "anyOf") and error.context:
+        top = list(error.absolute_path)
         branches = error.context
         error = _best_branch(error)
+        if list(error.absolute_path) != top:  # a value inside the branch that fits: its own error, not the branches'
+            branches = ()
     key = _path(key_prefix, error.absolute_path)
     if "propertyNames" in error.absolute_schema_path:  # a bad key: jsonschema's path stops at its mapping
         key = _path(key, [str(error.instance)])
@@ -155,11 +158,27 @@ def _either(texts: list) -> str:
 
 
 def _best_branch(error):
-    wanted = {dict: "object", list: "array", bool: "boolean", str: "string"}.get(type(error.instance))
+    """The error of the alternative that takes the value's type (`topic: {hidden: "yes"}` is the mapping
+    alternative's `hidden`, not "expected true or false" for the whole block), its deepest one."""
+    wanted = {dict: "object", list: "array", bool: "boolean", str: "string", int: "number", float: "number"}.get(
+        type(error.instance))
+    by_branch: dict = {}
     for sub in error.context:
-        if sub.schema.get("type") == wanted or (
-            "$ref" in sub.schema and wanted == "object" and sub.validator != "type"
-        ):
-            return sub
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    alternatives = error.schema.get(error.validator, [])
+    for index, subs in sorted(by_branch.items()):
+        if index < len(alternatives) and wanted in _types(alternatives[index]):
+            return max(subs, key=lambda sub: len(sub.absolute_path))
     non_type = [sub for sub in error.context if sub.validator != "type"]
     return (non_type or list(error.context))[0]
+
+
+def _types(alternative: dict) -> list:
+    """The JSON types an alternative of a oneOf takes (following a $ref into $defs)."""
+    if "$ref" in alternative:
+        alternative = schema()["$defs"].get(alternative["$ref"].rpartition("/")[2], {})
+    kind = alternative.get("type")
+    if kind is None and ("properties" in alternative or "additionalProperties" in alternative):
+        kind = "object"
+    types = [kind] if isinstance(kind, str) else list(kind or [])
+    return types + (["number"] if "integer" in types else [])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from dbt_omni import contract
 from dbt_omni.config import Settings, settings_from_dict
 from dbt_omni.errors import OmniExportError
 from dbt_omni.manifests import from_manifest_dict
@@ -181,3 +182,16 @@ def test_settings_model_file_rejects_a_connection_key():
     with pytest.raises(OmniExportError) as info:
         settings_from_dict({"model_file": {"connection": "x"}}, source="dbt_project.yml")
     assert one_problem(info.value).key == "vars.dbt_omni.model_file.connection"
+
+
+@pytest.mark.parametrize("topic, key, value, expected", [
+    ({"name": "orders", "fields": "fct_orders.*"}, "meta.omni.topic.fields", '"fct_orders.*"', "a list"),
+    ({"name": "orders", "hidden": "yes"}, "meta.omni.topic.hidden", '"yes"', "true or false"),
+    ({"joins": [{"dim_customers": {}}]}, "meta.omni.topic.joins[0]", '{"dim_customers": {}}', "a string"),
+    ({"default_filters": {"fct_orders.status": "cancelled"}}, "meta.omni.topic.default_filters.fct_orders.status",
+     '"cancelled"', "a mapping"),
+])
+def test_a_wrong_type_inside_a_topic_block_names_that_key_not_the_whole_topic(topic, key, value, expected):
+    """`topic: true | {...}`: the mapping alternative's own error, not "expected true or false" for the block."""
+    [problem] = contract.check("model", {"topic": topic}, file="f.yml", model="m", key_prefix="meta.omni")
+    assert (problem.key, problem.message, problem.expected) == (key, f"{value} has the wrong type", expected)
