@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni.errors import OmniExportError, Problem
-from dbt_omni.project import DbtProject, read_project
+from dbt_omni.project import RELATION_TYPES, DbtProject, _get, read_project
 
 ARTIFACT_KIND_RE = re.compile(r"/dbt/([a-z_-]+)/v\d+\.json$")  # metadata.dbt_schema_version
 
@@ -118,6 +118,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             macros=manifest.get("macros"),
             selectors=manifest.get("selectors"),
             sources=(manifest.get("sources") or {}).values(),
+            disabled=_disabled_names(manifest.get("disabled")),
         )
     except (AttributeError, TypeError, KeyError) as exc:  # a value of a type dbt never writes there
         raise OmniExportError(Problem(
@@ -142,4 +143,13 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         macros=manifest.macros,
         selectors=selectors or getattr(manifest, "selectors", None),
         sources=manifest.sources.values(),
+        disabled=_disabled_names(getattr(manifest, "disabled", None)),
     )
+
+
+def _disabled_names(disabled: Any) -> frozenset:
+    """Names of the disabled models, seeds and snapshots (enabled: false), for a join that names one."""
+    if not isinstance(disabled, Mapping):
+        return frozenset()
+    return frozenset(str(_get(node, "name")) for nodes in disabled.values() if isinstance(nodes, list) for node in nodes
+                     if _get(node, "resource_type") in RELATION_TYPES)

@@ -39,6 +39,7 @@ AGGREGATE_CALL_RE = re.compile(
     r"\b(sum|count|avg|average|min|max|median|mode|percentile_cont|percentile_disc|approx_\w+|stddev\w*|var_\w+|"
     r"variance|array_agg|string_agg|listagg|any_value|bool_and|bool_or|every|count_if|sum_if|hll_\w+|quantile\w*)\s*\(",
     re.IGNORECASE)
+DBT_CALL_RE = re.compile(r"""(?P<call>ref|source)\(\s*['"](?P<name>[^'"]+)['"]\s*(?:,\s*['"](?P<table>[^'"]+)['"]\s*)?\)""")
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 
 
@@ -181,19 +182,23 @@ class Mapper:
         view = self.find_view(name)
         if view is not None:
             return view
+        suggestion = None
+        written = DBT_CALL_RE.fullmatch(name.strip())
         if name in self.resource_types:
             message = self.not_exported(name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
+        elif name in self.project.disabled_models:
+            message = f"model '{name}' is disabled (enabled: false): no table or view for Omni to read"
+        elif written:  # ref('customers') / source('shop', 'customers'): dbt's Jinja, where a name is meant
+            meant = written["name"] if written["call"] == "ref" else f"{written['name']}.{written['table']}"
+            message = f"'{name}' is dbt's Jinja: here the {'model' if written['call'] == 'ref' else 'source table'} is named as text"
+            suggestion = meant
         else:
             message = f"unknown model '{name}'"
-        raise model.error(
-            message,
-            key=key,
-            expected="the name of an exported dbt model",
-            suggestion=None if name in self.resource_types else closest(name, [*self.view_by_model_name,
-                                                                               *self.view_by_version]),
-        )
+            suggestion = closest(name, [*self.view_by_model_name, *self.view_by_version])
+        raise model.error(message, key=key, expected="the name of an exported dbt model (a source table: "
+                          "source_name.table_name)", suggestion=suggestion)
 
     def translate(self, text: Optional[str], model: Model, key: str, own: Optional[View] = None) -> Optional[str]:
         """Rewrite ${model_name.field} to ${schema__table.field}; ${field} stays as it is in a view's own

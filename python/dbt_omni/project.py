@@ -146,7 +146,8 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read
-    dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
+    dispatch: dict = field(default_factory=dict)
+    disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false  # dbt_project.yml's dispatch: macro_namespace -> search_order
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -346,6 +347,7 @@ def read_project(
     macros: Optional[Any] = None,
     selectors: Optional[Mapping[str, Any]] = None,
     sources: Iterable[Any] = (),
+    disabled: frozenset = frozenset(),
 ) -> DbtProject:
     """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
     catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
@@ -387,6 +389,7 @@ def read_project(
         ephemeral_models=ephemeral,
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog),
+        disabled_models=disabled,
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

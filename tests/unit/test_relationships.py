@@ -1,6 +1,7 @@
 """relationships.yaml: from relationships tests, foreign_key constraints and meta.omni.joins."""
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from dbt_omni.manifests import from_manifest_dict
@@ -354,3 +355,20 @@ def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():
         "join_from_view": "analytics__children", "join_to_view": "analytics__parents",
         "on_sql": "${analytics__children.parent_key} = ${analytics__parents.parent_key}",
         "relationship_type": "many_to_one", "join_type": "always_left"}]
+
+
+@pytest.mark.parametrize("to, message, suggestion", [
+    ("old_products", "model 'old_products' is disabled (enabled: false): no table or view for Omni to read", None),
+    ("stg_products", "model 'stg_products' is ephemeral: no table or view for Omni to read", None),
+    ("ref('customers')", "'ref('customers')' is dbt's Jinja: here the model is named as text", "customers"),
+    ('source("crm", "accounts")', "'source(\"crm\", \"accounts\")' is dbt's Jinja: here the source table is named as text",
+     "crm.accounts"),
+])
+def test_a_join_to_what_is_no_exported_model_says_what_it_is(to, message, suggestion):
+    """A disabled or ephemeral model has no table (no "did you mean" another model); dbt's ref() is no name."""
+    manifest = make_manifest([model("orders", columns=["customer_id"], omni={"joins": [{"to": to}]}), customers(),
+                              model("stg_products", columns=["id"], materialized="ephemeral"),
+                              model("dim_products", columns=["id"])])  # a name near enough to be suggested
+    manifest["disabled"] = {"model.shop.old_products": [model("old_products", columns=["id"])]}
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message, problem.suggestion) == ("meta.omni.joins[0].to", message, suggestion)
