@@ -99,6 +99,12 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if mapper.metric_renderers is None:
         mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
     omni_mode, dbt_mode = mapper.metric_renderers
+    if package not in omni_mode.packages:
+        same_name = [pkg for pkg in omni_mode.packages if omni_mode.has(pkg, macro_name)]
+        raise model.error(f"no package '{package}' with macros is in this project", key=f"{key}.metric",
+                          expected="a macro of dbt_omni (written without a package) or of the project or a package it "
+                          "installs (" + ", ".join(omni_mode.packages) + ")",
+                          suggestion=f"{same_name[0]}.{macro_name}" if same_name else None)
     if not omni_mode.has(package, macro_name):
         raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
                           expected=f"a macro of package {package}",

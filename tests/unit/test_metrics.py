@@ -254,3 +254,11 @@ def test_required_access_grants_of_a_shared_metric_guard_its_components_too():
     measures = view_yaml(manifest, "analytics/subscription_months.view.yaml", model_file={"access_grants": grant})["measures"]
     assert {name: m.get("required_access_grants") for name, m in measures.items() if name != "count"} == {
         "churn": ["finance"], "churn_numerator": ["finance"], "churn_denominator": ["finance"]}
+
+
+def test_a_metric_of_a_package_the_project_lacks_says_so_and_where_the_macro_is():
+    problem = one_problem(export_error(subscriptions({"arr": {"metric": "dbt_metrics.annual_recurring_revenue"}})))
+    assert (problem.key, problem.message, problem.suggestion) == (
+        "meta.omni.measures.arr.metric", "no package 'dbt_metrics' with macros is in this project",
+        "dbt_omni.annual_recurring_revenue")
+    assert problem.expected.endswith("(dbt_omni)")
