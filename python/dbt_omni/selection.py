@@ -354,8 +354,9 @@ def select_models(project: DbtProject, settings: Settings) -> list:
 
 
 def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
-    """A warning for each `select` entry that matches no model, with the closest spelling, as dbt warns
-    for its own selectors: a typo in one of them should not pass unnoticed."""
+    """A warning for each `select` or `exclude` entry that matches no model, with the closest spelling,
+    as dbt warns for its own selectors: a typo in one of them should not pass unnoticed (a misspelt
+    exclude exports what it was meant to keep out)."""
     models = list(project.models.values())
     root = project.project_name
     spellings = {  # the valid spellings by method, gathered only for a selector that matched nothing
@@ -372,14 +373,14 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     }
     ephemeral = {name for name, _ in project.ephemeral_models.values()}
     warnings = []
-    for selector in settings.select:
-        if selected_ids(project, [selector], settings.key("select")) & project.models.keys():
+    for setting, selector in [*(("select", s) for s in settings.select), *(("exclude", s) for s in settings.exclude)]:
+        if selected_ids(project, [selector], settings.key(setting)) & project.models.keys():
             continue
         hint = ""
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
             base = _graph(part)[0]
             method, _, value = _split(base)
-            if not any(_matches(m, base, settings.key("select"), root) for m in models):
+            if not any(_matches(m, base, settings.key(setting), root) for m in models):
                 if method == "fqn" and value in ephemeral:
                     hint = f"; {value} is ephemeral: no table or view for Omni to read"
                     break
@@ -387,7 +388,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""
                 hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""
                 break
-        warnings.append(f"select '{selector}' matches no exportable model{hint}")
+        warnings.append(f"{setting} '{selector}' matches no exportable model{hint}")
     return warnings
 
 

@@ -405,3 +405,9 @@ def test_an_unknown_version_kind_is_an_error_with_the_closest():
 def test_a_misspelt_group_is_a_warning_with_the_closest():
     omni = build(with_versions_and_groups(), select=["orders", "group:fianance"])
     assert omni.warnings == ["select 'group:fianance' matches no exportable model; did you mean 'group:finance'?"]
+
+
+def test_an_exclude_matching_no_model_is_a_warning_too():
+    """A misspelt exclude exports the very models it was meant to keep out."""
+    omni = build(project(), exclude=["tag:financ"])
+    assert "exclude 'tag:financ' matches no exportable model; did you mean 'tag:finance'?" in omni.warnings
