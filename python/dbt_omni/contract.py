@@ -9,6 +9,11 @@ from typing import Any, Optional
 
 from dbt_omni.errors import Problem, closest
 
+# Names other tools give an enum value, for a suggestion too far from Omni's spelling for closest().
+ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "always_left", "full": "full_outer",
+           "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
+           "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
+           "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "string": "a string",
@@ -114,7 +119,8 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             f"'{value}' is not allowed",
             key=key,
             expected="one of " + ", ".join(options),
-            suggestion=closest(str(value), options),
+            suggestion=ALIASES.get(str(value).lower()) if ALIASES.get(str(value).lower()) in options
+            else closest(str(value), options),
             **where,
         )
     if validator == "type":
@@ -148,7 +154,9 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             **where,
         )
     if validator == "required":
-        return Problem(error.message, key=key, **where)
+        missing = [name for name in error.validator_value if not isinstance(value, dict) or name not in value]
+        return Problem(f"'{missing[0] if missing else '?'}' is missing", key=key,
+                       expected="the keys " + ", ".join(error.validator_value), **where)
     return Problem(error.message, key=key, **where)
 
 

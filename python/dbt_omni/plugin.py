@@ -63,7 +63,8 @@ class OmniPlugin(dbtPlugin):
                 shims.log(message)
                 return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
-            raise RuntimeError(str(error) + "\n(turn the plugin off with vars: {dbt_omni: {write_on_parse: false}})") from None
+            raise RuntimeError(str(error) + "\n(fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on "
+                               "with the earlier Omni model, and write_on_parse: false turns the plugin off)") from None
         return {}
 
 

@@ -532,6 +532,7 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
             assert fragment in text, f"{trigger}: {fragment!r} missing from:\n{text[-2000:]}"
         assert "Traceback" not in text, f"{trigger} printed a traceback"
     assert results["cli"].returncode == 1
+    assert "meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on" in results["plugin"].stdout + results["plugin"].stderr
     assert tree(output) == before
     # The way out when catalog.json is behind: docs generate renders the on-run-end hook, but must not run it.
     catalog = project / "target" / "catalog.json"

@@ -195,3 +195,20 @@ def test_a_wrong_type_inside_a_topic_block_names_that_key_not_the_whole_topic(to
     """`topic: true | {...}`: the mapping alternative's own error, not "expected true or false" for the block."""
     [problem] = contract.check("model", {"topic": topic}, file="f.yml", model="m", key_prefix="meta.omni")
     assert (problem.key, problem.message, problem.expected) == (key, f"{value} has the wrong type", expected)
+
+
+@pytest.mark.parametrize("block, key, suggestion", [
+    ({"joins": [{"to": "customers", "join_type": "left"}]}, "meta.omni.joins[0].join_type", "always_left"),
+    ({"measures": {"m": {"aggregate_type": "avg", "sql": "${x}"}}}, "meta.omni.measures.m.aggregate_type", "average"),
+    ({"joins": [{"to": "customers", "relationship_type": "many-to-one"}]}, "meta.omni.joins[0].relationship_type",
+     "many_to_one"),
+])
+def test_another_tools_name_for_an_enum_value_suggests_omnis(block, key, suggestion):
+    [problem] = contract.check("model", block, file="f.yml", model="m", key_prefix="meta.omni")
+    assert (problem.key, problem.suggestion) == (key, suggestion)
+
+
+def test_a_missing_required_key_is_named():
+    [problem] = contract.check("model", {"topic": {"access_filters": [{"field": "orders.region"}]}}, file="f.yml",
+                               model="m", key_prefix="meta.omni")
+    assert (problem.key, problem.message) == ("meta.omni.topic.access_filters[0]", "'user_attribute' is missing")
