@@ -95,6 +95,13 @@ def run_export(args: argparse.Namespace) -> int:
     cli_vars = _vars(args.vars)
     given_project = args.project_dir or (Path(os.environ["DBT_PROJECT_DIR"]) if os.environ.get("DBT_PROJECT_DIR") else None)
     manifest_path = args.manifest or default_manifest_path(given_project)
+    if args.manifest is None and given_project is None and not manifest_path.exists() \
+            and not Path("dbt_project.yml").is_file():  # run from a folder inside the project (models/marts)
+        above = next((folder for folder in Path.cwd().parents if (folder / "dbt_project.yml").is_file()), None)
+        raise OmniExportError(Problem(
+            "manifest not found, and this folder holds no dbt_project.yml", file=str(manifest_path),
+            expected=(f"the dbt project's folder ({above}): run there, or pass --project-dir {above}" if above else
+                      "a dbt project's folder: run there, or pass --project-dir or --manifest")))
     manifest = load_manifest(manifest_path)
     project_dir, no_project = find_project_dir(given_project, manifest_path,
                                                (manifest.get("metadata") or {}).get("project_name") or "")

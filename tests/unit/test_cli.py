@@ -27,6 +27,17 @@ def test_default_manifest_path_is_under_the_project(tmp_path, capsys):
     assert str(tmp_path.resolve() / "target" / "manifest.json") in capsys.readouterr().err
 
 
+def test_run_from_a_folder_inside_the_project_names_the_projects_folder(tmp_path, capsys, monkeypatch):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    (tmp_path / "models" / "marts").mkdir(parents=True)
+    monkeypatch.delenv("DBT_PROJECT_DIR", raising=False)
+    monkeypatch.chdir(tmp_path / "models" / "marts")
+    assert main(["export"]) == 1
+    err = capsys.readouterr().err
+    assert "manifest not found, and this folder holds no dbt_project.yml" in err
+    assert f"run there, or pass --project-dir {tmp_path}" in err and err.count("\n") == 1
+
+
 def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):
     path = tmp_path / "manifest.json"
     path.write_text("{not json")
