@@ -67,7 +67,8 @@ def load_manifest(path: Path) -> dict:
     return manifest
 
 
-CATALOG_HINT = "the catalog.json that `dbt docs generate` writes"
+CATALOG_HINT = ("the catalog.json that `dbt docs generate` writes: run it again, delete the file, or set "
+                "vars.dbt_omni.use_catalog: false")
 
 
 def load_catalog(path: Optional[Path]) -> Optional[dict]:

@@ -145,6 +145,7 @@ def test_a_malformed_catalog_is_a_one_line_error(tmp_path, capsys, content, key,
     err = capsys.readouterr().err
     assert err.startswith(f"dbt-omni: file {catalog}, key {key}: {message} (expected ")
     assert err.count("\n") == 1 and "Traceback" not in err and not (tmp_path / "omni").exists()
+    assert "run it again, delete the file, or set vars.dbt_omni.use_catalog: false" in err  # the ways out
 
 
 def test_a_manifest_whose_sources_are_no_mapping_is_a_one_line_error(tmp_path, capsys):
