@@ -139,8 +139,9 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
         return Problem(
             f"'{value}' is not a valid name",
             key=key,
-            expected="a letter, then letters, digits or underscores"
-            + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else ""),
+            expected="a letter, then letters, digits or underscores, all ASCII"
+            + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else "")
+            + ("; the text Omni shows goes in label:" if not str(value).isascii() or " " in str(value) else ""),
             **where,
         )
     if validator == "maxLength":  # jsonschema's message would quote the whole text

@@ -212,3 +212,10 @@ def test_a_missing_required_key_is_named():
     [problem] = contract.check("model", {"topic": {"access_filters": [{"field": "orders.region"}]}}, file="f.yml",
                                model="m", key_prefix="meta.omni")
     assert (problem.key, problem.message) == ("meta.omni.topic.access_filters[0]", "'user_attribute' is missing")
+
+
+def test_a_name_with_an_accent_or_a_space_says_ascii_and_where_display_text_goes():
+    [problem] = contract.check("model", {"dimensions": {"Bestellübersicht": {"sql": "${x}"}}}, file="f.yml", model="m",
+                               key_prefix="meta.omni")
+    assert problem.message == "'Bestellübersicht' is not a valid name"
+    assert problem.expected == "a letter, then letters, digits or underscores, all ASCII; the text Omni shows goes in label:"
