@@ -144,6 +144,8 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
             + ("; the text Omni shows goes in label:" if not str(value).isascii() or " " in str(value) else ""),
             **where,
         )
+    if validator == "minLength":
+        return Problem("is empty", key=key, expected=f"at least {error.validator_value} character(s)", **where)
     if validator == "maxLength":  # jsonschema's message would quote the whole text
         return Problem(f"{str(value)[:40]}... is {len(value)} characters long", key=key,
                        expected=f"at most {error.validator_value} characters", **where)

@@ -219,3 +219,9 @@ def test_a_name_with_an_accent_or_a_space_says_ascii_and_where_display_text_goes
                                key_prefix="meta.omni")
     assert problem.message == "'Bestellübersicht' is not a valid name"
     assert problem.expected == "a letter, then letters, digits or underscores, all ASCII; the text Omni shows goes in label:"
+
+
+def test_an_empty_setting_is_said_plainly():
+    [problem] = contract.check("settings", {"output_dir": ""}, file="f", model=None, key_prefix="vars.dbt_omni")
+    assert (problem.key, problem.message, problem.expected) == ("vars.dbt_omni.output_dir", "is empty",
+                                                                "at least 1 character(s)")
