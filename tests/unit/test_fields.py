@@ -644,3 +644,26 @@ def test_an_aggregate_over_a_measure_is_an_error_and_sql_alone_over_a_dimension_
     assert omni.warnings == ["model orders: meta.omni.measures.buyers.sql: ${customer_id} has no aggregate_type, no "
                              "aggregate (sum(...), count(...)) and no measure in it: Omni takes it for no measure "
                              "(add aggregate_type)"]
+
+
+def test_a_grant_expression_is_checked_grant_by_grant_and_the_model_files_defaults_too():
+    """Omni takes `finance|sales` and `finance&sales` in one entry (either, or both grants)."""
+    grants = {"access_grants": {"finance": {}, "sales": {}}}
+    manifest = orders(column("amount", omni={"required_access_grants": ["finance|sales", "finance & sales"]}))
+    assert build(manifest, model_file=grants).views[0].dimensions[0].required_access_grants == ["finance|sales",
+                                                                                               "finance & sales"]
+    problem = one_problem(export_error(orders(column("amount", omni={"required_access_grants": ["finance|slaes"]})),
+                                       model_file=grants))
+    assert (problem.message, problem.suggestion) == ("access grant 'slaes' is not defined", "sales")
+    problem = one_problem(export_error(orders(column("amount")),
+                                       model_file={**grants, "default_topic_required_access_grants": ["fnance"]}))
+    assert (problem.key, problem.model, problem.suggestion) == (
+        "vars.dbt_omni.model_file.default_topic_required_access_grants", None, "finance")
+
+
+def test_sql_alone_over_another_views_measure_is_no_warning():
+    manifest = make_manifest([model("orders", columns=["customer_id"], omni={
+        "measures": {"per_customer": {"sql": "${customers.count} * 1.0"}},
+        "joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id}"}]}),
+        model("customers", columns=["id"], omni={"primary_key": "id"})])
+    assert build(manifest).warnings == []
