@@ -532,16 +532,16 @@ class Mapper:
             if not sql or (measure.aggregate_type and "${" not in sql):
                 continue
             over = [name for token, name in tokens.items() if token in sql]
-            key = f"{measure.dbt_key or f'measure {measure.name}'}.sql"
             if measure.aggregate_type and over:
                 raise model.error(f"aggregate_type {measure.aggregate_type} over the measure ${{{over[0]}}}: an aggregate "
-                                  "of an aggregate", key=key, expected="sql over columns or dimensions with "
-                                  "aggregate_type, or sql alone combining measures (${revenue} / ${order_count})")
+                                  "of an aggregate", key=f"{measure.dbt_key or f'measure {measure.name}'}.sql",
+                                  expected="sql over columns or dimensions with aggregate_type, or sql alone combining "
+                                  "measures (${revenue} / ${order_count})")
             if (not measure.aggregate_type and not over and not AGGREGATE_CALL_RE.search(sql)
                     and all(not view for view, _ in references(sql))):  # `${customers.count}`: perhaps a measure
-                self.warnings.append(f"model {model.name}: {key}: {sql} has no aggregate_type, no aggregate "
-                                     "(sum(...), count(...)) and no measure in it: Omni takes it for no measure "
-                                     "(add aggregate_type)")
+                self.warnings.append(f"model {model.name}: {measure.dbt_key or f'measure {measure.name}'}.sql: {sql} has "
+                                     "no aggregate_type, no aggregate (sum(...), count(...)) and no measure in it: Omni "
+                                     "takes it for no measure (add aggregate_type)")
 
     def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
         """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are
@@ -595,14 +595,15 @@ class Mapper:
             if topic.required_access_grants:
                 check(topic.required_access_grants, self._model_of(by_name[topic.base_view]),
                       "meta.omni.topic.required_access_grants")
-        for view in views:  # 200,000 fields at 10,000 models: a key is made only for a field with grants
-            model = self._model_of(view)
+        for view in views:  # 200,000 fields at 10,000 models: looked at in C, unless one has grants
             if view.required_access_grants:
-                check(view.required_access_grants, model, "meta.omni.required_access_grants")
-            for item in (*view.dimensions, *view.measures):
-                if item.required_access_grants:
-                    where = item.dbt_key or f"columns.{item.name}.meta.omni"
-                    check(item.required_access_grants, model, f"{where}.required_access_grants")
+                check(view.required_access_grants, self._model_of(view), "meta.omni.required_access_grants")
+            for items in (view.dimensions, view.measures):
+                if any(map(_grants_of, items)):
+                    for item in items:
+                        if item.required_access_grants:
+                            where = item.dbt_key or f"columns.{item.name}.meta.omni"
+                            check(item.required_access_grants, self._model_of(view), f"{where}.required_access_grants")
         if problems:  # a shared metric's components carry its grants alike: one message each
             raise OmniExportError(list({str(p): p for p in problems}.values()))
 
@@ -633,6 +634,7 @@ class Mapper:
 
 
 _by_name = operator.attrgetter("name")
+_grants_of = operator.attrgetter("required_access_grants")
 
 
 def _report_clash(model: Model, measures: list) -> None:
