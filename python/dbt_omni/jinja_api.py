@@ -225,7 +225,10 @@ def verify_report(checks, results) -> MacroResult:
     """omni_verify: compare the query results and format the table."""
     from dbt_omni import verify
 
-    ok, table = verify.report([verify.Check(**{k: v for k, v in c.items() if k != "relation_token"}) for c in checks],
-                              results)
+    try:
+        ok, table = verify.report([verify.Check(**{k: v for k, v in c.items() if k != "relation_token"}) for c in checks],
+                                  results)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
+        return MacroResult(ok=False, message=str(internal_error(exc)))
     summary = "all measures match" if ok else "MISMATCH: Omni and dbt disagree"
     return MacroResult(ok=ok, message=f"dbt-omni verify: {summary}\n{table}")

@@ -139,6 +139,11 @@ def test_a_damaged_or_hand_edited_export_is_a_clear_error_naming_the_file(tmp_pa
     (12345678901.234, 12345678901.2345, True),  # a double summed in another order: far under a cent
     (None, None, True),
     (None, 0, False),
+    (Decimal("NaN"), Decimal("NaN"), False),  # as in SQL: NaN equals nothing
+    (float("inf"), float("inf"), True),
+    (float("inf"), 1.0, False),
+    (100000000000.0153, 100000000000.0, True),  # doubles this large cannot hold a cent: their own noise
+    (Decimal("100000000000.0153"), Decimal("100000000000.0000"), False),  # exact numbers can
 ])
 def test_values_match_to_the_cent_however_large(dbt_value, omni_value, match):
     check = Check("v.m", "m", None, None, "s", "t", "", "")
