@@ -114,7 +114,7 @@ def read_dispatch(project_dir: Optional[Path]) -> dict:
     for entry in entries if isinstance(entries, list) else ():
         if isinstance(entry, dict) and isinstance(entry.get("macro_namespace"), str) \
                 and isinstance(entry.get("search_order"), list):
-            orders[entry["macro_namespace"]] = tuple(str(package) for package in entry["search_order"])
+            orders.setdefault(entry["macro_namespace"], tuple(str(package) for package in entry["search_order"]))
     return orders
 
 
@@ -244,6 +244,8 @@ def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) ->
         paths = configured.get(setting) or [default]
         for folder in paths if isinstance(paths, list) else [paths]:
             inside = Path(os.path.realpath(project / str(folder)))
+            if inside == project:  # model-paths: ["."]: dbt then relies on .dbtignore, which we do not read
+                continue
             if output == inside or inside in output.parents:
                 raise OmniExportError(Problem(
                     f"the output folder {output} is inside the dbt project's {setting} ({folder}): dbt would read "

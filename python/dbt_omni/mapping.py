@@ -506,7 +506,8 @@ class Mapper:
             )
         for name, block in sorted((meta.get("measures") or {}).items()):
             measures.extend(self._measures(model, name, block, f"meta.omni.measures.{name}", None))
-        if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions):
+        if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions) \
+                and "count" not in ignored:  # an ignored column `count` is written `count: {ignored: true}`
             measures.append(Measure(name="count", aggregate_type="count"))
         names = {d.name for d in dimensions}
         names.update(m.name for m in measures)

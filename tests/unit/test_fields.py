@@ -667,3 +667,8 @@ def test_sql_alone_over_another_views_measure_is_no_warning():
         "joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id}"}]}),
         model("customers", columns=["id"], omni={"primary_key": "id"})])
     assert build(manifest).warnings == []
+
+
+def test_an_ignored_column_named_count_is_hidden_and_no_count_measure_takes_its_name():
+    view = view_yaml(orders(column("order_id"), column("count", omni={"ignore": True})))
+    assert view["dimensions"] == {"count": {"ignored": True}, "order_id": {}} and "measures" not in view

@@ -69,6 +69,8 @@ def test_a_dispatch_search_order_in_dbt_project_yml_is_followed_as_dbt_follows_i
 
     dispatch = "name: shop\ndispatch:\n  - macro_namespace: dbt_omni\n    search_order: [my_shims, dbt_omni]\n"
     assert exported_sql(dispatch) == "round(${subscription_amount}, 2)"
+    second = "  - macro_namespace: dbt_omni\n    search_order: [dbt_omni]\n"
+    assert exported_sql(dispatch + second) == "round(${subscription_amount}, 2)"  # dbt takes the first entry
     assert exported_sql("name: shop\n").startswith("case when ${subscription_type} = 'monthly'")
 
 

@@ -390,6 +390,12 @@ def test_an_output_folder_among_the_projects_own_files_is_refused_before_writing
     run_export(shop_manifest(), tmp_path / "target" / "omni", tmp_path)  # the default is fine
 
 
+def test_model_paths_of_the_project_root_do_not_refuse_every_folder(tmp_path):
+    """model-paths: ["."] works in dbt with a .dbtignore that leaves target/ out."""
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nmodel-paths: ['.']\n")
+    assert run_export(shop_manifest(), tmp_path / "target" / "omni", tmp_path).written
+
+
 def test_a_home_relative_output_folder_is_the_home_folders(tmp_path, monkeypatch):
     from dbt_omni.config import resolve_output_dir
 
