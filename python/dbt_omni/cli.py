@@ -75,16 +75,21 @@ def _vars(text: Optional[str]) -> Optional[dict]:
     if not isinstance(value, dict):
         raise OmniExportError(Problem(f"--vars is {type(value).__name__}", key="--vars",
                                       expected="a YAML mapping, e.g. '{dbt_omni: {connection: warehouse}}'"))
+    return value
+
+
+def _misplaced_settings(cli_vars: Optional[dict]) -> list:
+    """A warning for --vars that look like dbt-omni settings outside a dbt_omni block: the manifest is
+    rendered already, so only that block counts (a var of the user's own project may share the name)."""
     from dataclasses import fields
 
     from dbt_omni.config import VARS_KEY, Settings
 
-    settings = [key for key in value if key in {f.name for f in fields(Settings)} - {"origins"}]
-    if settings and VARS_KEY not in value:  # the manifest is rendered already: only the dbt_omni block counts
-        raise OmniExportError(Problem(f"--vars {settings[0]} has no effect: dbt-omni's settings go under {VARS_KEY}",
-                                      key=f"--vars.{settings[0]}",
-                                      expected=f"{{{VARS_KEY}: {{{settings[0]}: ...}}}}"))
-    return value
+    names = {f.name for f in fields(Settings)} - {"origins"}
+    if not cli_vars or VARS_KEY in cli_vars:
+        return []
+    return [f"--vars {key} is no dbt-omni setting here (they go under {VARS_KEY}: {{{VARS_KEY}: {{{key}: ...}}}})"
+            for key in cli_vars if key in names]
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -127,7 +132,7 @@ def run_export(args: argparse.Namespace) -> int:
         force=args.force,
         warn_error=args.warn_error,
     )
-    for warning in ([no_project] if no_project else []) + result.warnings:
+    for warning in ([no_project] if no_project else []) + _misplaced_settings(cli_vars) + result.warnings:
         print(f"dbt-omni warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0

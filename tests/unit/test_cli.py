@@ -181,11 +181,21 @@ def test_vars_set_settings_as_dbt_vars_do(tmp_path, capsys):
     assert json.loads((tmp_path / "omni" / "omni_export.json").read_text())["connection"] == "wh"
     capsys.readouterr()
     for bad, message in (("[1, 2]", "--vars is list"), ("{dbt_omni: {topics_from_path: []}}", "topics_from_path"),
-                         ("{a: [}", "cannot read --vars as YAML"),
-                         ("{select: [orders]}", "--vars select has no effect: dbt-omni's settings go under dbt_omni")):
+                         ("{a: [}", "cannot read --vars as YAML")):
         assert main([*argv, "--vars", bad]) == 1
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_vars_that_look_like_settings_outside_the_block_are_a_warning(tmp_path, capsys):
+    """A var of the user's own project may be called `connection`: said, not refused."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "omni"),
+                 "--vars", "{select: [orders]}"]) == 0
+    assert ("dbt-omni warning: --vars select is no dbt-omni setting here (they go under dbt_omni: "
+            "{dbt_omni: {select: ...}})") in capsys.readouterr().err
+    assert len(list((tmp_path / "omni" / "analytics").iterdir())) > 1  # the whole project: the var did not select
 
 
 def _shop_project(folder, name="shop", select=("orders",)):
