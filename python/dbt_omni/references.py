@@ -87,6 +87,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             problems.append(Problem(f"[{timeframe}] is not an Omni timeframe ({field}[{timeframe}])",
                                     expected="one of " + ", ".join(TIMEFRAMES), suggestion=closest(timeframe, TIMEFRAMES),
                                     **where))
+        elif known is not None and field in known and any(m.name == field for m in by_name[view_name].measures):
+            problems.append(Problem(f"{field}[{timeframe}]: {field} is a measure of {view_name}, and only a date or "
+                                    "time dimension has timeframes", expected="a date or time dimension", **where))
         elif known is not None and field in known:
             listed = offered(view_name, field)
             if listed is not None and timeframe not in listed:

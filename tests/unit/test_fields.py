@@ -672,3 +672,10 @@ def test_sql_alone_over_another_views_measure_is_no_warning():
 def test_an_ignored_column_named_count_is_hidden_and_no_count_measure_takes_its_name():
     view = view_yaml(orders(column("order_id"), column("count", omni={"ignore": True})))
     assert view["dimensions"] == {"count": {"ignored": True}, "order_id": {}} and "measures" not in view
+
+
+def test_a_timeframe_on_a_measure_is_an_error():
+    problem = one_problem(export_error(orders(column("amount"), omni={"measures": {
+        "total": {"aggregate_type": "sum", "sql": "${amount}"}, "monthly": {"sql": "${total[month]} * 1"}}})))
+    assert (problem.key, problem.message) == ("meta.omni.measures.monthly.sql", "total[month]: total is a measure of "
+                                              "analytics__orders, and only a date or time dimension has timeframes")
