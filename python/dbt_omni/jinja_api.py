@@ -143,14 +143,21 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
     return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
 
 
-def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
+def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None,
+                      automatic=False) -> MacroResult:
     """from_warehouse: the columns of every exported relation, in catalog.json's shape, read through dbt's
     adapter here rather than in Jinja, so that a failing lookup is one dbt-omni message naming the relation
-    (a warehouse that cannot be reached at all stops run-operation before this runs, with dbt's message)."""
+    (a warehouse that cannot be reached at all stops run-operation before this runs, with dbt's message).
+    automatic (on-run-end): with on_error: warn a failure is data None and the message to log."""
+    from dbt_omni.config import resolve_output_dir
+    from dbt_omni.export import tolerated
     from dbt_omni.selection import select_models
 
+    settings = output_dir = None
     try:
-        settings, _, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options)
+        settings, context, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options,
+                                               "omni_on_run_end() argument" if automatic else "--args")
+        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
         models = select_models(load(None), settings)
         nodes = {}
         for model in models:
@@ -165,6 +172,9 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
                                                   for i, c in enumerate(columns, 1)}}
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+        message = tolerated(exc, settings, output_dir) if automatic else None
+        if message:
+            return MacroResult(ok=True, message=message, data=None)
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message="", data=nodes)
 

@@ -548,6 +548,26 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
 
 
 @pytest.mark.duckdb
+def test_on_error_warn_covers_the_hooks_warehouse_lookup_too(duckdb_project, tmp_path_factory, run_dbt):
+    """on-run-end with from_warehouse=true: a model not built yet is logged under on_error: warn, the
+    earlier output kept, and dbt goes on; without it the run fails naming the relation."""
+    project = clone(duckdb_project, tmp_path_factory)
+    settings = project / "dbt_project.yml"
+    settings.write_text(settings.read_text().replace('"{{ dbt_omni.omni_on_run_end() }}"',
+                                                     '"{{ dbt_omni.omni_on_run_end(from_warehouse=true) }}"'))
+    (project / "models" / "staging" / "not_built_yet.sql").write_text("select 1 as id\n")
+    output = project / "target" / "omni"
+    before = tree(output)
+    result = run_dbt(project, "run", "-s", "stg_orders", "--vars", vars_arg(on_error="warn", write_on_parse=False))
+    text = result.stdout + result.stderr
+    assert "dbt-omni error (on_error: warn, so dbt goes on" in text and "not_built_yet" in text, text[-2000:]
+    assert tree(output) == before
+    failed = run_dbt(project, "run", "-s", "stg_orders", "--vars", vars_arg(write_on_parse=False), expect_ok=False)
+    assert failed.returncode != 0 and "has no relation" in failed.stdout + failed.stderr
+    assert tree(output) == before
+
+
+@pytest.mark.duckdb
 def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
     result = run_cli("export", "--project-dir", tmp_path, cwd=tmp_path, expect_ok=False)
     assert result.returncode == 1
