@@ -220,8 +220,8 @@ def _query(expression: str, grain_sql: Optional[str], where: Optional[str] = Non
     """dbt's side of a metric with filters runs the macro over the rows they keep (Omni's measure
     filters inside its aggregate)."""
     source = f"{RELATION} where {where}" if where else RELATION
-    if grain_sql is None:
-        return f"select {expression} as metric_value from {source}"
+    if grain_sql is None:  # with the rows the metric saw: a match over no rows proves nothing
+        return f"select {expression} as metric_value, count(*) as rows_seen from {source}"
     return f"select {grain_sql} as grain_value, {expression} as metric_value from {source} group by 1"
 
 
@@ -236,15 +236,17 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (Decimal, int, float)) and not isinstance(value, bool)
 
 
-def _rows(table: Any) -> dict:
-    """grain value (as text) -> metric value, from an agate table or a list of rows."""
-    rows = getattr(table, "rows", table)
-    out = {}
-    for row in rows:
+def _rows(table: Any, total: bool) -> tuple:
+    """(grain value (as text) -> metric value, the rows a total saw or None), from an agate table or a
+    list of rows."""
+    out, seen = {}, None
+    for row in getattr(table, "rows", table):
         values = list(row)
-        key, value = ("", values[0]) if len(values) == 1 else (str(values[0]), values[1])
-        out[key] = value
-    return out
+        if total:
+            out[""], seen = values[0], (values[1] if len(values) > 1 else None)
+        else:
+            out[str(values[0])] = values[1]
+    return out, seen
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -265,9 +267,11 @@ def _same(a: Any, b: Any) -> bool:
 def report(checks: list, results: list) -> tuple:
     """(all matched, the table as text) from each check's (dbt rows, omni rows)."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
-    lines, ok = [], True
+    lines, ok, unseen = [], True, []
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
-        dbt_rows, omni_rows = _rows(dbt_table), _rows(omni_table)
+        (dbt_rows, seen), (omni_rows, _) = _rows(dbt_table, check.grain is None), _rows(omni_table, check.grain is None)
+        if seen == 0:
+            unseen.append(check.measure)
         if check.filtered:  # a group the filters empty: no row on dbt's side, nothing (null or 0) on Omni's
             omni_rows = {k: v for k, v in omni_rows.items() if k in dbt_rows or v not in (None, 0)}
         keys = sorted(set(dbt_rows) | set(omni_rows))
@@ -276,9 +280,12 @@ def report(checks: list, results: list) -> tuple:
         shown = bad[0] if bad else (keys[0] if keys else "")
         grain = "total" if check.grain is None else f"by {check.grain} = {shown}"  # the group the values are of
         lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
-                      "yes" if not bad else f"NO ({len(bad)} differ)"))
+                      ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
+    if unseen:  # dbt's tests pass on an empty table too, but this one is meant as proof: say what it rests on
+        text += (f"\nNo rows to compare for {', '.join(unseen)}: the table is empty, or no row passes the metric's "
+                 "filters; these match over nothing (build the models with data to check them).")
     return ok, text
 
 

@@ -176,3 +176,21 @@ def test_a_dimension_reading_another_view_is_no_default_grain_and_by_it_is_a_cle
     problem = one_problem(info.value)
     assert problem.message.startswith("verify cannot evaluate ${analytics__customers.tier}: it runs each view's SQL")
     assert problem.file.endswith("subscription_months.view.yaml")
+
+
+def test_a_match_over_no_rows_says_so_and_names_the_measure():
+    """An empty table (or filters no row passes) gives null on both sides: a match that proves nothing."""
+    total, by_plan = Check("v.mrr", "m", None, None, "s", "t", "", ""), Check("v.mrr", "m", "plan", None, "s", "t", "", "")
+    ok, table = report([total, by_plan], [([(None, 0)], [(None, 0)]), ([], [])])
+    assert ok, table
+    assert table.splitlines()[1].endswith("yes, over no rows")
+    assert table.splitlines()[-1].startswith("No rows to compare for v.mrr: the table is empty")
+    ok, table = report([total], [([(Decimal("3.50"), 2)], [(Decimal("3.5"), 2)])])
+    assert ok and table.splitlines()[1].endswith("yes") and "No rows" not in table
+
+
+def test_a_total_query_counts_the_rows_the_metric_saw(tmp_path):
+    project, out = exported(tmp_path)
+    total = plan(project, out)[0]
+    assert total.grain is None
+    assert total.dbt_sql.endswith(", count(*) as rows_seen from __DBT_OMNI_RELATION__")
