@@ -180,17 +180,23 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
 
 
 def run_queries(adapter, checks: list, queries: list) -> MacroResult:
-    """omni_verify: for each check, [dbt's SQL, Omni's SQL] -> [rows, rows], as run_query gives them."""
+    """omni_verify: for each check, [dbt's SQL, Omni's SQL] -> [rows, rows], as run_query gives them; a
+    query the warehouse refuses gives its message instead of rows, and the other checks still run (as
+    dbt's run_query, without a transaction: on PostgreSQL a refused query fails no later one, tested)."""
     data = []
     try:
         for check, pair in zip(checks, queries, strict=True):
             grain = f"by {check['grain']}" if check["grain"] else "total"
-            data.append([_on_warehouse(f"running {side} query of {check['measure']} ({grain})", adapter.execute, sql,
-                                       auto_begin=False, fetch=True)[1]
-                         for side, sql in zip(("dbt's", "Omni's"), pair, strict=True)])
+            sides = []
+            for side, sql in zip(("dbt's", "Omni's"), pair, strict=True):
+                try:
+                    sides.append(_on_warehouse(f"running {side} query of {check['measure']} ({grain})", adapter.execute,
+                                               sql, auto_begin=False, fetch=True)[1])
+                except OmniExportError as exc:
+                    sides.append(str(exc))
+            data.append(sides)
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
-        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
-        return MacroResult(ok=False, message=str(exc))
+        return MacroResult(ok=False, message=str(internal_error(exc)))
     return MacroResult(ok=True, message="", data=data)
 
 
@@ -240,5 +246,7 @@ def verify_report(checks, results) -> MacroResult:
                                   results)
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         return MacroResult(ok=False, message=str(internal_error(exc)))
-    summary = "all measures match" if ok else "MISMATCH: Omni and dbt disagree"
+    refused = sum(isinstance(rows, str) for pair in results for rows in pair)  # run_queries' messages
+    summary = ("all measures match" if ok else f"FAILED: the warehouse refused {refused} of the queries" if refused
+               else "MISMATCH: Omni and dbt disagree")
     return MacroResult(ok=ok, message=f"dbt-omni verify: {summary}\n{table}")

@@ -267,8 +267,15 @@ def _same(a: Any, b: Any) -> bool:
 def report(checks: list, results: list) -> tuple:
     """(all matched, the table as text) from each check's (dbt rows, omni rows)."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
-    lines, ok, unseen = [], True, []
+    lines, ok, unseen, failures = [], True, [], []
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
+        failed = [t for t in (dbt_table, omni_table) if isinstance(t, str)]  # the warehouse refused the query
+        if failed:
+            ok = False
+            failures += [f for f in failed if f not in failures]
+            grain = "total" if check.grain is None else f"by {check.grain}"
+            lines.append((check.measure, grain, "", "", "", "ERROR (below)"))
+            continue
         (dbt_rows, seen), (omni_rows, _) = _rows(dbt_table, check.grain is None), _rows(omni_table, check.grain is None)
         if seen == 0:
             unseen.append(check.measure)
@@ -283,6 +290,8 @@ def report(checks: list, results: list) -> tuple:
                       ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
+    if failures:
+        text += "\n" + "\n".join(failures)
     if unseen:  # dbt's tests pass on an empty table too, but this one is meant as proof: say what it rests on
         text += (f"\nNo rows to compare for {', '.join(unseen)}: the table is empty, or no row passes the metric's "
                  "filters; these match over nothing (build the models with data to check them).")

@@ -616,16 +616,22 @@ def test_warehouse_failures_are_clear_errors_and_keep_output(postgres_project, r
     assert "Traceback" not in text
     assert "Database Error" in text and "Connection refused" in text, text[-2000:]
     assert tree(project / "target" / "omni") == before
-    # A query the warehouse refuses (here: a measure hand-edited to read no column) names the measure.
+    # A query the warehouse refuses (here: a measure hand-edited to read no column) names the measure, and
+    # the other checks still run (a failed statement in a PostgreSQL transaction would fail every later one).
     run_cli("export", "--project-dir", project, "--target", "postgres", "--output", "target/omni_bad_sql", cwd=project)
     view = project / "target" / "omni_bad_sql" / "analytics_metrics" / "subscription_months.view.yaml"
-    view.write_text(view.read_text().replace("/ 12.0", "/ no_such_column"))
+    text = view.read_text()
+    assert text.count("end) * 12\n") == 1  # arr's, not mrr's
+    view.write_text(text.replace("end) * 12\n", "end) * no_such_column\n"))
     result = run_dbt(project, "run-operation", "omni_verify", "--args", "{output_dir: target/omni_bad_sql, select: "
                      "[subscription_months]}", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env,
                      expect_ok=False)
     text = result.stdout + result.stderr
+    assert "dbt-omni verify: FAILED: the warehouse refused" in text, text[-2000:]
     assert ("dbt-omni: key target: the warehouse failed running Omni's query of "
             'analytics_metrics__subscription_months.arr (total): column "no_such_column" does not exist') in text, text[-2000:]
+    assert re.search(r"analytics_metrics__subscription_months\.arr\s+total\s+ERROR \(below\)", text), text[-2000:]
+    assert re.search(r"analytics_metrics__subscription_months\.mrr\s+total\s.*\syes$", text, re.MULTILINE), text[-2000:]
     assert "Traceback" not in text
 
 
