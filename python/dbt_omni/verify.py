@@ -27,6 +27,7 @@ from dbt_omni.selection import selected_ids
 RELATION = "__DBT_OMNI_RELATION__"
 FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_GRAINS = 3
+MAX_FAILURES_SHOWN = 5
 
 
 @dataclass
@@ -290,8 +291,10 @@ def report(checks: list, results: list) -> tuple:
                       ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
-    if failures:
-        text += "\n" + "\n".join(failures)
+    if failures:  # the first few: a table not built yet fails every query on it alike
+        text += "\n" + "\n".join(failures[:MAX_FAILURES_SHOWN])
+        if len(failures) > MAX_FAILURES_SHOWN:
+            text += f"\n... and {len(failures) - MAX_FAILURES_SHOWN} more refused queries"
     if unseen:  # dbt's tests pass on an empty table too, but this one is meant as proof: say what it rests on
         text += (f"\nNo rows to compare for {', '.join(unseen)}: the table is empty, or no row passes the metric's "
                  "filters; these match over nothing (build the models with data to check them).")

@@ -204,3 +204,11 @@ def test_a_refused_query_fails_its_check_names_the_reason_and_the_others_are_sti
     lines = table.splitlines()
     assert lines[1].split() == ["v.arr", "total", "ERROR", "(below)"]
     assert lines[2].endswith("yes") and lines[3] == refused
+
+
+def test_many_refused_queries_show_the_first_few_reasons():
+    """A model not built yet fails every query on it: five reasons, then a count."""
+    checks = [Check(f"v.m{i}", "m", None, None, "s", "t", "", "") for i in range(8)]
+    ok, table = report(checks, [("relation s.t does not exist " + str(i), [(1, 1)]) for i in range(8)])
+    assert not ok
+    assert table.count("relation s.t does not exist") == 5 and table.endswith("... and 3 more refused queries")
