@@ -50,6 +50,10 @@ class _Undefined(jinja2.StrictUndefined):
     """Using anything dbt would offer but this renderer does not is an error, not empty text."""
 
 
+REQUIRED = object()  # signature(): an argument without a default
+COMPUTED = object()  # signature(): a default that is an expression, not a constant
+
+
 class MacroRenderer:
     def __init__(self, macros: Optional[Any], adapter_type: str, root_project: str, variables: Mapping[str, Any],
                  search_orders: Optional[Mapping[str, tuple]] = None):
@@ -145,12 +149,9 @@ class MacroRenderer:
                 try:
                     out[arg] = default.as_const()
                 except jinja2.nodes.Impossible:
-                    out[arg] = None  # computed default (e.g. var()): the macro works it out itself
+                    out[arg] = COMPUTED  # `factor=2 * scale`: not passed unless given, so the macro works it out
             return out
         raise MacroError(f"macro {package}.{name} has no {{% macro {name}(...) %}} block")
-
-
-REQUIRED = object()
 
 
 class _MacroCall:

@@ -12,9 +12,11 @@ import re
 from typing import Optional
 
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.macro_renderer import REQUIRED, MacroError, MacroRenderer
+from dbt_omni.macro_renderer import COMPUTED, REQUIRED, MacroError, MacroRenderer
+from dbt_omni.names import field_name
 from dbt_omni.omni_model import Measure
 from dbt_omni.project import DbtProject, Model, _get
+from dbt_omni.references import references
 
 PACKAGE = "dbt_omni"
 MODE_VAR = "dbt_omni_render_mode"
@@ -47,9 +49,6 @@ def split_metric_name(text: str) -> tuple:
 def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) -> dict:
     """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view, or,
     written with ${...} (`${order_amount} - ${discount_amount}`), an expression over its fields."""
-    from dbt_omni.names import field_name
-    from dbt_omni.references import references
-
     unknown = sorted(set(given) - set(signature))
     if unknown:
         raise model.error(f"unknown argument '{unknown[0]}'", key=f"{key}.args.{unknown[0]}",
@@ -59,6 +58,8 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
     kwargs = {}
     for argument, default in signature.items():
         value = given.get(argument, default)
+        if value is COMPUTED:  # not given: the macro works out its own default, in dbt and here alike
+            continue
         if value is REQUIRED:
             raise model.error(f"missing argument '{argument}'", key=f"{key}.args.{argument}",
                               expected="a value for every argument without a default")

@@ -264,3 +264,18 @@ def test_a_metric_of_a_package_the_project_lacks_says_so_and_where_the_macro_is(
         "meta.omni.measures.arr.metric", "no package 'dbt_metrics' with macros is in this project",
         "dbt_omni.annual_recurring_revenue")
     assert problem.expected.endswith("(dbt_omni)")
+
+
+def test_an_argument_whose_default_is_an_expression_gets_the_macros_own_default():
+    """`factor=months_per_year()` is no constant Jinja can read without running the macro: passing None for
+    it (as before) gave `* None` where dbt's model multiplies by 12."""
+    own = "{% macro scaled(amount_column='subscription_amount', factor=months_per_year()) %}" \
+          "{{ return(dbt_omni.metric_aggregate('sum', amount_column ~ ' * ' ~ factor)) }}{% endmacro %}"
+    months = "{% macro months_per_year() %}{{ return(12) }}{% endmacro %}"
+    manifest = subscriptions({"scaled": {"metric": "shop.scaled"}, "given": {"metric": "shop.scaled", "args": {"factor": 4}}})
+    manifest["macros"]["macro.shop.scaled"] = {"name": "scaled", "package_name": "shop", "macro_sql": own}
+    manifest["macros"]["macro.shop.months_per_year"] = {"name": "months_per_year", "package_name": "shop",
+                                                        "macro_sql": months}
+    measures = measures_of(manifest)
+    assert measures["scaled"]["sql"] == "${subscription_amount} * 12"
+    assert measures["given"]["sql"] == "${subscription_amount} * 4"
