@@ -46,7 +46,7 @@ class Check:
 class _View:
     """One exported view file, able to turn its fields into plain SQL over the relation."""
 
-    def __init__(self, path: Path, dbt_mode, name: str = ""):
+    def __init__(self, path: Path, dbt_mode, name: str):
         self.path, self.name = path, name
         try:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
@@ -266,7 +266,8 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def report(checks: list, results: list) -> tuple:
-    """(all matched, the table as text) from each check's (dbt rows, omni rows)."""
+    """(all matched, a summary line and the table) from each check's (dbt rows, Omni rows), or the
+    warehouse's message where it refused the query."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
     lines, ok, unseen, failures = [], True, [], []
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
@@ -291,6 +292,9 @@ def report(checks: list, results: list) -> tuple:
                       ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
+    summary = ("all measures match" if ok else f"FAILED: the warehouse refused {len(failures)} of the queries" if failures
+               else "MISMATCH: Omni and dbt disagree")
+    text = summary + "\n" + text
     if failures:  # the first few: a table not built yet fails every query on it alike
         text += "\n" + "\n".join(failures[:MAX_FAILURES_SHOWN])
         if len(failures) > MAX_FAILURES_SHOWN:

@@ -154,7 +154,7 @@ def test_values_match_to_the_cent_however_large(dbt_value, omni_value, match):
 def test_a_decimal_is_shown_as_the_warehouse_gave_it():
     check = Check("v.m", "m", None, None, "s", "t", "", "")
     _, table = report([check], [([(Decimal("100000000300.9900"),)], [(Decimal("100000000300.99"),)])])
-    assert table.splitlines()[1].split()[3:5] == ["100000000300.99", "100000000300.99"]
+    assert table.splitlines()[2].split()[3:5] == ["100000000300.99", "100000000300.99"]
 
 
 def test_a_dimension_reading_another_view_is_no_default_grain_and_by_it_is_a_clear_error(tmp_path):
@@ -183,10 +183,10 @@ def test_a_match_over_no_rows_says_so_and_names_the_measure():
     total, by_plan = Check("v.mrr", "m", None, None, "s", "t", "", ""), Check("v.mrr", "m", "plan", None, "s", "t", "", "")
     ok, table = report([total, by_plan], [([(None, 0)], [(None, 0)]), ([], [])])
     assert ok, table
-    assert table.splitlines()[1].endswith("yes, over no rows")
+    assert table.splitlines()[2].endswith("yes, over no rows")
     assert table.splitlines()[-1].startswith("No rows to compare for v.mrr: the table is empty")
     ok, table = report([total], [([(Decimal("3.50"), 2)], [(Decimal("3.5"), 2)])])
-    assert ok and table.splitlines()[1].endswith("yes") and "No rows" not in table
+    assert ok and table.splitlines()[2].endswith("yes") and "No rows" not in table
 
 
 def test_a_total_query_counts_the_rows_the_metric_saw(tmp_path):
@@ -202,8 +202,9 @@ def test_a_refused_query_fails_its_check_names_the_reason_and_the_others_are_sti
     ok, table = report([total, other], [([(1, 1)], refused), ([(Decimal("2.5"), 3)], [(2.5, 3)])])
     assert not ok
     lines = table.splitlines()
-    assert lines[1].split() == ["v.arr", "total", "ERROR", "(below)"]
-    assert lines[2].endswith("yes") and lines[3] == refused
+    assert lines[0] == "FAILED: the warehouse refused 1 of the queries"
+    assert lines[2].split() == ["v.arr", "total", "ERROR", "(below)"]
+    assert lines[3].endswith("yes") and lines[4] == refused
 
 
 def test_many_refused_queries_show_the_first_few_reasons():
