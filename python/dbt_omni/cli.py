@@ -155,17 +155,13 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parse(argv)
     try:
-        if args.command == "export":
-            return run_export(args)
-        if args.command == "verify":
-            return run_verify(args)
+        return {"export": run_export, "verify": run_verify}[args.command](args)  # argparse allows no other
     except OmniExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, not a traceback
         print(str(internal_error(exc)), file=sys.stderr)
         return 1
-    return 2
 
 
 if __name__ == "__main__":

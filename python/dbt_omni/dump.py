@@ -100,13 +100,10 @@ def _block_text(text: str, indent: str) -> Optional[str]:
     return header + "\n" + body
 
 
-def _emit(value: Any, indent: str, out: list, gap: bool = False) -> None:
-    """Append the lines of a block mapping or sequence (value is a non-empty dict or list);
-    gap: a blank line between its items, as Omni separates fields."""
+def _emit(value: Any, indent: str, out: list) -> None:
+    """Append the lines of a block mapping or sequence (value is a non-empty dict or list)."""
     items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
-    for index, (key, item) in enumerate(items):
-        if gap and index:
-            out.append("")
+    for key, item in items:
         _item(key, item, indent, out)
 
 
@@ -157,7 +154,7 @@ MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql",
 # Omni's IDE changes no other entry's lines.
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
                      "on_sql", "relationship_type", "reversible", "where_sql")
-TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields first, as Omni
+TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields before joins, as Omni
               "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context",
               "required_access_grants")
 

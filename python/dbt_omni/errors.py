@@ -43,7 +43,8 @@ class Problem:
 
 
 class OmniExportError(Exception):
-    """A problem in the user's input: a bad meta.omni block, a missing manifest, an unknown model."""
+    """A problem in the user's input: a bad meta.omni block, a missing manifest, an unknown model; and,
+    made by internal_error, a bug of ours, so that it too reaches the user as one line."""
 
     def __init__(self, problems: "list[Problem] | Problem | str"):
         if isinstance(problems, (str, Problem)):

@@ -90,7 +90,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         "target_name": context.target_name,
         "model_name": settings.model_name or project.project_name,
         "connection": settings.connection,
-        "counts": omni.field_count(),
+        "counts": omni.counts(),
         "files": {path: sha256(text) for path, text in files.items()},
         "views": {v.name: {"dbt_unique_id": v.dbt_unique_id, "path": v.path, "upstream": list(v.upstream)}
                   for v in omni.views},
@@ -107,7 +107,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
     write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
-    return ExportResult(output_dir=output_dir, written=True, counts=omni.field_count(), warnings=omni.warnings,
+    return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=omni.warnings,
                         seconds=seconds)
 
 

@@ -1,7 +1,8 @@
 """Render dbt macros from a manifest without a dbt process, for the shared metric macros.
 
 Metric macros are pure text composition; what they may use is exactly what this context offers
-(adapter.dispatch and adapter.type, var for the render mode only, return, tojson/fromjson, exceptions, log). Anything else is
+(adapter.dispatch and adapter.type, target.type, execute, var for the render mode only, return, tojson/fromjson,
+exceptions, log, every package's namespace, and the own package's and root project's macros by bare name). Anything else is
 a clear error naming the macro. The CLI, the plugin and the macros all render through here, so the
 SQL a measure gets is the same whichever trigger ran.
 """
@@ -16,10 +17,11 @@ import jinja2.nodes
 
 from dbt_omni.project import _get
 
-# dbt's own adapter inheritance, for dispatch's search of <adapter>__name.
+# dbt's and the adapters' own macros: never what a metric calls, so not loaded.
 INTERNAL_PACKAGES = {"dbt"} | {f"dbt_{name}" for name in (
     "postgres", "duckdb", "snowflake", "bigquery", "redshift", "databricks", "spark", "trino", "athena",
     "fabric", "sqlserver", "clickhouse")}
+# dbt's own adapter inheritance, for dispatch's search of <adapter>__name.
 PARENT_ADAPTERS = {"redshift": ["postgres"], "databricks": ["spark"], "duckdb": [], "postgres": []}
 
 

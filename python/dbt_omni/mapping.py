@@ -205,8 +205,9 @@ class Mapper:
                           "source_name.table_name)", suggestion=suggestion)
 
     def translate(self, text: Optional[str], model: Model, key: str, own: Optional[View] = None) -> Optional[str]:
-        """Rewrite ${model_name.field} to ${schema__table.field}; ${field} stays as it is in a view's own
-        SQL, and becomes ${own.field} in SQL outside any view (a relationship's, a topic's)."""
+        """Rewrite ${model_name.field} to ${schema__table.field}; ${field} (a dbt column name becomes its
+        field's) stays in the view in a view's own SQL, and becomes ${own.field} in SQL outside any view
+        (a relationship's, a topic's)."""
         if text is None:
             return None
         if text.count("${") != len(REF_RE.findall(text)):  # one not closed, or no name inside
@@ -247,8 +248,9 @@ class Mapper:
         return name
 
     def translate_field_ref(self, ref: str, model: Model, key: str, own: Optional[View] = None) -> str:
-        """`model.field`, `-model.field`, `model.*` -> the same with the view name; a bare `field` stays
-        (a measure's filter, in its view) or, outside any view (a topic's), becomes `own.field`."""
+        """`model.field`, `-model.field`, `model.*` -> the same with the view name; a bare `field` (a dbt
+        column name becomes its field's) stays bare in a measure's filter, in its view, or, outside any
+        view (a topic's), becomes `own.field`."""
         sign = "-" if ref.startswith("-") else ""
         body = ref[len(sign):]
         if body.startswith(("all_views.", "tag:")):

@@ -1,7 +1,8 @@
 """The Omni model we write: views, fields, relationships, topics and the model file.
 
 Plain data with Omni's own parameter names (../shared/omni-format.md); `dump.py` decides the text.
-None means "not written" (so do False, [] and {}); fields keep None as their default because the
+None means "not written" (so do False, [] and {}, but for `convert_tz` and `reversible`, whose
+False is written: Omni's default is true for the one, and Omni itself writes the other's); fields keep None as their default because the
 writer drops None values fastest, and a project has hundreds of thousands of fields.
 """
 from __future__ import annotations
@@ -93,7 +94,7 @@ class Relationship:
     join_type: str = "always_left"
     join_to_view_as: Optional[str] = None
     join_to_view_as_label: Optional[str] = None
-    reversible: Optional[bool] = None
+    reversible: Optional[bool] = None  # False is written (dump._relationship)
     where_sql: Optional[str] = None
     dbt_key: str = ""  # not written: the meta.omni join it was declared as (none for a test's or constraint's)
 
@@ -138,7 +139,7 @@ class OmniModel:
     warnings: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # anything else omni_export.json should record
 
-    def field_count(self) -> dict:
+    def counts(self) -> dict:
         return {
             "views": len(self.views),
             "dimensions": sum(len(v.dimensions) for v in self.views),

@@ -1,4 +1,5 @@
-"""Writing the Omni model: all files or none, never outside the output folder, nothing when unchanged."""
+"""Writing the Omni model: all files or none, never outside the output folder; and the record and file
+checks with which export.py skips a write that would change nothing."""
 from __future__ import annotations
 
 import contextlib

@@ -25,7 +25,8 @@ class OmniPlugin(dbtPlugin):
         settings = output_dir = None
         try:
             # A pip install reaches every dbt project in the environment: act only in one that chose
-            # dbt-omni, by installing its dbt package (`dbt deps`) or writing a `vars: dbt_omni:` block.
+            # dbt-omni: by installing its dbt package (`dbt deps`), or by a dbt_omni block in
+            # dbt_project.yml's vars or in --vars.
             if not (shims.has_macro(manifest, "macro.dbt_omni.omni_export") or VARS_KEY in (facts["cli_vars"] or {})
                     or has_vars_block(facts["project_dir"])):
                 return {}

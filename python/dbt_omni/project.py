@@ -146,8 +146,8 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read
-    dispatch: dict = field(default_factory=dict)
-    disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false  # dbt_project.yml's dispatch: macro_namespace -> search_order
+    dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
+    disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
 
     def models_by_name(self) -> dict:
         by_name: dict = {}

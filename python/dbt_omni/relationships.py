@@ -62,9 +62,7 @@ def build_relationships(mapper: Mapper) -> list:
             if target is source and not join.get("join_to_view_as"):
                 raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
                                   expected="a name for the joined copy, e.g. parent_" + model.name)
-            on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(
-                mapper,                 model, source, target, key
-            )
+            on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(model, source, target, key)
             rel = Relationship(
                 join_from_view=source.name,
                 join_to_view=target.name,
@@ -130,7 +128,7 @@ def _key_field(mapper: Mapper, view: View, unique_id: str, column: str, fk: Fore
     return name
 
 
-def _default_on_sql(mapper: Mapper, model: Model, source: View, target: View, key: str) -> str:
+def _default_on_sql(model: Model, source: View, target: View, key: str) -> str:
     pk = [d.name for d in target.dimensions if d.primary_key]
     source_fields = {d.name for d in source.dimensions}
     if len(pk) == 1 and pk[0] in source_fields:

@@ -45,7 +45,7 @@ def live_macros() -> Optional[Any]:
 
 
 def invocation(adapter_type: str) -> dict:
-    """Project folder, target name, target path, --vars and selectors of the running dbt command."""
+    """Project folder, target name, target path, --vars, selectors and --warn-error of the running dbt command."""
     config = None
     try:
         from dbt.adapters.factory import get_adapter_by_type

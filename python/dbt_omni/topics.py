@@ -142,8 +142,7 @@ def _topic_label(model: Model, view: View) -> Optional[str]:
     """The view's label (an older version's with its version, or Omni's topic picker shows two alike)."""
     if not view.label:
         return None
-    older = model.version is not None and model.latest_version is not None and model.version != model.latest_version
-    return f"{view.label} (v{model.version})" if older else view.label
+    return f"{view.label} (v{model.version})" if model.is_old_version else view.label
 
 
 def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
