@@ -13,7 +13,7 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.names import column_field, field_name, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import Column, DbtProject, Model, validate
-from dbt_omni.references import REF_RE, check_references, references
+from dbt_omni.references import SQL_REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
 from dbt_omni.selection import select_models, unmatched_selectors
 from dbt_omni.topics import build_topics
@@ -210,8 +210,8 @@ class Mapper:
         (a relationship's, a topic's)."""
         if text is None:
             return None
-        if text.count("${") != len(REF_RE.findall(text)):  # one not closed, or no name inside
-            start = next(i for i in range(len(text)) if text.startswith("${", i) and not REF_RE.match(text, i))
+        if text.count("${") != len(SQL_REF_RE.findall(text)):  # one not closed, or no name inside
+            start = next(i for i in range(len(text)) if text.startswith("${", i) and not SQL_REF_RE.match(text, i))
             end = text.find("}", start)  # the bad reference alone, not the text after it
             bad = text[start:end + 1] if 0 <= end < start + 40 else text[start:start + 40]
             raise model.error(f"'{bad}' is not a field reference", key,
@@ -224,7 +224,7 @@ class Mapper:
             written, target = self.ref_view(first, model, key)
             return "${" + written + "." + self._field_of(target, second) + (timeframe or "") + "}"
 
-        return REF_RE.sub(replace, text)
+        return SQL_REF_RE.sub(replace, text)
 
     def _model_of(self, view: View) -> Optional[Model]:
         return self.project.models.get(view.dbt_unique_id)

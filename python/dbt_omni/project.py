@@ -16,7 +16,7 @@ from dbt_omni.errors import OmniExportError, Problem
 
 PACKAGE_VERSION_MACRO = "macro.dbt_omni._omni_package_version"
 PACKAGE_VERSION_RE = re.compile(r"""return\(\s*['"]([^'"]+)['"]\s*\)""")
-REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?"""
+DBT_REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?"""
                     r"""(?:,\s*v(?:ersion)?\s*=\s*['"]?([^'"\s)]+)['"]?\s*)?\)""")
 
 
@@ -315,7 +315,7 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
 def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> Optional[Any]:
     """The model a `ref('name')` / `ref('package', 'name')` string points at, if it is a model: the
     version given by `v=`, else, as in dbt, the latest one."""
-    match = REF_RE.search(text or "")
+    match = DBT_REF_RE.search(text or "")
     if not match:
         return None
     first, second, version = match.groups()
@@ -350,9 +350,9 @@ def read_project(
     disabled: frozenset = frozenset(),
 ) -> DbtProject:
     """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
-    catalog_nodes = (catalog or {}).get("nodes", {}) if catalog else {}
+    catalog_nodes = (catalog or {}).get("nodes") or {}
     # catalog.json keeps source tables apart; columns read from the warehouse (macros) come all under nodes
-    catalog_sources = (catalog or {}).get("sources") or catalog_nodes if catalog else {}
+    catalog_sources = (catalog or {}).get("sources") or catalog_nodes
     models: dict = {}
     tests: list = []
     column_constraints: list = []

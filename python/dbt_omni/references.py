@@ -5,7 +5,8 @@ import re
 
 from dbt_omni.errors import OmniExportError, Problem, closest
 
-REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
+# Omni's ${field}, ${view.field} and ${field[timeframe]} in SQL (not dbt's ref(): project.DBT_REF_RE).
+SQL_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
 # A topic's `view.field` (fields, filters, access filters); `view.*`, `all_views.*` and `tag:x` name no one field.
 FIELD_REF_RE = re.compile(r"-?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)(\[[a-z_]+\])?")
 TIMEFRAMES = (  # ../shared/omni-format.md, "Dimensions"
@@ -20,7 +21,7 @@ REF_SHAPE_RE = re.compile(r"-?(?:all_views\.\*|tag:\S+|(?:[\w$-]+\.)?(?:[\w$]+|\
 
 def references(sql: str) -> list:
     """(view or None, field) for each ${...} in sql."""
-    return [(b and a, b or a) for a, b, _ in REF_RE.findall(sql or "")]
+    return [(b and a, b or a) for a, b, _ in SQL_REF_RE.findall(sql or "")]
 
 
 def check_references(views: list, relationships: list, topics: list, models_by_id: dict, aliases: dict,
@@ -53,7 +54,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                     expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
     def check(sql: str, own_view, source_view, key: str, field_name: bool = False) -> None:
-        for first, second, timeframe in REF_RE.findall(sql or ""):
+        for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
             view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 JINJA_NAME = "dbt_omni"
-_live = {}  # the Manifest dbt handed the plugin last, for macros that need its macros
+# The Manifest dbt handed the plugin last, for macros that need its macros. dbt hands it over only when
+# it writes manifest.json: under --no-write-json a macro gets an earlier invocation's (in a process that
+# runs several) or, via jinja_api, target/manifest.json's; either may predate the project's last edit.
+_live = {}
 
 
 def install_jinja_module() -> None:

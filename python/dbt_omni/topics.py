@@ -38,33 +38,35 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
             ]
             tree = _join_tree(base, graph, wanted, model, key)
         mapper.topic_scope = _topic_scope(base, tree, graph[1])
-        topic = Topic(
-            file_name=safe_component(block.get("name") or _topic_name(model)),
-            base_view=base,
-            label=block.get("label") or _topic_label(model, own),
-            description=block.get("description"),
-            group_label=block.get("group_label"),
-            hidden=block.get("hidden", False),
-            joins=tree,
-            fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
-                    if not mapper.left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
-            or None,
-            default_filters=mapper.translate_filters(block.get("default_filters"), model,
-                                                     "meta.omni.topic.default_filters", own),
-            always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
-                                              own),
-            always_where_filters=mapper.translate_filters(
-                block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
-            ),
-            access_filters=[
-                {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
-                for f in block.get("access_filters") or ()
-            ]
-            or None,
-            ai_context=block.get("ai_context"),
-            required_access_grants=block.get("required_access_grants"),
-        )
-        mapper.topic_scope = None
+        try:  # the scope changes how every reference below resolves, and only these
+            topic = Topic(
+                file_name=safe_component(block.get("name") or _topic_name(model)),
+                base_view=base,
+                label=block.get("label") or _topic_label(model, own),
+                description=block.get("description"),
+                group_label=block.get("group_label"),
+                hidden=block.get("hidden", False),
+                joins=tree,
+                fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
+                        if not mapper.left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
+                or None,
+                default_filters=mapper.translate_filters(block.get("default_filters"), model,
+                                                         "meta.omni.topic.default_filters", own),
+                always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
+                                                  own),
+                always_where_filters=mapper.translate_filters(
+                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
+                ),
+                access_filters=[
+                    {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
+                    for f in block.get("access_filters") or ()
+                ]
+                or None,
+                ai_context=block.get("ai_context"),
+                required_access_grants=block.get("required_access_grants"),
+            )
+        finally:
+            mapper.topic_scope = None
         clash = by_lower.get(topic.file_name.lower())
         if clash is not None:
             versions = model.version is not None and topic.file_name == block.get("name")
