@@ -70,3 +70,8 @@ def internal_error(exc: Exception) -> OmniExportError:
     return OmniExportError(Problem(
         f"internal error, a bug in dbt-omni {__version__} (please report it with this line; DBT_OMNI_TRACEBACK=1 "
         f"shows where it happened): {type(exc).__name__}: {exc}"))
+
+
+def as_export_error(exc: Exception) -> OmniExportError:
+    """What a trigger's last-resort handler reports: our error as it is, anything else as internal_error."""
+    return exc if isinstance(exc, OmniExportError) else internal_error(exc)

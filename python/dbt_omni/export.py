@@ -67,8 +67,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
     if catalog is None and settings.use_catalog:  # a catalog given (from_warehouse: true) is asked for by name
         catalog = load_catalog(catalog_path)
-    project = load_project(catalog)
-    project.dispatch = read_dispatch(context.project_dir)
+    project = read_dbt_project(load_project, context, catalog)
     lap("read")
     omni = build_omni_model(project, settings)
     if project.dbt_package_version not in (None, __version__):
@@ -109,6 +108,15 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     lap("write")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=omni.warnings,
                         seconds=seconds)
+
+
+def read_dbt_project(load_project: Callable[[Optional[dict]], DbtProject], context: ExportContext,
+                     catalog: Optional[dict] = None) -> DbtProject:
+    """The typed project, with what only dbt_project.yml holds: its dispatch search orders, by which dbt
+    resolves a shared metric's helper macros (the manifest does not record them)."""
+    project = load_project(catalog)
+    project.dispatch = read_dispatch(context.project_dir)
+    return project
 
 
 def tolerated(error: OmniExportError, settings: Optional[Settings], output_dir: Optional[Path]) -> Optional[str]:

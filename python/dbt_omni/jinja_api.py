@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, Problem, closest, internal_error
+from dbt_omni.errors import OmniExportError, Problem, as_export_error, closest, internal_error
 
 VERSION = __version__  # the macros compare it with their own (_omni_package_version); Jinja cannot read dunders
 
@@ -135,7 +135,7 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
             warn_error=facts["warn_error"],
         )
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
-        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+        exc = as_export_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None
         if message:
             return MacroResult(ok=True, message=message)
@@ -171,7 +171,7 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
             nodes[model.unique_id] = {"columns": {c.name: {"name": c.name, "type": c.data_type, "index": i}
                                                   for i, c in enumerate(columns, 1)}}
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
-        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+        exc = as_export_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None
         if message:
             return MacroResult(ok=True, message=message, data=None)
@@ -219,16 +219,16 @@ def _on_warehouse(what: str, call, *args, **kwargs):
 def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
     """omni_verify: the pairs of queries (dbt's, Omni's) for every shared-metric measure."""
     from dbt_omni import verify
-    from dbt_omni.config import read_dispatch, resolve_output_dir
+    from dbt_omni.config import resolve_output_dir
+    from dbt_omni.export import read_dbt_project
 
     try:
         settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
         output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
-        project = load(None)
-        project.dispatch = read_dispatch(context.project_dir)
+        project = read_dbt_project(load, context)
         checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
-        exc = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+        exc = as_export_error(exc)
         return MacroResult(ok=False, message=str(exc))
     if not checks:
         chosen = _as_list(options.get("select"))

@@ -15,7 +15,7 @@ class OmniPlugin(dbtPlugin):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
         from dbt_omni.config import VARS_KEY, has_vars_block, load_settings, resolve_output_dir
-        from dbt_omni.errors import OmniExportError, internal_error
+        from dbt_omni.errors import as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.manifests import from_live_manifest
         from dbt_omni.output import record_digest
@@ -58,7 +58,7 @@ class OmniPlugin(dbtPlugin):
             if key and not result.empty:
                 _write(state_file, f"{key}\n{output_dir}\n{record_digest(output_dir)}")
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
-            error = exc if isinstance(exc, OmniExportError) else internal_error(exc)
+            error = as_export_error(exc)
             message = tolerated(error, settings, output_dir)
             if message:
                 shims.log(message)
