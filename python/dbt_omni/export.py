@@ -26,6 +26,19 @@ class ExportContext:
     target_path: Optional[str] = None  # dbt's target-path; the default output is <target-path>/omni
     target_guessed: bool = False  # the CLI's profile default, not the target dbt ran with: no reason to rewrite
 
+    @classmethod
+    def of_invocation(cls, facts: dict) -> "ExportContext":
+        """From the running dbt command (shims.invocation): the plugin's and the macros' context."""
+        return cls(facts["project_dir"], facts["target_name"], facts["target_path"])
+
+    def output_dir(self, settings: Settings) -> Path:
+        return resolve_output_dir(settings, self.project_dir, self.target_path)
+
+    @property
+    def catalog_path(self) -> Path:
+        """Where `dbt docs generate` writes catalog.json."""
+        return Path(self.project_dir or ".") / (self.target_path or "target") / "catalog.json"
+
 
 @dataclass
 class ExportResult:
@@ -64,7 +77,7 @@ def export(
 def _export(load_project, settings, context, catalog_path, catalog, force, warn_error) -> ExportResult:
     seconds: dict = {}
     lap = _stopwatch(seconds)
-    output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+    output_dir = context.output_dir(settings)
     if catalog is None and settings.use_catalog:  # a catalog given (from_warehouse: true) is asked for by name
         catalog = load_catalog(catalog_path)
     project = read_dbt_project(load_project, context, catalog)

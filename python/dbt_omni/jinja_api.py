@@ -109,27 +109,26 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
         "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
-    context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])
+    context = ExportContext.of_invocation(facts)
     return settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options
 
 
 def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None,
                  automatic=False) -> MacroResult:
     """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
-    from dbt_omni.config import resolve_output_dir
     from dbt_omni.export import export, tolerated
 
     settings = output_dir = None
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                          "omni_on_run_end() argument" if automatic else "--args")
-        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+        output_dir = context.output_dir(settings)
         catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
         result = export(
             load,
             settings,
             context,
-            catalog_path=Path(facts["project_dir"]) / facts["target_path"] / "catalog.json",
+            catalog_path=context.catalog_path,
             catalog=catalog,
             force=bool(options.get("force")),
             warn_error=facts["warn_error"],
@@ -149,7 +148,6 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
     adapter here rather than in Jinja, so that a failing lookup is one dbt-omni message naming the relation
     (a warehouse that cannot be reached at all stops run-operation before this runs, with dbt's message).
     automatic (on-run-end): with on_error: warn a failure is data None and the message to log."""
-    from dbt_omni.config import resolve_output_dir
     from dbt_omni.export import tolerated
     from dbt_omni.selection import select_models
 
@@ -157,7 +155,7 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
     try:
         settings, context, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                "omni_on_run_end() argument" if automatic else "--args")
-        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+        output_dir = context.output_dir(settings)
         models = select_models(load(None), settings)
         nodes = {}
         for model in models:
@@ -219,12 +217,11 @@ def _on_warehouse(what: str, call, *args, **kwargs):
 def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:
     """omni_verify: the pairs of queries (dbt's, Omni's) for every shared-metric measure."""
     from dbt_omni import verify
-    from dbt_omni.config import resolve_output_dir
     from dbt_omni.export import read_dbt_project
 
     try:
         settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
-        output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
+        output_dir = context.output_dir(settings)
         project = read_dbt_project(load, context)
         checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback

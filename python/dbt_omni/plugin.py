@@ -14,7 +14,7 @@ class OmniPlugin(dbtPlugin):
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
-        from dbt_omni.config import VARS_KEY, has_vars_block, load_settings, resolve_output_dir
+        from dbt_omni.config import VARS_KEY, has_vars_block, load_settings
         from dbt_omni.errors import as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.manifests import from_live_manifest
@@ -33,9 +33,8 @@ class OmniPlugin(dbtPlugin):
             settings = load_settings(facts["project_dir"], facts["cli_vars"])
             if not settings.write_on_parse:
                 return {}
-            context = ExportContext(facts["project_dir"], facts["target_name"], facts["target_path"])
-            output_dir = resolve_output_dir(settings, context.project_dir, context.target_path)
-            catalog_path = facts["project_dir"] / facts["target_path"] / "catalog.json"
+            context = ExportContext.of_invocation(facts)
+            output_dir, catalog_path = context.output_dir(settings), context.catalog_path
             key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
                                       f"{_stat(catalog_path)}|{facts['warn_error']}", facts["selectors"])
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
