@@ -5,16 +5,15 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni import __version__
 from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
-from dbt_omni.dump import render
 from dbt_omni.errors import OmniExportError, Problem
-from dbt_omni.manifests import load_catalog, paused_gc
-from dbt_omni.mapping import build_omni_model
 from dbt_omni.output import RECORD, files_intact, git_state, previous_record, record_text, sha256, write_atomically
-from dbt_omni.project import DbtProject
+
+if TYPE_CHECKING:
+    from dbt_omni.project import DbtProject
 
 
 @dataclass(frozen=True)
@@ -70,11 +69,19 @@ def export(
 ) -> ExportResult:
     """Nothing is written when the files and their record would come out as they are on disk;
     warn_error (dbt's --warn-error): a warning fails the export as an error does, before writing."""
+    from dbt_omni.manifests import paused_gc
+
     with paused_gc():
         return _export(load_project, settings, context, catalog_path, catalog, force, warn_error)
 
 
 def _export(load_project, settings, context, catalog_path, catalog, force, warn_error) -> ExportResult:
+    # Here, not at the top: the plugin imports this module on every dbt command, and needs the pipeline
+    # only when the project changed (its skip test runs first).
+    from dbt_omni.dump import render
+    from dbt_omni.manifests import load_catalog
+    from dbt_omni.mapping import build_omni_model
+
     seconds: dict = {}
     lap = _stopwatch(seconds)
     output_dir = context.output_dir(settings)

@@ -1,6 +1,11 @@
 """The dbt-core plugin: the Omni model is written whenever dbt writes manifest.json."""
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+from typing import Optional
+
 from dbt.plugins.manager import dbt_hook, dbtPlugin
 
 from dbt_omni import shims
@@ -17,7 +22,6 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni.config import VARS_KEY, has_vars_block, load_settings
         from dbt_omni.errors import as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
-        from dbt_omni.manifests import from_live_manifest
         from dbt_omni.output import record_digest
 
         shims.remember_manifest(manifest)
@@ -35,14 +39,17 @@ class OmniPlugin(dbtPlugin):
                 return {}
             context = ExportContext.of_invocation(facts)
             output_dir, catalog_path = context.output_dir(settings), context.catalog_path
-            key = shims.unchanged_key(manifest, f"{__version__}|{output_dir}|{context.target_name}|{settings.fingerprint()}|"
-                                      f"{_stat(catalog_path)}|{facts['warn_error']}", facts["selectors"])
+            key = shims.unchanged_key(manifest, f"{__version__}|{_code_stamp()}|{output_dir}|{context.target_name}|"
+                                      f"{settings.fingerprint()}|{_stat(catalog_path)}|{facts['warn_error']}",
+                                      facts["selectors"])
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
             # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
             # target folder, beside manifest.json, never beside an output folder the user chose.
             state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
             if key and _read(state_file) == f"{key}\n{output_dir}\n{record_digest(output_dir)}":
                 return {}
+            from dbt_omni.manifests import from_live_manifest  # only now: the skip above is the everyday case
+
             result = export(
                 lambda catalog: from_live_manifest(manifest, self.project_name, catalog, facts["selectors"]),
                 settings,
@@ -66,6 +73,22 @@ class OmniPlugin(dbtPlugin):
             raise RuntimeError(str(error) + "\n(fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on "
                                "with the earlier Omni model, and write_on_parse: false turns the plugin off)") from None
         return {}
+
+
+def _code_stamp(package_dir: Optional[Path] = None) -> str:
+    """Size and modification time of every file of this package: a reinstall or `git pull` of an editable
+    install changes the export's code without changing __version__, and must not leave the output as the
+    old code wrote it. About 25 stat calls."""
+    package_dir = package_dir or Path(__file__).parent
+    stamps = []
+    for folder in (package_dir, package_dir / "schema"):
+        try:
+            with os.scandir(folder) as entries:
+                stamps += [f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in entries
+                           if e.name.endswith((".py", ".json")) and e.is_file()]
+        except OSError:
+            stamps.append(f"{folder.name}:-")
+    return hashlib.sha256("|".join(sorted(stamps)).encode()).hexdigest()[:16]
 
 
 def _stat(path) -> str:

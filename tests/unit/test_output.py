@@ -431,3 +431,37 @@ def test_a_failed_swap_leaves_the_earlier_output_in_place_and_no_folder_behind(o
     monkeypatch.undo()
     assert snapshot(out_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_the_plugins_code_stamp_follows_any_change_of_the_installed_code(tmp_path):
+    """A reinstall or a `git pull` under `pip install -e` changes the export's code but not __version__:
+    the plugin's skip key must change with it, or the output stays as the old code wrote it."""
+    from dbt_omni.plugin import _code_stamp
+
+    (tmp_path / "schema").mkdir()
+    (tmp_path / "dump.py").write_text("A = 1\n")
+    (tmp_path / "schema" / "meta_omni.schema.json").write_text("{}\n")
+    os.utime(tmp_path / "dump.py", (OLD, OLD))
+    stamp = _code_stamp(tmp_path)
+    assert _code_stamp(tmp_path) == stamp and len(_code_stamp()) == 16  # the installed package's too
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "dump.cpython-311.pyc").write_bytes(b"x")  # Python's own cache: no change of code
+    assert _code_stamp(tmp_path) == stamp
+    (tmp_path / "dump.py").write_text("A = 2\n")  # same size, new time
+    assert _code_stamp(tmp_path) != stamp
+    stamp = _code_stamp(tmp_path)
+    (tmp_path / "schema" / "meta_omni.schema.json").write_text('{"type": "object"}\n')
+    assert _code_stamp(tmp_path) != stamp
+
+
+def test_what_the_plugin_imports_before_its_skip_test_leaves_the_pipeline_unloaded():
+    """The plugin runs on every dbt command; on an unchanged project it needs only its skip test, and
+    importing the mapping, the YAML writer and the manifest reader cost about 0.1 s (most of the hook)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dbt.plugins.manager, dbt_omni.plugin, dbt_omni.export, dbt_omni.config, dbt_omni.output\n"
+            "print(sorted(m for m in ('dbt_omni.mapping', 'dbt_omni.dump', 'dbt_omni.manifests', 'dbt_omni.project')"
+            " if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
