@@ -32,7 +32,10 @@ def files_intact(output_dir: Path, checksums: dict) -> bool:
     other (a stray view would reach Omni with the next copy); a name in the record that points outside
     the folder counts as not intact."""
     root = str(output_dir)
-    if _files_under(root) != set(checksums) | {RECORD}:
+    files, folders = _files_under(root)
+    # An extra folder too, even empty: the plugin's shortcut watches only the folders that hold our files,
+    # so a file put into it later would go unseen.
+    if files != set(checksums) | {RECORD} or folders != _folders_of(checksums):
         return False
     for name, checksum in checksums.items():
         try:
@@ -70,14 +73,25 @@ def record_digest(output_dir: Path) -> Optional[str]:
     return digest.hexdigest()
 
 
-def _files_under(root: str) -> set:
-    """Every file below root, as a relative path with forward slashes."""
-    found = set()
+def _folders_of(names) -> set:
+    """Every folder the relative paths lie in (a/b/c.yaml: a and a/b)."""
+    folders = set()
+    for name in names:
+        parts = name.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return folders
+
+
+def _files_under(root: str) -> tuple:
+    """(every file, every folder) below root, as relative paths with forward slashes."""
+    files, folders = set(), set()
     for folder, _, names in os.walk(root):
         relative = os.path.relpath(folder, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.update(prefix + name for name in names)
-    return found
+        if prefix:
+            folders.add(prefix[:-1])
+        files.update(prefix + name for name in names)
+    return files, folders
 
 
 def _read_record(output_dir: Path) -> tuple:

@@ -324,6 +324,16 @@ def test_a_file_added_to_the_output_is_noticed_and_removed_by_the_next_export(ou
     assert run_export(shop_manifest(), out_dir, tmp_path).written is False
 
 
+def test_an_empty_folder_added_to_the_output_is_removed_so_no_file_put_in_it_later_goes_unseen(out_dir, tmp_path):
+    """The plugin's shortcut watches the folders that hold our files; an empty extra folder would make a
+    blind spot for a view put there afterwards."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / "extra").mkdir()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert not (out_dir / "extra").exists()
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is False
+
+
 def _write_many(out: str, writer: int) -> int:
     files = render_files(shop_manifest())
     failures = 0
