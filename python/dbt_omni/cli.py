@@ -94,7 +94,7 @@ def _misplaced_settings(cli_vars: Optional[dict]) -> list:
 
 def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.config import default_manifest_path, default_target_name, find_project_dir, load_settings
-    from dbt_omni.export import ExportContext, export
+    from dbt_omni.export import ExportContext, export, plugin_rewrite_warning
     from dbt_omni.manifests import from_manifest_dict, load_manifest
 
     cli_vars = _vars(args.vars)
@@ -132,7 +132,11 @@ def run_export(args: argparse.Namespace) -> int:
         force=args.force,
         warn_error=args.warn_error,
     )
-    for warning in ([no_project] if no_project else []) + _misplaced_settings(cli_vars) + result.warnings:
+    rewrite = None if no_project else plugin_rewrite_warning(  # the plugin of a dbt command in the project, without --vars
+        settings, context, load_settings(project_dir),
+        ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
+    for warning in ([no_project] if no_project else []) + _misplaced_settings(cli_vars) + result.warnings + \
+            ([rewrite] if rewrite else []):
         print(f"dbt-omni warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0

@@ -38,8 +38,14 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Every setting that shapes the files (not where they go), in a stable text."""
-        ignored = ("output_dir", "write_on_parse", "on_error", "origins")
-        return repr(sorted((f.name, repr(getattr(self, f.name))) for f in fields(self) if f.name not in ignored))
+        return repr(sorted((name, repr(getattr(self, name))) for name in self._shaping()))
+
+    def differences(self, other: "Settings") -> list:
+        """The settings that shape the files and differ from other's."""
+        return [name for name in self._shaping() if getattr(self, name) != getattr(other, name)]
+
+    def _shaping(self) -> list:
+        return [f.name for f in fields(self) if f.name not in ("output_dir", "write_on_parse", "on_error", "origins")]
 
 
 def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins: Optional[Mapping[str, str]] = None) -> Settings:

@@ -130,6 +130,24 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                         seconds=seconds)
 
 
+def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_settings: Settings,
+                           plugin_context: ExportContext, from_warehouse: bool = False) -> Optional[str]:
+    """For an export on demand (run-operation, the on-run-end hook, the CLI) into the folder the dbt plugin
+    writes: the plugin rewrites it on the next dbt command with its own settings (the project's), so
+    arguments it does not share last only until then."""
+    output_dir = context.output_dir(settings)
+    if not plugin_settings.write_on_parse or output_dir != plugin_context.output_dir(plugin_settings):
+        return None
+    differing = settings.differences(plugin_settings) + (["from_warehouse"] if from_warehouse else [])
+    if not differing:
+        return None
+    return (f"{', '.join(differing)} given here {'differs' if len(differing) == 1 else 'differ'} from the project's "
+            f"vars.dbt_omni, and {output_dir} is "
+            "the dbt plugin's folder: the next dbt command that writes manifest.json (parse, compile, ls, build...) "
+            "rewrites it with the project's settings. Give this export its own output_dir, put these settings in "
+            "vars.dbt_omni, or turn the plugin off (write_on_parse: false)")
+
+
 def read_dbt_project(load_project: Callable[[Optional[dict]], DbtProject], context: ExportContext,
                      catalog: Optional[dict] = None) -> DbtProject:
     """The typed project, with what only dbt_project.yml holds: its dispatch search orders, by which dbt

@@ -116,12 +116,15 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
 def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None,
                  automatic=False) -> MacroResult:
     """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
-    from dbt_omni.export import export, tolerated
+    from dbt_omni.config import load_settings
+    from dbt_omni.export import export, plugin_rewrite_warning, tolerated
 
     settings = output_dir = None
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                          "omni_on_run_end() argument" if automatic else "--args")
+        rewrite = plugin_rewrite_warning(settings, context, load_settings(facts["project_dir"], facts["cli_vars"]),
+                                         context, from_warehouse=warehouse_columns is not None)
         output_dir = context.output_dir(settings)
         catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
         result = export(
@@ -139,7 +142,8 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
         if message:
             return MacroResult(ok=True, message=message)
         return MacroResult(ok=False, message=str(exc))
-    return MacroResult(ok=True, message=result.summary(), warnings=[f"dbt-omni warning: {w}" for w in result.warnings])
+    return MacroResult(ok=True, message=result.summary(),
+                       warnings=[f"dbt-omni warning: {w}" for w in result.warnings + ([rewrite] if rewrite else [])])
 
 
 def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None,

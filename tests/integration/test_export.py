@@ -114,11 +114,15 @@ def test_unchanged_project_writes_nothing(duckdb_project, run_dbt):
 def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt, run_cli):
     target = duckdb_project / "target"
     full = tree(target / "omni")
-    run_cli("export", "--project-dir", duckdb_project, "--select", "dim_products", "--target", "duckdb",
-            cwd=duckdb_project)
+    result = run_cli("export", "--project-dir", duckdb_project, "--select", "dim_products", "--target", "duckdb",
+                     cwd=duckdb_project)
     assert tree(target / "omni") != full
+    assert ("dbt-omni warning: select given here differs from the project's vars.dbt_omni, and "
+            f"{target / 'omni'} is the dbt plugin's folder") in result.stderr  # what happens next is said
     run_dbt(duckdb_project, "parse")
     assert tree(target / "omni") == full
+    result = run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--force", cwd=duckdb_project)
+    assert "plugin's folder" not in result.stderr  # the project's own settings: the plugin writes the same
 
 
 @pytest.mark.duckdb

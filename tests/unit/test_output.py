@@ -475,3 +475,19 @@ def test_what_the_plugin_imports_before_its_skip_test_leaves_the_pipeline_unload
             " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_export_on_demand_into_the_plugins_folder_with_other_settings_is_told_the_plugin_rewrites_it(tmp_path):
+    from dbt_omni.export import plugin_rewrite_warning
+
+    context = ExportContext(project_dir=tmp_path, target_path="target")
+    project = settings(select=["marts"])
+    warning = plugin_rewrite_warning(settings(select=["staging"], exclude=["x"]), context, project, context)
+    assert warning.startswith(f"select, exclude given here differ from the project's vars.dbt_omni, and {tmp_path / 'target' / 'omni'} "
+                              "is the dbt plugin's folder: the next dbt command")
+    assert plugin_rewrite_warning(project, context, project, context, from_warehouse=True).startswith("from_warehouse given here differs")
+    assert plugin_rewrite_warning(project, context, project, context) is None  # the same export as the plugin's
+    own_folder = settings(select=["staging"], output_dir=str(tmp_path / "elsewhere"))
+    assert plugin_rewrite_warning(own_folder, context, project, context) is None
+    plugin_off = settings(select=["marts"], write_on_parse=False)
+    assert plugin_rewrite_warning(settings(select=["staging"]), context, plugin_off, context) is None
