@@ -123,6 +123,11 @@ def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt,
     assert tree(target / "omni") == full
     result = run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--force", cwd=duckdb_project)
     assert "plugin's folder" not in result.stderr  # the project's own settings: the plugin writes the same
+    # The macros say so too: from_warehouse is nothing the plugin can do (warehouse columns the catalog has too).
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{from_warehouse: true}")
+    assert "dbt-omni warning: from_warehouse given here differs from the project's vars.dbt_omni" in result.stdout
+    run_dbt(duckdb_project, "parse")
+    assert tree(target / "omni") == full
 
 
 @pytest.mark.duckdb
