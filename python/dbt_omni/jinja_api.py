@@ -113,7 +113,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     return settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options
 
 
-def export_graph(graph, project_name, adapter_type, dbt_version, options=None, warehouse_columns=None,
+def export_graph(graph, project_name, adapter_type, dbt_version, options=None, columns_from_warehouse=None,
                  automatic=False) -> MacroResult:
     """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
     from dbt_omni.config import load_settings
@@ -124,9 +124,9 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, w
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                          "omni_on_run_end() argument" if automatic else "--args")
         rewrite = plugin_rewrite_warning(settings, context, load_settings(facts["project_dir"], facts["cli_vars"]),
-                                         context, from_warehouse=warehouse_columns is not None)
+                                         context, from_warehouse=columns_from_warehouse is not None)
         output_dir = context.output_dir(settings)
-        catalog = {"nodes": warehouse_columns} if warehouse_columns is not None else None
+        catalog = {"nodes": columns_from_warehouse} if columns_from_warehouse is not None else None
         result = export(
             load,
             settings,

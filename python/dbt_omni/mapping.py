@@ -448,6 +448,7 @@ class Mapper:
         )
 
     def _fill_view(self, model: Model) -> None:
+        """The view's own fields; relationships.py may add an undocumented join key later."""
         view = self.views[model.unique_id]
         meta = model.omni
         view.label = meta.get("label")

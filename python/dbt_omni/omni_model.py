@@ -19,7 +19,8 @@ class Dimension:
     description: Optional[str] = None
     primary_key: Optional[bool] = None
     hidden: Optional[bool] = None
-    ignored: Optional[bool] = None  # a column meta.omni ignores: Omni's schema layer has it, this hides it
+    ignored: Optional[bool] = None  # a column meta.omni ignores: Omni's schema layer has it, this hides it;
+    # set only by dump.view_text, from View.ignored_fields (kept out of dimensions, so no reference finds it)
     format: Optional[str] = None
     group_label: Optional[str] = None
     timeframes: Optional[list] = None

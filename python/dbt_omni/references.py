@@ -53,7 +53,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                     model=model.name if model else None, key=key,
                                     expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
-    def check(sql: str, own_view, source_view, key: str, field_name: bool = False) -> None:
+    def check(sql: str, own_view, source_view, key: str, bare: bool = False) -> None:
+        """bare: the reference is a filter key or a topic entry, not ${...} in SQL (an unknown one is a
+        warning where the catalog cannot tell)."""
         for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
             view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
@@ -63,7 +65,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             if known is None or field in known:
                 continue
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
-            if field_name and target is not None and not target.in_catalog:
+            if bare and target is not None and not target.in_catalog:
                 near = closest(field, known)
                 where = f" ({model.meta_file})" if model is not None and model.meta_file else ""
                 unknown = ("catalog.json lists none of its columns (built or renamed since the last `dbt docs generate`?)"
@@ -73,7 +75,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 continue
             problems.append(
                 Problem(
-                    f"{field if field_name else '${%s}' % field} is not a field of {view_name}",
+                    f"{field if bare else '${%s}' % field} is not a field of {view_name}",
                     file=model.meta_file if model else None,
                     model=model.name if model else None,
                     key=key,
@@ -106,7 +108,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for ref in measure.filters or ():  # `field` (this view's) or `view.field`
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
                 shape(ref, view, key)
-                check("${%s}" % ref, view, view, key, True)
+                check("${%s}" % ref, view, view, key, bare=True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
@@ -121,7 +123,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             for ref in entries:
                 shape(ref, base, f"meta.omni.topic.{key}")
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
-                    check("${%s.%s%s}" % (match[1], match[2], match[3] or ""), None, base, f"meta.omni.topic.{key}", True)
+                    check("${%s.%s%s}" % (match[1], match[2], match[3] or ""), None, base, f"meta.omni.topic.{key}", bare=True)
     if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
         raise OmniExportError(list({str(p): p for p in problems}.values()))
     return list(dict.fromkeys(warnings))
