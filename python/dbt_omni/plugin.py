@@ -46,7 +46,10 @@ class OmniPlugin(dbtPlugin):
             # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
             # target folder, beside manifest.json, never beside an output folder the user chose.
             state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
-            if key and _read(state_file) == f"{key}\n{output_dir}\n{record_digest(output_dir)}":
+            state, saved = f"{key}\n{output_dir}\n{record_digest(output_dir)}\n", _read(state_file)
+            if key and saved.startswith(state):
+                for line in saved[len(state):].splitlines():  # an empty selection's lines: said on every command
+                    shims.log(line)
                 return {}
             from dbt_omni.manifests import from_live_manifest  # only now: the skip above is the everyday case
 
@@ -61,8 +64,9 @@ class OmniPlugin(dbtPlugin):
                 shims.log(f"dbt-omni warning: {warning}")
             if result.written or result.empty:
                 shims.log(result.summary())
-            if key and not result.empty:
-                _write(state_file, f"{key}\n{output_dir}\n{record_digest(output_dir)}")
+            if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it
+                said = [f"dbt-omni warning: {w}" for w in result.warnings] + [result.summary()] if result.empty else []
+                _write(state_file, f"{key}\n{output_dir}\n{record_digest(output_dir)}\n" + "".join(f"{s}\n" for s in said))
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
             error = as_export_error(exc)
             message = tolerated(error, settings, output_dir)

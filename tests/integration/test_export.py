@@ -228,6 +228,15 @@ def test_plugin_with_an_empty_selection_warns_and_writes_nothing_anywhere(duckdb
     result = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="not_yet/omni", select=["ordres"]))
     assert "matches no exportable model" in result.stdout and "nothing written" in result.stdout
     assert sorted(p.name for p in duckdb_project.iterdir()) == before
+    # The next command, nothing changed: the same lines, from the shortcut's state (kept in dbt's target
+    # folder, and not rewritten: the plugin did not map the project again).
+    state = duckdb_project / "target" / "dbt_omni_plugin_state.txt"
+    assert "nothing written" in state.read_text()
+    written = state.stat().st_mtime_ns
+    again = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="not_yet/omni", select=["ordres"]))
+    assert "matches no exportable model" in again.stdout and "nothing written" in again.stdout
+    assert state.stat().st_mtime_ns == written
+    assert sorted(p.name for p in duckdb_project.iterdir()) == before
 
 
 @pytest.mark.duckdb
