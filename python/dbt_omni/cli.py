@@ -93,7 +93,13 @@ def _misplaced_settings(cli_vars: Optional[dict]) -> list:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from dbt_omni.config import default_manifest_path, default_target_name, find_project_dir, load_settings
+    from dbt_omni.config import (
+        default_manifest_path,
+        default_target_name,
+        find_project_dir,
+        has_vars_block,
+        load_settings,
+    )
     from dbt_omni.export import ExportContext, export, plugin_rewrite_warning
     from dbt_omni.manifests import from_manifest_dict, load_manifest
 
@@ -132,8 +138,9 @@ def run_export(args: argparse.Namespace) -> int:
         force=args.force,
         warn_error=args.warn_error,
     )
-    rewrite = None if no_project else plugin_rewrite_warning(  # the plugin of a dbt command in the project, without --vars
-        settings, context, load_settings(project_dir),
+    plugin_acts = "macro.dbt_omni.omni_export" in (manifest.get("macros") or {}) or has_vars_block(project_dir)
+    rewrite = result.written and not no_project and plugin_acts and plugin_rewrite_warning(
+        settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
     for warning in ([no_project] if no_project else []) + _misplaced_settings(cli_vars) + result.warnings + \
             ([rewrite] if rewrite else []):

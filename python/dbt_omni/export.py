@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,13 +131,19 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                         seconds=seconds)
 
 
-def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_settings: Settings,
+def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_settings: Callable[[], Settings],
                            plugin_context: ExportContext, from_warehouse: bool = False) -> Optional[str]:
-    """For an export on demand (run-operation, the on-run-end hook, the CLI) into the folder the dbt plugin
-    writes: the plugin rewrites it on the next dbt command with its own settings (the project's), so
-    arguments it does not share last only until then."""
+    """For an export on demand (run-operation, the on-run-end hook, the CLI) that wrote the folder the dbt
+    plugin writes: the plugin rewrites it on the next dbt command with its own settings (the project's),
+    so arguments it does not share last only until then. Advice only: settings the plugin could not
+    read (an env_var only --vars gave) give none."""
+    try:
+        plugin_settings = plugin_settings()
+    except OmniExportError:
+        return None
     output_dir = context.output_dir(settings)
-    if not plugin_settings.write_on_parse or output_dir != plugin_context.output_dir(plugin_settings):
+    if not plugin_settings.write_on_parse or \
+            os.path.realpath(output_dir) != os.path.realpath(plugin_context.output_dir(plugin_settings)):
         return None
     differing = settings.differences(plugin_settings) + (["from_warehouse"] if from_warehouse else [])
     if not differing:

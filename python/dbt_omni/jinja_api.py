@@ -123,8 +123,6 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                          "omni_on_run_end() argument" if automatic else "--args")
-        rewrite = plugin_rewrite_warning(settings, context, load_settings(facts["project_dir"], facts["cli_vars"]),
-                                         context, from_warehouse=columns_from_warehouse is not None)
         output_dir = context.output_dir(settings)
         catalog = {"nodes": columns_from_warehouse} if columns_from_warehouse is not None else None
         result = export(
@@ -136,6 +134,9 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
             force=bool(options.get("force")),
             warn_error=facts["warn_error"],
         )
+        rewrite = result.written and plugin_rewrite_warning(
+            settings, context, lambda: load_settings(facts["project_dir"], facts["cli_vars"]), context,
+            from_warehouse=columns_from_warehouse is not None)
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         exc = as_export_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None

@@ -338,7 +338,8 @@ class _Selection:
 
 def select_models(project: DbtProject, settings: Settings) -> list:
     """The root project's models, or what `select` picks (seeds, snapshots and sources too); minus
-    `exclude` and `ignore: true`; with only_with_meta, only those with a meta.omni block; in unique_id order."""
+    `exclude` and `ignore: true`; with only_with_meta, only those with a meta.omni block (on the model or a
+    column); in unique_id order."""
     models = sorted(project.models.values(), key=lambda m: m.unique_id)
     if settings.select:
         chosen = selected_ids(project, settings.select, settings.key("select"))

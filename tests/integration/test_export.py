@@ -123,10 +123,10 @@ def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt,
     assert tree(target / "omni") == full
     result = run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--force", cwd=duckdb_project)
     assert "plugin's folder" not in result.stderr  # the project's own settings: the plugin writes the same
-    # The macros say so too: from_warehouse is nothing the plugin can do (warehouse columns the catalog has too).
-    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{from_warehouse: true}")
+    # The macros say so too: from_warehouse is nothing the plugin can do. (Here the warehouse has the columns
+    # catalog.json lists, so the files are the plugin's own: force makes it write them.)
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{from_warehouse: true, force: true}")
     assert "dbt-omni warning: from_warehouse given here differs from the project's vars.dbt_omni" in result.stdout
-    run_dbt(duckdb_project, "parse")
     assert tree(target / "omni") == full
 
 
@@ -205,9 +205,10 @@ def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
-def test_plugin_leaves_a_project_that_did_not_choose_dbt_omni_alone(tmp_path, run_dbt):
+def test_plugin_leaves_a_project_that_did_not_choose_dbt_omni_alone(tmp_path, run_dbt, run_cli):
     """`pip install` reaches every project in the environment: without the dbt package or a vars.dbt_omni
-    block, nothing is written (and a --warn-error parse cannot fail on our warnings)."""
+    block, nothing is written (and a --warn-error parse cannot fail on our warnings); so the command line's
+    export there is not told that the plugin rewrites its folder."""
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "m.sql").write_text("select 1 as id\n")
     (tmp_path / "profiles.yml").write_text(
@@ -216,9 +217,13 @@ def test_plugin_leaves_a_project_that_did_not_choose_dbt_omni_alone(tmp_path, ru
     (tmp_path / "dbt_project.yml").write_text(project)
     run_dbt(tmp_path, "parse", "--warn-error", target=None)
     assert not (tmp_path / "target" / "omni").exists()
+    chosen = run_cli("export", "--project-dir", tmp_path, "--select", "m", "--target", "dev", cwd=tmp_path)
+    assert "wrote Omni model" in chosen.stdout and "plugin's folder" not in chosen.stderr
     (tmp_path / "dbt_project.yml").write_text(project + "vars:\n  dbt_omni: {}\n")
     run_dbt(tmp_path, "parse", target=None)
     assert (tmp_path / "target" / "omni" / "main" / "m.view.yaml").is_file()
+    chosen = run_cli("export", "--project-dir", tmp_path, "--select", "m", "--target", "dev", "--force", cwd=tmp_path)
+    assert "select given here differs" in chosen.stderr  # now the plugin acts there
 
 
 @pytest.mark.duckdb

@@ -482,12 +482,23 @@ def test_an_export_on_demand_into_the_plugins_folder_with_other_settings_is_told
 
     context = ExportContext(project_dir=tmp_path, target_path="target")
     project = settings(select=["marts"])
-    warning = plugin_rewrite_warning(settings(select=["staging"], exclude=["x"]), context, project, context)
+    warning = plugin_rewrite_warning(settings(select=["staging"], exclude=["x"]), context, lambda: project, context)
     assert warning.startswith(f"select, exclude given here differ from the project's vars.dbt_omni, and {tmp_path / 'target' / 'omni'} "
                               "is the dbt plugin's folder: the next dbt command")
-    assert plugin_rewrite_warning(project, context, project, context, from_warehouse=True).startswith("from_warehouse given here differs")
-    assert plugin_rewrite_warning(project, context, project, context) is None  # the same export as the plugin's
+    assert plugin_rewrite_warning(project, context, lambda: project, context, from_warehouse=True).startswith(
+        "from_warehouse given here differs")
+    assert plugin_rewrite_warning(project, context, lambda: project, context) is None  # the same export as the plugin's
     own_folder = settings(select=["staging"], output_dir=str(tmp_path / "elsewhere"))
-    assert plugin_rewrite_warning(own_folder, context, project, context) is None
+    assert plugin_rewrite_warning(own_folder, context, lambda: project, context) is None
     plugin_off = settings(select=["marts"], write_on_parse=False)
-    assert plugin_rewrite_warning(settings(select=["staging"]), context, plugin_off, context) is None
+    assert plugin_rewrite_warning(settings(select=["staging"]), context, lambda: plugin_off, context) is None
+    # The same folder spelt through a link (a symlinked target/): still the plugin's.
+    (tmp_path / "build").mkdir()
+    (tmp_path / "target").symlink_to(tmp_path / "build")
+    linked = ExportContext(project_dir=tmp_path, target_path=str(tmp_path / "build"))
+    assert plugin_rewrite_warning(settings(select=["staging"]), linked, lambda: project, context) is not None
+
+    def unreadable():  # the project's settings alone fail (an env_var only --vars gave): advice only, no error
+        raise OmniExportError("dbt-omni: env var OMNI_CONN is not set")
+
+    assert plugin_rewrite_warning(settings(select=["staging"]), context, unreadable, context) is None
