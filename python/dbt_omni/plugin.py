@@ -46,7 +46,7 @@ class OmniPlugin(dbtPlugin):
             # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
             # target folder, beside manifest.json, never beside an output folder the user chose.
             state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
-            state, saved = f"{key}\n{output_dir}\n{record_digest(output_dir)}\n", _read(state_file)
+            state, saved = _state(key, output_dir, record_digest), _read(state_file)
             if key and saved.startswith(state):
                 for line in saved[len(state):].splitlines():  # an empty selection's lines: said on every command
                     shims.log(line)
@@ -65,8 +65,8 @@ class OmniPlugin(dbtPlugin):
             if result.written or result.empty:
                 shims.log(result.summary())
             if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it
-                said = [f"dbt-omni warning: {w}" for w in result.warnings] + [result.summary()] if result.empty else []
-                _write(state_file, f"{key}\n{output_dir}\n{record_digest(output_dir)}\n" + "".join(f"{s}\n" for s in said))
+                said = ([f"dbt-omni warning: {w}" for w in result.warnings] + [result.summary()]) if result.empty else []
+                _write(state_file, _state(key, output_dir, record_digest) + "".join(f"{line}\n" for line in said))
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
             error = as_export_error(exc)
             message = tolerated(error, settings, output_dir)
@@ -77,6 +77,11 @@ class OmniPlugin(dbtPlugin):
             raise RuntimeError(str(error) + "\n(fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on "
                                "with the earlier Omni model, and write_on_parse: false turns the plugin off)") from None
         return {}
+
+
+def _state(key: str, output_dir, record_digest) -> str:
+    """The state file's head: what the output was made from, and the output as it then was on disk."""
+    return f"{key}\n{output_dir}\n{record_digest(output_dir)}\n"
 
 
 def _code_stamp(package_dir: Optional[Path] = None) -> str:
