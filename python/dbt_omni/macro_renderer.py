@@ -15,7 +15,7 @@ import jinja2
 import jinja2.ext
 import jinja2.nodes
 
-from dbt_omni.project import _get
+from dbt_omni.project import lookup
 
 # dbt's and the adapters' own macros: never what a metric calls, so not loaded.
 INTERNAL_PACKAGES = {"dbt"} | {f"dbt_{name}" for name in (
@@ -65,10 +65,10 @@ class MacroRenderer:
         self.search_orders = dict(search_orders or {})  # dbt_project.yml's dispatch: namespace -> packages
         self._sources: dict = {}  # (package, name) -> macro_sql
         for macro in (macros or {}).values():
-            package = _get(macro, "package_name", "")
+            package = lookup(macro, "package_name", "")
             if package in INTERNAL_PACKAGES:
                 continue  # dbt's and adapters' own macros are never what a metric calls
-            self._sources[(package, _get(macro, "name"))] = _get(macro, "macro_sql", "")
+            self._sources[(package, lookup(macro, "name"))] = lookup(macro, "macro_sql", "")
         self._compiled: dict = {}
         self._signatures: dict = {}
         self.env = jinja2.Environment(extensions=[jinja2.ext.do, jinja2.ext.loopcontrols], undefined=_Undefined)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni.errors import OmniExportError, Problem
-from dbt_omni.project import RELATION_TYPES, DbtProject, _get, read_project
+from dbt_omni.project import RELATION_TYPES, DbtProject, lookup, read_project
 
 ARTIFACT_KIND_RE = re.compile(r"/dbt/([a-z_-]+)/v\d+\.json$")  # metadata.dbt_schema_version
 
@@ -152,5 +152,5 @@ def _disabled_names(disabled: Any) -> frozenset:
     """Names of the disabled models, seeds and snapshots (enabled: false), for a join that names one."""
     if not isinstance(disabled, Mapping):
         return frozenset()
-    return frozenset(str(_get(node, "name")) for nodes in disabled.values() if isinstance(nodes, list) for node in nodes
-                     if _get(node, "resource_type") in RELATION_TYPES)
+    return frozenset(str(lookup(node, "name")) for nodes in disabled.values() if isinstance(nodes, list) for node in nodes
+                     if lookup(node, "resource_type") in RELATION_TYPES)

@@ -15,7 +15,7 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import COMPUTED, REQUIRED, MacroError, MacroRenderer
 from dbt_omni.names import field_name
 from dbt_omni.omni_model import Measure
-from dbt_omni.project import DbtProject, Model, _get
+from dbt_omni.project import DbtProject, Model, lookup
 from dbt_omni.references import references
 
 PACKAGE = "dbt_omni"
@@ -207,7 +207,7 @@ def _macro_description(project: DbtProject, package: str, name: str) -> Optional
     """The definition (first paragraph) and, where given, the additivity: an Omni user must see that
     MRR is not to be summed across months."""
     macro = (project.macros or {}).get(f"macro.{package}.{name}")
-    text = (_get(macro, "description", "") or "").strip()
+    text = (lookup(macro, "description", "") or "").strip()
     if not text:
         return None
     paragraphs = [p.replace("\n", " ").strip() for p in text.split("\n\n")]
@@ -217,7 +217,7 @@ def _macro_description(project: DbtProject, package: str, name: str) -> Optional
 def _macro_meta(project: DbtProject, package: str, name: str) -> dict:
     """The macro's `meta: dbt_omni:` block from its properties file (dbt keeps it as meta or config.meta)."""
     macro = (project.macros or {}).get(f"macro.{package}.{name}")
-    for meta in (_get(macro, "meta"), _get(_get(macro, "config"), "meta")):
+    for meta in (lookup(macro, "meta"), lookup(lookup(macro, "config"), "meta")):
         block = meta.get("dbt_omni") if isinstance(meta, dict) else None
         if isinstance(block, dict):
             return block

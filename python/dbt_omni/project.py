@@ -1,7 +1,7 @@
 """Our typed model of the dbt project: the few facts about models, columns and tests that the export uses.
 
 `read_project` accepts manifest.json's node dicts (CLI, macros) and dbt's live node objects (plugin
-hook) alike, reading both through `_get`, so there is one reader for every trigger and the plugin
+hook) alike, reading both through `lookup`, so there is one reader for every trigger and the plugin
 never pays for serialising the manifest.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ DBT_REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s
                     r"""(?:,\s*v(?:ersion)?\s*=\s*['"]?([^'"\s)]+)['"]?\s*)?\)""")
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
+def lookup(obj: Any, key: str, default: Any = None) -> Any:
     """obj[key] for manifest dicts, obj.key for dbt's objects; None and missing both give default.
 
     On dbt's hot path (the plugin reads every node on every parse): `dict`, not typing.Mapping,
@@ -166,7 +166,7 @@ UNQUOTED_CASE = {"postgres": str.lower, "redshift": str.lower, "duckdb": str.low
 
 
 def _values(obj: Any, keys: tuple) -> tuple:
-    """_get for several keys in one call (None where missing): the reader's hot path, 200,000 columns
+    """lookup for several keys in one call (None where missing): the reader's hot path, 200,000 columns
     at 10,000 models, stays in C."""
     if isinstance(obj, dict):
         return tuple(map(obj.get, keys))
@@ -175,7 +175,7 @@ def _values(obj: Any, keys: tuple) -> tuple:
 
 def _merged_omni(meta: Any, config: Any) -> dict:
     """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key."""
-    config_meta = _get(config, "meta")
+    config_meta = lookup(config, "meta")
     if not meta and not config_meta:
         return {}
     merged: dict = {}
@@ -190,7 +190,7 @@ def _merged_omni(meta: Any, config: Any) -> dict:
 
 
 def _yaml_path(node: Any) -> Optional[str]:
-    patch = _get(node, "patch_path")
+    patch = lookup(node, "patch_path")
     return patch.split("://", 1)[-1] if patch else None
 
 
@@ -198,52 +198,52 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
                 unquoted_case: Optional[Callable[[str], str]] = None) -> Model:
     """The model (with what its catalog entry adds), and its foreign_key constraints appended to
     foreign_keys as (model, columns, constraint)."""
-    unique_id = _get(node, "unique_id")
+    unique_id = lookup(node, "unique_id")
     model = Model(
         unique_id=unique_id,
-        name=_get(node, "name"),
-        package_name=_get(node, "package_name", ""),
-        database=_get(node, "database"),
-        schema=_get(node, "schema", ""),
-        table=_get(node, "alias") or _get(node, "name"),
-        description=_get(node, "description", ""),
-        path=_get(node, "original_file_path", ""),
+        name=lookup(node, "name"),
+        package_name=lookup(node, "package_name", ""),
+        database=lookup(node, "database"),
+        schema=lookup(node, "schema", ""),
+        table=lookup(node, "alias") or lookup(node, "name"),
+        description=lookup(node, "description", ""),
+        path=lookup(node, "original_file_path", ""),
         yaml_path=_yaml_path(node),
-        tags=tuple(_get(node, "tags", ())),
+        tags=tuple(lookup(node, "tags", ())),
         omni=_merged_omni(*_values(node, ("meta", "config"))),
-        depends_on=tuple(_get(_get(node, "depends_on"), "nodes", ())),
-        version=_version(_get(node, "version")),
-        latest_version=_version(_get(node, "latest_version")),
-        resource_type=_text(_get(node, "resource_type")),
-        fqn=tuple(_get(node, "fqn", ())),
-        config=_get(node, "config"),
-        access=_text(_get(node, "access")) or None,
-        relation_name=_get(node, "relation_name"),
+        depends_on=tuple(lookup(lookup(node, "depends_on"), "nodes", ())),
+        version=_version(lookup(node, "version")),
+        latest_version=_version(lookup(node, "latest_version")),
+        resource_type=_text(lookup(node, "resource_type")),
+        fqn=tuple(lookup(node, "fqn", ())),
+        config=lookup(node, "config"),
+        access=_text(lookup(node, "access")) or None,
+        relation_name=lookup(node, "relation_name"),
     )
-    for constraint in _get(node, "constraints", ()):
-        kind = _text(_get(constraint, "type"))
+    for constraint in lookup(node, "constraints", ()):
+        kind = _text(lookup(constraint, "type"))
         if kind == "primary_key":
-            model.pk_constraint = tuple(_get(constraint, "columns", ()))
+            model.pk_constraint = tuple(lookup(constraint, "columns", ()))
         elif kind == "foreign_key":
-            foreign_keys.append((model, list(_get(constraint, "columns", ())), constraint))
+            foreign_keys.append((model, list(lookup(constraint, "columns", ())), constraint))
 
     if not model.description and catalog_node is not None:
-        comment = _get(_get(catalog_node, "metadata"), "comment")  # the warehouse's table comment
+        comment = lookup(lookup(catalog_node, "metadata"), "comment")  # the warehouse's table comment
         model.description = comment if isinstance(comment, str) else ""
     # The catalog's columns, emptied as documented ones are found in it: by exact name first, since
     # PostgreSQL can hold both "status" and "Status"; else case-insensitively (dbt YAML rarely matches
     # Snowflake's upper case).
-    undocumented = dict(_get(catalog_node, "columns") or {})
+    undocumented = dict(lookup(catalog_node, "columns") or {})
     by_lower = {name.lower(): name for name in undocumented}
     in_catalog = model.in_catalog = bool(undocumented)
-    for name, info in _get(node, "columns", {}).items():
+    for name, info in lookup(node, "columns", {}).items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
         missing, stored, quoted = False, None, quote is True
         if in_catalog:
             stored = name if name in undocumented else by_lower.get(name.lower(), "")
             catalog_info = undocumented.pop(stored, None)
             missing = catalog_info is None
-            data_type = data_type or _get(catalog_info, "type")
+            data_type = data_type or lookup(catalog_info, "type")
             # As for the catalog's own columns below: "ORDER_ID" on PostgreSQL was created quoted, so it is
             # reached only quoted, and as stored, however the YAML spells it.
             stored = stored if catalog_info is not None and stored != name else None
@@ -251,19 +251,19 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
                                 and unquoted_case(stored or name) != (stored or name))
         if data_type is not None and not isinstance(data_type, str):  # `data_type: 5` in YAML: no type we know
             data_type = str(data_type)
-        kinds = tuple(_text(_get(c, "type")) for c in constraints) if constraints else ()
+        kinds = tuple(_text(lookup(c, "type")) for c in constraints) if constraints else ()
         model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
                                      stored_name=stored)
         if "foreign_key" in kinds:
-            foreign_keys += [(model, [name], c) for c in constraints if _text(_get(c, "type")) == "foreign_key"]
+            foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
-    for info in sorted(undocumented.values(), key=lambda c: (_get(c, "index", 0), _get(c, "name", ""))):
-        name = _get(info, "name")
+    for info in sorted(undocumented.values(), key=lambda c: (lookup(c, "index", 0), lookup(c, "name", ""))):
+        name = lookup(info, "name")
         quoted = unquoted_case is not None and unquoted_case(name) != name
-        comment = _get(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
+        comment = lookup(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
         model.columns[name] = Column(name=name, description=comment if isinstance(comment, str) else "",
-                                     data_type=_get(info, "type"), quoted=quoted, documented=False)
+                                     data_type=lookup(info, "type"), quoted=quoted, documented=False)
     return model
 
 
@@ -333,7 +333,7 @@ def dbt_package_version(macros: Any) -> Optional[str]:
     """The version the project's dbt_omni macros declare (`dbt deps` installs them, pip the Python
     package: they can drift apart). Only a dict is looked into: a lazy mapping is not loaded for this."""
     macro = macros.get(PACKAGE_VERSION_MACRO) if isinstance(macros, dict) else None
-    match = PACKAGE_VERSION_RE.search(_get(macro, "macro_sql", ""))
+    match = PACKAGE_VERSION_RE.search(lookup(macro, "macro_sql", ""))
     return match.group(1) if match else None
 
 
@@ -359,23 +359,23 @@ def read_project(
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
     ephemeral: dict = {}
     for node in nodes:
-        resource_type = _text(_get(node, "resource_type"))
+        resource_type = _text(lookup(node, "resource_type"))
         if resource_type in RELATION_TYPES:
-            if _text(_get(_get(node, "config"), "materialized")) == "ephemeral":
+            if _text(lookup(lookup(node, "config"), "materialized")) == "ephemeral":
                 # no relation in the warehouse, so nothing for Omni to read
-                ephemeral[_get(node, "unique_id")] = (_get(node, "name"), tuple(_get(_get(node, "depends_on"), "nodes", ())))
+                ephemeral[lookup(node, "unique_id")] = (lookup(node, "name"), tuple(lookup(lookup(node, "depends_on"), "nodes", ())))
                 continue
-            unique_id = _get(node, "unique_id")
+            unique_id = lookup(node, "unique_id")
             catalog_node = catalog_nodes.get(unique_id)
             models[unique_id] = _read_model(node, catalog_node, column_constraints, unquoted_case)
-        elif resource_type == "test" and _get(node, "test_metadata") is not None:
+        elif resource_type == "test" and lookup(node, "test_metadata") is not None:
             tests.append(node)
     for node in sources:
-        unique_id = _get(node, "unique_id")
+        unique_id = lookup(node, "unique_id")
         catalog_node = catalog_sources.get(unique_id)
         source = _read_model(node, catalog_node, column_constraints, unquoted_case)
-        source.name = f"{_get(node, 'source_name')}.{_get(node, 'name')}"
-        source.table = _get(node, "identifier") or _get(node, "name")
+        source.name = f"{lookup(node, 'source_name')}.{lookup(node, 'name')}"
+        source.table = lookup(node, "identifier") or lookup(node, "name")
         models[unique_id] = source
 
     project = DbtProject(
@@ -398,18 +398,18 @@ def read_project(
 
 def _attach_tests(project: DbtProject, tests: list) -> None:
     for test in tests:
-        metadata = _get(test, "test_metadata")
-        test_name = _get(metadata, "name", "")
-        kwargs = _get(metadata, "kwargs", {})
-        column_name = _test_column(_get(test, "column_name") or kwargs.get("column_name"))
-        attached = _get(test, "attached_node") or _tested_source(test, kwargs)
+        metadata = lookup(test, "test_metadata")
+        test_name = lookup(metadata, "name", "")
+        kwargs = lookup(metadata, "kwargs", {})
+        column_name = _test_column(lookup(test, "column_name") or kwargs.get("column_name"))
+        attached = lookup(test, "attached_node") or _tested_source(test, kwargs)
         model = project.models.get(attached)
         if model is None:
             continue
         # A test with `where:` holds for some rows only, and one with `severity: warn` is let fail: neither
         # makes a primary key or a list of every value.
-        config = _get(test, "config")
-        every_row = not _get(config, "where") and str(_get(config, "severity") or "").lower() != "warn"
+        config = lookup(test, "config")
+        every_row = not lookup(config, "where") and str(lookup(config, "severity") or "").lower() != "warn"
         if test_name == "unique_combination_of_columns" and not column_name:
             if every_row:
                 model.unique_combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
@@ -430,7 +430,7 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             f"({next(v for v in values if not isinstance(v, (str, int, float, bool)))!r}): "
                                             "its values are not written as all_values"))
         if test_name == "relationships":
-            to_id = next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n != attached), attached)
+            to_id = next((n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n != attached), attached)
             to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
@@ -452,7 +452,7 @@ def _tested_source(test: Any, kwargs: Mapping) -> Optional[str]:
     if match is None:
         return None
     suffix = ".{}.{}".format(*match.groups())
-    return next((n for n in _get(_get(test, "depends_on"), "nodes", ()) if n.startswith("source.") and n.endswith(suffix)),
+    return next((n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n.startswith("source.") and n.endswith(suffix)),
                 None)
 
 
@@ -478,8 +478,8 @@ def _unquoted(relation_name: str) -> str:
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
     by_name = project.models_by_name()
     for model, columns, constraint in constraints:
-        to = _get(constraint, "to", "")
-        to_columns = list(_get(constraint, "to_columns", ()))
+        to = lookup(constraint, "to", "")
+        to_columns = list(lookup(constraint, "to_columns", ()))
         if not to or len(columns) != 1 or len(to_columns) != 1:  # expression-only (before dbt 1.9) or compound
             written = f"on ({', '.join(columns)})" if columns else "on the model"
             project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint {written}"
