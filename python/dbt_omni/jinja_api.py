@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 from dbt_omni import __version__
 from dbt_omni.errors import OmniExportError, Problem, as_export_error, closest, internal_error
@@ -85,8 +85,19 @@ def argument_problems(where: str, given: Mapping, arguments: Mapping) -> str:
     return str(OmniExportError(problems)) if problems else ""
 
 
+class _Call(NamedTuple):
+    """What every macro entry point needs from its call: settings (with the macro's arguments laid
+    over vars.dbt_omni), the invocation, the typed project's loader (catalog -> DbtProject), dbt's
+    invocation facts (shims.invocation) and the macro's options."""
+    settings: Any
+    context: Any
+    load: Callable
+    facts: dict
+    options: dict
+
+
 def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, options: Optional[dict],
-           arguments: str = "--args"):
+           arguments: str = "--args") -> _Call:
     """arguments: how messages name the macro's arguments: `--args` of run-operation, or the hook's call."""
     from dbt_omni import shims
     from dbt_omni.config import load_settings
@@ -110,7 +121,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
     context = ExportContext.of_invocation(facts)
-    return settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options
+    return _Call(settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options)
 
 
 def export_graph(graph, project_name, adapter_type, dbt_version, options=None, columns_from_warehouse=None,
@@ -158,10 +169,11 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
 
     settings = output_dir = None
     try:
-        settings, context, load, _, _ = _setup(graph, project_name, adapter_type, dbt_version, options,
-                                               "omni_on_run_end() argument" if automatic else "--args")
-        output_dir = context.output_dir(settings)
-        models = select_models(load(None), settings)
+        call = _setup(graph, project_name, adapter_type, dbt_version, options,
+                      "omni_on_run_end() argument" if automatic else "--args")
+        settings = call.settings
+        output_dir = call.context.output_dir(settings)
+        models = select_models(call.load(None), settings)
         nodes = {}
         for model in models:
             where = f"{model.schema}.{model.table}"
@@ -225,9 +237,10 @@ def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) ->
     from dbt_omni.export import read_dbt_project
 
     try:
-        settings, context, load, _, options = _setup(graph, project_name, adapter_type, dbt_version, options)
-        output_dir = context.output_dir(settings)
-        project = read_dbt_project(load, context)
+        call = _setup(graph, project_name, adapter_type, dbt_version, options)
+        options = call.options
+        output_dir = call.context.output_dir(call.settings)
+        project = read_dbt_project(call.load, call.context)
         checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         exc = as_export_error(exc)
