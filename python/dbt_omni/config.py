@@ -131,9 +131,10 @@ def dbt_project_name(project_dir: Path) -> Optional[str]:
 
 
 def default_manifest_path(given: Optional[Path]) -> Path:
-    """manifest.json where dbt writes it: in the project of --project-dir or DBT_PROJECT_DIR (else the
-    current folder), under DBT_TARGET_PATH or the project's `target-path` (else target)."""
-    project = Path(given or os.environ.get("DBT_PROJECT_DIR") or os.getcwd()).resolve()
+    """manifest.json where dbt writes it: in the given project (the CLI's --project-dir, else
+    DBT_PROJECT_DIR) or else the current folder, under DBT_TARGET_PATH or the project's `target-path`
+    (else target)."""
+    project = Path(given or os.getcwd()).resolve()
     target = os.environ.get("DBT_TARGET_PATH")
     if not target and project.is_dir():
         configured = (_dbt_project(project) or {}).get("target-path")
