@@ -95,10 +95,10 @@ def _misplaced_settings(cli_vars: Optional[dict]) -> list:
 def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.config import (
         default_manifest_path,
-        default_target_name,
         find_project_dir,
         has_vars_block,
         load_settings,
+        profile_targets,
     )
     from dbt_omni.export import ExportContext, export, plugin_rewrite_warning
     from dbt_omni.manifests import from_manifest_dict, load_manifest
@@ -124,10 +124,15 @@ def run_export(args: argparse.Namespace) -> int:
     if args.catalog is not None and not args.catalog.exists():
         raise OmniExportError(Problem("catalog not found", file=str(args.catalog), key="--catalog",
                                       expected="the catalog.json that `dbt docs generate` writes"))
+    given_target = args.target or os.environ.get("DBT_TARGET")
+    profile = profile_targets(project_dir, args.profiles_dir)
+    unknown_target = _unknown_target(given_target, "--target" if args.target else "DBT_TARGET", profile)
+    if unknown_target and args.warn_error:
+        raise OmniExportError(Problem(f"{unknown_target} (an error under --warn-error)"))
     context = ExportContext(
         project_dir=project_dir,
-        target_name=args.target or os.environ.get("DBT_TARGET") or default_target_name(project_dir, args.profiles_dir),
-        target_guessed=not (args.target or os.environ.get("DBT_TARGET")),
+        target_name=given_target or (profile.default if profile else None),
+        target_guessed=not given_target,
         target_path=str(Path(manifest_path).resolve().parent),
     )
     result = export(
@@ -142,11 +147,22 @@ def run_export(args: argparse.Namespace) -> int:
     rewrite = result.written and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
-    for warning in ([no_project] if no_project else []) + _misplaced_settings(cli_vars) + result.warnings + \
+    for warning in [w for w in (no_project, unknown_target) if w] + _misplaced_settings(cli_vars) + result.warnings + \
             ([rewrite] if rewrite else []):
         print(f"dbt-omni warning: {warning}", file=sys.stderr)
     print(result.summary())
     return 0
+
+
+def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[str]:
+    """The target is only recorded (omni_export.json), so a misspelt one is a warning, not the error dbt
+    gives: CI may export with another profiles.yml than the one found here, or none."""
+    if not target or profile is None or not profile.names or target in profile.names:
+        return None
+    found = closest(target, list(profile.names))
+    hint = f"; did you mean {found}?" if found else ""
+    return (f"{given_as} {target}: profile {profile.profile} in {profile.path} has no such target "
+            f"(it has {', '.join(profile.names)}); recorded as given{hint}")
 
 
 def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from dbt_omni.errors import OmniExportError, Problem
 
@@ -263,6 +263,20 @@ def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) ->
 
 def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[str]:
     """The profile's default target, read as dbt would find profiles.yml; None if it cannot be known."""
+    found = profile_targets(project_dir, profiles_dir)
+    return found.default if found else None
+
+
+class ProfileTargets(NamedTuple):
+    profile: str
+    path: Path  # the profiles.yml it is in
+    default: Optional[str]
+    names: tuple  # every target under its outputs
+
+
+def profile_targets(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[ProfileTargets]:
+    """The dbt project's profile, read as dbt would find profiles.yml (--profiles-dir, DBT_PROFILES_DIR,
+    the project, ~/.dbt); None if it cannot be known (no such file, no such profile, unreadable)."""
     import yaml
 
     project_dir = Path(project_dir or os.getcwd())
@@ -280,6 +294,10 @@ def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path
         except (OSError, yaml.YAMLError):
             return None
         entry = profiles.get(profile) if isinstance(profiles, dict) and isinstance(profile, str) else None
-        target = entry.get("target") if isinstance(entry, dict) else None
-        return target if isinstance(target, str) and "{{" not in target else None
+        if not isinstance(entry, dict):
+            return None
+        target = entry.get("target")
+        outputs = entry.get("outputs")
+        return ProfileTargets(profile, path, target if isinstance(target, str) and "{{" not in target else None,
+                              tuple(sorted(str(name) for name in outputs)) if isinstance(outputs, dict) else ())
     return None

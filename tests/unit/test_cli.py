@@ -383,6 +383,27 @@ def test_a_guessed_target_is_no_reason_to_rewrite_what_dbt_wrote_for_its_target(
     assert json.loads((out / "omni_export.json").read_text())["target_name"] == "prod"
 
 
+def test_a_target_the_profile_lacks_is_warned_with_the_closest(tmp_path, capsys, monkeypatch):
+    """The CLI only records the target, so a typo is a warning (an error under --warn-error), not dbt's error."""
+    manifest = _shop_project(tmp_path / "shop")
+    (tmp_path / "shop" / "dbt_project.yml").write_text("name: shop\nprofile: shop\n")
+    (tmp_path / "shop" / "profiles.yml").write_text(
+        "shop: {target: dev, outputs: {dev: {type: duckdb}, prod: {type: duckdb}}}\n")
+    monkeypatch.delenv("DBT_TARGET", raising=False)
+    out = tmp_path / "out"
+    base = ["export", "--manifest", str(manifest), "--project-dir", str(tmp_path / "shop"), "--output", str(out)]
+    assert main([*base, "--target", "prdo"]) == 0
+    err = capsys.readouterr().err
+    assert "--target prdo: profile shop in " in err and "(it has dev, prod)" in err and "did you mean prod?" in err
+    assert json.loads((out / "omni_export.json").read_text())["target_name"] == "prdo"
+    assert main([*base, "--target", "prod", "--force"]) == 0
+    assert "no such target" not in capsys.readouterr().err
+    monkeypatch.setenv("DBT_TARGET", "prdo")
+    assert main([*base, "--warn-error", "--force"]) == 1
+    assert "DBT_TARGET prdo" in capsys.readouterr().err and json.loads(
+        (out / "omni_export.json").read_text())["target_name"] == "prod"
+
+
 def test_a_bug_of_ours_is_one_line_to_report_not_a_traceback(tmp_path, capsys, monkeypatch):
     """Every trigger's last resort; the bug is simulated, since each one found is fixed and tested."""
     import dbt_omni.cli
