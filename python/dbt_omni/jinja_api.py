@@ -32,8 +32,8 @@ def _as_list(value: Any) -> Optional[list]:
 
 
 class _MacrosFromDisk(Mapping):
-    """manifest.json's macros, read only if a shared metric needs them and dbt gave none to the plugin
-    (commands such as docs generate do not call the plugin hook)."""
+    """manifest.json's macros, read only if a shared metric needs them and the running dbt's adapter
+    holds no parsed manifest (shims.live_macros: a dbt version that keeps it elsewhere)."""
 
     def __init__(self, target_path: Path):
         self._path = target_path / "manifest.json"
@@ -116,7 +116,7 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
         "sources": dict(graph.get("sources", {})),
-        "macros": shims.live_macros() or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
+        "macros": shims.live_macros(adapter_type) or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
         "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }

@@ -24,7 +24,6 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.output import record_digest
 
-        shims.remember_manifest(manifest)
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
         try:

@@ -9,10 +9,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 JINJA_NAME = "dbt_omni"
-# The Manifest dbt handed the plugin last, for macros that need its macros. dbt hands it over only when
-# it writes manifest.json: under --no-write-json a macro gets an earlier invocation's (in a process that
-# runs several) or, via jinja_api, target/manifest.json's; either may predate the project's last edit.
-_live = {}
 
 
 def install_jinja_module() -> None:
@@ -38,13 +34,17 @@ def has_macro(manifest: Any, unique_id: str) -> bool:
     return unique_id in (getattr(manifest, "macros", None) or {})
 
 
-def remember_manifest(manifest: Any) -> None:
-    _live["manifest"] = manifest
+def live_macros(adapter_type: str) -> Optional[Any]:
+    """The macros of the Manifest this dbt command parsed, for macros that render shared metrics: dbt
+    hands it to the adapter as its macro resolver (ManifestLoader.save_macros_to_adapter, or
+    setup_manifest for a manifest it was given; 1.10 to 1.12), also under --no-write-json, when no
+    plugin is called and manifest.json may be missing or old. None outside a dbt command."""
+    try:
+        from dbt.adapters.factory import get_adapter_by_type
 
-
-def live_macros() -> Optional[Any]:
-    manifest = _live.get("manifest")
-    return manifest.macros if manifest is not None else None
+        return get_adapter_by_type(adapter_type).get_macro_resolver().macros or None
+    except Exception:  # no adapter registered, or another dbt's shape: jinja_api reads manifest.json
+        return None
 
 
 def invocation(adapter_type: str) -> dict:

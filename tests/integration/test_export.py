@@ -102,6 +102,18 @@ def test_four_triggers_write_identical_bytes(duckdb_project, run_dbt, run_cli):
 
 
 @pytest.mark.duckdb
+@pytest.mark.versions  # the macros come from where dbt keeps its parsed manifest, an internal of dbt
+def test_macros_export_under_no_write_json_without_a_manifest_file(duckdb_project, run_dbt, tmp_path_factory):
+    """--no-write-json calls no plugin and writes no manifest.json: the macros still render the shared
+    metrics from the manifest this command parsed."""
+    project = clone(duckdb_project, tmp_path_factory)
+    (project / "target" / "manifest.json").unlink()
+    run_dbt(project, "run-operation", "omni_export", "--no-write-json", "--args", "{output_dir: target/nojson}")
+    assert not (project / "target" / "manifest.json").exists()
+    assert tree(project / "target" / "nojson") == tree(duckdb_project / "target" / "omni")
+
+
+@pytest.mark.duckdb
 def test_unchanged_project_writes_nothing(duckdb_project, run_dbt):
     record = duckdb_project / "target" / "omni" / "omni_export.json"
     before = record.stat().st_mtime_ns
