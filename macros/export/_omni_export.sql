@@ -5,7 +5,7 @@
   {%- set warehouse_columns = dbt_omni._omni_warehouse_columns(omni, options, automatic) if from_warehouse else none -%}
   {%- if from_warehouse and warehouse_columns is none -%}{{ return('') }}{%- endif -%}
   {%- set result = omni.export_graph(graph, project_name, adapter.type(), dbt_version, options, warehouse_columns, automatic) -%}
-  {%- for warning in result.warnings -%}{{ log(warning, info=true) }}{%- endfor -%}
+  {%- for warning in result.warnings -%}{{ omni.say(warning, 'warn') }}{%- endfor -%}
   {%- if not result.ok -%}{{ exceptions.raise_compiler_error(result.message) }}{%- endif -%}
-  {{ log(result.message, info=true) }}
+  {{ omni.say(result.message, result.level) }}
 {% endmacro %}

@@ -3,6 +3,6 @@
 {% macro _omni_warehouse_columns(omni, options, automatic) %}
   {%- set read = omni.warehouse_columns(adapter, graph, project_name, adapter.type(), dbt_version, options, automatic) -%}
   {%- if not read.ok -%}{{ exceptions.raise_compiler_error(read.message) }}{%- endif -%}
-  {%- if read.data is none -%}{{ log(read.message, info=true) }}{%- endif -%}
+  {%- if read.data is none -%}{{ omni.say(read.message, read.level) }}{%- endif -%}
   {{ return(read.data) }}
 {% endmacro %}

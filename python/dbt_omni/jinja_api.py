@@ -22,6 +22,15 @@ class MacroResult:
     message: str
     warnings: list = field(default_factory=list)
     data: Any = None
+    level: str = "info"  # of message, when the macro logs it: "error" for a failure on_error: warn tolerates
+
+
+def say(message: str, level: str = "info") -> str:
+    """A line in dbt's log at dbt's level (Jinja's log() has info and debug only); returns "" for `{{ }}`."""
+    from dbt_omni import shims
+
+    shims.log(message, level)
+    return ""
 
 
 def _as_list(value: Any) -> Optional[list]:
@@ -152,7 +161,7 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
         exc = as_export_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None
         if message:
-            return MacroResult(ok=True, message=message)
+            return MacroResult(ok=True, message=message, level="error")
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message=result.summary(),
                        warnings=[f"dbt-omni warning: {w}" for w in result.warnings + ([rewrite] if rewrite else [])])
@@ -189,7 +198,7 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
         exc = as_export_error(exc)
         message = tolerated(exc, settings, output_dir) if automatic else None
         if message:
-            return MacroResult(ok=True, message=message, data=None)
+            return MacroResult(ok=True, message=message, data=None, level="error")
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message="", data=nodes)
 

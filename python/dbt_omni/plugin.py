@@ -11,6 +11,7 @@ from dbt.plugins.manager import dbt_hook, dbtPlugin
 from dbt_omni import shims
 
 shims.install_jinja_module()
+WARNING = "dbt-omni warning: "
 STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the last export was made from
 
 
@@ -48,7 +49,7 @@ class OmniPlugin(dbtPlugin):
             state, saved = _state(key, output_dir, record_digest), _read(state_file)
             if key and saved.startswith(state):
                 for line in saved[len(state):].splitlines():  # an empty selection's lines: said on every command
-                    shims.log(line)
+                    shims.log(line, "warn" if line.startswith(WARNING) else "info")
                 return {}
             from dbt_omni.manifests import from_live_manifest  # only now: the skip above is the everyday case
 
@@ -60,17 +61,17 @@ class OmniPlugin(dbtPlugin):
                 warn_error=facts["warn_error"],
             )
             for warning in result.warnings:  # not on the everyday no-op above: only when the project changed
-                shims.log(f"dbt-omni warning: {warning}")
+                shims.log(WARNING + warning, "warn")
             if result.written or result.empty:
                 shims.log(result.summary())
             if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it
-                said = ([f"dbt-omni warning: {w}" for w in result.warnings] + [result.summary()]) if result.empty else []
+                said = ([WARNING + w for w in result.warnings] + [result.summary()]) if result.empty else []
                 _write(state_file, _state(key, output_dir, record_digest) + "".join(f"{line}\n" for line in said))
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
             error = as_export_error(exc)
             message = tolerated(error, settings, output_dir)
             if message:
-                shims.log(message)
+                shims.log(message, "error")
                 return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
             raise RuntimeError(str(error) + "\n(fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on "

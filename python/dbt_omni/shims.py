@@ -71,14 +71,15 @@ def invocation(adapter_type: str) -> dict:
 
 
 def _warn_error(flags) -> bool:
-    """dbt's --warn-error, or --warn-error-options that make every warning an error (`error: all`); our
-    warnings are no dbt events, so a list of dbt's event names does not reach them."""
+    """dbt's --warn-error, or --warn-error-options that make our warnings errors: `error: all` (unless
+    `warn: [Note]` keeps them warnings) or `error: [Note]`. Our warnings are dbt `Note` events at warn
+    level (log), and dbt accepts only its own event names there."""
     if getattr(flags, "WARN_ERROR", False):
         return True
     options = getattr(flags, "WARN_ERROR_OPTIONS", None)
     check = getattr(options, "errors", None) or getattr(options, "includes", None)
     try:
-        return bool(check("DbtOmniWarning")) if check is not None else False
+        return bool(check("Note")) if check is not None else False
     except (TypeError, AttributeError, ValueError):  # a shape of the options another dbt version may have
         return False
 
@@ -92,15 +93,17 @@ def _flags():
         return None
 
 
-def log(message: str) -> None:
-    """A line in dbt's own log and console."""
+def log(message: str, level: str = "info") -> None:
+    """A line in dbt's own log and console, at dbt's level (info, warn, error), so that `--log-level warn`
+    and a JSON log's level show warnings and tolerated errors as such."""
     try:
+        from dbt_common.events.base_types import EventLevel
         from dbt_common.events.functions import fire_event
         from dbt_common.events.types import Note
-
-        fire_event(Note(msg=message))
-    except Exception:
+    except ImportError:
         print(message)
+        return
+    fire_event(Note(msg=message), level=EventLevel(level))
 
 
 def unchanged_key(manifest: Any, extra: str, selectors: Optional[dict] = None) -> Optional[str]:

@@ -603,6 +603,34 @@ def test_on_error_warn_covers_the_hooks_warehouse_lookup_too(duckdb_project, tmp
     assert tree(output) == before
 
 
+def omni_lines(result: subprocess.CompletedProcess) -> list:
+    """(level, message) of dbt-omni's lines in a `--log-format json` run."""
+    events = [json.loads(line)["info"] for line in result.stdout.splitlines() if line.startswith("{")]
+    return [(e["level"], e["msg"]) for e in events if e["msg"].startswith("dbt-omni")]
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions  # dbt's event levels and --warn-error-options parsing are dbt's internals
+def test_warnings_are_logged_at_dbts_warn_level(duckdb_project, tmp_path_factory, run_dbt):
+    """Warnings at warn level, a failure on_error: warn tolerates at error level (--log-level warn and JSON
+    logs show them); dbt's own event name, Note, exempts them from --warn-error-options' `error: all`."""
+    project = clone(duckdb_project, tmp_path_factory)
+    typo = "dbt-omni warning: select 'ordres' matches no exportable model"
+    exempt = ("--warn-error-options", '{"error": "all", "warn": ["Note"]}')
+    for how in (("parse", *exempt, "--vars", vars_arg(output_dir="target/plugin", select=["dim_products", "ordres"])),
+                ("run-operation", "omni_export", "--args", "{output_dir: target/operation, select: [dim_products, ordres]}")):
+        lines = omni_lines(run_dbt(project, "--log-format", "json", *how))
+        assert [level for level, msg in lines if msg.startswith(typo)] == ["warn"], lines
+        assert [level for level, msg in lines if msg.startswith("dbt-omni: wrote")] == ["info"], lines
+    failed = run_dbt(project, "parse", "--warn-error-options", '{"error": ["Note"]}',
+                     "--vars", vars_arg(output_dir="target/as_error", select=["dim_products", "ordres"]), expect_ok=False)
+    assert "(an error under --warn-error)" in failed.stdout + failed.stderr
+    assert not (project / "target" / "as_error").exists()
+    break_meta(project)
+    lines = omni_lines(run_dbt(project, "--log-format", "json", "parse", "--vars", vars_arg(on_error="warn")))
+    assert [level for level, msg in lines if "(on_error: warn, so dbt goes on" in msg] == ["error"], lines
+
+
 @pytest.mark.duckdb
 def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
     result = run_cli("export", "--project-dir", tmp_path, cwd=tmp_path, expect_ok=False)
