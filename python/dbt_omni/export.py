@@ -86,7 +86,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     seconds: dict = {}
     lap = _stopwatch(seconds)
     output_dir = context.output_dir(settings)
-    if catalog is None and settings.use_catalog:  # a catalog given (from_warehouse: true) is asked for by name
+    from_file = catalog is None and settings.use_catalog  # a catalog given (from_warehouse: true) is asked for by name
+    if from_file:
         catalog = load_catalog(catalog_path)
     project = read_dbt_project(load_project, context, catalog)
     lap("read")
@@ -96,6 +97,10 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                              f"{project.dbt_package_version} but the Python package is {__version__}; shared metrics "
                              "are rendered from those macros: install both from the same checkout "
                              "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
+    if from_file and catalog is not None and not project.has_catalog:
+        omni.warnings.insert(0, f"{catalog_path} lists no relations (written by `dbt docs generate --empty-catalog`, or "
+                             "before any model was built): read as no catalog, so only documented columns are fields, "
+                             "typed by their data_type in the YAML")
     lap("map")
     if warn_error and omni.warnings:
         raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in omni.warnings])

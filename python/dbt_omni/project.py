@@ -145,7 +145,7 @@ class DbtProject:
     ephemeral_models: dict = field(default_factory=dict)
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
-    has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read
+    has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
     dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
     disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
 
@@ -388,7 +388,7 @@ def read_project(
         dbt_package_version=dbt_package_version(macros),
         ephemeral_models=ephemeral,
         selectors=dict(selectors or {}),
-        has_catalog=bool(catalog),
+        has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,
     )
     _attach_tests(project, tests)

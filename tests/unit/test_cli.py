@@ -404,6 +404,24 @@ def test_a_target_the_profile_lacks_is_warned_with_the_closest(tmp_path, capsys,
         (out / "omni_export.json").read_text())["target_name"] == "prod"
 
 
+def test_an_empty_catalog_is_read_as_none_and_said_so(tmp_path, capsys):
+    """`dbt docs generate --empty-catalog` (or one run before any model was built) lists no relation: no
+    "built or renamed since" guess per model, the same files as without a catalog, and one line why."""
+    manifest = _shop_project(tmp_path / "shop")
+    base = ["export", "--manifest", str(manifest), "--project-dir", str(tmp_path / "shop")]
+    assert main([*base, "--output", str(tmp_path / "none")]) == 0
+    capsys.readouterr()
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"metadata": {}, "nodes": {}, "sources": {}, "errors": None}))
+    assert main([*base, "--catalog", str(catalog), "--output", str(tmp_path / "empty")]) == 0
+    err = capsys.readouterr().err
+    assert f"{catalog} lists no relations (written by `dbt docs generate --empty-catalog`" in err
+    assert "built or renamed" not in err, err
+    views = sorted((tmp_path / "none").rglob("*.yaml"))
+    assert views and [p.read_bytes() for p in views] == [
+        (tmp_path / "empty" / p.relative_to(tmp_path / "none")).read_bytes() for p in views]
+
+
 def test_a_bug_of_ours_is_one_line_to_report_not_a_traceback(tmp_path, capsys, monkeypatch):
     """Every trigger's last resort; the bug is simulated, since each one found is fixed and tested."""
     import dbt_omni.cli
