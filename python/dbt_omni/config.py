@@ -33,8 +33,11 @@ class Settings:
     origins: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def key(self, name: str) -> str:
-        """Where the user wrote a setting, for messages."""
-        return self.origins.get(name, f"vars.{VARS_KEY}.{name}")
+        """Where the user wrote a setting, for messages; one left unset (None: output_dir's default) is
+        named as the place to set it."""
+        if name in self.origins:
+            return self.origins[name]
+        return f"vars.{VARS_KEY}.{name}" + (" (not set: the default)" if getattr(self, name, "") is None else "")
 
     def fingerprint(self) -> str:
         """Every setting that shapes the files (not where they go), in a stable text."""

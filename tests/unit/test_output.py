@@ -195,6 +195,16 @@ def test_an_unwritable_output_folder_is_a_clear_error(tmp_path):
     assert "expected a folder that can be created and written" in text
 
 
+def test_an_unwritable_default_output_folder_names_the_setting_as_unset(tmp_path):
+    """The user set no output_dir: the message names the setting to change, and says it is unset."""
+    (tmp_path / "target").write_text("a file where dbt's target folder would be")
+    with pytest.raises(OmniExportError) as info:
+        export(lambda catalog: from_manifest_dict(make_manifest([model("orders", columns=["id"])]), catalog),
+               settings(), ExportContext(project_dir=tmp_path))
+    assert str(info.value).startswith("dbt-omni: key vars.dbt_omni.output_dir (not set: the default): cannot write "
+                                      f"the Omni model to {tmp_path / 'target' / 'omni'}: ")
+
+
 def test_a_write_failing_halfway_is_a_clear_error_and_keeps_previous_files(out_dir, tmp_path):
     """The disk refuses the second file (its folder's name is taken by the first): no traceback,
     no staging folder left, the previous output as it was."""
