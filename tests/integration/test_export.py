@@ -609,11 +609,11 @@ def omni_lines(result: subprocess.CompletedProcess) -> list:
     return [(e["level"], e["msg"]) for e in events if e["msg"].startswith("dbt-omni")]
 
 
-@pytest.mark.duckdb
-@pytest.mark.versions  # dbt's event levels and --warn-error-options parsing are dbt's internals
+@pytest.mark.duckdb  # not `versions` (the suite's time): passed on dbt-core 1.10 and 1.12 when written
 def test_warnings_are_logged_at_dbts_warn_level(duckdb_project, tmp_path_factory, run_dbt):
     """Warnings at warn level, a failure on_error: warn tolerates at error level (--log-level warn and JSON
-    logs show them); dbt's own event name, Note, exempts them from --warn-error-options' `error: all`."""
+    logs show them); dbt's own event name, Note, exempts them from --warn-error-options' `error: all`
+    (which, without it, fails before writing: test_bad_meta_fails_every_trigger_cleanly...)."""
     project = clone(duckdb_project, tmp_path_factory)
     typo = "dbt-omni warning: select 'ordres' matches no exportable model"
     exempt = ("--warn-error-options", '{"error": "all", "warn": ["Note"]}')
@@ -622,10 +622,6 @@ def test_warnings_are_logged_at_dbts_warn_level(duckdb_project, tmp_path_factory
         lines = omni_lines(run_dbt(project, "--log-format", "json", *how))
         assert [level for level, msg in lines if msg.startswith(typo)] == ["warn"], lines
         assert [level for level, msg in lines if msg.startswith("dbt-omni: wrote")] == ["info"], lines
-    failed = run_dbt(project, "parse", "--warn-error-options", '{"error": ["Note"]}',
-                     "--vars", vars_arg(output_dir="target/as_error", select=["dim_products", "ordres"]), expect_ok=False)
-    assert "(an error under --warn-error)" in failed.stdout + failed.stderr
-    assert not (project / "target" / "as_error").exists()
     break_meta(project)
     lines = omni_lines(run_dbt(project, "--log-format", "json", "parse", "--vars", vars_arg(on_error="warn")))
     assert [level for level, msg in lines if "(on_error: warn, so dbt goes on" in msg] == ["error"], lines

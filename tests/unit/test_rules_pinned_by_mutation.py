@@ -259,3 +259,23 @@ def test_undocumented_catalog_columns_keep_the_warehouse_order():
         "z_key": {"name": "z_key", "type": "int", "index": 1}, "a_key": {"name": "a_key", "type": "int", "index": 2}}}}}
     [view] = build(manifest, catalog).views
     assert [d.name for d in view.dimensions if d.primary_key] == ["z_key"]
+
+
+@pytest.mark.parametrize("options, is_error", [
+    ({"error": "all"}, True),
+    ({"error": ["Note"]}, True),
+    ({"error": "all", "warn": ["Note"]}, False),
+    ({"error": ["NoNodesForSelectionCriteria"]}, False),
+])
+def test_warn_error_options_reach_our_warnings_by_dbts_event_name_note(options, is_error):
+    """dbt accepts only its own event names in --warn-error-options; ours are Note events (shims.log)."""
+    from types import SimpleNamespace
+
+    from dbt.events import ALL_EVENT_NAMES
+    from dbt_common.helper_types import WarnErrorOptionsV2
+
+    from dbt_omni.shims import _warn_error
+
+    flags = SimpleNamespace(WARN_ERROR=False, WARN_ERROR_OPTIONS=WarnErrorOptionsV2(
+        error=options.get("error", []), warn=options.get("warn", []), valid_error_names=ALL_EVENT_NAMES))
+    assert _warn_error(flags) is is_error
