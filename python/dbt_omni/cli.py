@@ -144,7 +144,7 @@ def run_export(args: argparse.Namespace) -> int:
         warn_error=args.warn_error,
     )
     plugin_acts = "macro.dbt_omni.omni_export" in (manifest.get("macros") or {}) or has_vars_block(project_dir)
-    rewrite = result.written and not no_project and plugin_acts and plugin_rewrite_warning(
+    rewrite = not result.empty and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
     for warning in [w for w in (no_project, unknown_target) if w] + _misplaced_settings(cli_vars) + result.warnings + \

@@ -139,7 +139,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
 def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_settings: Callable[[], Settings],
                            plugin_context: ExportContext, from_warehouse: bool = False) -> Optional[str]:
     """For an export on demand (run-operation, the on-run-end hook, the CLI) that wrote the folder the dbt
-    plugin writes: the plugin rewrites it on the next dbt command with its own settings (the project's),
+    plugin writes, or found it up to date (as an earlier such export left it): the plugin rewrites it on the next dbt command with its own settings (the project's),
     so arguments it does not share last only until then. Advice only: settings the plugin could not
     read (an env_var only --vars gave) give none."""
     try:

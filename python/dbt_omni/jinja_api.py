@@ -154,7 +154,7 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
             force=bool(options.get("force")),
             warn_error=facts["warn_error"],
         )
-        rewrite = result.written and plugin_rewrite_warning(
+        rewrite = not result.empty and plugin_rewrite_warning(
             settings, context, lambda: load_settings(facts["project_dir"], facts["cli_vars"]), context,
             from_warehouse=columns_from_warehouse is not None)
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback

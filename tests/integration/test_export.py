@@ -129,8 +129,12 @@ def test_plugin_restores_output_another_trigger_rewrote(duckdb_project, run_dbt,
     result = run_cli("export", "--project-dir", duckdb_project, "--select", "dim_products", "--target", "duckdb",
                      cwd=duckdb_project)
     assert tree(target / "omni") != full
-    assert ("dbt-omni warning: select given here differs from the project's vars.dbt_omni, and "
-            f"{target / 'omni'} is the dbt plugin's folder") in result.stderr  # what happens next is said
+    warning = ("dbt-omni warning: select given here differs from the project's vars.dbt_omni, and "
+               f"{target / 'omni'} is the dbt plugin's folder")
+    assert warning in result.stderr  # what happens next is said
+    again = run_cli("export", "--project-dir", duckdb_project, "--select", "dim_products", "--target", "duckdb",
+                    cwd=duckdb_project)
+    assert "up to date" in again.stdout and warning in again.stderr  # still true of the folder
     run_dbt(duckdb_project, "parse")
     assert tree(target / "omni") == full
     result = run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--force", cwd=duckdb_project)
