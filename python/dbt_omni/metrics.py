@@ -107,9 +107,13 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
                           "installs (" + ", ".join(omni_mode.packages) + ")",
                           suggestion=f"{same_name[0]}.{macro_name}" if same_name else None)
     if not omni_mode.has(package, macro_name):
+        # A macro of the user's own, written without its package (which means dbt_omni's): name it in full.
+        elsewhere = [pkg for pkg in omni_mode.packages if pkg != package and omni_mode.has(pkg, macro_name)]
         raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
-                          expected=f"a macro of package {package}",
-                          suggestion=closest(macro_name, omni_mode.macro_names(package)))
+                          expected=f"a macro of package {package}" + (
+                              " (a metric written without a package is dbt_omni's)" if elsewhere else ""),
+                          suggestion=f"{elsewhere[0]}.{macro_name}" if elsewhere
+                          else closest(macro_name, omni_mode.macro_names(package)))
     try:
         signature = omni_mode.signature(package, macro_name)
         kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)

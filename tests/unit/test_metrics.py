@@ -266,6 +266,17 @@ def test_a_metric_of_a_package_the_project_lacks_says_so_and_where_the_macro_is(
     assert problem.expected.endswith("(dbt_omni)")
 
 
+def test_a_users_own_metric_written_without_its_package_suggests_it_in_full():
+    """Without a package a metric is dbt_omni's: `metric: own` for the project's macro `own` says where it is."""
+    manifest = with_own_macro("{{ return(dbt_omni.metric_aggregate('sum', 'subscription_amount')) }}")
+    omni = manifest["nodes"]["model.shop.subscription_months"]["meta"]["omni"]
+    omni["measures"] = {"own": {"metric": "own"}}
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message, problem.suggestion) == (
+        "meta.omni.measures.own.metric", "unknown metric macro 'dbt_omni.own'", "shop.own")
+    assert problem.expected == "a macro of package dbt_omni (a metric written without a package is dbt_omni's)"
+
+
 def test_an_argument_whose_default_is_an_expression_gets_the_macros_own_default():
     """`factor=months_per_year()` is no constant Jinja can read without running the macro: passing None for
     it (as before) gave `* None` where dbt's model multiplies by 12."""
