@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, Problem, closest, internal_error
+from dbt_omni.errors import WARNING, OmniExportError, Problem, closest, internal_error
 
 
 def _parser() -> tuple:
@@ -149,7 +149,7 @@ def run_export(args: argparse.Namespace) -> int:
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
     for warning in [w for w in (no_project, unknown_target) if w] + _misplaced_settings(cli_vars) + result.warnings + \
             ([rewrite] if rewrite else []):
-        print(f"dbt-omni warning: {warning}", file=sys.stderr)
+        print(WARNING + warning, file=sys.stderr)
     print(result.summary())
     return 0
 

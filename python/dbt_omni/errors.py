@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+WARNING = "dbt-omni warning: "  # how every trigger prefixes a warning line (the plugin tells them apart by it)
+
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
     """The valid spelling nearest to `word`, if any is near enough to be a likely typo."""

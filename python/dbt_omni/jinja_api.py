@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, NamedTuple, Optional
 
 from dbt_omni import __version__
-from dbt_omni.errors import OmniExportError, Problem, as_export_error, closest, internal_error
+from dbt_omni.errors import WARNING, OmniExportError, Problem, as_export_error, closest, internal_error
 
 VERSION = __version__  # the macros compare it with their own (_omni_package_version); Jinja cannot read dunders
 
@@ -164,7 +164,7 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
             return MacroResult(ok=True, message=message, level="error")
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message=result.summary(),
-                       warnings=[f"dbt-omni warning: {w}" for w in result.warnings + ([rewrite] if rewrite else [])])
+                       warnings=[WARNING + w for w in result.warnings + ([rewrite] if rewrite else [])])
 
 
 def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, options=None,

@@ -11,7 +11,6 @@ from dbt.plugins.manager import dbt_hook, dbtPlugin
 from dbt_omni import shims
 
 shims.install_jinja_module()
-WARNING = "dbt-omni warning: "
 STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the last export was made from
 
 
@@ -21,7 +20,7 @@ class OmniPlugin(dbtPlugin):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
         from dbt_omni.config import VARS_KEY, has_vars_block, load_settings
-        from dbt_omni.errors import as_export_error
+        from dbt_omni.errors import WARNING, as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.output import record_digest
 
