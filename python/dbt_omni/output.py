@@ -3,12 +3,15 @@ checks with which export.py skips a write that would change nothing."""
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import hashlib
 import json
 import os
 import secrets
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -257,9 +260,50 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
         raise
 
 
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+NOT_SUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP)
+
+
+@functools.cache
+def _renameat2():
+    """Linux's renameat2 from the C library, or None (another system, or a glibc older than 2.28)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes  # only here: not on the plugin's everyday path
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step, so that a reader (a sync job, Omni's git push) never finds the
+    output missing; False where the system or file system cannot (macOS, Windows, old kernels, some
+    network file systems), and the caller swaps with two renames."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+
+    code = ctypes.get_errno()
+    if code in NOT_SUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
 def _swap(staging: Path, output_dir: Path) -> None:
-    """The old output moves into a new folder beside it, the new one takes its place; if either rename
-    fails, the old output is where it was and no folder is left behind."""
+    """The new output takes the old one's place: in one step where the system can, else the old output
+    moves into a new folder beside it and the new one into its place (a reader may find no folder for
+    that instant). If anything fails, the old output is where it was and no folder is left behind."""
+    if _exchange(staging, output_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
+        return
     retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
     try:
         os.rename(output_dir, retired / output_dir.name)

@@ -1,6 +1,7 @@
 """Writing: inside the output folder only, all files or none, nothing when unchanged."""
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dbt_omni import output
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, ExportResult, export
 from dbt_omni.manifests import from_manifest_dict
@@ -437,6 +439,7 @@ def test_a_failed_swap_leaves_the_earlier_output_in_place_and_no_folder_behind(o
                                                                                 failing_call):
     run_export(shop_manifest(), out_dir, tmp_path)
     before = snapshot(out_dir)
+    monkeypatch.setattr(output, "_exchange", lambda first, second: False)  # a system that swaps by two renames
     real_rename, calls = os.rename, []
 
     def rename(source, target):
@@ -449,6 +452,52 @@ def test_a_failed_swap_leaves_the_earlier_output_in_place_and_no_folder_behind(o
     with pytest.raises(OmniExportError):
         write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
     monkeypatch.undo()
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+@pytest.mark.skipif(output._renameat2() is None, reason="no renameat2: not Linux, or a glibc older than 2.28")
+def test_on_linux_the_new_output_takes_the_old_ones_place_in_one_step(out_dir, tmp_path, monkeypatch):
+    """No instant without the folder: os.rename, which the two-rename swap needs, is never called."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+
+    def rename(source, target):
+        raise AssertionError(f"renamed {source} to {target}: the output folder was missing for an instant")
+
+    monkeypatch.setattr(os, "rename", rename)
+    write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    monkeypatch.undo()
+    assert snapshot(out_dir) == {"model.yaml": b"changed: 1\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_a_file_system_that_cannot_swap_in_one_step_gets_two_renames(out_dir, tmp_path, monkeypatch):
+    import ctypes
+
+    def unsupported(*args):
+        ctypes.set_errno(errno.EINVAL)  # what renameat2 says on a file system without RENAME_EXCHANGE
+        return -1
+
+    run_export(shop_manifest(), out_dir, tmp_path)
+    monkeypatch.setattr(output, "_renameat2", lambda: unsupported)
+    write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    assert snapshot(out_dir) == {"model.yaml": b"changed: 1\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_a_failed_one_step_swap_leaves_the_earlier_output_in_place_and_no_folder_behind(out_dir, tmp_path, monkeypatch):
+    import ctypes
+
+    def refused(*args):
+        ctypes.set_errno(errno.EACCES)
+        return -1
+
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    monkeypatch.setattr(output, "_renameat2", lambda: refused)
+    with pytest.raises(OmniExportError) as info:
+        write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    assert "Permission denied" in str(info.value)
     assert snapshot(out_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
 
