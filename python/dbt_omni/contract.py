@@ -14,6 +14,13 @@ ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "alw
            "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
            "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many"}
+# Keys other tools' meta blocks use (Lightdash, dbt2looker, LookML), for a suggestion closest() cannot make;
+# given only where the suggested key is valid at that place.
+KEY_ALIASES = {"sql_on": "on_sql", "join": "to", "relationship": "relationship_type", "type": "aggregate_type",
+               "metrics": "measures", "time_intervals": "timeframes", "ai_hint": "ai_context",
+               "value_format_name": "format", "groups": "group_label", "sql_where": "always_where_sql",
+               "sql_filter": "always_where_sql", "primary_keys": "primary_key", "explore": "topic",
+               "alias": "aliases"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "string": "a string",
@@ -69,7 +76,7 @@ def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], k
         pass
     problems = []
     for error in sorted(_validator(kind).iter_errors(block), key=_path_order):
-        problems.append(_problem(error, file=file, model=model, key_prefix=key_prefix))
+        problems.extend(_problems(error, file=file, model=model, key_prefix=key_prefix))
     # The two validators must agree; if they ever do not, the block is still refused, not passed.
     return problems or [Problem("is refused by dbt_omni's JSON Schema (schema/meta_omni.schema.json)", file=file,
                                 model=model, key=key_prefix, expected="a block as the README describes")]
@@ -87,8 +94,8 @@ def _path(prefix: str, parts) -> str:
     return text
 
 
-def _problem(error, *, file, model, key_prefix) -> Problem:
-    # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
+def _problems(error, *, file, model, key_prefix) -> list:
+    """One problem per mistake: a mapping with three unknown keys gives three (jsonschema: one error)."""
     branches = ()
     while error.validator in ("oneOf", "anyOf") and error.context:
         top = list(error.absolute_path)
@@ -101,18 +108,18 @@ def _problem(error, *, file, model, key_prefix) -> Problem:
         key = _path(key, [str(error.instance)])
     where = dict(file=file, model=model)
     validator, schema_part, value = error.validator, error.schema, error.instance
-    if validator == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(schema_part.get("properties", {}))
-        extras = sorted((k for k in value if k not in schema_part.get("properties", {})), key=str)
-        if allowed:
-            extra = extras[0] if extras else "?"
-            return Problem(
-                f"unknown key '{extra}'",
-                key=_path(key, [str(extra)]),
-                expected="one of " + ", ".join(allowed),
-                suggestion=closest(extra, allowed),
-                **where,
-            )
+    if validator == "additionalProperties" and isinstance(value, dict) and schema_part.get("properties"):
+        allowed = sorted(schema_part["properties"])
+        extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
+        return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]), expected="one of " + ", ".join(allowed),
+                        suggestion=KEY_ALIASES[extra] if KEY_ALIASES.get(extra) in allowed else closest(extra, allowed),
+                        **where)
+                for extra in extras]
+    return [_problem(error, key, where, branches)]
+
+
+def _problem(error, key: str, where: dict, branches) -> Problem:
+    validator, schema_part, value = error.validator, error.schema, error.instance
     if validator == "enum":
         options = [str(o) for o in schema_part["enum"]]
         return Problem(

@@ -68,8 +68,36 @@ def test_a_value_json_has_no_type_for_is_a_clear_error():
 def test_a_number_as_a_key_beside_a_misspelt_one_is_reported_with_it():
     """YAML reads `2024:` as a number; numbers and texts do not sort together."""
     problems = model_error(omni={2024: "oops", "lable": "Total", "measures": {"m": {7: 1, "sqll": "x"}}}).problems
-    assert sorted((p.key, p.message) for p in problems) == [  # the first unknown key of each mapping
-        ("meta.omni.2024", "unknown key '2024'"), ("meta.omni.measures.m.7", "unknown key '7'")]
+    assert sorted((p.key, p.message) for p in problems) == [
+        ("meta.omni.2024", "unknown key '2024'"), ("meta.omni.lable", "unknown key 'lable'"),
+        ("meta.omni.measures.m.7", "unknown key '7'"), ("meta.omni.measures.m.sqll", "unknown key 'sqll'")]
+
+
+def test_every_unknown_key_of_a_block_is_reported_at_once():
+    """Not one per run: a block carried over from another tool has several."""
+    problems = model_error(omni={"metrics": {}, "sql_filter": "x", "lable": "Orders"}).problems
+    assert [(p.key, p.suggestion) for p in problems] == [
+        ("meta.omni.lable", "label"), ("meta.omni.metrics", "measures"), ("meta.omni.sql_filter", None)]
+
+
+@pytest.mark.parametrize("omni, key, suggestion", [
+    ({"joins": [{"join": "customers", "on_sql": "x"}]}, "meta.omni.joins[0].join", "to"),
+    ({"joins": [{"to": "customers", "sql_on": "x"}]}, "meta.omni.joins[0].sql_on", "on_sql"),
+    ({"measures": {"total": {"type": "sum", "sql": "x"}}}, "meta.omni.measures.total.type", "aggregate_type"),
+    ({"topic": {"sql_where": "x"}}, "meta.omni.topic.sql_where", "always_where_sql"),
+    ({"dimensions": {"d": {"sql": "x", "time_intervals": ["month"]}}}, "meta.omni.dimensions.d.time_intervals",
+     "timeframes"),
+])
+def test_another_tools_spelling_of_a_key_suggests_omnis(omni, key, suggestion):
+    """Lightdash's and dbt2looker's names, too far from Omni's for the closest spelling to find."""
+    suggested = {p.key: p.suggestion for p in model_error(omni=omni).problems}  # `join` for `to`: also "to is missing"
+    assert suggested[key] == suggestion
+
+
+def test_another_tools_spelling_is_suggested_only_where_omnis_key_is_valid():
+    """`sql_where` means always_where_sql on a topic; a model has no such key (only its topic)."""
+    problem = one_problem(model_error(omni={"sql_where": "x"}))
+    assert problem.key == "meta.omni.sql_where" and problem.suggestion != "always_where_sql"
 
 
 def test_meta_omni_that_is_not_a_mapping():
