@@ -144,12 +144,15 @@ def _string_list(items: tuple, indent: str) -> tuple:
     return tuple(out)
 
 
-VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context", "required_access_grants",
+VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context", "aliases",
+             "required_access_grants",
              "custom_compound_primary_key_sql")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label",
-                  "timeframes", "convert_tz", "tags", "synonyms", "ai_context", "all_values", "required_access_grants")
+                  "timeframes", "convert_tz", "tags", "synonyms", "aliases", "ai_context", "all_values",
+                  "required_access_grants")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
-                "format", "group_label", "hidden", "filters", "tags", "synonyms", "ai_context", "required_access_grants")
+                "format", "group_label", "hidden", "filters", "tags", "synonyms", "aliases", "ai_context",
+                "required_access_grants")
 # In the order Omni writes them (alphabetical: omni-examples/*/relationships.yaml), so a join saved from
 # Omni's IDE changes no other entry's lines.
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",

@@ -393,6 +393,7 @@ class Mapper:
             if meta.get("tags"):
                 dimension.tags = sorted({*column.tags, *meta["tags"]})
             dimension.synonyms = meta.get("synonyms")
+            dimension.aliases = meta.get("aliases")
             dimension.ai_context = meta.get("ai_context")
             dimension.required_access_grants = meta.get("required_access_grants")
             if meta.get("all_values") is not None:
@@ -433,6 +434,7 @@ class Mapper:
             filters=self.translate_filters(block.get("filters"), model, f"{key}.filters"),
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
+            aliases=block.get("aliases"),
             ai_context=block.get("ai_context"),
             required_access_grants=block.get("required_access_grants"),
             dbt_key=key,
@@ -457,6 +459,7 @@ class Mapper:
         tags = set(model.tags) | set(meta.get("tags") or ())
         view.tags = sorted(tags) or None
         view.ai_context = meta.get("ai_context")
+        view.aliases = meta.get("aliases")
         view.required_access_grants = meta.get("required_access_grants")
         view.upstream = tuple(sorted(model.depends_on))
 
@@ -501,6 +504,7 @@ class Mapper:
                     convert_tz=block.get("convert_tz"),
                     tags=sorted(block["tags"]) if block.get("tags") else None,
                     synonyms=block.get("synonyms"),
+                    aliases=block.get("aliases"),
                     ai_context=block.get("ai_context"),
                     all_values=block.get("all_values"),
                     required_access_grants=block.get("required_access_grants"),
@@ -525,6 +529,10 @@ class Mapper:
             # another field took its name: `status` and the ignored "Status")
             names = {d.name for d in dimensions} | {m.name for m in measures}
             view.ignored_fields = tuple(sorted({name for name in ignored if name not in names}))
+        if any(map(_aliases_of, dimensions)) or any(map(_aliases_of, view.measures)):
+            fields = [*dimensions, *view.measures]
+            _check_old_names([(f.name, f.aliases, model, f"{f.dbt_key or f'columns.{f.name}.meta.omni'}.aliases")
+                              for f in fields], {f.name for f in fields} | set(view.ignored_fields), "field")
 
     def _check_aggregation(self, model: Model, measures: list) -> None:
         """Omni's measure is sql + aggregate_type over dimensions, or sql alone that aggregates or
@@ -626,6 +634,8 @@ class Mapper:
                                           {alias: view.name for alias, view in self.aliases.items()},
                                           self.project.has_catalog)
         self._check_grants(views, topics)
+        _check_old_names([(v.name, v.aliases, self._model_of(v), "meta.omni.aliases") for v in views if v.aliases],
+                         {v.name for v in views}, "view")
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),
@@ -639,6 +649,25 @@ class Mapper:
 
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
+_aliases_of = operator.attrgetter("aliases")
+
+
+def _check_old_names(entries: list, taken: set, what: str) -> None:
+    """Omni resolves an alias to its field (or view): one that another has as its name now, or that two
+    claim, would make saved content mean something else. entries: (name, aliases, model, key)."""
+    claimed: dict = {}
+    for name, aliases, model, key in entries:
+        for old in aliases or ():
+            problem = None
+            if old == name:
+                problem = f"alias '{old}' is the {what}'s own name"
+            elif old in taken:
+                problem = f"alias '{old}' is the name of another {what}"
+            elif claimed.setdefault(old, name) != name:
+                problem = f"alias '{old}' is claimed by two {what}s, {claimed[old]} and {name}"
+            if problem:
+                raise model.error(problem, key=key, expected=f"a name the {what} had before a rename, which no {what} "
+                                  f"has now and no other {what} claims")
 
 
 def _report_clash(model: Model, measures: list) -> None:

@@ -27,7 +27,8 @@ SQL_WORDS = frozenset("""and as asc between by case cast date day desc distinct 
     from hour in interval is like minute month not null or over partition precision quarter second then
     timestamp true week when year""".split())
 BARE_WORD_RE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
-PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "ai_context")
+PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "aliases",
+                     "ai_context")
 
 
 def renderer(project: DbtProject, mode: str) -> MacroRenderer:

@@ -27,6 +27,7 @@ class Dimension:
     convert_tz: Optional[bool] = None  # written when False (Omni's default is true)
     tags: Optional[list] = None
     synonyms: Optional[list] = None
+    aliases: Optional[list] = None  # names it had before a rename: saved Omni content using them keeps working
     ai_context: Optional[str] = None
     required_access_grants: Optional[list] = None
     all_values: Optional[list] = None  # every value the column can hold (dbt's accepted_values test)
@@ -48,6 +49,7 @@ class Measure:
     filters: Optional[dict] = None
     tags: Optional[list] = None
     synonyms: Optional[list] = None
+    aliases: Optional[list] = None
     ai_context: Optional[str] = None
     required_access_grants: Optional[list] = None
     dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
@@ -63,6 +65,7 @@ class View:
     hidden: bool = False
     tags: Optional[list] = None
     ai_context: Optional[str] = None
+    aliases: Optional[list] = None  # view names it had before (another schema or table name)
     required_access_grants: Optional[list] = None
     custom_compound_primary_key_sql: Optional[list] = None
     dimensions: list = field(default_factory=list)

@@ -679,3 +679,50 @@ def test_a_timeframe_on_a_measure_is_an_error():
         "total": {"aggregate_type": "sum", "sql": "${amount}"}, "monthly": {"sql": "${total[month]} * 1"}}})))
     assert (problem.key, problem.message) == ("meta.omni.measures.monthly.sql", "total[month]: total is a measure of "
                                               "analytics__orders, and only a date or time dimension has timeframes")
+
+
+# ---- aliases: names from before a rename ---------------------------------------------------------------
+def test_aliases_keep_the_names_a_rename_took_away():
+    """A column renamed in dbt (sale_price -> order_price) keeps Omni's saved content working through
+    Omni's aliases; so do renamed measures, meta.omni dimensions and views."""
+    manifest = orders(
+        column("order_price", omni={"aliases": ["sale_price", "price"],
+                                    "measures": {"revenue": {"aggregate_type": "sum", "aliases": ["total_sales"]}}}),
+        omni={"aliases": ["analytics__sales"],
+              "dimensions": {"price_band": {"sql": "${order_price} > 100", "aliases": ["band"]}},
+              "measures": {"order_count": {"aggregate_type": "count", "aliases": ["orders"]}}},
+    )
+    view = view_yaml(manifest)
+    assert view["aliases"] == ["analytics__sales"]
+    assert view["dimensions"]["order_price"]["aliases"] == ["sale_price", "price"]  # as written
+    assert view["dimensions"]["price_band"]["aliases"] == ["band"]
+    assert view["measures"]["revenue"]["aliases"] == ["total_sales"]
+    assert view["measures"]["order_count"]["aliases"] == ["orders"]
+
+
+@pytest.mark.parametrize("omni, key, message", [
+    ({"dimensions": {"band": {"sql": "1", "aliases": ["order_id"]}}}, "meta.omni.dimensions.band.aliases",
+     "alias 'order_id' is the name of another field"),
+    ({"dimensions": {"band": {"sql": "1", "aliases": ["band"]}}}, "meta.omni.dimensions.band.aliases",
+     "alias 'band' is the field's own name"),
+    ({"dimensions": {"a": {"sql": "1", "aliases": ["old"]}, "b": {"sql": "2", "aliases": ["old"]}}},
+     "meta.omni.dimensions.b.aliases", "alias 'old' is claimed by two fields, a and b"),
+    ({"measures": {"total": {"aggregate_type": "count", "aliases": ["count"]}}}, "meta.omni.measures.total.aliases",
+     "alias 'count' is the name of another field"),
+])
+def test_an_alias_that_would_mean_two_fields_is_an_error(omni, key, message):
+    problem = one_problem(export_error(orders(column("order_id"), omni=omni)))
+    assert (problem.key, problem.message) == (key, message)
+    assert problem.file == "models/orders.yml" and problem.model == "orders"
+
+
+def test_a_view_alias_that_another_view_has_as_its_name_is_an_error():
+    manifest = make_manifest([model("orders", omni={"aliases": ["analytics__customers"]}), model("customers")])
+    problem = one_problem(export_error(manifest))
+    assert (problem.model, problem.key, problem.message) == (
+        "orders", "meta.omni.aliases", "alias 'analytics__customers' is the name of another view")
+
+
+def test_an_alias_must_be_a_field_name():
+    problem = one_problem(export_error(orders(column("order_id", omni={"aliases": ["Sale Price"]}))))
+    assert problem.key == "columns.order_id.meta.omni.aliases[0]" and "not a valid name" in problem.message

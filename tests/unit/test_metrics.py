@@ -31,11 +31,12 @@ def test_additive_metric_is_one_measure_with_the_macro_text_and_field_references
 
 def test_ratio_metric_is_composed_of_hidden_component_measures_never_an_average():
     manifest = make_manifest([model("subscription_months", columns=["mrr", "previous_mrr"], omni={
-        "measures": {"churn": {"metric": "dbt_omni.customer_churn_rate", "label": "Churn"}}})])
+        "measures": {"churn": {"metric": "dbt_omni.customer_churn_rate", "label": "Churn", "aliases": ["churn_rate"]}}})])
     manifest["macros"] = package_macros()
     measures = measures_of(manifest)
     assert measures["churn"]["sql"] == "(cast(${churn_numerator} as double precision) / nullif(${churn_denominator}, 0))"
     assert "aggregate_type" not in measures["churn"] and measures["churn"]["label"] == "Churn"
+    assert measures["churn"]["aliases"] == ["churn_rate"] and "aliases" not in measures["churn_numerator"]
     for part in ("churn_numerator", "churn_denominator"):
         assert measures[part]["aggregate_type"] == "sum" and measures[part]["hidden"] is True
     assert measures["churn_numerator"]["sql"] == "case when coalesce(${previous_mrr}, 0) > 0 and coalesce(${mrr}, 0) <= 0 then 1 else 0 end"
