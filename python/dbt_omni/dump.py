@@ -145,18 +145,18 @@ def _string_list(items: tuple, indent: str) -> tuple:
 
 
 VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context", "aliases",
-             "required_access_grants",
-             "custom_compound_primary_key_sql")
+             "required_access_grants", "custom_compound_primary_key_sql", "default_drill_fields")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label",
                   "timeframes", "convert_tz", "tags", "synonyms", "aliases", "ai_context", "all_values",
                   "required_access_grants")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
-                "format", "group_label", "hidden", "filters", "tags", "synonyms", "aliases", "ai_context",
-                "required_access_grants")
+                "format", "group_label", "hidden", "filters", "drill_fields", "tags", "synonyms", "aliases",
+                "ai_context", "required_access_grants")
 # In the order Omni writes them (alphabetical: omni-examples/*/relationships.yaml), so a join saved from
 # Omni's IDE changes no other entry's lines.
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
                      "on_sql", "relationship_type", "reversible", "where_sql")
+EMPTY_WRITTEN = ("drill_fields", "default_drill_fields")  # [] is Omni's "no drill", not "unset"
 TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields before joins, as Omni
               "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context",
               "required_access_grants")
@@ -167,7 +167,7 @@ def _pick(obj: Any, keys: tuple) -> dict:
     out = {}
     for key in keys:
         value = getattr(obj, key)
-        if value is None or value is False or value == [] or value == {}:
+        if value is None or value is False or ((value == [] or value == {}) and key not in EMPTY_WRITTEN):
             continue
         out[key] = value
     return out
@@ -202,6 +202,8 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
             elif value is False:  # unset, but for Omni's one default-true key we write
                 if name == "convert_tz":
                     out.append("    convert_tz: false")
+            elif value == [] and name in EMPTY_WRITTEN:
+                out.append(f"    {name}: []")
             elif value != {} and value != []:
                 _item(name, value, "    ", out)
         if len(out) == start:

@@ -266,6 +266,10 @@ class Mapper:
         name, bracket, timeframe = ref.partition("[")  # created_at[month]
         return self._field_of(model, name) + bracket + timeframe
 
+    def translate_field_refs(self, refs: Optional[list], model: Model, key: str) -> Optional[list]:
+        """Drill fields: each as translate_field_ref; [] (no drill) stays [], as unset stays None."""
+        return None if refs is None else [self.translate_field_ref(ref, model, key) for ref in refs]
+
     def translate_filters(self, filters: Optional[dict], model: Model, key: str,
                           own: Optional[View] = None) -> Optional[dict]:
         if not filters:
@@ -432,6 +436,7 @@ class Mapper:
             group_label=block.get("group_label"),
             hidden=block.get("hidden"),
             filters=self.translate_filters(block.get("filters"), model, f"{key}.filters"),
+            drill_fields=self.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields"),
             tags=sorted(block["tags"]) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             aliases=block.get("aliases"),
@@ -460,6 +465,8 @@ class Mapper:
         view.tags = sorted(tags) or None
         view.ai_context = meta.get("ai_context")
         view.aliases = meta.get("aliases")
+        view.default_drill_fields = self.translate_field_refs(meta.get("default_drill_fields"), model,
+                                                              "meta.omni.default_drill_fields")
         view.required_access_grants = meta.get("required_access_grants")
         view.upstream = tuple(sorted(model.depends_on))
 

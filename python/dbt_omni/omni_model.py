@@ -2,7 +2,8 @@
 
 Plain data with Omni's own parameter names (../shared/omni-format.md); `dump.py` decides the text.
 None means "not written" (so do False, [] and {}, but for `convert_tz` and `reversible`, whose
-False is written: Omni's default is true for the one, and Omni itself writes the other's); fields keep None as their default because the
+False is written: Omni's default is true for the one, and Omni itself writes the other's; and for the
+drill fields, whose [] means no drill); fields keep None as their default because the
 writer drops None values fastest, and a project has hundreds of thousands of fields.
 """
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Measure:
     group_label: Optional[str] = None
     hidden: Optional[bool] = None
     filters: Optional[dict] = None
+    drill_fields: Optional[list] = None  # [] is written: no drill
     tags: Optional[list] = None
     synonyms: Optional[list] = None
     aliases: Optional[list] = None
@@ -68,6 +70,7 @@ class View:
     aliases: Optional[list] = None  # view names it had before (another schema or table name)
     required_access_grants: Optional[list] = None
     custom_compound_primary_key_sql: Optional[list] = None
+    default_drill_fields: Optional[list] = None  # [] is written: no drill
     dimensions: list = field(default_factory=list)
     measures: list = field(default_factory=list)
     ignored_fields: tuple = ()  # written as `name: {ignored: true}` among the dimensions, and nothing else

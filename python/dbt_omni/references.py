@@ -109,6 +109,13 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
                 shape(ref, view, key)
                 check("${%s}" % ref, view, view, key, bare=True)
+            for ref in measure.drill_fields or ():  # as filters, or `tag:x`, `view.*`: no one field
+                key = f"{measure.dbt_key or f'measure {measure.name}'}.drill_fields"
+                shape(ref, view, key)
+                check("${%s}" % ref, view, view, key, bare=True)
+        for ref in view.default_drill_fields or ():
+            shape(ref, view, "meta.omni.default_drill_fields")
+            check("${%s}" % ref, view, view, "meta.omni.default_drill_fields", bare=True)
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),

@@ -726,3 +726,53 @@ def test_a_view_alias_that_another_view_has_as_its_name_is_an_error():
 def test_an_alias_must_be_a_field_name():
     problem = one_problem(export_error(orders(column("order_id", omni={"aliases": ["Sale Price"]}))))
     assert problem.key == "columns.order_id.meta.omni.aliases[0]" and "not a valid name" in problem.message
+
+
+# ---- drill fields ------------------------------------------------------------------------------------
+def shop_with_drills(orders_omni: dict, amount_omni=None) -> dict:
+    return make_manifest([
+        model("orders", columns=["order_id", "customer_id", column("ordered_at", data_type="date"),
+                                 column("amount", omni=amount_omni)], omni=orders_omni),
+        model("customers", columns=["customer_id", "name"]),
+    ])
+
+
+def test_drill_fields_name_models_as_dbt_does_and_are_written_in_omnis_names():
+    manifest = shop_with_drills(
+        {"default_drill_fields": ["order_id", "customers.name", "ordered_at[month]"],
+         "measures": {"order_count": {"aggregate_type": "count", "drill_fields": ["order_id", "tag:finance", "customers.*"]}}},
+        {"measures": {"revenue": {"aggregate_type": "sum", "drill_fields": []}}})
+    view = view_yaml(manifest)
+    assert view["default_drill_fields"] == ["order_id", "analytics__customers.name", "ordered_at[month]"]
+    assert view["measures"]["order_count"]["drill_fields"] == ["order_id", "tag:finance", "analytics__customers.*"]
+    assert view["measures"]["revenue"]["drill_fields"] == []  # Omni's "no drill", not left out
+    assert "drill_fields" not in view["measures"]["count"]
+
+
+def test_an_empty_default_drill_fields_is_written_too():
+    files = render_files(shop_with_drills({"default_drill_fields": []}))
+    assert "\ndefault_drill_fields: []\n" in files["analytics/orders.view.yaml"]
+
+
+@pytest.mark.parametrize("omni, key, message", [
+    ({"default_drill_fields": ["order_idd"]}, "meta.omni.default_drill_fields", "order_idd is not a field of analytics__orders"),
+    ({"measures": {"n": {"aggregate_type": "count", "drill_fields": ["customers.nmae"]}}}, "meta.omni.measures.n.drill_fields",
+     "nmae is not a field of analytics__customers"),
+    ({"measures": {"n": {"aggregate_type": "count", "drill_fields": ["custmers.name"]}}}, "meta.omni.measures.n.drill_fields",
+     "unknown model 'custmers'"),
+])
+def test_a_drill_field_that_is_no_field_is_an_error_with_the_closest(omni, key, message):
+    manifest = shop_with_drills(omni)
+    problem = one_problem(export_error(manifest, catalog=warehouse_catalog(manifest)))
+    assert (problem.key, problem.message) == (key, message)
+    assert problem.suggestion in ("order_id", "name", "customers")
+
+
+def test_a_shared_metric_takes_drill_fields_too():
+    from testkit import package_macros
+
+    manifest = make_manifest([model("subscription_months", columns=["customer_id", "mrr", "previous_mrr"], omni={
+        "measures": {"churn": {"metric": "dbt_omni.customer_churn_rate", "drill_fields": ["customer_id"]}}})])
+    manifest["macros"] = package_macros()
+    measures = view_yaml(manifest, "analytics/subscription_months.view.yaml")["measures"]
+    assert measures["churn"]["drill_fields"] == ["customer_id"] and "drill_fields" not in measures["churn_numerator"]
