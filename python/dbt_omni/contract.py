@@ -14,13 +14,14 @@ ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "alw
            "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
            "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many"}
-# Keys other tools' meta blocks use (Lightdash, dbt2looker, LookML), for a suggestion closest() cannot make;
-# given only where the suggested key is valid at that place.
-KEY_ALIASES = {"sql_on": "on_sql", "join": "to", "relationship": "relationship_type", "type": "aggregate_type",
-               "metrics": "measures", "time_intervals": "timeframes", "ai_hint": "ai_context",
-               "value_format_name": "format", "groups": "group_label", "sql_where": "always_where_sql",
-               "sql_filter": "always_where_sql", "primary_keys": "primary_key", "explore": "topic",
-               "alias": "aliases"}
+# Keys other tools' meta blocks use (Lightdash, dbt2looker, LookML), for a suggestion closest() cannot make:
+# the first of Omni's keys that is valid at that place.
+KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to",), "relationship": ("relationship_type",),
+               "type": ("aggregate_type",), "metrics": ("measures",), "time_intervals": ("timeframes",),
+               "ai_hint": ("ai_context",), "value_format_name": ("format",), "groups": ("group_label",),
+               "sql_where": ("always_where_sql",), "sql_filter": ("always_where_sql",), "primary_keys": ("primary_key",),
+               "explore": ("topic",), "alias": ("aliases",),
+               "show_underlying_values": ("drill_fields", "default_drill_fields")}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "string": "a string",
@@ -112,7 +113,8 @@ def _problems(error, *, file, model, key_prefix) -> list:
         allowed = sorted(schema_part["properties"])
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
         return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]), expected="one of " + ", ".join(allowed),
-                        suggestion=KEY_ALIASES[extra] if KEY_ALIASES.get(extra) in allowed else closest(extra, allowed),
+                        suggestion=next((k for k in KEY_ALIASES.get(extra, ()) if k in allowed), None)
+                        or closest(extra, allowed),
                         **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]

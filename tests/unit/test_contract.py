@@ -87,6 +87,9 @@ def test_every_unknown_key_of_a_block_is_reported_at_once():
     ({"topic": {"sql_where": "x"}}, "meta.omni.topic.sql_where", "always_where_sql"),
     ({"dimensions": {"d": {"sql": "x", "time_intervals": ["month"]}}}, "meta.omni.dimensions.d.time_intervals",
      "timeframes"),
+    ({"show_underlying_values": ["id"]}, "meta.omni.show_underlying_values", "default_drill_fields"),
+    ({"measures": {"n": {"aggregate_type": "count", "show_underlying_values": ["id"]}}},
+     "meta.omni.measures.n.show_underlying_values", "drill_fields"),
 ])
 def test_another_tools_spelling_of_a_key_suggests_omnis(omni, key, suggestion):
     """Lightdash's and dbt2looker's names, too far from Omni's for the closest spelling to find."""
