@@ -22,6 +22,8 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to",), "relationship": ("relatio
                "sql_where": ("always_where_sql",), "sql_filter": ("always_where_sql",), "primary_keys": ("primary_key",),
                "explore": ("topic",), "alias": ("aliases",),
                "show_underlying_values": ("drill_fields", "default_drill_fields")}
+EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of timeframes: a field without its own gets "
+                                  "the model's default_timeframes, else Omni's raw, date, week, month, quarter, year)"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "string": "a string",
@@ -153,6 +155,9 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
             + ("; the text Omni shows goes in label:" if not str(value).isascii() or " " in str(value) else ""),
             **where,
         )
+    if validator == "minItems":
+        return Problem("is an empty list", key=key, expected=f"at least {error.validator_value} item(s)"
+                       + EMPTY_LIST_HINTS.get(key.rpartition(".")[2], ""), **where)
     if validator == "minLength":
         return Problem("is empty", key=key, expected=f"at least {error.validator_value} character(s)", **where)
     if validator == "maxLength":  # jsonschema's message would quote the whole text

@@ -256,3 +256,10 @@ def test_an_empty_setting_is_said_plainly():
     [problem] = contract.check("settings", {"output_dir": ""}, file="f", model=None, key_prefix="vars.dbt_omni")
     assert (problem.key, problem.message, problem.expected) == ("vars.dbt_omni.output_dir", "is empty",
                                                                 "at least 1 character(s)")
+
+
+def test_an_empty_timeframes_list_is_an_error_that_says_what_omni_would_do():
+    """`timeframes: []` looks like "none", but Omni's format has no such list: the field would get the defaults."""
+    problem = one_problem(model_error(column_omni={"timeframes": []}))
+    assert (problem.key, problem.message) == ("columns.amount.meta.omni.timeframes", "is an empty list")
+    assert "default_timeframes" in problem.expected
