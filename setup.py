@@ -11,7 +11,7 @@ setup(
     python_requires=">=3.11",
     package_dir={"": "python"},
     packages=find_packages("python"),
-    package_data={"dbt_omni": ["schema/*.json"]},
+    package_data={"dbt_omni": ["schema/*.json", "macros.sha256"]},
     install_requires=[
         "dbt-core>=1.10,<2.0",
         "PyYAML>=6.0",

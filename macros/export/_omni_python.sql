@@ -1,5 +1,6 @@
 {#- The Python side of the package, or a clear error when only `dbt deps` was run, or when the
-    Python package is another version than these macros (its functions may take other arguments). -#}
+    Python package is another version or commit than these macros (its functions may take other
+    arguments). -#}
 {% macro _omni_python() %}
   {%- if 'dbt_omni' not in modules -%}
     {{ exceptions.raise_compiler_error(
@@ -13,6 +14,16 @@
         "dbt-omni: the dbt package (macros, from `dbt deps`) is version " ~ dbt_omni._omni_package_version()
         ~ " but the dbt_omni Python package is version " ~ (python.VERSION or 'unknown')
         ~ ". Install both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`.") }}
+  {%- endif -%}
+  {%- if python.macros_differ is not defined -%}
+    {{ exceptions.raise_compiler_error(
+        "dbt-omni: the dbt_omni Python package is older than the dbt package (macros, from `dbt deps`), "
+        ~ "though both say version " ~ python.VERSION ~ ". Install both from the same checkout: "
+        ~ "`pip install dbt_packages/dbt_omni` after `dbt deps`.") }}
+  {%- endif -%}
+  {%- set differ = python.macros_differ(adapter.type()) -%}
+  {%- if differ -%}
+    {{ exceptions.raise_compiler_error(differ) }}
   {%- endif -%}
   {{ return(python) }}
 {% endmacro %}

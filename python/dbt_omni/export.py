@@ -48,6 +48,8 @@ class ExportResult:
     warnings: list = field(default_factory=list)
     seconds: dict = field(default_factory=dict)  # per phase (read, map, render, compare, write): for bench/
     empty: bool = False  # nothing was selected, so nothing was written
+    standing: list = field(default_factory=list)  # warnings about the installation, not the project: said by
+    # the plugin on every dbt command until fixed, even when its shortcut skips the export
 
     def summary(self) -> str:
         if self.empty:
@@ -92,11 +94,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     project = read_dbt_project(load_project, context, catalog)
     lap("read")
     omni = build_omni_model(project, settings)
-    if project.dbt_package_version not in (None, __version__):
-        omni.warnings.insert(0, f"the dbt_omni macros (dbt package, from `dbt deps`) are version "
-                             f"{project.dbt_package_version} but the Python package is {__version__}; shared metrics "
-                             "are rendered from those macros: install both from the same checkout "
-                             "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
+    standing = [halves] if (halves := halves_differ(project)) else []
+    omni.warnings[:0] = standing
     if from_file and catalog is not None and not project.has_catalog:
         omni.warnings.insert(0, f"{catalog_path} lists no relations (written by `dbt docs generate --empty-catalog`, or "
                              "before any model was built): read as no catalog, so only documented columns are fields, "
@@ -105,7 +104,8 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     if warn_error and omni.warnings:
         raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in omni.warnings])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
-        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True)
+        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True,
+                            standing=standing)
     files = render(omni)
     record = {
         "dbt_omni_version": __version__,
@@ -126,14 +126,32 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     unchanged = not force and _same_output(output_dir, record, ignore=("target_name",) if context.target_guessed else ())
     lap("compare")
     if unchanged:  # the warnings still stand: a CI log of an up-to-date export must show them too
-        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds)
+        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds,
+                            standing=standing)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
     write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=omni.warnings,
-                        seconds=seconds)
+                        seconds=seconds, standing=standing)
+
+
+def halves_differ(project: DbtProject) -> Optional[str]:
+    """The macros (`dbt deps`) and this Python package (pip) are two installs that can drift apart; shared
+    metrics are rendered from the macros, and the macros call this package."""
+    from dbt_omni.project import shipped_macros_digest
+
+    fix = ("shared metrics are rendered from those macros: install both from the same checkout "
+           "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")
+    if project.dbt_package_version not in (None, __version__):
+        return (f"the dbt_omni macros (dbt package, from `dbt deps`) are version {project.dbt_package_version} but "
+                f"the Python package is {__version__}; {fix}")
+    if project.dbt_package_digest not in (None, shipped_macros_digest()):
+        return (f"the dbt_omni macros (dbt package, from `dbt deps`) are not those of the installed Python package, "
+                f"though both say version {__version__} (another commit: a packages.yml revision such as main, "
+                f"and pip at another); {fix}")
+    return None
 
 
 def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_settings: Callable[[], Settings],

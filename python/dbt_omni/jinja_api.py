@@ -66,6 +66,21 @@ class _MacrosFromDisk(Mapping):
         return len(self._load())
 
 
+def macros_differ(adapter_type: str) -> str:
+    """The error for macros of another commit than this Python package, though of its version ('' when
+    they agree, or when this dbt keeps its parsed macros where we cannot look): _omni_python raises it
+    before any macro calls a function that may take other arguments here, or not be here at all."""
+    from dbt_omni import shims
+    from dbt_omni.project import package_macros_digest, shipped_macros_digest
+
+    digest = package_macros_digest(shims.live_macros(adapter_type))
+    if digest in (None, shipped_macros_digest()):
+        return ""
+    return (f"dbt-omni: the dbt package (macros, from `dbt deps`) is not the commit of the dbt_omni Python package, "
+            f"though both say version {VERSION} (a packages.yml revision such as main, and pip at another). Install "
+            "both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`.")
+
+
 ARGUMENT_KINDS = {  # what each macro argument takes: YAML in --args gives "no" or 5 as easily as false
     "select": "selectors", "exclude": "selectors", "by": "dimensions", "output_dir": "text",
     "from_warehouse": "boolean", "force": "boolean",

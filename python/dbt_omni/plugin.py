@@ -47,7 +47,7 @@ class OmniPlugin(dbtPlugin):
             state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
             state, saved = _state(key, output_dir, record_digest), _read(state_file)
             if key and saved.startswith(state):
-                for line in saved[len(state):].splitlines():  # an empty selection's lines: said on every command
+                for line in saved[len(state):].splitlines():  # an empty selection's lines, standing warnings
                     shims.log(line, "warn" if line.startswith(WARNING) else "info")
                 return {}
             from dbt_omni.manifests import from_live_manifest  # only now: the skip above is the everyday case
@@ -63,8 +63,10 @@ class OmniPlugin(dbtPlugin):
                 shims.log(WARNING + warning, "warn")
             if result.written or result.empty:
                 shims.log(result.summary())
-            if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it
-                said = ([WARNING + w for w in result.warnings] + [result.summary()]) if result.empty else []
+            if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it;
+                # so are the warnings that stand until the installation is fixed
+                said = ([WARNING + w for w in result.warnings] + [result.summary()]) if result.empty \
+                    else [WARNING + w for w in result.standing]
                 _write(state_file, _state(key, output_dir, record_digest) + "".join(f"{line}\n" for line in said))
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
             error = as_export_error(exc)
@@ -110,13 +112,14 @@ def _stat(path) -> str:
 def _write(path, text: str) -> None:
     """Only a shortcut for the next command: when it cannot be kept, that command exports again."""
     try:
-        path.write_text(text)
-    except OSError:
+        path.write_text(text, "utf-8")
+    except (OSError, ValueError):
         pass
 
 
 def _read(path) -> str:
+    """'' (export again) for a state file that is missing, unreadable or not text (a stray write)."""
     try:
-        return path.read_text()
-    except OSError:
+        return path.read_text("utf-8")
+    except (OSError, ValueError):
         return ""

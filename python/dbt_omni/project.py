@@ -6,6 +6,7 @@ never pays for serialising the manifest.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -14,7 +15,8 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 from dbt_omni import contract
 from dbt_omni.errors import OmniExportError, Problem
 
-PACKAGE_VERSION_MACRO = "macro.dbt_omni._omni_package_version"
+PACKAGE_MACRO_PREFIX = "macro.dbt_omni."
+PACKAGE_VERSION_MACRO = PACKAGE_MACRO_PREFIX + "_omni_package_version"
 PACKAGE_VERSION_RE = re.compile(r"""return\(\s*['"]([^'"]+)['"]\s*\)""")
 DBT_REF_RE = re.compile(r"""ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?"""
                     r"""(?:,\s*v(?:ersion)?\s*=\s*['"]?([^'"\s)]+)['"]?\s*)?\)""")
@@ -140,6 +142,7 @@ class DbtProject:
     foreign_keys: list
     macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
     dbt_package_version: Optional[str] = None  # of the dbt_omni macros in the project, if there
+    dbt_package_digest: Optional[str] = None  # of their code (package_macros_digest), if there
     # Ephemeral models, unique_id -> (name, depends_on): not exported, but a reference to one deserves
     # its own message, and dbt's graph selectors (+model) see through them.
     ephemeral_models: dict = field(default_factory=dict)
@@ -337,6 +340,31 @@ def dbt_package_version(macros: Any) -> Optional[str]:
     return match.group(1) if match else None
 
 
+def package_macros_digest(macros: Any) -> Optional[str]:
+    """Stands for the code of the project's dbt_omni macros: two installs of one version number differ
+    when packages.yml follows a branch (`revision: main`) and pip installed another commit. Over each
+    macro's text as dbt keeps it (line endings as on Linux: a Windows checkout is the same code); only
+    a dict is looked into, as for the version."""
+    if not isinstance(macros, dict):
+        return None
+    texts = sorted((unique_id, lookup(macro, "macro_sql", "").replace("\r\n", "\n"))
+                   for unique_id, macro in macros.items() if unique_id.startswith(PACKAGE_MACRO_PREFIX))
+    if not texts:
+        return None
+    digest = hashlib.sha256()
+    for unique_id, text in texts:
+        digest.update(f"{unique_id}\0{text}\0".encode())
+    return digest.hexdigest()
+
+
+def shipped_macros_digest() -> str:
+    """package_macros_digest of the macros this Python package was made with (tests/unit/test_package_version.py
+    keeps macros.sha256 in step with macros/)."""
+    from importlib import resources
+
+    return resources.files("dbt_omni").joinpath("macros.sha256").read_text("utf-8").strip()
+
+
 def read_project(
     nodes: Iterable[Any],
     *,
@@ -386,6 +414,7 @@ def read_project(
         foreign_keys=[],
         macros=macros,
         dbt_package_version=dbt_package_version(macros),
+        dbt_package_digest=package_macros_digest(macros),
         ephemeral_models=ephemeral,
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing

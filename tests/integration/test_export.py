@@ -192,6 +192,27 @@ def test_macros_and_python_package_of_other_versions_say_what_to_install(duckdb_
 
 
 @pytest.mark.duckdb
+def test_macros_of_another_commit_with_the_same_version_say_what_to_install(duckdb_project, run_dbt, tmp_path):
+    """`revision: main` in packages.yml, pip at another commit (faked: the Python side was made with other
+    macros). The macros stop; the plugin warns, and again on the next command, which its shortcut skips."""
+    (tmp_path / "sitecustomize.py").write_text("import dbt_omni.project\n"
+                                               "dbt_omni.project.shipped_macros_digest = lambda: '0' * 64\n")
+    env = {"PYTHONPATH": str(tmp_path)}
+    result = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
+                     "--vars", vars_arg(output_dir="target/omni_drift"), env=env, expect_ok=False)
+    output = result.stdout + result.stderr
+    assert "the dbt package (macros, from `dbt deps`) is not the commit of the dbt_omni Python package, though " \
+           f"both say version {__version__}" in output and "Traceback" not in output
+    assert not (duckdb_project / "target" / "never").exists()
+    warning = ("dbt-omni warning: the dbt_omni macros (dbt package, from `dbt deps`) are not those of the installed "
+               "Python package")
+    assert warning in output
+    again = run_dbt(duckdb_project, "ls", "--select", "dim_customers", "--vars", vars_arg(output_dir="target/omni_drift"),
+                    env=env)
+    assert warning in again.stdout and "wrote Omni model" not in again.stdout
+
+
+@pytest.mark.duckdb
 def test_mistyped_macro_argument_names_the_closest(duckdb_project, run_dbt):
     for macro, args, expected in (
         ("omni_export", "{selct: [dim_customers], output_dir: target/never}",

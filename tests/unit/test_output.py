@@ -561,3 +561,14 @@ def test_an_export_on_demand_into_the_plugins_folder_with_other_settings_is_told
         raise OmniExportError("dbt-omni: env var OMNI_CONN is not set")
 
     assert plugin_rewrite_warning(settings(select=["staging"]), context, unreadable, context) is None
+
+
+def test_a_plugin_state_file_that_is_not_text_is_read_as_no_state(tmp_path):
+    """It is only the plugin's shortcut: garbage there means export again, not an internal error on every command."""
+    from dbt_omni.plugin import _read
+
+    state = tmp_path / "dbt_omni_plugin_state.txt"
+    state.write_bytes(b"\xff\xfe garbage")
+    assert _read(state) == ""
+    state.write_text("key\n", "utf-8")
+    assert _read(state) == "key\n"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from dbt_omni import __version__
 from dbt_omni.export import ExportContext, export
 from dbt_omni.jinja_api import _MacrosFromDisk
 from dbt_omni.manifests import from_manifest_dict
-from dbt_omni.project import PACKAGE_VERSION_MACRO, dbt_package_version
+from dbt_omni.project import PACKAGE_VERSION_MACRO, dbt_package_version, package_macros_digest, shipped_macros_digest
 from testkit import make_manifest, model, package_macros, settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def test_macros_of_another_version_are_a_warning_of_every_export(tmp_path):
 def test_no_warning_when_the_versions_agree_or_the_macros_are_not_installed(tmp_path):
     for macros in (package_macros(), {}):
         result, _ = export_with_macros(macros, tmp_path / str(len(macros)))
-        assert not [w for w in result.warnings if "version" in w]
+        assert not [w for w in result.warnings if "version" in w] and result.standing == []
 
 
 def test_the_macros_read_from_disk_are_not_loaded_to_find_the_version(tmp_path):
@@ -55,3 +56,30 @@ def test_the_macros_read_from_disk_are_not_loaded_to_find_the_version(tmp_path):
     lazy = _MacrosFromDisk(tmp_path / "no_target")  # loading it would raise: no manifest.json there
     assert dbt_package_version(lazy) is None
     assert dbt_package_version(None) is None
+
+
+def test_the_python_package_knows_the_code_of_the_macros_it_was_made_with():
+    """macros.sha256 must follow every change of macros/ (DBT_OMNI_UPDATE_GOLDEN=1 rewrites it), or every
+    run-operation would stop with 'not the commit of the dbt_omni Python package'."""
+    digest = package_macros_digest(package_macros())
+    if os.environ.get("DBT_OMNI_UPDATE_GOLDEN") == "1":
+        (ROOT / "python" / "dbt_omni" / "macros.sha256").write_text(digest + "\n")
+    assert shipped_macros_digest() == digest, "macros/ changed: rerun with DBT_OMNI_UPDATE_GOLDEN=1"
+
+
+def test_macros_of_another_commit_with_the_same_version_are_a_standing_warning(tmp_path):
+    """`revision: main` in packages.yml and pip at another commit: both say the same version."""
+    macros = package_macros()
+    changed = dict(macros["macro.dbt_omni.omni_export"])
+    changed["macro_sql"] = changed["macro_sql"].replace("omni_export", "omni_export ", 1)
+    result, record = export_with_macros({**macros, "macro.dbt_omni.omni_export": changed}, tmp_path)
+    assert result.standing == [result.warnings[0]] and record["warnings"][0] == result.warnings[0]
+    assert result.warnings[0].startswith("the dbt_omni macros (dbt package, from `dbt deps`) are not those of the "
+                                         f"installed Python package, though both say version {__version__}")
+
+
+def test_a_windows_checkout_of_the_same_macros_is_the_same_code():
+    macros = package_macros()
+    crlf = {key: {**macro, "macro_sql": macro["macro_sql"].replace("\n", "\r\n")} for key, macro in macros.items()}
+    assert package_macros_digest(crlf) == package_macros_digest(macros)
+    assert package_macros_digest({}) is None and package_macros_digest(None) is None

@@ -36,16 +36,18 @@ from dbt_omni.mapping import build_omni_model
 
 PROJECT = "shop"
 MACROS = Path(__file__).resolve().parents[2] / "macros"
-MACRO_RE = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+# A macro as dbt keeps it in the manifest (macro_sql): from `{% macro` to its `{% endmacro %}`, exactly
+# (checked against manifests of dbt-core 1.10, 1.11 and 1.12).
+MACRO_RE = re.compile(r"{%-?\s*macro\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(.*?{%-?\s*endmacro\s*-?%}", re.DOTALL)
 
 
 def package_macros(extra: dict | None = None) -> dict:
-    """manifest.json-shaped macros of this package: every macro of a file, with the file as its SQL."""
+    """manifest.json-shaped macros of this package, as dbt parses them from macros/."""
     macros = {}
     for path in sorted(MACROS.rglob("*.sql")):
-        text = path.read_text()
-        for name in MACRO_RE.findall(text):
-            macros[f"macro.dbt_omni.{name}"] = {"name": name, "package_name": "dbt_omni", "macro_sql": text,
+        for match in MACRO_RE.finditer(path.read_text()):
+            name = match.group(1)
+            macros[f"macro.dbt_omni.{name}"] = {"name": name, "package_name": "dbt_omni", "macro_sql": match.group(0),
                                                 "unique_id": f"macro.dbt_omni.{name}", "description": ""}
     macros.update(extra or {})
     return macros
