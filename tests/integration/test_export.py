@@ -210,6 +210,12 @@ def test_macros_of_another_commit_with_the_same_version_say_what_to_install(duck
     again = run_dbt(duckdb_project, "ls", "--select", "dim_customers", "--vars", vars_arg(output_dir="target/omni_drift"),
                     env=env)
     assert warning in again.stdout and "wrote Omni model" not in again.stdout
+    # A Python package older than these checks (no macros_differ) is told apart too.
+    (tmp_path / "sitecustomize.py").write_text("import dbt_omni.jinja_api\ndel dbt_omni.jinja_api.macros_differ\n")
+    older = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
+                    "--vars", vars_arg(output_dir="target/omni_drift"), env=env, expect_ok=False)
+    assert "the dbt_omni Python package is older than the dbt package (macros, from `dbt deps`), though both say " \
+           f"version {__version__}" in older.stdout + older.stderr
 
 
 @pytest.mark.duckdb
