@@ -180,14 +180,14 @@ OUR_FILES = ("model.yaml", "relationships.yaml", ".view.yaml", ".topic.yaml")
 
 def _ours(folder: Path) -> bool:
     """Empty, or written by dbt-omni: it has our record (a file merely named like it is not), or (the
-    record deleted) it holds only the files an export writes and every view file carries the comment we
-    write. A user's own Omni model, or anything else, is never replaced."""
+    record deleted or unreadable) it holds only the files an export writes and every view file carries
+    the comment we write. A user's own Omni model, or anything else, is never replaced."""
     record = previous_record(folder)
     if record is not None and "dbt_omni_version" in record:
         return True
     views = 0
     for path in folder.rglob("*"):
-        if path.is_dir():
+        if path.is_dir() or (path.name == RECORD and path.parent == folder):  # ours, damaged (a git merge conflict)
             continue
         if not path.name.endswith(OUR_FILES):
             return False

@@ -161,6 +161,26 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _unusable(record: Any) -> Optional[str]:
+    """What in a record verify cannot use (a hand edit, a bad merge), or None: views and metrics are
+    looked up by each other, and a view's path is read."""
+    if not isinstance(record, dict) or not isinstance(record.get("views"), dict):
+        return "no views"
+    for name, view in record["views"].items():
+        path = view.get("path") if isinstance(view, dict) else None
+        if not isinstance(path, str) or not isinstance(view.get("dbt_unique_id"), str) \
+                or Path(path).is_absolute() or ".." in Path(path).parts:
+            return f"views.{name} is not a view's dbt_unique_id and path inside the folder"
+    metrics = record.get("metrics", {})
+    if not isinstance(metrics, dict):
+        return "metrics is not a mapping"
+    for qualified, info in metrics.items():
+        if qualified.partition(".")[0] not in record["views"] or not isinstance(info, dict) \
+                or not isinstance(info.get("metric"), str) or not isinstance(info.get("args"), dict):
+            return f"metrics.{qualified} is not a measure of a recorded view with its metric and args"
+    return None
+
+
 def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, by: Optional[list] = None) -> list:
     """The checks for every shared-metric measure (of the selected models), each grain a check."""
     record_path = Path(output_dir) / RECORD
@@ -169,11 +189,12 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                                       expected="an Omni model written by omni_export, the plugin or dbt-omni export"))
     try:
         record = json.loads(record_path.read_text("utf-8"))
+        unusable = _unusable(record)
     except (OSError, ValueError) as exc:
-        record = exc
-    if not isinstance(record, dict) or not isinstance(record.get("views"), dict):
-        raise OmniExportError(Problem(f"the export's record cannot be read ({record if isinstance(record, Exception) else 'no views'})",
-                                      file=str(record_path), expected="omni_export.json as dbt-omni wrote it: export again"))
+        unusable = str(exc)
+    if unusable:
+        raise OmniExportError(Problem(f"the export's record cannot be read ({unusable})", file=str(record_path),
+                                      expected="omni_export.json as dbt-omni wrote it: export again"))
     dbt_mode = renderer(project, "dbt")
     chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
     for selector in select or ():

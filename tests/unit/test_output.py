@@ -150,6 +150,18 @@ def test_an_output_whose_record_was_deleted_is_still_ours(out_dir, tmp_path):
     assert (out_dir / RECORD).is_file()
 
 
+@pytest.mark.parametrize("damage", [
+    b"<<<<<<< HEAD\n{\"files\": {}}\n=======\n{}\n>>>>>>> branch\n",  # a git merge conflict in a committed output
+    b"", b"[]", b'{"files": []}', b'{"files": {}}',  # empty, another shape, no dbt_omni_version
+])
+def test_an_output_whose_record_is_damaged_is_still_ours(out_dir, tmp_path, damage):
+    """Else every dbt command stops with 'holds files that dbt-omni did not write', about its own files."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / RECORD).write_bytes(damage)
+    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    assert json.loads((out_dir / RECORD).read_text())["dbt_omni_version"]
+
+
 @pytest.mark.parametrize("extra, text", [
     ("analytics/orders.view.yaml", "schema: analytics\ntable_name: orders\n"),  # a hand-written Omni view
     ("README.md", "notes"),

@@ -1,6 +1,7 @@
 """verify's plan: which checks it makes from an export, and the grouping it is asked for."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -114,12 +115,24 @@ def test_a_column_meta_omni_ignores_is_no_grain(tmp_path):
     assert one_problem(info.value).message == "no view with shared metrics has a dimension 'a_secret'"
 
 
+def edit_record(out, change) -> None:
+    record = json.loads((out / "omni_export.json").read_text())
+    change(record)
+    (out / "omni_export.json").write_text(json.dumps(record))
+
+
 @pytest.mark.parametrize("damage, fragment", [
     (lambda out: (out / "omni_export.json").write_text("{'not json"), "the export's record cannot be read"),
     (lambda out: (out / "analytics/subscription_months.view.yaml").unlink(), "cannot read the exported view"),
     (lambda out: (out / "analytics/subscription_months.view.yaml").write_text("- a\n- b\n"), "is not a mapping"),
     (lambda out: (out / "analytics/subscription_months.view.yaml").write_text("measures: [x\n"),
      "cannot read the exported view"),
+    (lambda out: edit_record(out, lambda r: r.update(metrics=[])), "metrics is not a mapping"),
+    (lambda out: edit_record(out, lambda r: r["metrics"].update({"nosuch.mrr": {"metric": "x", "args": {}}})),
+     "metrics.nosuch.mrr is not a measure of a recorded view"),
+    (lambda out: edit_record(out, lambda r: [m.pop("args") for m in r["metrics"].values()]), "with its metric and args"),
+    (lambda out: edit_record(out, lambda r: [v.update(path="../../etc/passwd") for v in r["views"].values()]),
+     "path inside the folder"),
 ])
 def test_a_damaged_or_hand_edited_export_is_a_clear_error_naming_the_file(tmp_path, damage, fragment):
     project, out = exported(tmp_path)
