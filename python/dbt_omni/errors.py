@@ -64,14 +64,17 @@ class OmniExportError(Exception):
 
 def internal_error(exc: Exception) -> OmniExportError:
     """An exception no check of ours foresaw: a bug, said in one line a user can report, not a traceback.
-    DBT_OMNI_TRACEBACK=1 lets the traceback through, for whoever fixes it."""
-    if os.environ.get("DBT_OMNI_TRACEBACK") == "1":
-        raise exc
+    DBT_OMNI_TRACEBACK=1 adds the traceback to the message, for whoever fixes it: inside dbt (the plugin,
+    the macros) an exception's own traceback never reaches the user, dbt shows only its text."""
     from dbt_omni import __version__
 
-    return OmniExportError(Problem(
-        f"internal error, a bug in dbt-omni {__version__} (please report it with this line; DBT_OMNI_TRACEBACK=1 "
-        f"shows where it happened): {type(exc).__name__}: {exc}"))
+    line = (f"internal error, a bug in dbt-omni {__version__} (please report it with this line; DBT_OMNI_TRACEBACK=1 "
+            f"shows where it happened): {type(exc).__name__}: {exc}")
+    if os.environ.get("DBT_OMNI_TRACEBACK") == "1":
+        import traceback
+
+        line += "\n" + "".join(traceback.format_exception(exc)).rstrip()
+    return OmniExportError(Problem(line))
 
 
 def as_export_error(exc: Exception) -> OmniExportError:
