@@ -12,7 +12,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -162,7 +161,9 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
         raise OmniExportError(Problem(f"cannot write the Omni model to {output_dir}: {exc}", key=key,
                                       expected="a folder that can be created and written")) from None
     try:
-        with _locked(output_dir):
+        with _locked(output_dir) as exclusive:
+            if exclusive:
+                _remove_leftovers(output_dir)
             _write_and_swap(output_dir, files, key)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
@@ -204,19 +205,37 @@ def _locked(output_dir: Path):
     """One writer at a time (two dbt commands in one project, a CI matrix): between moving the old
     folder away and the new one in, another writer's rename would fail. The lock is on the folder
     that holds the output (no lock file left behind); where the platform has no flock (Windows),
-    writers are not serialised."""
+    writers are not serialised. Yields whether the lock is held."""
     try:
         import fcntl
     except ImportError:
-        yield
+        yield False
         return
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(output_dir.parent, os.O_RDONLY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
+        yield True
     finally:
         os.close(handle)  # closing releases the lock
+
+
+LEFTOVER_RE = r"\.{name}\.(new|old)-[0-9a-f]{{8}}"  # the names _new_folder gives
+
+
+def _remove_leftovers(output_dir: Path) -> None:
+    """The new and old folders of an export that was killed between writing and cleaning up: with the
+    lock held, no other writer can be using them."""
+    import re
+
+    pattern = re.compile(LEFTOVER_RE.format(name=re.escape(output_dir.name)))
+    try:
+        entries = list(os.scandir(output_dir.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -304,7 +323,7 @@ def _swap(staging: Path, output_dir: Path) -> None:
     if _exchange(staging, output_dir):
         shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
+    retired = _new_folder(output_dir.parent, f".{output_dir.name}.old-")
     try:
         os.rename(output_dir, retired / output_dir.name)
     except BaseException:

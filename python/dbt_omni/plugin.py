@@ -22,7 +22,7 @@ class OmniPlugin(dbtPlugin):
         from dbt_omni.config import VARS_KEY, has_vars_block, load_settings
         from dbt_omni.errors import WARNING, as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
-        from dbt_omni.output import record_digest
+        from dbt_omni.output import RECORD, record_digest
 
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
@@ -63,6 +63,10 @@ class OmniPlugin(dbtPlugin):
                 shims.log(WARNING + warning, "warn")
             if result.written or result.empty:
                 shims.log(result.summary())
+            moved_from = saved.split("\n")[1] if saved.count("\n") >= 2 else ""
+            if result.written and moved_from not in ("", str(output_dir)) and (Path(moved_from) / RECORD).is_file():
+                shims.log(f"dbt-omni: output_dir changed; {moved_from}, where the Omni model was written before, is "
+                          "left as it was: delete it if nothing reads it any more")
             if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it;
                 # so are the warnings that stand until the installation is fixed
                 said = ([WARNING + w for w in result.warnings] + [result.summary()]) if result.empty \

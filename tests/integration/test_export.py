@@ -248,6 +248,18 @@ def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
+def test_plugin_says_once_where_it_left_the_folder_of_an_earlier_output_dir(duckdb_project, run_dbt):
+    """A sync job still reading the old folder would copy a model that no longer changes."""
+    run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_before", select=["dim_customers"]))
+    moved = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_after", select=["dim_customers"]))
+    before = duckdb_project / "target" / "omni_before"
+    assert f"output_dir changed; {before}, where the Omni model was written before, is left as it was" in moved.stdout
+    assert (before / "omni_export.json").is_file()
+    again = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_after", select=["dim_customers"]))
+    assert "output_dir changed" not in again.stdout
+
+
+@pytest.mark.duckdb
 def test_plugin_leaves_a_project_that_did_not_choose_dbt_omni_alone(tmp_path, run_dbt, run_cli):
     """`pip install` reaches every project in the environment: without the dbt package or a vars.dbt_omni
     block, nothing is written (and a --warn-error parse cannot fail on our warnings); so the command line's

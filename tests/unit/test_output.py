@@ -584,3 +584,14 @@ def test_a_plugin_state_file_that_is_not_text_is_read_as_no_state(tmp_path):
     assert _read(state) == ""
     state.write_text("key\n", "utf-8")
     assert _read(state) == "key\n"
+
+
+def test_the_folders_of_an_export_killed_midway_are_removed_by_the_next(out_dir, tmp_path):
+    """kill -9 (or a CI timeout) between writing and cleaning up leaves .omni.new-* / .omni.old-* behind."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    leftovers = [".omni.new-0123abcd", ".omni.old-89abcdef"]
+    kept = [".omni.new-notours", ".other.new-01234567", "omni_new"]  # not names an export of this folder gives
+    for name in leftovers + kept:
+        (tmp_path / name / "analytics").mkdir(parents=True)
+    write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["omni", *kept])
