@@ -147,7 +147,8 @@ def halves_differ(project: DbtProject) -> Optional[str]:
     if project.dbt_package_version not in (None, __version__):
         return (f"the dbt_omni macros (dbt package, from `dbt deps`) are version {project.dbt_package_version} but "
                 f"the Python package is {__version__}; {fix}")
-    if project.dbt_package_digest not in (None, shipped_macros_digest()):
+    shipped = shipped_macros_digest()
+    if shipped is not None and project.dbt_package_digest not in (None, shipped):
         return (f"the dbt_omni macros (dbt package, from `dbt deps`) are not those of the installed Python package, "
                 f"though both say version {__version__} (another commit: a packages.yml revision such as main, "
                 f"and pip at another); {fix}")

@@ -73,8 +73,8 @@ def macros_differ(adapter_type: str) -> str:
     from dbt_omni import shims
     from dbt_omni.project import package_macros_digest, shipped_macros_digest
 
-    digest = package_macros_digest(shims.live_macros(adapter_type))
-    if digest in (None, shipped_macros_digest()):
+    digest, shipped = package_macros_digest(shims.live_macros(adapter_type)), shipped_macros_digest()
+    if digest is None or shipped is None or digest == shipped:
         return ""
     return (f"dbt-omni: the dbt package (macros, from `dbt deps`) is not the commit of the dbt_omni Python package, "
             f"though both say version {VERSION} (a packages.yml revision such as main, and pip at another). Install "

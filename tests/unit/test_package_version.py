@@ -83,3 +83,19 @@ def test_a_windows_checkout_of_the_same_macros_is_the_same_code():
     crlf = {key: {**macro, "macro_sql": macro["macro_sql"].replace("\n", "\r\n")} for key, macro in macros.items()}
     assert package_macros_digest(crlf) == package_macros_digest(macros)
     assert package_macros_digest({}) is None and package_macros_digest(None) is None
+
+
+def test_an_install_without_macros_sha256_checks_only_the_version(tmp_path, monkeypatch):
+    """The check is a help, not a gate: a package built without the file must still export."""
+    from importlib import resources
+
+    import dbt_omni.project
+
+    monkeypatch.setattr(resources, "files", lambda package: tmp_path)  # no macros.sha256 there
+    assert dbt_omni.project.shipped_macros_digest() is None
+    monkeypatch.undo()
+    monkeypatch.setattr(dbt_omni.project, "shipped_macros_digest", lambda: None)
+    macros = package_macros()
+    changed = {**macros["macro.dbt_omni.omni_export"], "macro_sql": "{% macro omni_export() %}{% endmacro %}"}
+    result, _ = export_with_macros({**macros, "macro.dbt_omni.omni_export": changed}, tmp_path / "out")
+    assert result.standing == []
