@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -226,8 +227,6 @@ LEFTOVER_RE = r"\.{name}\.(new|old)-[0-9a-f]{{8}}"  # the names _new_folder give
 def _remove_leftovers(output_dir: Path) -> None:
     """The new and old folders of an export that was killed between writing and cleaning up: with the
     lock held, no other writer can be using them."""
-    import re
-
     pattern = re.compile(LEFTOVER_RE.format(name=re.escape(output_dir.name)))
     try:
         entries = list(os.scandir(output_dir.parent))
