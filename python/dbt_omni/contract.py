@@ -99,6 +99,7 @@ def _path(prefix: str, parts) -> str:
 
 def _problems(error, *, file, model, key_prefix) -> list:
     """One problem per mistake: a mapping with three unknown keys gives three (jsonschema: one error)."""
+    # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
     branches = ()
     while error.validator in ("oneOf", "anyOf") and error.context:
         top = list(error.absolute_path)
