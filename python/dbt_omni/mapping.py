@@ -158,6 +158,15 @@ class Mapper:
                     f"model name {name} is used by two packages; ${{{name}.x}} means {current[0].name}"
                 )
 
+    def _register_join_aliases(self) -> None:
+        """A join's join_to_view_as, before any SQL or field list is translated: Omni lets a view's
+        measures, a join's SQL and a topic name the alias as a view."""
+        for model in self.models:
+            for join in model.omni.get("joins") or ():
+                target = self.find_view(join["to"])
+                if join.get("join_to_view_as") and target is not None:
+                    self.aliases[join["join_to_view_as"]] = target
+
     def not_exported(self, name: str) -> str:
         kind = self.resource_types[name]
         if kind == "model":
@@ -267,7 +276,12 @@ class Mapper:
         return self._field_of(model, name) + bracket + timeframe
 
     def translate_field_refs(self, refs: Optional[list], model: Model, key: str) -> Optional[list]:
-        """Drill fields: each as translate_field_ref; [] (no drill) stays [], as unset stays None."""
+        """Drill fields: each as translate_field_ref; [] (no drill) stays [], as unset stays None. Omni's
+        drill fields name fields and tags: no exclusion (`-x`) or wildcard (`view.*`), as a topic's fields may."""
+        for ref in refs or ():
+            if ref.startswith("-") or "*" in ref:
+                raise model.error(f"'{ref}' in drill fields: a drill shows the fields listed, and takes no exclusion "
+                                  "or wildcard", key, expected="field, model.field, field[timeframe] or tag:name")
         return None if refs is None else [self.translate_field_ref(ref, model, key) for ref in refs]
 
     def translate_filters(self, filters: Optional[dict], model: Model, key: str,
@@ -630,6 +644,7 @@ class Mapper:
 
     def build(self) -> OmniModel:
         self._register_views()
+        self._register_join_aliases()
         for model in self.models:
             self._fill_view(model)
         relationships = build_relationships(self)
@@ -642,7 +657,7 @@ class Mapper:
                                           self.project.has_catalog)
         self._check_grants(views, topics)
         _check_old_names([(v.name, v.aliases, self._model_of(v), "meta.omni.aliases") for v in views if v.aliases],
-                         {v.name for v in views}, "view")
+                         {v.name for v in views} | set(self.aliases), "view")  # a join's alias names a view too
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),

@@ -14,11 +14,6 @@ if TYPE_CHECKING:
 
 
 def build_relationships(mapper: Mapper) -> list:
-    for model in mapper.models:  # first, so any join's SQL may name an alias, as Omni allows
-        for join in model.omni.get("joins") or ():
-            target = mapper.find_view(join["to"])
-            if join.get("join_to_view_as") and target is not None:
-                mapper.aliases[join["join_to_view_as"]] = target
     found: dict = {}
     dimension_names: dict = {}
     for fk in sorted(mapper.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):

@@ -740,11 +740,11 @@ def shop_with_drills(orders_omni: dict, amount_omni=None) -> dict:
 def test_drill_fields_name_models_as_dbt_does_and_are_written_in_omnis_names():
     manifest = shop_with_drills(
         {"default_drill_fields": ["order_id", "customers.name", "ordered_at[month]"],
-         "measures": {"order_count": {"aggregate_type": "count", "drill_fields": ["order_id", "tag:finance", "customers.*"]}}},
+         "measures": {"order_count": {"aggregate_type": "count", "drill_fields": ["order_id", "tag:finance", "customers.name"]}}},
         {"measures": {"revenue": {"aggregate_type": "sum", "drill_fields": []}}})
     view = view_yaml(manifest)
     assert view["default_drill_fields"] == ["order_id", "analytics__customers.name", "ordered_at[month]"]
-    assert view["measures"]["order_count"]["drill_fields"] == ["order_id", "tag:finance", "analytics__customers.*"]
+    assert view["measures"]["order_count"]["drill_fields"] == ["order_id", "tag:finance", "analytics__customers.name"]
     assert view["measures"]["revenue"]["drill_fields"] == []  # Omni's "no drill", not left out
     assert "drill_fields" not in view["measures"]["count"]
 
@@ -766,6 +766,30 @@ def test_a_drill_field_that_is_no_field_is_an_error_with_the_closest(omni, key, 
     problem = one_problem(export_error(manifest, catalog=warehouse_catalog(manifest)))
     assert (problem.key, problem.message) == (key, message)
     assert problem.suggestion in ("order_id", "name", "customers")
+
+
+@pytest.mark.parametrize("ref", ["-customers.name", "-order_id", "customers.*", "*"])
+def test_drill_fields_take_no_exclusion_or_wildcard(ref):
+    """A topic's fields may; Omni's drill fields name fields and tags only."""
+    problem = one_problem(export_error(shop_with_drills({"default_drill_fields": [ref]})))
+    assert problem.key == "meta.omni.default_drill_fields" and "takes no exclusion or wildcard" in problem.message
+
+
+def test_drill_fields_and_measures_may_name_a_join_alias_as_omni_does():
+    joins = [{"to": "customers", "join_to_view_as": "buyers", "relationship_type": "many_to_one",
+              "on_sql": "${orders.customer_id} = ${buyers.customer_id}"}]
+    manifest = shop_with_drills({"joins": joins, "default_drill_fields": ["buyers.name"],
+                                 "measures": {"buyer_count": {"sql": "count(distinct ${buyers.customer_id})"}}})
+    view = view_yaml(manifest)
+    assert view["default_drill_fields"] == ["buyers.name"]
+    assert view["measures"]["buyer_count"]["sql"] == "count(distinct ${buyers.customer_id})"
+
+
+def test_a_view_alias_that_is_a_joins_alias_is_an_error():
+    joins = [{"to": "customers", "join_to_view_as": "buyers", "relationship_type": "many_to_one",
+              "on_sql": "${orders.customer_id} = ${buyers.customer_id}"}]
+    problem = one_problem(export_error(shop_with_drills({"joins": joins, "aliases": ["buyers"]})))
+    assert (problem.key, problem.message) == ("meta.omni.aliases", "alias 'buyers' is the name of another view")
 
 
 def test_a_shared_metric_takes_drill_fields_too():
