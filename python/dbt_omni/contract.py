@@ -15,12 +15,15 @@ ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "alw
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
            "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many"}
 # Keys other tools' meta blocks use (Lightdash, dbt2looker, LookML), for a suggestion closest() cannot make:
-# the first of Omni's keys that is valid at that place.
-KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to",), "relationship": ("relationship_type",),
-               "type": ("aggregate_type",), "metrics": ("measures",), "time_intervals": ("timeframes",),
+# the first of Omni's keys that is valid at that place (its first part, for `topic.x`), else none: the
+# closest spelling would mislead (Lightdash's column `dimension:` is not `description`).
+KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": ("relationship_type",),
+               "type": ("aggregate_type", "join_type"), "metrics": ("measures",), "time_intervals": ("timeframes",),
                "ai_hint": ("ai_context",), "value_format_name": ("format",), "groups": ("group_label",),
-               "sql_where": ("always_where_sql",), "sql_filter": ("always_where_sql",), "primary_keys": ("primary_key",),
-               "explore": ("topic",), "alias": ("aliases",),
+               "sql_where": ("always_where_sql", "topic.always_where_sql"),
+               "sql_filter": ("always_where_sql", "topic.always_where_sql"), "primary_keys": ("primary_key",),
+               "explore": ("topic",), "alias": ("aliases",), "dimension": ("dimensions",),
+               "additional_dimensions": ("dimensions",),
                "show_underlying_values": ("drill_fields", "default_drill_fields")}
 EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of timeframes: a field without its own gets "
                                   "the model's default_timeframes, else Omni's raw, date, week, month, quarter, year)"}
@@ -99,7 +102,11 @@ def _path(prefix: str, parts) -> str:
 
 def _problems(error, *, file, model, key_prefix) -> list:
     """One problem per mistake: a mapping with three unknown keys gives three (jsonschema: one error)."""
-    # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type.
+    # For a oneOf (e.g. `topic: true | {...}`), report the branch that fits the value's type: all its errors.
+    fitting = _fitting_branch(error) if error.validator in ("oneOf", "anyOf") and error.context else None
+    if fitting:
+        return [problem for sub in sorted(fitting, key=_path_order)
+                for problem in _problems(sub, file=file, model=model, key_prefix=key_prefix)]
     branches = ()
     while error.validator in ("oneOf", "anyOf") and error.context:
         top = list(error.absolute_path)
@@ -116,11 +123,15 @@ def _problems(error, *, file, model, key_prefix) -> list:
         allowed = sorted(schema_part["properties"])
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
         return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]), expected="one of " + ", ".join(allowed),
-                        suggestion=next((k for k in KEY_ALIASES.get(extra, ()) if k in allowed), None)
-                        or closest(extra, allowed),
-                        **where)
+                        suggestion=_suggested_key(extra, allowed), **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]
+
+
+def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
+    if extra in KEY_ALIASES:
+        return next((key for key in KEY_ALIASES[extra] if key.partition(".")[0] in allowed), None)
+    return closest(extra, allowed)
 
 
 def _problem(error, key: str, where: dict, branches) -> Problem:
@@ -183,9 +194,9 @@ def _either(texts: list) -> str:
     return (", or " if any(" or " in t for t in texts) else " or ").join(texts)
 
 
-def _best_branch(error):
-    """The error of the alternative that takes the value's type (`topic: {hidden: "yes"}` is the mapping
-    alternative's `hidden`, not "expected true or false" for the whole block), its deepest one."""
+def _fitting_branch(error) -> Optional[list]:
+    """The errors of the alternative that takes the value's type (`topic: {hidden: "yes"}` is the mapping
+    alternative's `hidden`, not "expected true or false" for the whole block); None when none takes it."""
     wanted = {dict: "object", list: "array", bool: "boolean", str: "string", int: "number", float: "number"}.get(
         type(error.instance))
     by_branch: dict = {}
@@ -194,7 +205,12 @@ def _best_branch(error):
     alternatives = error.schema.get(error.validator, [])
     for index, subs in sorted(by_branch.items()):
         if index < len(alternatives) and wanted in _types(alternatives[index]):
-            return max(subs, key=lambda sub: len(sub.absolute_path))
+            return subs
+    return None
+
+
+def _best_branch(error):
+    """The one error to report of a oneOf that no alternative's type takes."""
     non_type = [sub for sub in error.context if sub.validator != "type"]
     return (non_type or list(error.context))[0]
 

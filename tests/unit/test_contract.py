@@ -77,7 +77,7 @@ def test_every_unknown_key_of_a_block_is_reported_at_once():
     """Not one per run: a block carried over from another tool has several."""
     problems = model_error(omni={"metrics": {}, "sql_filter": "x", "lable": "Orders"}).problems
     assert [(p.key, p.suggestion) for p in problems] == [
-        ("meta.omni.lable", "label"), ("meta.omni.metrics", "measures"), ("meta.omni.sql_filter", None)]
+        ("meta.omni.lable", "label"), ("meta.omni.metrics", "measures"), ("meta.omni.sql_filter", "topic.always_where_sql")]
 
 
 @pytest.mark.parametrize("omni, key, suggestion", [
@@ -97,10 +97,22 @@ def test_another_tools_spelling_of_a_key_suggests_omnis(omni, key, suggestion):
     assert suggested[key] == suggestion
 
 
-def test_another_tools_spelling_is_suggested_only_where_omnis_key_is_valid():
-    """`sql_where` means always_where_sql on a topic; a model has no such key (only its topic)."""
-    problem = one_problem(model_error(omni={"sql_where": "x"}))
-    assert problem.key == "meta.omni.sql_where" and problem.suggestion != "always_where_sql"
+def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_a_misleading_one():
+    """`sql_where` (Lightdash: on the model) is the topic's always_where_sql; Lightdash's column `dimension:`
+    block has no counterpart key on a column: no suggestion rather than the closest spelling, `description`."""
+    assert one_problem(model_error(omni={"sql_where": "x"})).suggestion == "topic.always_where_sql"
+    assert one_problem(model_error(column_omni={"dimension": {"label": "A"}})).suggestion is None
+    assert one_problem(model_error(omni={"dimension": {}})).suggestion == "dimensions"
+    assert one_problem(model_error(omni={"joins": [{"to": "x", "type": "left"}]})).suggestion == "join_type"
+
+
+def test_every_mistake_in_a_topic_block_is_reported_at_once():
+    """A topic is `true` or a mapping (a oneOf): all the mapping's errors, not the deepest alone."""
+    topic = {"labl": "x", "access_filters": [{"field": "a.b", "user_atribute": "x"},
+                                              {"field": "a.c", "user_attribute": "y", "enable_wildcards": True}]}
+    keys = {p.key for p in model_error(omni={"topic": topic}).problems}
+    assert {"meta.omni.topic.labl", "meta.omni.topic.access_filters[0].user_atribute",
+            "meta.omni.topic.access_filters[1].enable_wildcards"} <= keys
 
 
 def test_meta_omni_that_is_not_a_mapping():
