@@ -1,29 +1,8 @@
-{#- The Python side of the package, or a clear error when only `dbt deps` was run, or when the
-    Python package is another version or commit than these macros (its functions may take other
-    arguments). -#}
+{#- The Python side of the package, or a clear error saying why it cannot be used (_omni_python_problem). -#}
 {% macro _omni_python() %}
-  {%- if 'dbt_omni' not in modules -%}
-    {{ exceptions.raise_compiler_error(
-        "dbt-omni: the dbt_omni Python package is not installed where dbt runs. `dbt deps` installs "
-        ~ "only the macros; also run `pip install dbt_packages/dbt_omni` (the same package) in the "
-        ~ "environment of dbt-core.") }}
+  {%- set problem = dbt_omni._omni_python_problem() -%}
+  {%- if problem -%}
+    {{ exceptions.raise_compiler_error(problem) }}
   {%- endif -%}
-  {%- set python = modules['dbt_omni'] -%}
-  {%- if python.VERSION != dbt_omni._omni_package_version() -%}
-    {{ exceptions.raise_compiler_error(
-        "dbt-omni: the dbt package (macros, from `dbt deps`) is version " ~ dbt_omni._omni_package_version()
-        ~ " but the dbt_omni Python package is version " ~ (python.VERSION or 'unknown')
-        ~ ". Install both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`.") }}
-  {%- endif -%}
-  {%- if python.macros_differ is not defined -%}
-    {{ exceptions.raise_compiler_error(
-        "dbt-omni: the dbt_omni Python package is older than the dbt package (macros, from `dbt deps`), "
-        ~ "though both say version " ~ python.VERSION ~ ". Install both from the same checkout: "
-        ~ "`pip install dbt_packages/dbt_omni` after `dbt deps`.") }}
-  {%- endif -%}
-  {%- set differ = python.macros_differ(adapter.type()) -%}
-  {%- if differ -%}
-    {{ exceptions.raise_compiler_error(differ) }}
-  {%- endif -%}
-  {{ return(python) }}
+  {{ return(modules['dbt_omni']) }}
 {% endmacro %}

@@ -4,6 +4,14 @@
     docs generate must not export before it writes the new catalog. -#}
 {% macro omni_on_run_end(select=none, exclude=none, output_dir=none, from_warehouse=false) %}
   {%- if execute -%}
+    {#- Two halves of other installs: under on_error: warn a run must still go on (no export, a log line). -#}
+    {%- set problem = dbt_omni._omni_python_problem() -%}
+    {%- set settings = var('dbt_omni', {}) -%}
+    {%- if problem and results is defined and settings is mapping and settings.get('on_error') == 'warn' -%}
+      {{ log("dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): "
+             ~ problem.replace('dbt-omni: ', '', 1), info=true) }}
+      {{ return('') }}
+    {%- endif -%}
     {%- set omni = dbt_omni._omni_python() -%}
     {%- do dbt_omni._omni_check_arguments(omni, 'omni_on_run_end() in on-run-end (dbt_project.yml)', kwargs,
                                           {'select': select, 'exclude': exclude, 'output_dir': output_dir,

@@ -210,6 +210,11 @@ def test_macros_of_another_commit_with_the_same_version_say_what_to_install(duck
     again = run_dbt(duckdb_project, "ls", "--select", "dim_customers", "--vars", vars_arg(output_dir="target/omni_drift"),
                     env=env)
     assert warning in again.stdout and "wrote Omni model" not in again.stdout
+    # on_error: warn is for a production run that BI metadata must not stop: the on-run-end hook says it, dbt goes on.
+    run = run_dbt(duckdb_project, "run", "-s", "stg_orders", "--vars", vars_arg(output_dir="target/omni_drift",
+                                                                                on_error="warn"), env=env)
+    assert "dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): the dbt package " \
+           "(macros, from `dbt deps`) is not the commit" in run.stdout
     # A Python package older than these checks (no macros_differ) is told apart too.
     (tmp_path / "sitecustomize.py").write_text("import dbt_omni.jinja_api\ndel dbt_omni.jinja_api.macros_differ\n")
     older = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
