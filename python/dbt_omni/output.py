@@ -221,7 +221,8 @@ def _locked(output_dir: Path):
         os.close(handle)  # closing releases the lock
 
 
-LEFTOVER_RE = r"\.{name}\.(new|old)-[0-9a-f]{{8}}"  # the names _new_folder gives
+# The names _new_folder gives (and tempfile.mkdtemp gave the old folder before 0.1.0's last commits).
+LEFTOVER_RE = r"\.{name}\.(new|old)-[0-9a-z_]{{8}}"
 
 
 def _remove_leftovers(output_dir: Path) -> None:
@@ -279,7 +280,9 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
 
 
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
-NOT_SUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP)
+# Also EPERM: a sandbox's seccomp filter refuses a system call it does not know so; a real lack of
+# permission then fails the two renames too, with the user's message.
+NOT_SUPPORTED = (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EPERM)
 
 
 @functools.cache

@@ -99,7 +99,7 @@ def _code_stamp(package_dir: Optional[Path] = None) -> str:
         try:
             with os.scandir(folder) as entries:
                 stamps += [f"{e.name}:{e.stat().st_size}:{e.stat().st_mtime_ns}" for e in entries
-                           if e.name.endswith((".py", ".json")) and e.is_file()]
+                           if e.name.endswith((".py", ".json", ".sha256")) and e.is_file()]
         except OSError:
             stamps.append(f"{folder.name}:-")
     return hashlib.sha256("|".join(sorted(stamps)).encode()).hexdigest()[:16]

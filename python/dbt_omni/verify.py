@@ -19,6 +19,7 @@ from typing import Any, Optional
 import yaml
 
 from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.macro_renderer import MacroError
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
@@ -176,8 +177,9 @@ def _unusable(record: Any) -> Optional[str]:
         return "metrics is not a mapping"
     for qualified, info in metrics.items():
         if qualified.partition(".")[0] not in record["views"] or not isinstance(info, dict) \
-                or not isinstance(info.get("metric"), str) or not isinstance(info.get("args"), dict):
-            return f"metrics.{qualified} is not a measure of a recorded view with its metric and args"
+                or not isinstance(info.get("metric"), str) or not isinstance(info.get("args"), dict) \
+                or not isinstance(info.get("filters") or {}, dict):
+            return f"metrics.{qualified} is not a measure of a recorded view with its metric, args and filters"
     return None
 
 
@@ -213,7 +215,11 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode, view_name)
         package, macro = split_metric_name(info["metric"])
         columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
-        dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
+        try:
+            dbt_expression = str(dbt_mode.macro(package, macro)(**columns))
+        except MacroError as exc:  # the record names a macro this project lacks (a hand edit, another project's)
+            raise OmniExportError(Problem(f"metrics.{qualified}: {exc}", file=str(record_path),
+                                          expected="omni_export.json as dbt-omni wrote it: export again")) from None
         omni_expression = view.measure_sql(measure)
         filters = info.get("filters") or {}
         where = " and ".join(view.filter_sql(f, c, measure) for f, c in sorted(filters.items())) or None

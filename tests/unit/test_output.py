@@ -483,11 +483,12 @@ def test_on_linux_the_new_output_takes_the_old_ones_place_in_one_step(out_dir, t
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
 
 
-def test_a_file_system_that_cannot_swap_in_one_step_gets_two_renames(out_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize("code", [errno.EINVAL, errno.EPERM])  # no RENAME_EXCHANGE there; a seccomp filter
+def test_a_file_system_that_cannot_swap_in_one_step_gets_two_renames(out_dir, tmp_path, monkeypatch, code):
     import ctypes
 
     def unsupported(*args):
-        ctypes.set_errno(errno.EINVAL)  # what renameat2 says on a file system without RENAME_EXCHANGE
+        ctypes.set_errno(code)
         return -1
 
     run_export(shop_manifest(), out_dir, tmp_path)
@@ -532,6 +533,9 @@ def test_the_plugins_code_stamp_follows_any_change_of_the_installed_code(tmp_pat
     assert _code_stamp(tmp_path) != stamp
     stamp = _code_stamp(tmp_path)
     (tmp_path / "schema" / "meta_omni.schema.json").write_text('{"type": "object"}\n')
+    assert _code_stamp(tmp_path) != stamp
+    stamp = _code_stamp(tmp_path)
+    (tmp_path / "macros.sha256").write_text("0" * 64 + "\n")  # the macros it was made with: the drift check
     assert _code_stamp(tmp_path) != stamp
 
 
@@ -589,7 +593,7 @@ def test_a_plugin_state_file_that_is_not_text_is_read_as_no_state(tmp_path):
 def test_the_folders_of_an_export_killed_midway_are_removed_by_the_next(out_dir, tmp_path):
     """kill -9 (or a CI timeout) between writing and cleaning up leaves .omni.new-* / .omni.old-* behind."""
     run_export(shop_manifest(), out_dir, tmp_path)
-    leftovers = [".omni.new-0123abcd", ".omni.old-89abcdef"]
+    leftovers = [".omni.new-0123abcd", ".omni.old-89abcdef", ".omni.old-k3j_x9a2"]  # the last: tempfile's, earlier
     kept = [".omni.new-notours", ".other.new-01234567", "omni_new"]  # not names an export of this folder gives
     for name in leftovers + kept:
         (tmp_path / name / "analytics").mkdir(parents=True)

@@ -130,7 +130,11 @@ def edit_record(out, change) -> None:
     (lambda out: edit_record(out, lambda r: r.update(metrics=[])), "metrics is not a mapping"),
     (lambda out: edit_record(out, lambda r: r["metrics"].update({"nosuch.mrr": {"metric": "x", "args": {}}})),
      "metrics.nosuch.mrr is not a measure of a recorded view"),
-    (lambda out: edit_record(out, lambda r: [m.pop("args") for m in r["metrics"].values()]), "with its metric and args"),
+    (lambda out: edit_record(out, lambda r: [m.pop("args") for m in r["metrics"].values()]), "with its metric, args"),
+    (lambda out: edit_record(out, lambda r: [m.update(filters=["status"]) for m in r["metrics"].values()]),
+     "args and filters"),
+    (lambda out: edit_record(out, lambda r: [m.update(metric="nodot") for m in r["metrics"].values()]),
+     "macro dbt_omni.nodot is not in the manifest"),
     (lambda out: edit_record(out, lambda r: [v.update(path="../../etc/passwd") for v in r["views"].values()]),
      "path inside the folder"),
 ])
