@@ -8,6 +8,11 @@ off) of read (manifest dict -> typed project), map (-> Omni model) and render (-
 of the rendered files, so that a change meant to keep the output shows it did. For another commit, run the
 same with PYTHONPATH=<a worktree of that commit>/python, alternating, since this machine's speed varies
 by a third from run to run.
+
+Then, for scale, the same minimum for one bare loop over the manifest's model nodes that formats every
+column into a view-like text (its name, description and meta.omni keys, one line each; no typed layers,
+checks, quoting, relationships or topics): less than the export must do, so a floor for read + map +
+render on this machine. Writing is in neither: bench/run.py measures the disk's floor.
 """
 from __future__ import annotations
 
@@ -21,6 +26,23 @@ from dbt_omni.config import load_settings
 from dbt_omni.dump import render
 from dbt_omni.manifests import from_manifest_dict, load_json
 from dbt_omni.mapping import build_omni_model
+
+
+def bare_export(manifest: dict) -> dict:
+    files = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model":
+            continue
+        lines = [f"schema: {node['schema']}", f"table_name: {node['alias']}", "dimensions:"]
+        for name, column in node["columns"].items():
+            lines.append(f"  {name}:")
+            if column.get("description"):
+                lines.append(f"    description: {column['description']}")
+            omni = (column.get("config") or {}).get("meta", {}).get("omni") or column.get("meta", {}).get("omni") or {}
+            lines.extend(f"    {key}: {value}" for key, value in omni.items())
+            lines.append("")
+        files[f"{node['schema']}/{node['alias']}.view.yaml"] = "\n".join(lines)
+    return files
 
 
 def main() -> None:
@@ -50,6 +72,12 @@ def main() -> None:
     best = {phase: min(values) for phase, values in seconds.items()}
     print(" ".join(f"{phase} {value:.3f} s" for phase, value in best.items()),
           f"| sum {sum(best.values()):.3f} s | output digest {digest.hexdigest()[:16]}")
+    bare = []
+    for _ in range(args.repeat):
+        start = time.process_time()
+        bare_export(manifest)
+        bare.append(time.process_time() - start)
+    print(f"for scale, one bare loop formatting every column: {min(bare):.3f} s")
 
 
 if __name__ == "__main__":
