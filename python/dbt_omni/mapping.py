@@ -394,6 +394,7 @@ class Mapper:
                 dimension.label = column.name
         meta = column.omni
         if meta:
+            dimension.dbt_key = f"columns.{column.name}.meta.omni"  # the dbt name (`CrmId`), not the field's
             if meta.get("description"):
                 dimension.description = meta["description"].strip() or None
             if meta.get("timeframes") is not None:
@@ -553,7 +554,8 @@ class Mapper:
         if any(map(_aliases_of, dimensions)) or any(map(_aliases_of, view.measures)):
             fields = [*dimensions, *view.measures]
             _check_old_names([(f.name, f.aliases, model, f"{f.dbt_key or f'columns.{f.name}.meta.omni'}.aliases")
-                              for f in fields], {f.name for f in fields} | set(view.ignored_fields), "field")
+                              for f in fields],
+                             {f.name for f in fields} | set(view.ignored_fields), "field")
 
     def _check_aggregation(self, model: Model, measures: list) -> None:
         """Omni's measure is sql + aggregate_type over dimensions, or sql alone that aggregates or

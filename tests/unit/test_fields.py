@@ -800,3 +800,12 @@ def test_a_shared_metric_takes_drill_fields_too():
     manifest["macros"] = package_macros()
     measures = view_yaml(manifest, "analytics/subscription_months.view.yaml")["measures"]
     assert measures["churn"]["drill_fields"] == ["customer_id"] and "drill_fields" not in measures["churn_numerator"]
+
+
+def test_an_alias_or_grant_error_on_a_quoted_column_names_the_column_as_dbt_does():
+    """`CrmId` is the field crmid; the user wrote columns: - name: CrmId."""
+    manifest = orders(column("CrmId", omni={"aliases": ["count"]}))
+    problem = one_problem(export_error(manifest))
+    assert problem.key == "columns.CrmId.meta.omni.aliases"
+    grant = one_problem(export_error(orders(column("CrmId", omni={"required_access_grants": ["finance"]}))))
+    assert grant.key == "columns.CrmId.meta.omni.required_access_grants"
