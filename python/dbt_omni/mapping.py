@@ -10,7 +10,7 @@ from typing import Callable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.names import column_field, field_name, safe_component, spelt_otherwise
+from dbt_omni.names import column_field, field_name, field_view, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import Column, DbtProject, Model, validate
 from dbt_omni.references import SQL_REF_RE, check_references, references
@@ -92,6 +92,8 @@ class Mapper:
         self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
+        # (model name, relation left out) -> what of it was dropped: one warning per pair, at the end
+        self.dropped: dict = {}
         # A field's own timeframes override the model file's default_timeframes: with one set, columns
         # get none of ours (meta.omni timeframes still win).
         self.default_timeframes = {} if "default_timeframes" in settings.model_file else DEFAULT_TIMEFRAMES
@@ -179,12 +181,21 @@ class Mapper:
         return f"{kind} '{name}' is not exported ({how})"
 
     def left_out(self, name: str, model: Model, key: str, what: str) -> bool:
-        """True, with a warning, for a relation the project has but this export leaves out: a join or a
-        topic entry to it is dropped (a partial selection stays exportable); SQL naming it is an error."""
+        """True for a relation the project has but this export leaves out: a join, a topic entry, a drill
+        field or a default filter naming it is dropped (a partial selection stays exportable); SQL or a
+        filter that changes what a measure or a topic counts is an error. Said once per pair of models
+        (dropped_warnings), where a join to it may be declared, tested and in a topic alike."""
         if name not in self.resource_types or name in self.view_by_model_name:
             return False
-        self.warnings.append(f"model {model.name}: {key}: {self.not_exported(name)}; {what} left out")
+        self.note_dropped(model, name, f"{what} ({key})")
         return True
+
+    def note_dropped(self, model: Model, name: str, entry: str) -> None:
+        self.dropped.setdefault((model.name, name), []).append(entry)
+
+    def dropped_warnings(self) -> list:
+        return [f"model {model}: {self.not_exported(name)}; left out: {', '.join(dict.fromkeys(whats))}"
+                for (model, name), whats in self.dropped.items()]
 
     def find_view(self, name: str) -> Optional[View]:
         """The exported view a name means: a dbt model's name, an Omni view name, or `name.v1`."""
@@ -276,19 +287,27 @@ class Mapper:
         return self._field_of(model, name) + bracket + timeframe
 
     def translate_field_refs(self, refs: Optional[list], model: Model, key: str) -> Optional[list]:
-        """Drill fields: each as translate_field_ref; [] (no drill) stays [], as unset stays None. Omni's
+        """Drill fields: each as translate_field_ref, but those of a view left out (dropped, warned;
+        none left is unset, not Omni's `[]`, no drill); [] (no drill) stays [], as unset stays None. Omni's
         drill fields name fields and tags: no exclusion (`-x`) or wildcard (`view.*`), as a topic's fields may."""
-        for ref in refs or ():
+        if refs is None:
+            return None
+        for ref in refs:
             if ref.startswith("-") or "*" in ref:
                 raise model.error(f"'{ref}' in drill fields: a drill shows the fields listed, and takes no exclusion "
                                   "or wildcard", key, expected="field, model.field, field[timeframe] or tag:name")
-        return None if refs is None else [self.translate_field_ref(ref, model, key) for ref in refs]
+        kept = [self.translate_field_ref(ref, model, key) for ref in refs
+                if not self.left_out(field_view(ref), model, key, f"field {ref}")]
+        return kept if kept or not refs else None
 
     def translate_filters(self, filters: Optional[dict], model: Model, key: str,
-                          own: Optional[View] = None) -> Optional[dict]:
+                          own: Optional[View] = None, droppable: bool = False) -> Optional[dict]:
+        """droppable: a filter on a view left out is dropped with a warning (a topic's default filters,
+        which a user may change); otherwise it is an error, since the filter changes what is counted."""
         if not filters:
             return None
-        return {self.translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())}
+        return {self.translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())
+                if not (droppable and self.left_out(field_view(k), model, key, f"filter on {k}"))} or None
 
     # -- fields ------------------------------------------------------------------------------------
 
@@ -651,6 +670,7 @@ class Mapper:
             self._fill_view(model)
         relationships = build_relationships(self)
         topics = build_topics(self, relationships)
+        self.warnings += self.dropped_warnings()
         views = sorted(self.views.values(), key=lambda v: v.name)
         warn_keyless_repeated(self, views, relationships)
 

@@ -40,3 +40,10 @@ def column_field(column: str) -> tuple:
     return name, name != column.lower()
 
 
+
+
+def field_view(ref: str) -> str:
+    """The model (or view) a field reference names, as Mapper.translate_field_ref reads it: `orders` in
+    `orders.amount`, `-orders.id`, `orders.*`; "" for a bare field or a tag."""
+    ref = ref.lstrip("-")
+    return "" if ref.startswith("tag:") or "." not in ref else ref.partition(".")[0]

@@ -20,10 +20,8 @@ def build_relationships(mapper: Mapper) -> list:
         source, target = mapper.views.get(fk.from_id), mapper.views.get(fk.to_id)
         if source is None or target is None:
             if source is not None:
-                mapper.warnings.append(
-                    f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}: "
-                    f"{mapper.not_exported(mapper.project.models[fk.to_id].name)}; no relationship"
-                )
+                mapper.note_dropped(mapper.project.models[fk.from_id], mapper.project.models[fk.to_id].name,
+                                    f"relationship ({fk.origin} on {fk.from_column})")
             continue
         if source is target:  # employees.manager_id -> employees.id: Omni joins a view to itself only by an alias
             mapper.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "

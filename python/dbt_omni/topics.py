@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Callable, Optional
 
-from dbt_omni.names import safe_component
+from dbt_omni.names import field_view, safe_component
 from dbt_omni.omni_model import Topic, View
 from dbt_omni.project import Model
 from dbt_omni.selection import under_paths
@@ -48,10 +48,10 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
                 hidden=block.get("hidden", False),
                 joins=tree,
                 fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
-                        if not mapper.left_out(_field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
+                        if not mapper.left_out(field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
                 or None,
                 default_filters=mapper.translate_filters(block.get("default_filters"), model,
-                                                         "meta.omni.topic.default_filters", own),
+                                                         "meta.omni.topic.default_filters", own, droppable=True),
                 always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
                                                   own),
                 always_where_filters=mapper.translate_filters(
@@ -136,7 +136,7 @@ def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, ke
 def _translate_tree(mapper: Mapper, tree: dict, model: Model, key: str) -> dict:
     return _sorted_tree({
         mapper.ref_view(k, model, key)[0]: _translate_tree(mapper, v or {}, model, key)
-        for k, v in tree.items() if not mapper.left_out(k, model, key, "join (with the joins under it)")
+        for k, v in tree.items() if not mapper.left_out(k, model, key, "join with the joins under it")
     })
 
 
@@ -169,11 +169,6 @@ def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
         return aliases[0] if aliases else view_name
 
     return name_of
-
-
-def _field_view(ref: str) -> str:
-    """The model a topic field entry names: `orders` in `orders.amount`, `-orders.id`, `orders.*`."""
-    return ref.lstrip("-").partition(".")[0] if "." in ref else ""
 
 
 def _topic_name(model: Model) -> str:

@@ -131,8 +131,7 @@ SEED_NOT_EXPORTED = ("seed 'countries' is not exported (select it beside your mo
 def test_seeds_and_snapshots_are_left_out_by_default():
     omni = build(with_seed_and_snapshot())
     assert [v.table_name for v in omni.views] == ["orders"] and omni.relationships == []
-    assert omni.warnings == [f"relationships test model.shop.orders.country -> seed.shop.countries: {SEED_NOT_EXPORTED}; "
-                             "no relationship"]
+    assert omni.warnings == [f"model orders: {SEED_NOT_EXPORTED}; left out: relationship (relationships test on country)"]
 
 
 @pytest.mark.parametrize("select, tables", [
@@ -157,8 +156,8 @@ def test_a_join_to_an_unselected_seed_is_left_out_with_a_warning_saying_how_to_s
     manifest = with_seed_and_snapshot()
     manifest["nodes"]["model.shop.orders"]["meta"] = {"omni": {"joins": [{"to": "countries"}]}}
     omni = build(manifest, select=["orders", "orders_snapshot"])
-    assert omni.warnings[-1] == ("model orders: meta.omni.joins[0]: seed 'countries' is not exported (add 'countries' "
-                                 "to vars.dbt_omni.select); join left out")
+    assert omni.warnings[-1] == ("model orders: seed 'countries' is not exported (add 'countries' to vars.dbt_omni.select); "
+                                 "left out: relationship (relationships test on country), join (meta.omni.joins[0])")
 
 
 def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_is():

@@ -71,9 +71,9 @@ def test_source_tables_are_left_out_by_default_and_joins_to_them_say_how_to_sele
     omni = build(stripe())
     assert [v.name for v in omni.views] == ["analytics__payments"]
     assert omni.relationships == []
-    assert omni.warnings == ["relationships test model.shop.payments.charge_id -> source.shop.stripe.charges: "
-                             "source 'stripe.charges' is not exported (select it beside your models: vars.dbt_omni."
-                             "select: ['package:this,resource_type:model', 'source:stripe.charges']); no relationship"]
+    assert omni.warnings == ["model payments: source 'stripe.charges' is not exported (select it beside your models: "
+                             "vars.dbt_omni.select: ['package:this,resource_type:model', 'source:stripe.charges']); "
+                             "left out: relationship (relationships test on charge_id)"]
 
 
 def test_a_relationships_test_to_a_selected_source_table_is_a_join():

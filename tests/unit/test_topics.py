@@ -251,18 +251,47 @@ def test_topic_joins_and_fields_to_a_model_not_selected_are_left_out_with_warnin
     assert topic.joins == {"analytics__customers": {}}
     assert topic.fields == ["analytics__orders.*", "-analytics__customers.name"]
     left_out = "model 'regions' is not exported (not selected, or ignore: true)"
-    assert omni.warnings == [
-        f"relationships test model.shop.customers.region_id -> model.shop.regions: {left_out}; no relationship",
-        f"model orders: meta.omni.topic.joins: {left_out}; join left out",
-        f"model orders: meta.omni.topic.fields: {left_out}; field regions.region_name left out",
+    assert omni.warnings == [  # one per pair of models, each saying all that was left out
+        f"model customers: {left_out}; left out: relationship (relationships test on region_id)",
+        f"model orders: {left_out}; left out: join (meta.omni.topic.joins), "
+        "field regions.region_name (meta.omni.topic.fields)",
     ]
 
 
 def test_nested_topic_joins_under_a_model_not_selected_are_left_out_with_it():
     omni = build(chain(orders={"topic": {"joins": {"customers": {"regions": {}}}}}), exclude=["customers"])
     assert omni.topics[0].joins == {}
-    assert "model orders: meta.omni.topic.joins: model 'customers' is not exported (not selected, or ignore: true); " \
-           "join (with the joins under it) left out" in omni.warnings
+    assert omni.warnings == ["model orders: model 'customers' is not exported (not selected, or ignore: true); left out: "
+                             "relationship (relationships test on customer_id), "
+                             "join with the joins under it (meta.omni.topic.joins)"]
+
+
+def test_drill_fields_and_default_filters_on_a_model_not_selected_are_left_out_with_one_warning():
+    manifest = chain(orders={
+        "default_drill_fields": ["order_id", "customers.name"],
+        "measures": {"revenue": {"aggregate_type": "sum", "sql": "${amount}", "drill_fields": ["customers.name"]}},
+        "topic": {"default_filters": {"customers.name": {"is": "x"}, "status": {"is": "paid"}}},
+    })
+    omni = build(manifest, exclude=["customers"])
+    [orders] = [v for v in omni.views if v.table_name == "orders"]
+    assert orders.default_drill_fields == ["order_id"]
+    revenue = next(m for m in orders.measures if m.name == "revenue")
+    assert revenue.drill_fields is None  # none left: Omni's default drill, not `[]` (no drill at all)
+    assert omni.topics[0].default_filters == {"analytics__orders.status": {"is": "paid"}}
+    assert omni.warnings == [
+        "model orders: model 'customers' is not exported (not selected, or ignore: true); left out: "
+        "field customers.name (meta.omni.default_drill_fields), "
+        "field customers.name (meta.omni.measures.revenue.drill_fields), "
+        "relationship (relationships test on customer_id), filter on customers.name (meta.omni.topic.default_filters)"]
+
+
+@pytest.mark.parametrize("omni", [
+    {"measures": {"paid": {"aggregate_type": "count", "filters": {"customers.name": {"is": "x"}}}}},
+    {"topic": {"always_where_filters": {"customers.name": {"is": "x"}}}},
+])
+def test_a_filter_that_changes_what_is_counted_naming_a_model_not_selected_is_still_an_error(omni):
+    problem = one_problem(export_error(chain(orders=omni), exclude=["customers"]))
+    assert "model 'customers' is not exported" in problem.message
 
 
 def test_sql_naming_a_model_not_selected_is_still_an_error():
