@@ -1,17 +1,29 @@
 """pip install . -> the `dbt_omni` package (found by dbt-core's plugin manager) and `dbt-omni`."""
+import atexit
+import os
+import shutil
+import tempfile
+
 from setuptools import find_packages, setup
+
+# pip builds a checkout in place (a `local:` dbt package is a link to one): setuptools' build/ there
+# would be left in the user's checkout, and the next build would ship files deleted since. Each build
+# gets a folder of its own, removed when it ends.
+BUILD_BASE = tempfile.mkdtemp(prefix="dbt-omni-build-")
+atexit.register(shutil.rmtree, BUILD_BASE, True)
 
 setup(
     name="dbt-omni",
     version="0.1.0",
     description="Export a dbt project to an Omni semantic model; share metric definitions between dbt and Omni.",
-    long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
+    long_description=open("README.md", encoding="utf-8").read() if os.path.exists("README.md") else "",
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.11",
     package_dir={"": "python"},
     packages=find_packages("python"),
     package_data={"dbt_omni": ["schema/*.json", "macros.sha256"]},
+    options={"build": {"build_base": BUILD_BASE}},
     install_requires=[
         "dbt-core>=1.10,<2.0",
         "PyYAML>=6.0",
