@@ -79,8 +79,12 @@ class OmniPlugin(dbtPlugin):
                 shims.log(message, "error")
                 return {}
             # dbt prefixes the hook's name; the text is ours, with file, model and key.
-            raise RuntimeError(str(error) + "\n(fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on "
-                               "with the earlier Omni model, and write_on_parse: false turns the plugin off)") from None
+            if settings is None:  # the settings themselves are wrong: no on_error in them can excuse that
+                hint = "fix the dbt_omni block of vars above; dbt stops here until it reads"
+            else:
+                hint = ("fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on with the earlier "
+                        "Omni model, and write_on_parse: false turns the plugin off")
+            raise RuntimeError(f"{error}\n({hint})") from None
         return {}
 
 

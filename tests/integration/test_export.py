@@ -614,6 +614,12 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
         assert "Traceback" not in text, f"{trigger} printed a traceback"
     assert results["cli"].returncode == 1
     assert "meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on" in results["plugin"].stdout + results["plugin"].stderr
+    # A mistake in the settings themselves: no on_error in them excuses it, and the hint does not offer one.
+    result = run_dbt(project, "parse", "--vars", vars_arg(on_error="warn", topics_from_path=["models/marts"]),
+                     expect_ok=False)
+    text = result.stdout + result.stderr
+    assert "key vars.dbt_omni.topics_from_path" in text and "did you mean 'topics_from_paths'" in text, text[-2000:]
+    assert "fix the dbt_omni block of vars above" in text and "lets dbt go on" not in text and "Traceback" not in text
     assert tree(output) == before
     # The way out when catalog.json is behind: docs generate renders the on-run-end hook, but must not run it.
     catalog = project / "target" / "catalog.json"
