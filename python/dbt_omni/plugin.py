@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from dbt.plugins.manager import dbt_hook, dbtPlugin
+from dbt.plugins.manager import dbtPlugin
+from dbt_common.exceptions import DbtRuntimeError
 
 from dbt_omni import shims
 
@@ -15,7 +16,7 @@ STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the las
 
 
 class OmniPlugin(dbtPlugin):
-    @dbt_hook
+    @shims.plugin_hook
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
@@ -78,13 +79,13 @@ class OmniPlugin(dbtPlugin):
             if message:
                 shims.log(message, "error")
                 return {}
-            # dbt prefixes the hook's name; the text is ours, with file, model and key.
+            # The whole message: it names file, model and key.
             if settings is None:  # the settings themselves are wrong: no on_error in them can excuse that
                 hint = "fix the dbt_omni block of vars above; dbt stops here until it reads"
             else:
                 hint = ("fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on with the earlier "
                         "Omni model, and write_on_parse: false turns the plugin off")
-            raise RuntimeError(f"{error}\n({hint})") from None
+            raise DbtRuntimeError(f"{error}\n({hint})") from None
         return {}
 
 

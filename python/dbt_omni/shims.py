@@ -30,6 +30,28 @@ def install_jinja_module() -> None:
     base.get_context_modules = get_context_modules
 
 
+def plugin_hook(func):
+    """dbt's @dbt_hook, but a dbt error raised by the hook keeps its message: dbt_hook puts the hook's
+    name before every message ("get_manifest_artifacts: dbt-omni: file ..."). dbt finds a hook by the
+    marks dbt_hook sets (is_dbt_hook, 1.10 to 1.12), copied here whatever they are."""
+    import functools
+
+    from dbt.plugins.manager import dbt_hook
+    from dbt_common.exceptions import DbtRuntimeError
+
+    @functools.wraps(func)
+    def hook(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DbtRuntimeError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as dbt_hook does
+            raise DbtRuntimeError(f"{func.__name__}: {exc}") from exc
+
+    hook.__dict__.update(vars(dbt_hook(func)))
+    return hook
+
+
 def has_macro(manifest: Any, unique_id: str) -> bool:
     return unique_id in (getattr(manifest, "macros", None) or {})
 
