@@ -521,7 +521,12 @@ class Mapper:
             if omni and omni.get("measures"):
                 for name, block in sorted(omni["measures"].items()):
                     key = f"columns.{column.name}.meta.omni.measures.{name}"
-                    measures.extend(self._measures(model, name, block, key, f"${{{dimension.name}}}"))
+                    made = self._measures(model, name, block, key, f"${{{dimension.name}}}")
+                    if dimension.format and block.get("sql") is None and not block.get("metric"):
+                        for measure in made:  # the sum of an amount in dollars is in dollars; a count is not
+                            if measure.format is None and measure.aggregate_type in KEEPS_UNIT:
+                                measure.format = dimension.format
+                    measures.extend(made)
         for key in pk:  # declared, undocumented, and no catalog to say otherwise
             if key not in model.columns:
                 name, needs_sql = column_field(key)
@@ -691,6 +696,9 @@ class Mapper:
         )
 
 
+# Aggregates whose result is in the column's unit: a column's measure of these takes its format.
+KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", "sum_distinct_on",
+                        "average_distinct_on", "median_distinct_on", "percentile_distinct_on"})
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")

@@ -122,6 +122,19 @@ def test_measure_from_column_meta_reads_the_column():
     assert view["measures"]["total_amount"] == {"sql": "${amount}", "aggregate_type": "sum", "label": "Revenue"}
 
 
+def test_a_column_measure_in_the_columns_unit_takes_its_format_unless_it_sets_one():
+    view = view_yaml(orders(column("amount", omni={"format": "usdcurrency_2", "measures": {
+        "total": {"aggregate_type": "sum"},
+        "median_order": {"aggregate_type": "median"},
+        "in_cents": {"aggregate_type": "sum", "format": "number_0"},
+        "orders_with_amount": {"aggregate_type": "count_distinct"},  # a count is no amount
+        "doubled": {"aggregate_type": "sum", "sql": "${amount} * 2"},  # its own sql: its own unit
+    }})))
+    formats = {name: measure.get("format") for name, measure in view["measures"].items()}
+    assert formats == {"count": None, "doubled": None, "in_cents": "number_0", "median_order": "usdcurrency_2",
+                       "orders_with_amount": None, "total": "usdcurrency_2"}
+
+
 def test_default_count_measure_unless_one_is_declared():
     assert view_yaml(orders())["measures"] == {"count": {"aggregate_type": "count"}}
     declared = view_yaml(orders(omni={"measures": {"count": {"aggregate_type": "count_distinct",
