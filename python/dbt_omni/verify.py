@@ -20,6 +20,7 @@ import yaml
 
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import MacroError
+from dbt_omni.mapping import EXCEL_DATE_CODE_RE, NAMED_FORMAT_RE, NAMED_FORMATS
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
@@ -136,14 +137,20 @@ class _View:
         return " and ".join(parts)
 
     def grains(self) -> list:
-        """A few dimensions to group by: time dimensions first, then categories (with all_values, from
-        an accepted_values test), then the others; no keys, no hidden, no ids."""
+        """A few dimensions to group by: dates first, then categories (with all_values, from an
+        accepted_values test), then the others, timestamps last (often one row per group); no keys,
+        no hidden fields, no ids, no amounts (grouping by a price checks one row per price)."""
         usable = [n for n, d in sorted(self.dimensions.items())
                   if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
-                  and self._local(n)]
-        timed = [n for n in usable if (self.dimensions[n] or {}).get("timeframes")]
-        categories = [n for n in usable if n not in timed and (self.dimensions[n] or {}).get("all_values")]
-        return (timed + categories + [n for n in usable if n not in timed and n not in categories])[:MAX_GRAINS]
+                  and not _is_amount(d or {}) and self._local(n)]
+
+        def rank(name: str) -> int:
+            dimension = self.dimensions[name] or {}
+            if dimension.get("timeframes"):  # a date is written convert_tz: false, a timestamp is not
+                return 0 if dimension.get("convert_tz") is False else 3
+            return 1 if dimension.get("all_values") else 2
+
+        return sorted(usable, key=rank)[:MAX_GRAINS]  # stable: by name within a rank
 
     def _error(self, message: str) -> OmniExportError:
         return OmniExportError(Problem(message, file=str(self.path)))
@@ -152,6 +159,15 @@ class _View:
 def _is_id(name: str, dimension: dict) -> bool:
     """A key column (customer_id, format: id): grouping by it checks one row per group, not the aggregation."""
     return name == "id" or name.endswith("_id") or str(dimension.get("format", "")).lower() == "id"
+
+
+def _is_amount(dimension: dict) -> bool:
+    """A money or number format (usdcurrency_2, percent_1, `$#,##0.00`): a measure-like column."""
+    fmt = str(dimension.get("format") or "").lower()
+    named = NAMED_FORMAT_RE.match(fmt)
+    if named and not EXCEL_DATE_CODE_RE.match(fmt):
+        return named.group(1) in NAMED_FORMATS and named.group(1) != "id"
+    return any(c in fmt for c in "$#0")
 
 
 def _literal(value: Any) -> str:

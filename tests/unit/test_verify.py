@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from dbt_omni import verify
 from dbt_omni.config import settings_from_dict
 from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, export
@@ -103,6 +104,17 @@ def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     project, out = exported(tmp_path)
     grains = [c.grain for c in plan(project, out)]
     assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
+
+
+def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeypatch):
+    """Grouping by a price or a per-row timestamp checks one row per group, not the aggregation."""
+    monkeypatch.setattr(verify, "MAX_GRAINS", 10)
+    project, out = exported(tmp_path, extra_columns=[
+        column("list_price", omni={"format": "usdcurrency_2"}), column("discount", omni={"format": "$#,##0.00"}),
+        column("updated_at", data_type="timestamp"), column("shipped_on", data_type="date", omni={"format": "yyyy"})])
+    assert [c.grain for c in plan(project, out)] == [
+        None, "month_start", "shipped_on", "tier", "account_ref", "plan", "subscription_amount", "subscription_type",
+        "updated_at"]
 
 
 def test_a_column_meta_omni_ignores_is_no_grain(tmp_path):
