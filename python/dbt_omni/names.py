@@ -40,8 +40,6 @@ def column_field(column: str) -> tuple:
     return name, name != column.lower()
 
 
-
-
 def field_view(ref: str) -> str:
     """The model (or view) a field reference names, as Mapper.translate_field_ref reads it: `orders` in
     `orders.amount`, `-orders.id`, `orders.*`; "" for a bare field or a tag."""

@@ -162,7 +162,10 @@ def _is_id(name: str, dimension: dict) -> bool:
 
 
 def _is_amount(dimension: dict) -> bool:
-    """A money or number format (usdcurrency_2, percent_1, `$#,##0.00`): a measure-like column."""
+    """A money or number format (usdcurrency_2, percent_1, `$#,##0.00`): a measure-like column. A time
+    is none, whatever its format (`hh:mm:ss.000`)."""
+    if dimension.get("timeframes"):
+        return False
     fmt = str(dimension.get("format") or "").lower()
     named = NAMED_FORMAT_RE.match(fmt)
     if named and not EXCEL_DATE_CODE_RE.match(fmt):

@@ -111,10 +111,11 @@ def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeyp
     monkeypatch.setattr(verify, "MAX_GRAINS", 10)
     project, out = exported(tmp_path, extra_columns=[
         column("list_price", omni={"format": "usdcurrency_2"}), column("discount", omni={"format": "$#,##0.00"}),
-        column("updated_at", data_type="timestamp"), column("shipped_on", data_type="date", omni={"format": "yyyy"})])
+        column("updated_at", data_type="timestamp"), column("shipped_on", data_type="date", omni={"format": "yyyy"}),
+        column("packed_at", data_type="timestamp", omni={"format": "hh:mm:ss.000"})])
     assert [c.grain for c in plan(project, out)] == [
         None, "month_start", "shipped_on", "tier", "account_ref", "plan", "subscription_amount", "subscription_type",
-        "updated_at"]
+        "packed_at", "updated_at"]
 
 
 def test_a_column_meta_omni_ignores_is_no_grain(tmp_path):
