@@ -136,12 +136,9 @@ def _item(key: Any, item: Any, indent: str, out: list) -> None:
 
 @functools.lru_cache(maxsize=1024)
 def _string_list(items: tuple, indent: str) -> tuple:
-    """The lines of a list (timeframes, tags: the same few lists in thousands of fields)."""
-    if all(type(v) is str and "\n" not in v for v in items):
-        return tuple(f"{indent}- {_string(v)}" for v in items)
-    out: list = []
-    _emit(list(items), indent, out)
-    return tuple(out)
+    """The lines of a list of one-line texts (timeframes, tags: the same few lists in thousands of
+    fields). Texts only: a cache key (1, 0) is equal to (True, False), and would give its lines."""
+    return tuple(f"{indent}- {_string(v)}" for v in items)
 
 
 VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden", "tags", "ai_context", "aliases",
@@ -196,7 +193,7 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
         for name, value in compress(zip(keys, values, strict=True), map(is_not, values, _NONES)):
             if type(value) is str and "\n" not in value:  # the keys are plain words
                 out.append(f"    {name}: {_string(value)}")
-            elif type(value) is list and value:
+            elif type(value) is list and value and all(type(v) is str and "\n" not in v for v in value):
                 out.append(f"    {name}:")
                 out.extend(_string_list(tuple(value), "      "))
             elif value is False:  # unset, but for Omni's one default-true key we write

@@ -62,3 +62,18 @@ def test_relationship_keys_come_in_omnis_order_alphabetical():
                        join_to_view_as_label="Buyers", reversible=True, where_sql="${a__orders.x} = 1")
     keys = [line.split(":")[0].lstrip("- ") for line in relationships_text([rel]).splitlines() if line.strip()]
     assert keys == sorted(keys) and len(keys) == 9
+
+
+def test_lists_equal_in_python_but_not_in_yaml_keep_their_own_values():
+    """(1, 0) == (True, False) and 1 == 1.0: a cache keyed on such lists wrote one field's values for another's
+    (found by fuzzing)."""
+    from dbt_omni.omni_model import Dimension
+
+    view = View(schema="s", table_name="t", dimensions=[
+        Dimension("a", all_values=[1, 0]), Dimension("b", all_values=[True, False]),
+        Dimension("c", all_values=[1.0, 2]), Dimension("d", all_values=[1, 2]), Dimension("e", all_values=["1", "0"])])
+    dimensions = yaml.safe_load(view_text(view))["dimensions"]
+    assert {name: d["all_values"] for name, d in dimensions.items()} == {
+        "a": [1, 0], "b": [True, False], "c": [1.0, 2], "d": [1, 2], "e": ["1", "0"]}
+    assert [type(v) for v in dimensions["b"]["all_values"]] == [bool, bool]
+    assert [type(v) for v in dimensions["c"]["all_values"]] == [float, int]
