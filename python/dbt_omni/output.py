@@ -125,7 +125,14 @@ def git_state(project_dir: Optional[Path]) -> Optional[dict]:
 
 
 def record_text(record: dict) -> str:
-    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Readable non-ASCII text, but for a lone surrogate (from a manifest's `\\ud800`), which UTF-8
+    cannot hold: then every non-ASCII character is escaped, as JSON allows."""
+    text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record, indent=2, sort_keys=True) + "\n"
+    return text
 
 
 def _inside(root: str, relative: str) -> str:

@@ -599,3 +599,12 @@ def test_the_folders_of_an_export_killed_midway_are_removed_by_the_next(out_dir,
         (tmp_path / name / "analytics").mkdir(parents=True)
     write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["omni", *kept])
+
+
+def test_the_record_holds_a_lone_surrogate_from_a_manifest_as_json_escapes():
+    """A manifest's `"alias": "a\\ud800"` reaches the record's warnings: UTF-8 cannot hold it (found by fuzzing)."""
+    from dbt_omni.output import record_text
+
+    text = record_text({"warnings": ["view a\ud800"]})
+    assert json.loads(text.encode("utf-8")) == {"warnings": ["view a\ud800"]}
+    assert "größe" in record_text({"warnings": ["größe"]})  # readable where it can be
