@@ -25,6 +25,7 @@ INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
                               r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _resolver = yaml.resolver.Resolver()
+MAX_IMPLICIT_KEY = 1024  # YAML's limit on a `key:` written without `?` (PyYAML refuses a longer one)
 _NONES = repeat(None)  # map(is_not, values, _NONES): which values are set
 
 
@@ -100,6 +101,13 @@ def _block_text(text: str, indent: str) -> Optional[str]:
     return header + "\n" + body
 
 
+def _lead(key: Any, indent: str) -> str:
+    """`key:`, or for a key longer than YAML lets a plain or quoted key be (1,024 characters) the
+    explicit form, `? key` and `:` on a line of its own."""
+    text = _scalar(key)
+    return f"{indent}{text}:" if len(text) <= MAX_IMPLICIT_KEY else f"{indent}? {text}\n{indent}:"
+
+
 def _emit(value: Any, indent: str, out: list) -> None:
     """Append the lines of a block mapping or sequence (value is a non-empty dict or list)."""
     items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
@@ -110,10 +118,15 @@ def _emit(value: Any, indent: str, out: list) -> None:
 def _item(key: Any, item: Any, indent: str, out: list) -> None:
     """Append one `key: value` (key None: one `- value` of a list)."""
     if type(item) is str and "\n" not in item:  # most values: one line, no recursion
-        out.append(f"{indent}{_scalar(key)}: {_string(item)}" if key is not None else f"{indent}- {_string(item)}")
+        if key is None:
+            out.append(f"{indent}- {_string(item)}")
+        else:
+            text = _scalar(key)
+            out.append(f"{indent}{text}: {_string(item)}" if len(text) <= MAX_IMPLICIT_KEY
+                       else f"{_lead(key, indent)} {_string(item)}")
         return
     child = indent + "  "
-    lead = f"{indent}{_scalar(key)}:" if key is not None else f"{indent}-"
+    lead = _lead(key, indent) if key is not None else f"{indent}-"
     if isinstance(item, (dict, list)) and item:
         if key is None and isinstance(item, dict):  # a mapping in a list: first key on the dash line
             nested: list = []
@@ -132,6 +145,13 @@ def _item(key: Any, item: Any, indent: str, out: list) -> None:
         out.append(f"{lead} {block}".rstrip("\n"))
     else:
         out.append(f"{lead} {_scalar(item)}")
+
+
+def _one_line_texts(values: list) -> bool:
+    try:
+        return "\n" not in "".join(values)
+    except TypeError:  # a number or a boolean among them
+        return False
 
 
 @functools.lru_cache(maxsize=1024)
@@ -188,12 +208,13 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
     out = [f"{key}:"]
     for field in fields:
         values = values_of(field)
-        out.append(f"  {_string(field.name)}:")
+        name = _string(field.name)
+        out.append(f"  {name}:" if len(name) <= MAX_IMPLICIT_KEY else _lead(field.name, "  "))
         start = len(out)
         for name, value in compress(zip(keys, values, strict=True), map(is_not, values, _NONES)):
             if type(value) is str and "\n" not in value:  # the keys are plain words
                 out.append(f"    {name}: {_string(value)}")
-            elif type(value) is list and value and all(type(v) is str and "\n" not in v for v in value):
+            elif type(value) is list and value and _one_line_texts(value):
                 out.append(f"    {name}:")
                 out.extend(_string_list(tuple(value), "      "))
             elif value is False:  # unset, but for Omni's one default-true key we write

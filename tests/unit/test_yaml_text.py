@@ -77,3 +77,16 @@ def test_lists_equal_in_python_but_not_in_yaml_keep_their_own_values():
         "a": [1, 0], "b": [True, False], "c": [1.0, 2], "d": [1, 2], "e": ["1", "0"]}
     assert [type(v) for v in dimensions["b"]["all_values"]] == [bool, bool]
     assert [type(v) for v in dimensions["c"]["all_values"]] == [float, int]
+
+
+def test_a_key_longer_than_yaml_allows_unmarked_is_written_as_an_explicit_key():
+    """YAML reads a `key:` of at most 1,024 characters; a longer column name gave a file that does not
+    parse (found by fuzzing)."""
+    from dbt_omni.omni_model import Dimension
+
+    for length in (1024, 1025, 5000):
+        name = "c" * length
+        view = View(schema="s", table_name="t", dimensions=[Dimension(name), Dimension("d" * length, sql="x")])
+        assert yaml.safe_load(view_text(view))["dimensions"] == {name: {}, "d" * length: {"sql": "x"}}
+        data = {name: "v", "m": {name: {name: [{name: 1, "b": 2}]}}, "q": {"a: " + name: None}}
+        assert yaml.safe_load(_yaml(data)) == data
