@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dbt_omni.errors import OmniExportError, Problem
-from dbt_omni.project import RELATION_TYPES, DbtProject, lookup, read_project
+from dbt_omni.project import RELATION_TYPES, DbtProject, ShapeError, lookup, read_project
 
 ARTIFACT_KIND_RE = re.compile(r"/dbt/([a-z_-]+)/v\d+\.json$")  # metadata.dbt_schema_version
 
@@ -56,8 +56,22 @@ MANIFEST_HINT = "the manifest.json that `dbt parse` writes (--manifest)"
 OLDEST_MANIFEST = 12  # dbt-core 1.8 and later write v12
 
 
+SECTIONS = ("metadata", "nodes", "sources", "macros", "selectors", "disabled")  # each a mapping, where present
+
+
+def _check_sections(manifest: Mapping[str, Any], file: Optional[str]) -> None:
+    if not isinstance(manifest.get("nodes"), Mapping):
+        raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes' mapping)", file=file, key="nodes",
+                                      expected="target/manifest.json"))
+    for section in SECTIONS:
+        if manifest.get(section) is not None and not isinstance(manifest[section], Mapping):
+            raise OmniExportError(Problem(f"this is not a dbt manifest ('{section}' is not a mapping)", file=file,
+                                          key=section, expected="target/manifest.json as dbt wrote it"))
+
+
 def load_manifest(path: Path) -> dict:
     manifest = load_json(path, "manifest", MANIFEST_HINT)
+    _check_sections(manifest, str(path))
     version = re.search(r"/v(\d+)\.json$", str(manifest["metadata"].get("dbt_schema_version") or "")
                         if isinstance(manifest.get("metadata"), dict) else "")
     if version and int(version.group(1)) < OLDEST_MANIFEST:
@@ -103,12 +117,8 @@ def _check_catalog_nodes(nodes: dict, file: str, section: str) -> None:
 
 def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:
     """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block)."""
-    metadata = manifest.get("metadata") if isinstance(manifest.get("metadata"), Mapping) else {}
-    if not isinstance(manifest.get("nodes"), Mapping):
-        raise OmniExportError(Problem("this is not a dbt manifest (no 'nodes' mapping)", expected="target/manifest.json"))
-    if not isinstance(manifest.get("sources", {}), Mapping):
-        raise OmniExportError(Problem("this is not a dbt manifest ('sources' is not a mapping)", key="sources",
-                                      expected="target/manifest.json"))
+    _check_sections(manifest, None)
+    metadata = manifest.get("metadata") or {}
     try:
         return read_project(
             manifest["nodes"].values(),
@@ -121,11 +131,14 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             sources=(manifest.get("sources") or {}).values(),
             disabled=_disabled_names(manifest.get("disabled")),
         )
-    except (AttributeError, TypeError, KeyError) as exc:  # a value of a type dbt never writes there
-        raise OmniExportError(Problem(
-            f"this manifest is not shaped as dbt writes one ({type(exc).__name__}: {exc})",
-            expected="target/manifest.json as dbt wrote it (if dbt did, please report this as a dbt-omni bug)",
-        )) from None
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a value of a type dbt never writes there
+        node = next((note for note in getattr(exc, "__notes__", ()) if note.startswith(("nodes.", "sources."))), None)
+        if isinstance(exc, ShapeError):
+            message, key = f"this manifest is not shaped as dbt writes one: {exc}", f"{node}.{exc.key}"
+        else:
+            message, key = f"this manifest is not shaped as dbt writes one ({type(exc).__name__}: {exc})", node
+        raise OmniExportError(Problem(message, key=key, expected="target/manifest.json as dbt wrote it (if dbt did, "
+                                                                 "please report this as a dbt-omni bug)")) from None
 
 
 def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict] = None,

@@ -346,7 +346,35 @@ def test_a_manifest_of_a_shape_dbt_never_writes_is_an_error_not_a_traceback(tmp_
     data["nodes"]["model.shop.orders"]["columns"] = [{"name": "id"}]
     manifest.write_text(json.dumps(data))
     assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
-    assert "this manifest is not shaped as dbt writes one" in _one_error(capsys)
+    assert "key nodes.model.shop.orders: this manifest is not shaped as dbt writes one" in _one_error(capsys)
+
+
+ORDERS = "model.shop.orders"
+
+
+@pytest.mark.parametrize("change, key", [  # found by fuzzing: each was an internal error deep in the export
+    (lambda m: m.__setitem__("metadata", "x"), "metadata"),
+    (lambda m: m.__setitem__("macros", "x"), "macros"),
+    (lambda m: m.__setitem__("selectors", "x"), "selectors"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("unique_id", 1), "nodes.1.unique_id"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("description", {"x": 1}), f"nodes.{ORDERS}.description"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("schema", {}), f"nodes.{ORDERS}.schema"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("database", 5), f"nodes.{ORDERS}.database"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("original_file_path", 0), f"nodes.{ORDERS}.original_file_path"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("tags", [["a"]]), f"nodes.{ORDERS}.tags"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("fqn", [1]), f"nodes.{ORDERS}.fqn"),
+    (lambda m: m["nodes"][ORDERS]["depends_on"].__setitem__("nodes", [1]), f"nodes.{ORDERS}.depends_on.nodes"),
+    (lambda m: next(iter(m["nodes"][ORDERS]["columns"].values())).__setitem__("description", ["x"]),
+     f"nodes.{ORDERS}.columns.order_id.description"),
+])
+def test_a_value_of_a_type_dbt_never_writes_is_an_error_naming_its_key(tmp_path, capsys, change, key):
+    manifest = _shop_project(tmp_path / "shop")
+    data = json.loads(manifest.read_text())
+    change(data)
+    manifest.write_text(json.dumps(data))
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
+    error = _one_error(capsys)
+    assert f"key {key}:" in error and "internal error" not in error, error
 
 
 def test_the_manifest_is_found_where_dbt_writes_it(tmp_path, capsys, monkeypatch):
