@@ -99,6 +99,9 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
                           expected="metric, args, filters, required_access_grants and presentation keys ("
                           + ", ".join(PRESENTATION_KEYS) + ")")
     if mapper.metric_renderers is None:
+        if not mapper.project.macros:  # the first shared metric says which, as every error of a block does
+            raise model.error(f"shared metric {package}.{macro_name} needs the manifest's macros, and it has none",
+                              key=f"{key}.metric", expected="a manifest.json written by dbt parse (or the dbt plugin enabled)")
         mapper.metric_renderers = (renderer(mapper.project, "omni"), renderer(mapper.project, "dbt"))
     omni_mode, dbt_mode = mapper.metric_renderers
     if package not in omni_mode.packages:

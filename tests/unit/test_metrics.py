@@ -291,3 +291,11 @@ def test_an_argument_whose_default_is_an_expression_gets_the_macros_own_default(
     measures = measures_of(manifest)
     assert measures["scaled"]["sql"] == "${subscription_amount} * 12"
     assert measures["given"]["sql"] == "${subscription_amount} * 4"
+
+
+def test_a_manifest_without_macros_names_the_metric_that_needs_them():
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})
+    del manifest["macros"]
+    problem = one_problem(export_error(manifest))
+    assert problem.message == "shared metric dbt_omni.monthly_recurring_revenue needs the manifest's macros, and it has none"
+    assert (problem.model, problem.key) == ("subscription_months", "meta.omni.measures.mrr.metric")
