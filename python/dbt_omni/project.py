@@ -287,16 +287,16 @@ class ShapeError(TypeError):
 def _checked(model: Model) -> Model:
     """The model, if what the export reads of it has the types dbt writes: a hand-made or damaged
     manifest.json fails here, naming the key, not deep in the export. Cheap: 200,000 columns at 10,000 models."""
-    for attribute, key in TEXT_KEYS:
-        if type(getattr(model, attribute)) is not str:
+    for attribute, key in TEXT_KEYS:  # isinstance: dbt's own objects hold str subclasses (ValidatedStringMixin)
+        if not isinstance(getattr(model, attribute), str):
             raise ShapeError(key, "text")
-    if model.database is not None and type(model.database) is not str:
+    if model.database is not None and not isinstance(model.database, str):
         raise ShapeError("database", "text")
     for attribute, key in TEXT_LIST_KEYS:
-        if not all(type(v) is str for v in getattr(model, attribute)):
+        if not all(isinstance(v, str) for v in getattr(model, attribute)):
             raise ShapeError(key, "a list of texts")
     for name, column in model.columns.items():
-        if type(column.description) is not str:
+        if not isinstance(column.description, str):
             raise ShapeError(f"columns.{name}.description", "text")
     return model
 

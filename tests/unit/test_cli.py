@@ -466,3 +466,21 @@ def test_a_bug_of_ours_is_one_line_to_report_not_a_traceback(tmp_path, capsys, m
     assert main(["export", "--project-dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "\nTraceback (most recent call last):\n" in err and ", in broken\n" in err and err.startswith("dbt-omni: ")
+
+
+def test_text_of_a_str_subclass_is_text():
+    """dbt's live nodes (the plugin's) hold dbt_common's ValidatedStringMixin, a str subclass, where
+    manifest.json has plain text: the type check must take it (a `type(v) is str` stopped every dbt command)."""
+    from dbt_omni.manifests import from_manifest_dict
+    from testkit import make_manifest, model
+
+    class Validated(str):
+        pass
+
+    manifest = make_manifest([model("orders", columns=["id"])])
+    node = manifest["nodes"]["model.shop.orders"]
+    for key in ("package_name", "schema", "name", "unique_id", "description", "original_file_path"):
+        node[key] = Validated(node[key])
+    node["tags"] = [Validated("a")]
+    project = from_manifest_dict(manifest)
+    assert project.models["model.shop.orders"].package_name == "shop"
