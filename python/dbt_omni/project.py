@@ -239,7 +239,10 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
     undocumented = dict(lookup(catalog_node, "columns") or {})
     by_lower = {name.lower(): name for name in undocumented}
     in_catalog = model.in_catalog = bool(undocumented)
-    for name, info in lookup(node, "columns", {}).items():
+    columns = lookup(node, "columns", {})
+    if not isinstance(columns, dict):  # dbt's live nodes hold a dict too
+        raise ShapeError("columns", "a mapping of column names")
+    for name, info in columns.items():
         description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
         missing, stored, quoted = False, None, quote is True
         if in_catalog:

@@ -346,7 +346,8 @@ def test_a_manifest_of_a_shape_dbt_never_writes_is_an_error_not_a_traceback(tmp_
     data["nodes"]["model.shop.orders"]["columns"] = [{"name": "id"}]
     manifest.write_text(json.dumps(data))
     assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
-    assert "key nodes.model.shop.orders: this manifest is not shaped as dbt writes one" in _one_error(capsys)
+    assert "key nodes.model.shop.orders.columns: this manifest is not shaped as dbt writes one: columns is not a " \
+           "mapping of column names" in _one_error(capsys)
 
 
 ORDERS = "model.shop.orders"
