@@ -13,7 +13,8 @@ Fixtures
 
 Helpers
     run_dbt(project_dir, *args, target="duckdb", env=None, expect_ok=True, timeout=900)
-        runs <this python's bin>/dbt ARGS --profiles-dir P --project-dir P --target T in P, with
+        runs <this python's bin>/dbt ARGS --profiles-dir P --project-dir P --target T in P (forked
+        from tests/dbt_fork_server.py, which imported dbt once; DBT_OMNI_TEST_FORK=0: a plain subprocess), with
         DBT_OMNI_DUCKDB_PATH=P/dbt_omni.duckdb and, once postgres_server has started, the
         DBT_OMNI_PG_* variables. Returns a CompletedProcess (text stdout/stderr); raises
         AssertionError with the output's tail when the exit status is not what expect_ok says.
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 import pytest
+from dbt_fork_server import FORK_SERVER
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION_PROJECT = REPO_ROOT / "integration_tests"
@@ -87,9 +89,12 @@ def _run(cmd: list[str], *, env: Mapping[str, str] | None, cwd: Path | str | Non
     if env:
         full_env.update({k: str(v) for k, v in env.items()})
     try:
-        proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True,
-                              timeout=timeout, input=input,
-                              stdin=None if input is not None else subprocess.DEVNULL)
+        if input is None and cmd[0] == str(VENV_BIN / "dbt") and FORK_SERVER.serves(full_env):
+            proc = FORK_SERVER.run(cmd, cwd=cwd, env=full_env, timeout=timeout)
+        else:
+            proc = subprocess.run(cmd, cwd=cwd, env=full_env, capture_output=True, text=True,
+                                  timeout=timeout, input=input,
+                                  stdin=None if input is not None else subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         raise AssertionError(
             f"command timed out after {timeout}s: {' '.join(map(str, cmd))}\n"

@@ -1,10 +1,15 @@
 """Checks of the test infrastructure itself (tests/conftest.py, scripts/postgres)."""
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from importlib.metadata import version
 
 import pytest
+
+QUIET = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "False",
+         "DBT_USE_COLORS_FILE": "False"}  # as tests/conftest.py's QUIET_DBT_ENV
 
 
 @pytest.mark.postgres
@@ -30,3 +35,37 @@ def test_dbt_version_in_current_venv(run_dbt, tmp_path):
     assert "duckdb" in out and "postgres" in out, f"adapters missing from `dbt --version`:\n{out}"
     # the dbt being run is this interpreter's, not one on PATH
     assert sys.prefix in proc.args[0]
+
+
+
+def test_dbt_commands_forked_by_the_fork_server_behave_as_the_console_script(run_dbt, tmp_path):
+    """run_dbt's fork server (tests/dbt_fork_server.py): the exit status, output, environment and a
+    timeout reach the test as with a plain `dbt` subprocess, and the server goes on after a kill."""
+    from dbt_fork_server import FORK_SERVER
+
+    def forked_and_plain(*args, env=None, expect_ok=True):
+        before = FORK_SERVER.commands
+        forked = run_dbt(tmp_path, *args, target=None, env=env, expect_ok=expect_ok)
+        assert FORK_SERVER.commands == before + 1, "run_dbt did not use the fork server"
+        plain = subprocess.run(forked.args, cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                               stdin=subprocess.DEVNULL, env={**os.environ, **QUIET, **(env or {})})
+        return forked, plain
+
+    forked, plain = forked_and_plain("parse", "--no-such-flag", expect_ok=False)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+    assert forked.returncode == 2 and "No such option" in forked.stderr
+    # The command's environment, not the server's: a profile that reads a variable.
+    (tmp_path / "dbt_project.yml").write_text("name: fork_check\nprofile: fork_check\nversion: '1.0.0'\n")
+    (tmp_path / "profiles.yml").write_text(
+        "fork_check:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        "      path: \"{{ env_var('FORK_CHECK_PATH') }}\"\n")
+    forked, plain = forked_and_plain("debug", env={"FORK_CHECK_PATH": str(tmp_path / "from_env.duckdb")})
+    assert forked.returncode == plain.returncode == 0, forked.stdout[-2000:]
+    assert str(tmp_path / "from_env.duckdb") in forked.stdout
+    assert forked.stdout.count("\n") == plain.stdout.count("\n")
+    # A command that hangs (dbt_project.yml a FIFO nobody writes to) is killed at the timeout.
+    (tmp_path / "dbt_project.yml").unlink()
+    os.mkfifo(tmp_path / "dbt_project.yml")
+    with pytest.raises(AssertionError, match="timed out after 5s"):
+        run_dbt(tmp_path, "parse", target=None, timeout=5)
+    assert run_dbt(tmp_path, "--version").returncode == 0
