@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,3 +34,13 @@ def test_the_wheel_ships_the_package_data_and_no_file_an_earlier_build_left(tmp_
     assert "dbt_omni/removed_module.py" not in names
     assert {"dbt_omni/__init__.py", "dbt_omni/macros.sha256", "dbt_omni/schema/meta_omni.schema.json"} <= names
     assert sorted(p.relative_to(checkout) for p in (checkout / "build").rglob("*")) == listing_before  # nothing written there
+    # What pip installs with it: every dbt-core 1.x from 1.10 on (the issue: no cap below 2.0), and the command.
+    wheel_zip = zipfile.ZipFile(wheel)
+    [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+    requires = [line.split(":", 1)[1].strip() for line in wheel_zip.read(metadata).decode().splitlines()
+                if line.startswith("Requires-Dist:")]
+    [dbt_core] = [Requirement(r) for r in requires if Requirement(r).name == "dbt-core"]
+    assert [v for v in ("1.9.9", "1.10.0", "1.12.6", "1.99.0", "2.0.0") if dbt_core.specifier.contains(v)] == [
+        "1.10.0", "1.12.6", "1.99.0"], str(dbt_core.specifier)
+    [entry_points] = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    assert "dbt-omni = dbt_omni.cli:main" in wheel_zip.read(entry_points).decode()

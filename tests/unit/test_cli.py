@@ -485,3 +485,44 @@ def test_text_of_a_str_subclass_is_text():
     node["tags"] = [Validated("a")]
     project = from_manifest_dict(manifest)
     assert project.models["model.shop.orders"].package_name == "shop"
+
+
+def test_a_bug_of_ours_in_a_macro_call_or_the_plugin_is_one_message_too(tmp_path, monkeypatch):
+    """The last resorts of the macros' Python calls and of the plugin hook, with a simulated bug."""
+    from types import SimpleNamespace
+
+    from dbt_common.exceptions import DbtRuntimeError
+
+    import dbt_omni.config
+    from dbt_omni import jinja_api, shims, verify
+    from dbt_omni.plugin import OmniPlugin
+
+    def broken(*args, **kwargs):
+        raise KeyError("views")
+
+    monkeypatch.setattr(jinja_api, "_setup", broken)
+    monkeypatch.setattr(verify, "report", broken)
+    calls = {
+        "export_graph": lambda: jinja_api.export_graph({}, "shop", "duckdb", "1.11.0"),
+        "warehouse_columns": lambda: jinja_api.warehouse_columns(None, {}, "shop", "duckdb", "1.11.0"),
+        "verify_plan": lambda: jinja_api.verify_plan({}, "shop", "duckdb", "1.11.0"),
+        "run_queries": lambda: jinja_api.run_queries(SimpleNamespace(execute=broken),
+                                                     [{"grain": None, "measure": "mrr"}], [["select 1", "select 1"]]),
+        "verify_report": lambda: jinja_api.verify_report([], []),
+    }
+    for name, call in calls.items():
+        result = call()
+        assert result.ok is False, name
+        assert result.message.startswith("dbt-omni: internal error, a bug in dbt-omni "), (name, result.message)
+        assert result.message.endswith(": KeyError: 'views'") and "\n" not in result.message, (name, result.message)
+
+    facts = {"project_dir": tmp_path, "cli_vars": {}, "target_path": "target", "selectors": {}, "warn_error": False}
+    monkeypatch.setattr(shims, "invocation", lambda adapter_type: facts)
+    monkeypatch.setattr(shims, "has_macro", lambda manifest, unique_id: True)
+    monkeypatch.setattr(dbt_omni.config, "load_settings", broken)
+    manifest = SimpleNamespace(metadata=SimpleNamespace(adapter_type="duckdb"))
+    with pytest.raises(DbtRuntimeError) as raised:
+        OmniPlugin("shop").get_manifest_artifacts(manifest)
+    message = str(raised.value)
+    assert "dbt-omni: internal error, a bug in dbt-omni " in message and ": KeyError: 'views'\n" in message, message
+    assert "Traceback" not in message and "get_manifest_artifacts" not in message

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import copy
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,11 +23,32 @@ def shuffled(manifest: dict, seed: int) -> dict:
 
 
 def test_rendering_twice_gives_identical_bytes():
+    """Within one process: catches time, randomness or object ids in the output (not set order)."""
     first = render_files(rich_manifest(), topics_from_paths=["models"])
     second = render_files(rich_manifest(), topics_from_paths=["models"])
     assert list(first) == list(second)
     for path in first:
         assert first[path].encode() == second[path].encode(), path
+
+
+RENDER_DIGEST = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from testkit import render_files, rich_manifest
+files = render_files(rich_manifest(), topics_from_paths=["models"])
+print(hashlib.sha256(repr(list(files.items())).encode()).hexdigest())
+"""
+
+
+def test_processes_with_other_string_hashes_give_identical_bytes():
+    """Set and frozenset order follows PYTHONHASHSEED, which differs from one dbt command to the next."""
+    digests = set()
+    for seed in ("0", "1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", RENDER_DIGEST, str(Path(__file__).parent)], capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr[-2000:]
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, digests
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

@@ -822,3 +822,11 @@ def test_an_alias_or_grant_error_on_a_quoted_column_names_the_column_as_dbt_does
     assert problem.key == "columns.CrmId.meta.omni.aliases"
     grant = one_problem(export_error(orders(column("CrmId", omni={"required_access_grants": ["finance"]}))))
     assert grant.key == "columns.CrmId.meta.omni.required_access_grants"
+
+
+def test_an_extra_dimension_keeps_every_key_it_sets():
+    extra = {"sql": "${paid_at}", "label": "Paid", "description": "When it was paid.", "format": "yyyy-mm-dd",
+             "group_label": "Dates", "hidden": True, "timeframes": ["date", "month"]}
+    dimensions = view_yaml(orders(column("paid_at", data_type="timestamp"),
+                                  omni={"dimensions": {"paid_on": extra}}))["dimensions"]
+    assert dimensions["paid_on"] == extra

@@ -245,3 +245,17 @@ def test_scope_view_names_names_every_view_with_its_database_as_omni_does_for_su
     assert [r.on_sql for r in omni.relationships] == ["${db_analytics__orders.customer_id} = ${db_analytics__customers.id}"]
     assert not [w for w in omni.warnings if "Omni view" in w]
     assert [v.name for v in build(manifest).views] == ["analytics__customers", "analytics__orders", "finance_analytics__ledger"]
+
+
+def test_included_schemas_from_the_settings_replace_the_views_schemas():
+    files = parse(render_files(shop_manifest(), included_schemas=["analytics", "finance"]))
+    assert files["model.yaml"]["included_schemas"] == ["analytics", "finance"]
+    assert parse(render_files(shop_manifest()))["model.yaml"]["included_schemas"] == ["analytics"]
+
+
+def test_a_views_lineage_names_its_upstream_models_and_sources():
+    manifest = make_manifest([model("customers", columns=["customer_id"]),
+                              model("orders", columns=["order_id"],
+                                    depends_on=["model.shop.customers", "source.shop.crm.orders"])])
+    header = render_files(manifest)["analytics/orders.view.yaml"].splitlines()[:3]
+    assert "# dbt upstream: model.shop.customers, source.shop.crm.orders" in header, header

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -608,3 +609,21 @@ def test_the_record_holds_a_lone_surrogate_from_a_manifest_as_json_escapes():
     text = record_text({"warnings": ["view a\ud800"]})
     assert json.loads(text.encode("utf-8")) == {"warnings": ["view a\ud800"]}
     assert "größe" in record_text({"warnings": ["größe"]})  # readable where it can be
+
+
+def test_the_record_names_dbts_version_and_the_projects_git_branch_and_commit(out_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # a checkout around the tmp folder is not ours
+    project = tmp_path / "project"
+    project.mkdir()
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "feature/omni"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "one"], check=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    run_export(shop_manifest(), out_dir, project)
+    record = json.loads((out_dir / RECORD).read_text())
+    assert record["git"] == {"branch": "feature/omni", "commit": head}
+    assert record["dbt_version"] == "1.10.0"  # the manifest's metadata (testkit)
+    outside = tmp_path / "not_a_checkout"
+    outside.mkdir()
+    run_export(shop_manifest(), out_dir, outside, force=True)
+    assert json.loads((out_dir / RECORD).read_text())["git"] is None

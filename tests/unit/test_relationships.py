@@ -220,8 +220,10 @@ def test_unknown_model_in_a_join_names_file_model_key_and_suggests():
     assert problem.model == "orders"
     assert problem.key == "meta.omni.joins[0].to"
     assert problem.suggestion == "customers"
+    assert problem.expected and "model" in problem.expected, problem.expected
     text = str(error)
-    for part in ("models/orders.yml", "orders", "meta.omni.joins[0].to", "custmers", "did you mean 'customers'"):
+    for part in ("models/orders.yml", "orders", "meta.omni.joins[0].to", "custmers", "did you mean 'customers'",
+                 f"(expected {problem.expected})"):
         assert part in text, (part, text)
 
 

@@ -246,8 +246,28 @@ def test_a_changed_env_var_changes_the_plugins_skip_key():
     assert unchanged_key(manifest("a"), "x") != unchanged_key(manifest("b"), "x")
 
 
-def test_every_setting_that_shapes_the_files_is_in_the_fingerprint():
-    assert make_settings(select=["a"]).fingerprint() != make_settings(select=["b"]).fingerprint()
+# A value other than the default for every setting that shapes the files (a new setting needs one here).
+SHAPING = {"select": ["orders"], "exclude": ["orders"], "only_with_meta": True, "topics_from_paths": ["models"],
+           "use_catalog": False, "scope_view_names": True, "connection": "warehouse", "model_name": "shop",
+           "included_schemas": ["finance"], "model_file": {"week_start_day": "Sunday"}}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPING))
+def test_every_setting_that_shapes_the_files_is_in_the_fingerprint(name):
+    """The plugin skips an export when the fingerprint is unchanged: a setting left out of it would
+    leave the files of the old value in place."""
+    assert make_settings(**{name: SHAPING[name]}).fingerprint() != make_settings().fingerprint()
+
+
+def test_the_settings_that_do_not_shape_the_files_are_left_out_of_the_fingerprint():
+    from dataclasses import fields
+
+    from dbt_omni.config import Settings
+
+    others = {"output_dir": "elsewhere", "write_on_parse": False, "on_error": "warn"}
+    assert {f.name for f in fields(Settings)} == {*SHAPING, *others, "origins"}
+    for name, value in others.items():
+        assert make_settings(**{name: value}).fingerprint() == make_settings().fingerprint(), name
 
 
 def test_undocumented_catalog_columns_keep_the_warehouse_order():
