@@ -1,6 +1,10 @@
 """meta.omni and vars: dbt_omni: errors tell the user the file, the model, the key path and the fix."""
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from dbt_omni import contract
@@ -9,6 +13,8 @@ from dbt_omni.errors import OmniExportError
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
 from testkit import column, export_error, make_manifest, model, one_problem
+
+SCHEMA_PATH = Path(contract.__file__).parent / "schema" / "meta_omni.schema.json"
 
 
 def model_error(omni=None, column_omni=None, config_omni=None) -> OmniExportError:
@@ -275,3 +281,23 @@ def test_an_empty_timeframes_list_is_an_error_that_says_what_omni_would_do():
     problem = one_problem(model_error(column_omni={"timeframes": []}))
     assert (problem.key, problem.message) == ("columns.amount.meta.omni.timeframes", "is an empty list")
     assert "default_timeframes" in problem.expected
+
+
+def _documented_words(heading: str) -> set:
+    """Words in code (backticks or fenced blocks) of one `## ` section of the README."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    fences = re.findall(r"```[a-z]*\n(.*?)```", section, re.DOTALL)
+    spans = re.findall(r"`([^`\n]+)`", re.sub(r"```[a-z]*\n.*?```", "", section, flags=re.DOTALL))
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(fences + spans)))
+
+
+@pytest.mark.parametrize("part, heading", [
+    ("model", "The `meta.omni` contract"), ("column", "The `meta.omni` contract"), ("settings", "Settings")])
+def test_every_key_of_the_contract_is_in_the_readme(part, heading):
+    schema = json.loads(SCHEMA_PATH.read_text())
+    keys = set(schema["properties"][part]["properties"])
+    for name in ("dimension", "measure", "join", "topic", "access_filter"):
+        keys |= set(schema["$defs"][name]["properties"]) if part == "model" else set()
+    missing = sorted(keys - _documented_words(heading))
+    assert not missing, f"README section '{heading}' does not name these {part} keys: {missing}"
