@@ -12,7 +12,7 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.names import column_field, field_name, field_view, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
-from dbt_omni.project import Column, DbtProject, Model, validate
+from dbt_omni.project import Column, DbtProject, Model, left_out_problems, validate
 from dbt_omni.references import SQL_REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
 from dbt_omni.selection import select_models, unmatched_selectors
@@ -76,6 +76,8 @@ class Mapper:
         validate(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
         exported = {m.unique_id for m in self.models}
+        self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
+                          for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog]
         if project.has_catalog and uncatalogued:

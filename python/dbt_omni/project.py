@@ -305,17 +305,30 @@ def _checked(model: Model) -> Model:
 
 
 def validate(models: Iterable[Model]) -> None:
-    """Check every meta.omni block against the contract; all problems at once.
+    """Check every meta.omni block of the exported models against the contract; all problems at once.
 
-    Not part of reading: selection comes first, so only exported models are checked."""
+    Not part of reading: selection comes first (left_out_problems checks the rest)."""
+    problems = _problems(models)
+    if problems:
+        raise OmniExportError(_merged(problems))
+
+
+def left_out_problems(project: DbtProject, exported: set) -> list:
+    """The mistakes in the meta.omni blocks of the root project's models that the selection leaves out:
+    warnings, not errors (nothing is written from them), shown before such a model is selected."""
+    left_out = [m for m in project.models.values() if m.unique_id not in exported
+                and m.package_name == project.project_name and (m.omni or any(c.omni for c in m.columns.values()))]
+    return _merged(_problems(left_out)) if left_out else []
+
+
+def _problems(models: Iterable[Model]) -> list:
     problems: list = []
     for model in models:
         _check(model.omni, "model", model, "meta.omni", problems)
         for name, column in model.columns.items():
             if column.omni:
                 _check(column.omni, "column", model, f"columns.{name}.meta.omni", problems)
-    if problems:
-        raise OmniExportError(_merged(problems))
+    return problems
 
 
 def _merged(problems: list) -> list:

@@ -86,19 +86,25 @@ def test_plugin_export_matches_golden_files(duckdb_project):
     check_golden(duckdb_project / "target" / "omni", "duckdb")
 
 
-@pytest.mark.duckdb
-@pytest.mark.versions
-def test_four_triggers_write_identical_bytes(duckdb_project, run_dbt, run_cli):
-    project, target = duckdb_project, duckdb_project / "target"
-    run_dbt(project, "run-operation", "omni_export", "--args", "{output_dir: target/via_operation}")
+def check_four_triggers(project: Path, run_dbt, run_cli, warehouse: str, env=None) -> None:
+    """run-operation, the on-run-end hook and the CLI write the bytes the plugin wrote to target/omni."""
+    target = project / "target"
+    run_dbt(project, "run-operation", "omni_export", "--args", "{output_dir: target/via_operation}",
+            target=warehouse, env=env)
     run_dbt(project, "run", "--select", "fct_order_items",  # its foreign_key `to:`, compiled, is in manifest.json now
-            "--vars", vars_arg(output_dir="target/via_hook", write_on_parse=False))
+            "--vars", vars_arg(output_dir="target/via_hook", write_on_parse=False), target=warehouse, env=env)
     run_cli("export", "--project-dir", project, "--manifest", target / "manifest.json",
-            "--output", target / "via_cli", "--target", "duckdb", cwd=project)
+            "--output", target / "via_cli", "--target", warehouse, cwd=project, env=env)
     plugin = tree(target / "omni")
     assert plugin, "the plugin wrote nothing"
     for name in ("via_operation", "via_hook", "via_cli"):
         assert tree(target / name) == plugin, f"{name} differs from the plugin's output"
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions
+def test_four_triggers_write_identical_bytes(duckdb_project, run_dbt, run_cli):
+    check_four_triggers(duckdb_project, run_dbt, run_cli, "duckdb")
 
 
 @pytest.mark.duckdb
@@ -695,16 +701,20 @@ def postgres_project(tmp_path_factory, copy_project, run_dbt, postgres_server) -
 
 
 @pytest.mark.postgres
+@pytest.mark.versions  # the only export on PostgreSQL that the version runs make
 def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_project, run_dbt, postgres_server):
     env, project = postgres_server.env, postgres_project
     check_golden(project / "target" / "omni", "postgres")
-    # Columns read live from the warehouse give the same Omni files as catalog.json.
-    run_dbt(project, "run-operation", "omni_export", "--args",
-            "{output_dir: target/from_warehouse, from_warehouse: true}", target="postgres", env=env)
-    live = tree(project / "target" / "from_warehouse")
+    # Columns read live from the warehouse give the same Omni files as catalog.json, which use_catalog: false
+    # keeps out of it (without either, the columns only the catalog lists are missing).
+    no_catalog = vars_arg(use_catalog=False, write_on_parse=False)
+    for output, live_columns in (("from_warehouse", "true"), ("documented_only", "false")):
+        run_dbt(project, "run-operation", "omni_export", "--args", f"{{output_dir: target/{output}, "
+                f"from_warehouse: {live_columns}}}", "--vars", no_catalog, target="postgres", env=env)
+    live, documented = tree(project / "target" / "from_warehouse"), tree(project / "target" / "documented_only")
     catalog = tree(project / "target" / "omni")
-    live.pop("omni_export.json"), catalog.pop("omni_export.json")
-    assert live == catalog
+    live.pop("omni_export.json"), catalog.pop("omni_export.json"), documented.pop("omni_export.json")
+    assert live == catalog and documented != catalog
     # The same for a source table (catalog.json keeps those apart from nodes).
     for output, live_columns in (("source_live", "true"), ("source_catalog", "false")):
         run_dbt(project, "run-operation", "omni_export", "--args", f"{{select: ['source:shop_app'], output_dir: "
@@ -715,6 +725,11 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_pro
     assert "\n  launched_on:\n" in catalog["analytics_raw/products.view.yaml"].decode()  # undocumented: the warehouse's
     verified = run_dbt(project, "run-operation", "omni_verify", target="postgres", env=env)
     assert "dbt-omni verify: all measures match" in verified.stdout
+
+
+@pytest.mark.postgres
+def test_four_triggers_write_identical_bytes_on_postgres(postgres_project, run_dbt, run_cli, postgres_server):
+    check_four_triggers(postgres_project, run_dbt, run_cli, "postgres", env=postgres_server.env)
 
 
 @pytest.mark.postgres

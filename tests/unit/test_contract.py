@@ -301,3 +301,22 @@ def test_every_key_of_the_contract_is_in_the_readme(part, heading):
         keys |= set(schema["$defs"][name]["properties"]) if part == "model" else set()
     missing = sorted(keys - _documented_words(heading))
     assert not missing, f"README section '{heading}' does not name these {part} keys: {missing}"
+
+
+def test_a_mistake_in_a_model_the_selection_leaves_out_is_a_warning():
+    """Every block is checked: a left-out model's mistake shows before the day it is selected."""
+    manifest = make_manifest([
+        model("orders", columns=["order_id"]),
+        model("stg_orders", columns=[column("order_id", omni={"hiden": True})], omni={"lable": "Staged"}),
+        model("pkg_orders", columns=["order_id"], omni={"lable": "x"}, package="other_package"),
+    ])
+    omni = build_omni_model(from_manifest_dict(manifest), settings_from_dict({"select": ["orders"]}, source="test"))
+    suffix = " (in a model the selection leaves out: a warning until it is exported)"
+    left_out = sorted(w for w in omni.warnings if w.endswith(suffix))
+    assert len(left_out) == 2, omni.warnings
+    assert left_out[0].startswith("file models/stg_orders.yml, model stg_orders, key columns.order_id.meta.omni.hiden: "
+                                  "unknown key 'hiden' (expected one of ") and "did you mean 'hidden'?" in left_out[0]
+    assert left_out[1].startswith("file models/stg_orders.yml, model stg_orders, key meta.omni.lable: "
+                                  "unknown key 'lable' (expected one of ") and "did you mean 'label'?" in left_out[1]
+    error = export_error(manifest, select=["stg_orders"])
+    assert "meta.omni.lable" in str(error) and "columns.order_id.meta.omni.hiden" in str(error)
