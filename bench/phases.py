@@ -2,8 +2,8 @@
 
     python bench/phases.py PROJECT [--repeat R]
 
-PROJECT is a bench project with target/manifest.json, e.g. bench/out/project-2000-20 after
-`python bench/run.py --models 2000 --columns 20`. Prints the minimum over R runs (garbage collection
+PROJECT is a bench project with a manifest.json in target_on/ (where bench/run.py parses) or target/,
+e.g. bench/out/project-2000-20 after `python bench/run.py --models 2000 --columns 20`. Prints the minimum over R runs (garbage collection
 off) of read (manifest dict -> typed project), map (-> Omni model) and render (-> YAML text), and a digest
 of the rendered files, so that a change meant to keep the output shows it did. For another commit, run the
 same with PYTHONPATH=<a worktree of that commit>/python, alternating, since this machine's speed varies
@@ -50,7 +50,10 @@ def main() -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    manifest = load_json(args.project / "target" / "manifest.json", "manifest", "a bench project's manifest.json")
+    found = [args.project / t / "manifest.json" for t in ("target_on", "target") if (args.project / t / "manifest.json").is_file()]
+    if not found:
+        parser.error(f"no manifest.json in {args.project}/target_on or {args.project}/target: run bench/run.py first")
+    manifest = load_json(found[0], "manifest", "a bench project's manifest.json")
     settings = load_settings(args.project)
     gc.disable()
     seconds: dict = {"read": [], "map": [], "render": []}

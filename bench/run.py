@@ -292,6 +292,8 @@ def main(argv=None) -> int:
             raise SystemExit(f"{exe} not found: run this with the Python of the venv that has dbt and dbt_omni")
 
     n, m, r = args.models, args.columns, args.repeat
+    if n < 1 or m < 3 or r < 1:
+        parser.error("need --models >= 1, --columns >= 3 (generate_project.py's meta blocks use three) and --repeat >= 1")
     project = (args.out / f"project-{n}-{m}").resolve()
     logs = project / "bench_logs"
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
