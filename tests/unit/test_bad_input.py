@@ -85,7 +85,15 @@ def test_meta_paths_reach_every_block():
 
 
 SETTINGS = ["output_dir", "write_on_parse", "on_error", "select", "exclude", "only_with_meta", "topics_from_paths",
-            "use_catalog", "connection", "model_name", "included_schemas", "model_file", "selct"]
+            "use_catalog", "scope_view_names", "connection", "model_name", "included_schemas", "model_file", "selct"]
+
+
+def test_every_setting_is_tried_with_wrong_values():
+    from dataclasses import fields
+
+    from dbt_omni.config import Settings
+
+    assert {f.name for f in fields(Settings)} - {"origins"} == set(SETTINGS) - {"selct"}
 
 
 @pytest.mark.parametrize("key", SETTINGS)

@@ -99,3 +99,13 @@ def test_an_install_without_macros_sha256_checks_only_the_version(tmp_path, monk
     changed = {**macros["macro.dbt_omni.omni_export"], "macro_sql": "{% macro omni_export() %}{% endmacro %}"}
     result, _ = export_with_macros({**macros, "macro.dbt_omni.omni_export": changed}, tmp_path / "out")
     assert result.standing == []
+
+
+def test_the_dbt_packages_required_dbt_version_admits_every_supported_dbt_core():
+    """dbt refuses to run a package whose require-dbt-version leaves its own version out."""
+    from packaging.specifiers import SpecifierSet
+
+    project = yaml.safe_load((Path(__file__).resolve().parents[2] / "dbt_project.yml").read_text())
+    required = SpecifierSet(",".join(project["require-dbt-version"]))
+    assert [v for v in ("1.9.9", "1.10.0", "1.11.16", "1.12.6", "1.99.0") if required.contains(v)] == [
+        "1.10.0", "1.11.16", "1.12.6", "1.99.0"], str(required)
