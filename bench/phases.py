@@ -3,11 +3,11 @@
     python bench/phases.py PROJECT [--repeat R]
 
 PROJECT is a bench project with a manifest.json in target_on/ (where bench/run.py parses) or target/,
-e.g. bench/out/project-2000-20 after `python bench/run.py --models 2000 --columns 20`. Prints the minimum over R runs (garbage collection
-off) of read (manifest dict -> typed project), map (-> Omni model) and render (-> YAML text), and a digest
-of the rendered files, so that a change meant to keep the output shows it did. For another commit, run the
-same with PYTHONPATH=<a worktree of that commit>/python, alternating, since this machine's speed varies
-by a third from run to run.
+e.g. bench/out/project-2000-20 after `python bench/run.py --models 2000 --columns 20`. Prints the
+minimum over R runs (garbage collection off) of read (manifest dict -> typed project), map (-> Omni
+model) and render (-> YAML text), and a digest of the rendered files, so that a change meant to keep
+the output shows it did. For another commit, run the same with PYTHONPATH=<a worktree of that
+commit>/python, alternating, since this machine's speed varies by a third from run to run.
 
 Then, for scale, the same minimum for one bare loop over the manifest's model nodes that formats every
 column into a view-like text (its name, description and meta.omni keys, one line each; no typed layers,
@@ -50,7 +50,8 @@ def main() -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    found = [args.project / t / "manifest.json" for t in ("target_on", "target") if (args.project / t / "manifest.json").is_file()]
+    found = [path for path in (args.project / "target_on" / "manifest.json", args.project / "target" / "manifest.json")
+             if path.is_file()]
     if not found:
         parser.error(f"no manifest.json in {args.project}/target_on or {args.project}/target: run bench/run.py first")
     manifest = load_json(found[0], "manifest", "a bench project's manifest.json")
