@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from importlib.metadata import version
 
 import pytest
-
-QUIET = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DO_NOT_TRACK": "1", "DBT_USE_COLORS": "False",
-         "DBT_USE_COLORS_FILE": "False"}  # as tests/conftest.py's QUIET_DBT_ENV
 
 
 @pytest.mark.postgres
@@ -37,8 +33,7 @@ def test_dbt_version_in_current_venv(run_dbt, tmp_path):
     assert sys.prefix in proc.args[0]
 
 
-
-def test_dbt_commands_forked_by_the_fork_server_behave_as_the_console_script(run_dbt, tmp_path):
+def test_dbt_commands_forked_by_the_fork_server_behave_as_the_console_script(run_dbt, tmp_path, monkeypatch):
     """run_dbt's fork server (tests/dbt_fork_server.py): the exit status, output, environment and a
     timeout reach the test as with a plain `dbt` subprocess, and the server goes on after a kill."""
     from dbt_fork_server import FORK_SERVER
@@ -47,8 +42,11 @@ def test_dbt_commands_forked_by_the_fork_server_behave_as_the_console_script(run
         before = FORK_SERVER.commands
         forked = run_dbt(tmp_path, *args, target=None, env=env, expect_ok=expect_ok)
         assert FORK_SERVER.commands == before + 1, "run_dbt did not use the fork server"
-        plain = subprocess.run(forked.args, cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                               stdin=subprocess.DEVNULL, env={**os.environ, **QUIET, **(env or {})})
+        with monkeypatch.context() as plainly:
+            plainly.setenv("DBT_OMNI_TEST_FORK", "0")  # the same command as a plain subprocess
+            plain = run_dbt(tmp_path, *args, target=None, env=env, expect_ok=expect_ok)
+        assert FORK_SERVER.commands == before + 1, "DBT_OMNI_TEST_FORK=0 still used the fork server"
+        assert plain.args == forked.args
         return forked, plain
 
     forked, plain = forked_and_plain("parse", "--no-such-flag", expect_ok=False)
