@@ -42,6 +42,13 @@ AGGREGATE_CALL_RE = re.compile(
     r"any_value|bool_and|bool_or|logical_and|logical_or|every|hll_\w+|quantile\w*|first|last|kurtosis|skewness|"
     r"bit_and|bit_or|bit_xor|regr_\w+)\s*\(",
     re.IGNORECASE)
+# The aggregates SQL engines share, by their exact names (unlike AGGREGATE_CALL_RE's families, which
+# would also take a function such as summary_score(...)): inside a measure with aggregate_type, each
+# makes an aggregate of an aggregate, which the warehouse refuses.
+PLAIN_AGGREGATE_RE = re.compile(
+    r"\b(sum|count|avg|min|max|median|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp|array_agg|string_agg|"
+    r"listagg|percentile_cont|percentile_disc|approx_count_distinct|any_value|bool_and|bool_or)\s*\(", re.IGNORECASE)
+SQL_STRING_RE = re.compile(r"'(?:[^']|'')*'")  # a quoted literal: 'count(' there is text, not a call
 GRANT_SPLIT_RE = re.compile(r"[|&()]")  # required_access_grants entries may combine grants: finance|sales&emea
 DBT_CALL_RE = re.compile(r"""(?P<call>ref|source)\(\s*['"](?P<name>[^'"]+)['"]\s*(?:,\s*['"](?P<table>[^'"]+)['"]\s*)?\)""")
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
@@ -590,6 +597,11 @@ class Mapper:
         tokens = {f"${{{m.name}}}": m.name for m in measures}  # `${total}`: a measure of this view
         for measure in measures:
             sql = measure.sql
+            if sql and measure.aggregate_type and (call := PLAIN_AGGREGATE_RE.search(SQL_STRING_RE.sub("''", sql))):
+                self.warnings.append(
+                    f"model {model.name}: {measure.dbt_key or f'measure {measure.name}'}.sql: aggregate_type "
+                    f"{measure.aggregate_type} over {call.group(1)}(...): an aggregate of an aggregate, which the "
+                    f"warehouse refuses (drop aggregate_type to keep the sql's own aggregate, or drop {call.group(1)}(...))")
             if not sql or (measure.aggregate_type and "${" not in sql):
                 continue
             over = [name for token, name in tokens.items() if token in sql]

@@ -33,6 +33,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     by_name = {v.name: v for v in views}
     by_name.update({alias: by_name[view_name] for alias, view_name in aliases.items() if alias not in by_name})
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
+    measures: dict = {}  # view name -> its measure names, likewise
     problems, warnings = [], []
 
     def offered(view_name, field):
@@ -53,16 +54,29 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                     model=model.name if model else None, key=key,
                                     expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
-    def check(sql: str, own_view, source_view, key: str, bare: bool = False) -> None:
+    def measure_names(view_name):
+        if view_name not in measures:
+            measures[view_name] = {m.name for m in by_name[view_name].measures}
+        return measures[view_name]
+
+    def check(sql: str, own_view, source_view, key: str, bare: bool = False, row_level: bool = False) -> None:
         """bare: the reference is a filter key or a topic entry, not ${...} in SQL (an unknown one is a
-        warning where the catalog cannot tell)."""
+        warning where the catalog cannot tell). row_level: SQL evaluated per row (a dimension's, a
+        join's), where a measure, an aggregate, cannot stand."""
         for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
             view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             if timeframe:
                 check_timeframe(timeframe[1:-1], view_name, field, known, model, key)
-            if known is None or field in known:
+            if known is None:
+                continue
+            if field in known:
+                if row_level and field in measure_names(view_name):
+                    problems.append(Problem(
+                        f"${{{field}}} is a measure of {view_name}: this SQL is evaluated row by row, and a measure "
+                        "aggregates rows", file=model.meta_file if model else None, model=model.name if model else None,
+                        key=key, expected="a column or dimension (or make this a measure: sql alone may combine measures)"))
                 continue
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
             if bare and target is not None and not target.in_catalog:
@@ -103,7 +117,8 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
             for item in items:
                 if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
-                    check(item.sql, view, view, f"{item.dbt_key or f'{kind} {item.name}'}.sql")
+                    check(item.sql, view, view, f"{item.dbt_key or f'{kind} {item.name}'}.sql",
+                          row_level=kind == "dimension")
         for measure in view.measures:
             for ref in measure.filters or ():  # `field` (this view's) or `view.field`
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
@@ -119,7 +134,8 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     for rel in relationships:
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
-                  f"{rel.dbt_key}.{key}" if rel.dbt_key else f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}")
+                  f"{rel.dbt_key}.{key}" if rel.dbt_key else f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}",
+                  row_level=True)
     for topic in topics:  # every key a user sets on a topic is under the base model's meta.omni.topic
         base = by_name.get(topic.base_view)
         check(topic.always_where_sql, None, base, "meta.omni.topic.always_where_sql")

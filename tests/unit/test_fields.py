@@ -659,6 +659,38 @@ def test_an_aggregate_over_a_measure_is_an_error_and_sql_alone_over_a_dimension_
                              "(add aggregate_type)"]
 
 
+def test_an_aggregate_call_under_aggregate_type_is_a_warning_naming_the_call():
+    """`{aggregate_type: sum, sql: sum(${amount})}` is sum(sum(amount)) in Omni's SQL: the warehouse refuses it."""
+    omni = build(orders(column("amount"), column("status"), column("customer_id"), omni={"measures": {
+        "nested": {"aggregate_type": "sum", "sql": "SUM(${amount})"},
+        "distinct": {"aggregate_type": "count_distinct", "sql": "count (distinct ${customer_id})"},
+        "literal": {"aggregate_type": "sum", "sql": "case when ${status} = 'sum(' then ${amount} end"},
+        "udf": {"aggregate_type": "sum", "sql": "summary_score(${amount})"},
+        "plain": {"aggregate_type": "max", "sql": "greatest(${amount}, 0)"}}}))
+    assert omni.warnings == [
+        "model orders: meta.omni.measures.distinct.sql: aggregate_type count_distinct over count(...): an aggregate of "
+        "an aggregate, which the warehouse refuses (drop aggregate_type to keep the sql's own aggregate, or drop "
+        "count(...))",
+        "model orders: meta.omni.measures.nested.sql: aggregate_type sum over SUM(...): an aggregate of an aggregate, "
+        "which the warehouse refuses (drop aggregate_type to keep the sql's own aggregate, or drop SUM(...))"]
+
+
+@pytest.mark.parametrize(("where", "key"), [
+    ({"dimensions": {"big_order": {"sql": "${total} > 50"}}}, "meta.omni.dimensions.big_order.sql"),
+    ({"joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id} and ${total} > 0"}]},
+     "meta.omni.joins[0].on_sql"),
+])
+def test_a_measure_in_row_level_sql_is_an_error(where, key):
+    manifest = make_manifest([
+        model("orders", columns=["customer_id", "amount"],
+              omni={"measures": {"total": {"aggregate_type": "sum", "sql": "${amount}"}}, **where}),
+        model("customers", columns=["id"])])
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.model, problem.message, problem.expected) == (
+        key, "orders", "${total} is a measure of analytics__orders: this SQL is evaluated row by row, and a measure "
+        "aggregates rows", "a column or dimension (or make this a measure: sql alone may combine measures)")
+
+
 def test_a_grant_expression_is_checked_grant_by_grant_and_the_model_files_defaults_too():
     """Omni takes `finance|sales` and `finance&sales` in one entry (either, or both grants)."""
     grants = {"access_grants": {"finance": {}, "sales": {}}}
