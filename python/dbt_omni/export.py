@@ -97,12 +97,15 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     standing = [halves] if (halves := halves_differ(project)) else []
     omni.warnings[:0] = standing
     if from_file and catalog is not None and not project.has_catalog:
-        omni.warnings.insert(0, f"{catalog_path} lists no relations (written by `dbt docs generate --empty-catalog`, or "
-                             "before any model was built): read as no catalog, so only documented columns are fields, "
-                             "typed by their data_type in the YAML")
+        empty = (f"{catalog_path} lists no relations (written by `dbt docs generate --empty-catalog`, or before any "
+                 "model was built): read as no catalog, so only documented columns are fields, typed by their data_type "
+                 "in the YAML")
+        omni.warnings.insert(0, empty)
+        omni.drift.append(empty)
     lap("map")
-    if warn_error and omni.warnings:
-        raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in omni.warnings])
+    drift = set(omni.drift)
+    if warn_error and (escalated := [w for w in omni.warnings if w not in drift]):
+        raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in escalated])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True,
                             standing=standing)

@@ -82,6 +82,7 @@ class Mapper:
         self.models = select_models(project, settings)
         validate(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
+        self.drift: list = []  # of the warnings, those about a stale catalog: OmniModel.drift
         exported = {m.unique_id for m in self.models}
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
@@ -492,10 +493,10 @@ class Mapper:
         """Kept as a field (a stale catalog must not break an export), but Omni cannot read it."""
         found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
         hint = f"; did you mean {found}?" if found else ""
-        self.warnings.append(
-            f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has no such column "
-            f"(per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}"
-        )
+        warning = (f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has no "
+                   f"such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
+        self.warnings.append(warning)
+        self.drift.append(warning)
 
     def _fill_view(self, model: Model) -> None:
         """The view's own fields; relationships.py may add an undocumented join key later."""
@@ -706,6 +707,7 @@ class Mapper:
             relationships=relationships,
             topics=topics,
             warnings=self.warnings,
+            drift=self.drift,
             extra={"metrics": dict(sorted(self.metric_records.items()))},
         )
 
