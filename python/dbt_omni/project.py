@@ -176,8 +176,9 @@ def _values(obj: Any, keys: tuple) -> tuple:
     return tuple(map(getattr, repeat(obj, len(keys)), keys, repeat(None, len(keys))))
 
 
-def _merged_omni(meta: Any, config: Any) -> dict:
-    """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key."""
+def _merged_omni(meta: Any, config: Any, misspelt: list) -> dict:
+    """meta.omni and config.meta.omni (dbt 1.10+ keeps meta under config); config wins key by key.
+    Where neither has an `omni` key, one that is nearly `omni` (Omni, omnii) is appended to misspelt."""
     config_meta = lookup(config, "meta")
     if not meta and not config_meta:
         return {}
@@ -189,7 +190,24 @@ def _merged_omni(meta: Any, config: Any) -> dict:
         if not isinstance(block, dict):
             return {"__invalid__": block}
         merged.update(block)
+    if not merged and not any(isinstance(block, dict) and "omni" in block for block in (meta, config_meta)):
+        misspelt += sorted({key for block in (meta, config_meta) if isinstance(block, dict)
+                            for key in block if isinstance(key, str) and _nearly_omni(key)})
     return merged
+
+
+def _nearly_omni(key: str) -> bool:
+    """`omni` in another case, or one letter added, left out, changed or swapped: surely meant for us.
+    (difflib's closest would also take `domain` or `common`, keys other tools may own.)"""
+    key = key.lower()
+    if key == "omni" or abs(len(key) - 4) > 1:
+        return key == "omni"
+    if len(key) == 4:
+        diff = [i for i in range(4) if key[i] != "omni"[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and key[diff[0]] == "omni"[diff[1]] and key[diff[1]] == "omni"[diff[0]])
+    longer, shorter = (key, "omni") if len(key) == 5 else ("omni", key)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
 def _yaml_path(node: Any) -> Optional[str]:
@@ -197,11 +215,12 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
+def _read_model(node: Any, catalog_node: Any, foreign_keys: list, notices: list,
                 unquoted_case: Optional[Callable[[str], str]] = None) -> Model:
-    """The model (with what its catalog entry adds), and its foreign_key constraints appended to
-    foreign_keys as (model, columns, constraint)."""
+    """The model (with what its catalog entry adds), its foreign_key constraints appended to
+    foreign_keys as (model, columns, constraint), and a meta key that is nearly `omni` to notices."""
     unique_id = lookup(node, "unique_id")
+    misspelt: list = []  # meta keys nearly `omni`: the model's own, then `columns.<name>.meta.<key>`
     model = Model(
         unique_id=unique_id,
         name=lookup(node, "name"),
@@ -213,7 +232,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
         path=lookup(node, "original_file_path", ""),
         yaml_path=_yaml_path(node),
         tags=tuple(lookup(node, "tags", ())),
-        omni=_merged_omni(*_values(node, ("meta", "config"))),
+        omni=_merged_omni(*_values(node, ("meta", "config")), misspelt),
         depends_on=tuple(lookup(lookup(node, "depends_on"), "nodes", ())),
         version=_version(lookup(node, "version")),
         latest_version=_version(lookup(node, "latest_version")),
@@ -258,11 +277,18 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list,
         if data_type is not None and not isinstance(data_type, str):  # `data_type: 5` in YAML: no type we know
             data_type = str(data_type)
         kinds = tuple(_text(lookup(c, "type")) for c in constraints) if constraints else ()
-        model.columns[name] = Column(name, description or "", data_type, _merged_omni(meta, config), kinds,
+        before = len(misspelt)
+        omni = _merged_omni(meta, config, misspelt)
+        if len(misspelt) > before:
+            misspelt[before:] = [f"columns.{name}.meta.{key}" for key in misspelt[before:]]
+        model.columns[name] = Column(name, description or "", data_type, omni, kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
                                      stored_name=stored)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
+    notices += [(unique_id, f"model {model.name}: {key if key.startswith('columns.') else f'meta.{key}'} in "
+                            f"{model.meta_file}: did you mean meta.omni? dbt-omni reads only `omni` (lower case), so "
+                            "this block is ignored") for key in misspelt]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(undocumented.values(), key=lambda c: (lookup(c, "index", 0), lookup(c, "name", ""))):
         name = lookup(info, "name")
@@ -436,6 +462,7 @@ def read_project(
     column_constraints: list = []
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
     ephemeral: dict = {}
+    notices: list = []  # (unique_id, warning), said when that model is exported
     for node in nodes:
         try:
             resource_type = _text(lookup(node, "resource_type"))
@@ -447,7 +474,8 @@ def read_project(
                     continue
                 unique_id = lookup(node, "unique_id")
                 catalog_node = catalog_nodes.get(unique_id)
-                models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, unquoted_case))
+                models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, notices,
+                                                         unquoted_case))
             elif resource_type == "test" and lookup(node, "test_metadata") is not None:
                 tests.append(node)
         except Exception as exc:
@@ -457,7 +485,7 @@ def read_project(
         try:
             unique_id = lookup(node, "unique_id")
             catalog_node = catalog_sources.get(unique_id)
-            source = _read_model(node, catalog_node, column_constraints, unquoted_case)
+            source = _read_model(node, catalog_node, column_constraints, notices, unquoted_case)
             source.name = f"{lookup(node, 'source_name')}.{lookup(node, 'name')}"
             source.table = lookup(node, "identifier") or lookup(node, "name")
             models[unique_id] = _checked(source)
@@ -478,6 +506,7 @@ def read_project(
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,
+        notices=notices,
     )
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)

@@ -57,6 +57,25 @@ def test_meta_read_from_config_meta_alone():
     assert view["dimensions"]["order_id"]["label"] == "Order #"
 
 
+def test_a_meta_key_that_is_nearly_omni_is_a_warning_and_other_tools_keys_are_not():
+    """`Omni:` or `omnii:` would silently drop every label and measure; `domain` and `owner` belong to others."""
+    node = model("orders", columns=["order_id", "amount", "status"])
+    node["meta"] = {"Omni": {"label": "Orders"}, "owner": "finance", "domain": "sales"}
+    node["columns"]["amount"]["meta"] = {"omnii": {"label": "Amount"}}
+    node["columns"]["amount"]["config"]["meta"] = {"omnii": {"label": "Amount"}}  # dbt 1.10+ keeps a copy here
+    node["columns"]["status"]["config"]["meta"] = {"common": {"x": 1}, "omni": {"label": "Status"}}
+    omni = build(make_manifest([node]))
+    assert omni.warnings == [
+        "model orders: meta.Omni in models/orders.yml: did you mean meta.omni? dbt-omni reads only `omni` (lower "
+        "case), so this block is ignored",
+        "model orders: columns.amount.meta.omnii in models/orders.yml: did you mean meta.omni? dbt-omni reads only "
+        "`omni` (lower case), so this block is ignored"]
+    assert omni.views[0].label is None and omni.views[0].dimensions[2].label == "Status"
+    node["meta"] = {"Omni": {"label": "Orders"}, "omni": {}}  # an omni block beside it: no guess
+    node["columns"]["amount"]["meta"] = node["columns"]["amount"]["config"]["meta"] = {}
+    assert build(make_manifest([node])).warnings == []
+
+
 def test_config_meta_wins_key_by_key_over_meta():
     manifest = orders(
         column("amount", omni={"label": "From meta", "group_label": "Money"}, config_omni={"label": "From config"}),
