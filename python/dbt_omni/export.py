@@ -53,7 +53,8 @@ class ExportResult:
 
     def summary(self) -> str:
         if self.empty:
-            return f"dbt-omni: no model selected; nothing written, {self.output_dir} is as it was"
+            kept = "is as it was" if self.output_dir.exists() else "was not made"
+            return f"dbt-omni: no model selected; nothing written, {self.output_dir} {kept}"
         if not self.written:
             return f"dbt-omni: Omni model in {self.output_dir} is up to date"
         counts = ", ".join(f"{n} {k[:-1] if n == 1 and k.endswith('s') else k}" for k, n in self.counts.items())

@@ -106,9 +106,13 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     omni_mode, dbt_mode = mapper.metric_renderers
     if package not in omni_mode.packages:
         same_name = [pkg for pkg in omni_mode.packages if omni_mode.has(pkg, macro_name)]
+        if package == "dbt_omni" and not same_name:  # the usual cause: packages.yml lacks the package
+            raise model.error(f"shared metric {macro_name} is a macro of the dbt_omni package, which this project does "
+                              "not install", key=f"{key}.metric",
+                              expected="dbt_omni in packages.yml (as the README's Install shows), then `dbt deps`")
         raise model.error(f"no package '{package}' with macros is in this project", key=f"{key}.metric",
                           expected="a macro of dbt_omni (written without a package) or of the project or a package it "
-                          "installs (" + ", ".join(omni_mode.packages) + ")",
+                          "installs (" + (", ".join(omni_mode.packages) or "none") + ")",
                           suggestion=f"{same_name[0]}.{macro_name}" if same_name else None)
     if not omni_mode.has(package, macro_name):
         # A macro of the user's own, written without its package (which means dbt_omni's): name it in full.

@@ -80,12 +80,19 @@ def test_default_output_is_beside_the_manifest(tmp_path, capsys):
     assert (target / "omni" / "model.yaml").is_file()
 
 
-def test_select_flag_is_applied(tmp_path, capsys):
+@pytest.mark.parametrize("flag", ["--select", "-s"])  # -s: dbt's short form, typed by habit
+def test_select_flag_is_applied(tmp_path, capsys, flag):
     (tmp_path / "manifest.json").write_text(json.dumps(shop_manifest()))
     out = tmp_path / "out"
     assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "manifest.json"),
-                 "--output", str(out), "--select", "orders", "customers"]) == 0, capsys.readouterr().err
+                 "--output", str(out), flag, "orders", "customers"]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (out / "analytics").iterdir()) == ["customers.view.yaml", "orders.view.yaml"]
+
+
+def test_verify_takes_dbts_short_select_too():
+    from dbt_omni.cli import _parser
+
+    assert _parser()[0].parse_args(["verify", "-s", "mrr_model", "trials"]).select == ["mrr_model", "trials"]
 
 
 def test_unwritable_output_is_a_one_line_error(tmp_path, capsys):

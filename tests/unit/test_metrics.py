@@ -267,6 +267,19 @@ def test_a_metric_of_a_package_the_project_lacks_says_so_and_where_the_macro_is(
     assert problem.expected.endswith("(dbt_omni)")
 
 
+def test_a_shared_metric_in_a_project_without_the_package_says_to_install_it():
+    """dbt's own macros only: the usual cause is a packages.yml without dbt_omni (or no `dbt deps`)."""
+    manifest = make_manifest([model("subscription_months", columns=["subscription_amount"], omni={
+        "measures": {"mrr": {"metric": "monthly_recurring_revenue"}}})])
+    manifest["macros"] = {"macro.dbt.noop": {"name": "noop", "package_name": "dbt",
+                                             "macro_sql": "{% macro noop() %}{% endmacro %}"}}
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message, problem.expected) == (
+        "meta.omni.measures.mrr.metric",
+        "shared metric monthly_recurring_revenue is a macro of the dbt_omni package, which this project does not install",
+        "dbt_omni in packages.yml (as the README's Install shows), then `dbt deps`")
+
+
 def test_a_users_own_metric_written_without_its_package_suggests_it_in_full():
     """Without a package a metric is dbt_omni's: `metric: own` for the project's macro `own` says where it is."""
     manifest = with_own_macro("{{ return(dbt_omni.metric_aggregate('sum', 'subscription_amount')) }}")

@@ -241,6 +241,10 @@ def test_a_selection_of_no_model_writes_nothing_and_keeps_the_output(out_dir, tm
     assert result.warnings == ["select 'ordrs' matches no exportable model; did you mean 'orders'?"]
     assert result.summary() == f"dbt-omni: no model selected; nothing written, {out_dir.resolve()} is as it was"
     assert snapshot(out_dir) == before and mtimes(out_dir) == stamps
+    fresh = tmp_path / "fresh"
+    result = run_export(shop_manifest(), fresh, tmp_path, select=["ordrs"])
+    assert result.summary() == f"dbt-omni: no model selected; nothing written, {fresh.resolve()} was not made"
+    assert not fresh.exists()
 
 
 def test_an_empty_existing_folder_is_fine(out_dir, tmp_path):
