@@ -215,6 +215,18 @@ def test_an_alias_may_be_named_directly_in_joins_sql_and_topic_entries():
         {"buyers": {}}, ["buyers.name"], {"buyers.region": {"is": "EU"}})
 
 
+def test_a_model_in_topic_joins_brings_its_view_and_aliases_and_an_alias_only_itself():
+    def joined(entry):
+        return topics(make_manifest([
+            model("orders", columns=["order_id", "buyer_id", "seller_id"], omni={"topic": {"joins": [entry]}, "joins": [
+                {"to": "users", "join_to_view_as": "buyers", "on_sql": "${orders.buyer_id} = ${users.user_id}"},
+                {"to": "users", "on_sql": "${orders.seller_id} = ${users.user_id}"}]}),
+            model("users", columns=["user_id"])]))["orders"]["joins"]
+
+    assert joined("users") == {"analytics__users": {}, "buyers": {}}
+    assert joined("buyers") == {"buyers": {}}
+
+
 def test_a_field_an_alias_lacks_is_an_error_with_the_closest_name():
     manifest = aliased({"fields": ["buyers.nmae"]})
     problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
