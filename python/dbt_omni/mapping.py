@@ -581,6 +581,8 @@ class Mapper:
         dimensions.sort(key=_by_name)
         view.measures = sorted(measures, key=_by_name)
         self._check_aggregation(model, view.measures)
+        for kind, fields in (("dimensions", dimensions), ("measures", view.measures)):
+            self._warn_same_labels(model, kind, fields)
         if ignored:  # Omni's schema layer has the column too: `ignored: true` hides it there (not when
             # another field took its name: `status` and the ignored "Status")
             names = {d.name for d in dimensions} | {m.name for m in measures}
@@ -590,6 +592,18 @@ class Mapper:
             _check_old_names([(f.name, f.aliases, model, f"{f.dbt_key or f'columns.{f.name}.meta.omni'}.aliases")
                               for f in fields],
                              {f.name for f in fields} | set(view.ignored_fields), "field")
+
+    def _warn_same_labels(self, model: Model, kind: str, fields: list) -> None:
+        """Two shown fields of one kind with one label look alike in Omni's field picker: the same shared
+        metric used twice (`aov`, and `aov_big` with filters) gives both the macro's label."""
+        by_label: dict = {}
+        for item in fields:
+            if item.label and not item.hidden:
+                by_label.setdefault(item.label.strip().lower(), []).append(item)
+        for same in by_label.values():
+            if len(same) > 1:
+                self.warnings.append(f"model {model.name}: {kind} {' and '.join(f.name for f in same)} have the same "
+                                     f"label, {same[0].label}, so Omni lists them alike (give each a label of its own)")
 
     def _check_aggregation(self, model: Model, measures: list) -> None:
         """Omni's measure is sql + aggregate_type over dimensions, or sql alone that aggregates or

@@ -267,6 +267,24 @@ def test_a_metric_of_a_package_the_project_lacks_says_so_and_where_the_macro_is(
     assert problem.expected.endswith("(dbt_omni)")
 
 
+def test_one_shared_metric_twice_in_a_view_warns_of_the_same_label_until_one_has_its_own():
+    filters = {"subscription_type": {"is": "annual"}}
+    twice = {"mrr": {"metric": "monthly_recurring_revenue"},
+             "annual_mrr": {"metric": "monthly_recurring_revenue", "filters": filters}}
+
+    def labelled(measures):  # the label _metrics.yml gives the macro, as dbt keeps it in manifest.json
+        manifest = subscriptions(measures)
+        manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["meta"] = {"dbt_omni": {"label": "MRR"}}
+        return manifest
+
+    omni = build(labelled(twice))
+    assert {m.name: m.label for m in omni.views[0].measures if m.name != "count"} == {"mrr": "MRR", "annual_mrr": "MRR"}
+    assert omni.warnings == ["model subscription_months: measures annual_mrr and mrr have the same label, MRR, so "
+                             "Omni lists them alike (give each a label of its own)"]
+    twice["annual_mrr"]["label"] = "MRR (annual plans)"
+    assert build(labelled(twice)).warnings == []
+
+
 def test_a_shared_metric_in_a_project_without_the_package_says_to_install_it():
     """dbt's own macros only: the usual cause is a packages.yml without dbt_omni (or no `dbt deps`)."""
     manifest = make_manifest([model("subscription_months", columns=["subscription_amount"], omni={
