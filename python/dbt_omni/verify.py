@@ -202,6 +202,14 @@ def _unusable(record: Any) -> Optional[str]:
     return None
 
 
+def _of_metric(problem: Problem, measure: str, model) -> Problem:
+    """The problem, said of the shared metric the user declared (meta.omni.measures.<measure> of the model)."""
+    message = problem.message if problem.message.startswith(f"measure {measure}:") else \
+        f"shared metric {measure}: {problem.message}"
+    return Problem(message, file=problem.file, model=model.shown_name, key=problem.key, expected=problem.expected,
+                   suggestion=problem.suggestion)
+
+
 def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, by: Optional[list] = None) -> list:
     """The checks for every shared-metric measure (of the selected models), each grain a check."""
     record_path = Path(output_dir) / RECORD
@@ -239,9 +247,12 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         except MacroError as exc:  # the record names a macro this project lacks (a hand edit, another project's)
             raise OmniExportError(Problem(f"metrics.{qualified}: {exc}", file=str(record_path),
                                           expected="omni_export.json as dbt-omni wrote it: export again")) from None
-        omni_expression = view.measure_sql(measure)
         filters = info.get("filters") or {}
-        where = " and ".join(view.filter_sql(f, c, measure) for f, c in sorted(filters.items())) or None
+        try:
+            omni_expression = view.measure_sql(measure)
+            where = " and ".join(view.filter_sql(f, c, measure) for f, c in sorted(filters.items())) or None
+        except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
+            raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
         grains = [g for g in by if g in view.dimensions] if by else view.grains()
         for grain in [None, *grains]:

@@ -100,6 +100,22 @@ def test_a_filter_operator_verify_cannot_run_names_the_measure(tmp_path):
     assert problem.key == "measures.mrr.filters.plan" and problem.file.endswith("subscription_months.view.yaml")
 
 
+def test_a_ratio_verify_cannot_run_is_said_of_the_metric_the_user_wrote_not_its_hidden_component(tmp_path):
+    """A ratio's filters are on its hidden components (arpa_numerator, ...): the user wrote `arpa`."""
+    manifest = make_manifest([model("subscription_months", columns=["mrr", "plan"], omni={"measures": {
+        "arpa": {"metric": "average_revenue_per_account", "filters": {"plan": {"starts_with": "pro"}}}}})])
+    manifest["macros"] = package_macros()
+    out = tmp_path / "omni"
+    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+           ExportContext(project_dir=tmp_path))
+    with pytest.raises(OmniExportError) as info:
+        plan(from_manifest_dict(manifest), out)
+    problem = one_problem(info.value)
+    assert problem.message.startswith("shared metric arpa: measure arpa_") and problem.message.endswith(
+        ": verify cannot evaluate filter operator 'starts_with'")
+    assert problem.model == "subscription_months" and problem.file.endswith("subscription_months.view.yaml")
+
+
 def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     project, out = exported(tmp_path)
     grains = [c.grain for c in plan(project, out)]
