@@ -49,6 +49,7 @@ PLAIN_AGGREGATE_RE = re.compile(
     r"\b(sum|count|avg|min|max|median|stddev|stddev_pop|stddev_samp|variance|var_pop|var_samp|array_agg|string_agg|"
     r"listagg|percentile_cont|percentile_disc|approx_count_distinct|any_value|bool_and|bool_or)\s*\(", re.IGNORECASE)
 SQL_STRING_RE = re.compile(r"'(?:[^']|'')*'")  # a quoted literal: 'count(' there is text, not a call
+WINDOW_RE = re.compile(r"\)\s*over\b", re.IGNORECASE)  # sum(x) over (...): a window, computed per row
 GRANT_SPLIT_RE = re.compile(r"[|&()]")  # required_access_grants entries may combine grants: finance|sales&emea
 DBT_CALL_RE = re.compile(r"""(?P<call>ref|source)\(\s*['"](?P<name>[^'"]+)['"]\s*(?:,\s*['"](?P<table>[^'"]+)['"]\s*)?\)""")
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
@@ -546,6 +547,10 @@ class Mapper:
             view.custom_compound_primary_key_sql = [field_name(c) for c in pk]
         for name, block in sorted((meta.get("dimensions") or {}).items()):
             key = f"meta.omni.dimensions.{name}"
+            code = SQL_STRING_RE.sub("''", str(block["sql"]))
+            if (call := PLAIN_AGGREGATE_RE.search(code)) and not WINDOW_RE.search(code):
+                self.warnings.append(f"model {model.name}: {key}.sql calls {call.group(1)}(...), an aggregate: a "
+                                     "dimension is computed row by row (make it a measure)")
             dimensions.append(
                 Dimension(
                     name=name,

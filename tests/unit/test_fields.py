@@ -694,6 +694,15 @@ def test_an_aggregate_call_under_aggregate_type_is_a_warning_naming_the_call():
         "which the warehouse refuses (drop aggregate_type to keep the sql's own aggregate, or drop SUM(...))"]
 
 
+def test_an_aggregate_in_a_dimension_is_a_warning_but_a_window_is_not():
+    omni = build(orders(column("amount"), column("customer_id"), omni={"dimensions": {
+        "total": {"sql": "SUM(${amount})"},
+        "running": {"sql": "sum(${amount}) over (partition by ${customer_id})"},
+        "text": {"sql": "'max(' || ${customer_id}"}}}))
+    assert omni.warnings == ["model orders: meta.omni.dimensions.total.sql calls SUM(...), an aggregate: a dimension "
+                             "is computed row by row (make it a measure)"]
+
+
 @pytest.mark.parametrize(("where", "key"), [
     ({"dimensions": {"big_order": {"sql": "${total} > 50"}}}, "meta.omni.dimensions.big_order.sql"),
     ({"joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id} and ${total} > 0"}]},
