@@ -346,7 +346,7 @@ class Mapper:
             by_field = {field_name(name): name for name in model.columns}  # `crmid` for the column "CrmId"
             keys = [key if key in model.columns else by_field.get(key, key) for key in keys]
             for key in keys:
-                if key not in model.columns and not model.in_catalog:  # a fresh clone or CI: no catalog.json yet
+                if key not in model.columns and not model.columns_known:  # a fresh clone or CI: no catalog.json yet
                     near = closest(key, model.columns)
                     self.warnings.append(
                         f"model {model.name}: meta.omni.primary_key: column {key} is not documented in {model.meta_file}"

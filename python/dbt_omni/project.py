@@ -103,6 +103,13 @@ class Model:
     access: Optional[str] = None  # a model's access: private, protected or public
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
     relation_name: Optional[str] = None  # as dbt renders it ("db"."schema"."table"): a compiled foreign key's `to`
+    contract_enforced: bool = False  # dbt fails the build unless the YAML lists exactly the columns the SQL makes
+
+    @property
+    def columns_known(self) -> bool:
+        """Its column list is complete (the catalog's, or the YAML's under an enforced contract): a column
+        not in it does not exist, rather than being merely undocumented."""
+        return self.in_catalog or self.contract_enforced
 
     @property
     def meta_file(self) -> str:
@@ -241,6 +248,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, notices: list,
         config=lookup(node, "config"),
         access=_text(lookup(node, "access")) or None,
         relation_name=lookup(node, "relation_name"),
+        contract_enforced=lookup(lookup(lookup(node, "config"), "contract"), "enforced") is True,
     )
     for constraint in lookup(node, "constraints", ()):
         kind = _text(lookup(constraint, "type"))

@@ -79,7 +79,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                         key=key, expected="a column or dimension (or make this a measure: sql alone may combine measures)"))
                 continue
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
-            if bare and target is not None and not target.in_catalog:
+            if bare and target is not None and not target.columns_known:
                 near = closest(field, known)
                 where = f" ({model.meta_file})" if model is not None and model.meta_file else ""
                 unknown = ("catalog.json lists none of its columns (built or renamed since the last `dbt docs generate`?)"
@@ -157,6 +157,8 @@ def _new_column_hint(target) -> str:
     this very error would stop."""
     if target is None:
         return ""
+    if target.contract_enforced and not target.in_catalog:
+        return f"; its enforced contract lists every column it has, under columns: in {target.meta_file}"
     if target.in_catalog:
         return (f"; a column newer than catalog.json (the last `dbt docs generate`) is a field once it is "
                 f"documented under columns: in {target.meta_file}")

@@ -64,6 +64,14 @@ def test_an_undocumented_primary_key_without_catalog_is_a_plain_key_dimension_an
         "line_number?), and without catalog.json its columns are unknown: written as a plain dimension (document it)")
 
 
+def test_an_undocumented_primary_key_of_a_contracted_model_is_an_error_even_without_catalog():
+    manifest = make_manifest([model("orders", columns=["order_id", "amount"], omni={"primary_key": "ordr_id"})])
+    manifest["nodes"]["model.shop.orders"]["config"]["contract"] = {"enforced": True}
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key, problem.suggestion) == (
+        "primary key column 'ordr_id' is not a column of the model", "meta.omni.primary_key", "order_id")
+
+
 def test_column_meta_primary_key():
     manifest = make_manifest([model("orders", columns=["a", column("b", omni={"primary_key": True})])],
                              unique_not_null("orders", "a"))

@@ -373,6 +373,20 @@ def test_without_a_catalog_a_topic_field_dbt_does_not_document_is_a_warning():
                              "of analytics__customers, and without catalog.json (dbt docs generate) its columns are unknown"]
 
 
+def test_without_a_catalog_a_topic_field_a_contracted_model_lacks_is_an_error():
+    """Under an enforced contract dbt fails the build unless the YAML lists every column: nothing undocumented."""
+    manifest = chain(orders={"topic": {"fields": ["customers.nmae"]}})
+    manifest["nodes"]["model.shop.customers"]["config"]["contract"] = {"enforced": True}
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key, problem.suggestion) == (
+        "nmae is not a field of analytics__customers", "meta.omni.topic.fields", "name")
+    assert problem.expected.endswith("; its enforced contract lists every column it has, under columns: in "
+                                     "models/customers.yml")
+    manifest["nodes"]["model.shop.customers"]["config"]["contract"] = {"enforced": False}
+    assert build(manifest).warnings[-1].startswith("model orders (models/orders.yml): meta.omni.topic.fields: nmae is "
+                                                   "not a documented column of analytics__customers (did you mean name?)")
+
+
 def test_a_topic_without_a_label_takes_its_views_label():
     result = topics(chain(orders={"topic": True, "label": "Orders"}, customers={"topic": {"label": "Buyers"}, "label": "Customers"},
                           regions={"topic": True}))
