@@ -184,8 +184,9 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         )
     if validator == "required":
         missing = [name for name in error.validator_value if not isinstance(value, dict) or name not in value]
-        return Problem(f"'{missing[0] if missing else '?'}' is missing", key=key,
-                       expected="the keys " + ", ".join(error.validator_value), **where)
+        required = ", ".join(f"'{name}'" for name in error.validator_value)
+        return Problem(f"required key '{missing[0] if missing else '?'}' is missing", key=key,
+                       expected=f"the required key{'s' if len(error.validator_value) > 1 else ''} {required}", **where)
     return Problem(error.message, key=key, **where)
 
 

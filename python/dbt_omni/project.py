@@ -294,7 +294,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, notices: list,
                                      stored_name=stored)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
-    notices += [(unique_id, f"model {model.name}: {key if key.startswith('columns.') else f'meta.{key}'} in "
+    notices += [(unique_id, f"model {model.shown_name}: {key if key.startswith('columns.') else f'meta.{key}'} in "
                             f"{model.meta_file}: did you mean meta.omni? dbt-omni reads only `omni` (lower case), so "
                             "this block is ignored") for key in misspelt]
     # Columns the relation has but the YAML does not document, in the warehouse's order.

@@ -260,7 +260,11 @@ def test_another_tools_name_for_an_enum_value_suggests_omnis(block, key, suggest
 def test_a_missing_required_key_is_named():
     [problem] = contract.check("model", {"topic": {"access_filters": [{"field": "orders.region"}]}}, file="f.yml",
                                model="m", key_prefix="meta.omni")
-    assert (problem.key, problem.message) == ("meta.omni.topic.access_filters[0]", "'user_attribute' is missing")
+    assert (problem.key, problem.message, problem.expected) == (
+        "meta.omni.topic.access_filters[0]", "required key 'user_attribute' is missing",
+        "the required keys 'field', 'user_attribute'")
+    [problem] = contract.check("model", {"joins": [{"on_sql": "x"}]}, file="f.yml", model="m", key_prefix="meta.omni")
+    assert (problem.message, problem.expected) == ("required key 'to' is missing", "the required key 'to'")
 
 
 def test_a_name_with_an_accent_or_a_space_says_ascii_and_where_display_text_goes():
