@@ -104,6 +104,7 @@ class Model:
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
     relation_name: Optional[str] = None  # as dbt renders it ("db"."schema"."table"): a compiled foreign key's `to`
     contract_enforced: bool = False  # dbt fails the build unless the YAML lists exactly the columns the SQL makes
+    from_package: bool = False  # an installed package's: its file paths are relative to that package
 
     @property
     def columns_known(self) -> bool:
@@ -113,7 +114,9 @@ class Model:
 
     @property
     def meta_file(self) -> str:
-        return self.yaml_path or self.path
+        """The file a user edits for this model's meta.omni, as messages name it."""
+        file = self.yaml_path or self.path
+        return f"{file} (package {self.package_name})" if self.from_package else file
 
     @property
     def shown_name(self) -> str:
@@ -222,10 +225,11 @@ def _yaml_path(node: Any) -> Optional[str]:
     return patch.split("://", 1)[-1] if patch else None
 
 
-def _read_model(node: Any, catalog_node: Any, foreign_keys: list, notices: list,
+def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta: list,
                 unquoted_case: Optional[Callable[[str], str]] = None) -> Model:
     """The model (with what its catalog entry adds), its foreign_key constraints appended to
-    foreign_keys as (model, columns, constraint), and a meta key that is nearly `omni` to notices."""
+    foreign_keys as (model, columns, constraint), and meta keys that are nearly `omni` to misspelt_meta
+    as (model, key path)."""
     unique_id = lookup(node, "unique_id")
     misspelt: list = []  # meta keys nearly `omni`: the model's own, then `columns.<name>.meta.<key>`
     model = Model(
@@ -294,9 +298,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, notices: list,
                                      stored_name=stored)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
-    notices += [(unique_id, f"model {model.shown_name}: {key if key.startswith('columns.') else f'meta.{key}'} in "
-                            f"{model.meta_file}: did you mean meta.omni? dbt-omni reads only `omni` (lower case), so "
-                            "this block is ignored") for key in misspelt]
+    misspelt_meta += [(model, key if key.startswith("columns.") else f"meta.{key}") for key in misspelt]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(undocumented.values(), key=lambda c: (lookup(c, "index", 0), lookup(c, "name", ""))):
         name = lookup(info, "name")
@@ -470,7 +472,7 @@ def read_project(
     column_constraints: list = []
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
     ephemeral: dict = {}
-    notices: list = []  # (unique_id, warning), said when that model is exported
+    misspelt_meta: list = []  # (model, key path) of meta keys nearly `omni`
     for node in nodes:
         try:
             resource_type = _text(lookup(node, "resource_type"))
@@ -482,7 +484,7 @@ def read_project(
                     continue
                 unique_id = lookup(node, "unique_id")
                 catalog_node = catalog_nodes.get(unique_id)
-                models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, notices,
+                models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, misspelt_meta,
                                                          unquoted_case))
             elif resource_type == "test" and lookup(node, "test_metadata") is not None:
                 tests.append(node)
@@ -493,7 +495,7 @@ def read_project(
         try:
             unique_id = lookup(node, "unique_id")
             catalog_node = catalog_sources.get(unique_id)
-            source = _read_model(node, catalog_node, column_constraints, notices, unquoted_case)
+            source = _read_model(node, catalog_node, column_constraints, misspelt_meta, unquoted_case)
             source.name = f"{lookup(node, 'source_name')}.{lookup(node, 'name')}"
             source.table = lookup(node, "identifier") or lookup(node, "name")
             models[unique_id] = _checked(source)
@@ -514,8 +516,12 @@ def read_project(
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,
-        notices=notices,
     )
+    for model in models.values():
+        model.from_package = model.package_name != project_name
+    project.notices += [(model.unique_id, f"model {model.shown_name}: {key} in {model.meta_file}: did you mean "
+                         "meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored")
+                        for model, key in misspelt_meta]
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)
     return project

@@ -410,3 +410,14 @@ def test_an_exclude_matching_no_model_is_a_warning_too():
     """A misspelt exclude exports the very models it was meant to keep out."""
     omni = build(project(), exclude=["tag:financ"])
     assert "exclude 'tag:financ' matches no exportable model; did you mean 'tag:finance'?" in omni.warnings
+
+
+def test_a_mistake_in_a_package_models_block_names_the_package_with_its_file():
+    """models/calendar.yml is the package's, not a file of the user's project."""
+    manifest = project()
+    manifest["nodes"]["model.utils.calendar"]["meta"] = {"omni": {"lable": "Calendar"}}
+    with pytest.raises(OmniExportError) as info:
+        build(manifest, select=["package:utils"])
+    [problem] = info.value.problems
+    assert (problem.file, problem.model, problem.key) == ("models/calendar.yml (package utils)", "calendar",
+                                                         "meta.omni.lable")
