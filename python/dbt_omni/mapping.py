@@ -158,9 +158,11 @@ class Mapper:
             by_name.setdefault(model.name, []).append((model, view))
             if model.version is not None:
                 self.view_by_version[f"{model.name}.v{model.version}"] = view
+                if re.fullmatch(r"\w+", model.version):  # `name_v1`, dbt's own alias of a version: ${name_v1.x}
+                    self.view_by_version[f"{model.name}_v{model.version}"] = view
         # ${name.x} means what an unpinned ref('name') means in dbt: the root project's model before a
-        # package's, the latest version of a versioned one (an older one: `name.v1` in a join's `to` or a
-        # topic's joins, its view name anywhere).
+        # package's, the latest version of a versioned one (an older one: `name.v1` or `name_v1` in a join's
+        # `to` or a topic's joins, `name_v1` in ${...} and field names, `name.v1.field` in a topic's too).
         root = self.project.project_name
         for name, entries in by_name.items():
             entries.sort(key=lambda entry: entry[0].package_name != root)  # stable
@@ -290,6 +292,9 @@ class Mapper:
             body = self._field_with_timeframe(model, body)
             return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
+        version, dot, field = rest.partition(".")
+        if dot and f"{prefix}.{version}" in self.view_by_version:  # customers.v1.name
+            prefix, rest = f"{prefix}.{version}", field
         written, target = self.ref_view(prefix, model, key)
         return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"
 

@@ -36,8 +36,19 @@ def test_an_older_version_is_joined_as_name_dot_version_and_a_near_miss_suggests
     assert [r.join_to_view for r in omni.relationships] == ["analytics__customers_v1"]
     assert omni.topics[0].joins == {"analytics__customers_v1": {}}
     problem = one_problem(export_error(make_manifest([customers(1), customers(2), orders(omni={
-        "joins": [{"to": "customers_v1", "on_sql": "1 = 1"}]})])))
-    assert problem.message == "unknown model 'customers_v1'" and problem.suggestion == "customers.v1"
+        "joins": [{"to": "customer.v1", "on_sql": "1 = 1"}]})])))
+    assert problem.message == "unknown model 'customer.v1'" and problem.suggestion == "customers.v1"
+
+
+def test_an_older_versions_fields_are_named_as_name_underscore_version_or_in_a_topic_name_dot_version():
+    """${customers.v1.name} is no reference Omni's syntax allows: `customers_v1` (dbt's own alias of v1) is."""
+    omni = build(make_manifest([customers(1), customers(2), orders(omni={
+        "joins": [{"to": "customers_v1", "on_sql": "${orders.customer_id} = ${customers_v1.customer_id}"}],
+        "topic": {"fields": ["customers_v1.name", "customers.v1.customer_id"]}})]))
+    [rel] = omni.relationships
+    assert (rel.join_to_view, rel.on_sql) == (
+        "analytics__customers_v1", "${analytics__orders.customer_id} = ${analytics__customers_v1.customer_id}")
+    assert omni.topics[0].fields == ["analytics__customers_v1.name", "analytics__customers_v1.customer_id"]
 
 
 def test_an_alias_of_a_join_to_an_older_version_may_be_named_in_its_sql():
