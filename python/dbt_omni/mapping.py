@@ -88,12 +88,22 @@ class Mapper:
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
-        uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog]
+        elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
+        uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog
+                        and m.unique_id not in project.other_relations]
         if project.has_catalog and uncatalogued:
-            self.warnings.append(
+            self._drift(
                 f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
                 f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`? "
                 "Only their documented columns are fields until it runs again")
+        if elsewhere:
+            shown = ", ".join(f"{m.shown_name} as {project.other_relations[m.unique_id]}, not {m.schema}.{m.table}"
+                              for m in elsewhere[:3])
+            self._drift(
+                f"catalog.json describes {len(elsewhere)} exported model(s) as other relations ({shown}"
+                f"{', ...' if len(elsewhere) > 3 else ''}): written for another target, or before a schema or alias "
+                "change; their columns are not read from it, so only documented ones are fields (run `dbt docs "
+                "generate` for this target)")
         self.views: dict = {}  # unique_id -> View
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
@@ -499,8 +509,11 @@ class Mapper:
         """Kept as a field (a stale catalog must not break an export), but Omni cannot read it."""
         found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
         hint = f"; did you mean {found}?" if found else ""
-        warning = (f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has no "
-                   f"such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
+        self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
+                    f"no such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
+
+    def _drift(self, warning: str) -> None:
+        """A warning about a stale catalog (OmniModel.drift): said, but no error under --warn-error."""
         self.warnings.append(warning)
         self.drift.append(warning)
 

@@ -159,6 +159,9 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
+    # unique_id -> the relation catalog.json describes for it, where that is another one (a catalog of
+    # another target, or from before a schema or alias change): its columns are not this relation's
+    other_relations: dict = field(default_factory=dict)
     dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
     disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
 
@@ -218,6 +221,21 @@ def _nearly_omni(key: str) -> bool:
                                   and key[diff[0]] == "omni"[diff[1]] and key[diff[1]] == "omni"[diff[0]])
     longer, shorter = (key, "omni") if len(key) == 5 else ("omni", key)
     return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def _same_relation(node: Any, catalog_node: Any, other_relations: dict) -> Any:
+    """The catalog entry, if it describes the relation the node builds now; else None, and the relation it
+    describes noted in other_relations. Only where the catalog names one (the warehouse's live columns,
+    from_warehouse, are the relation's by definition); warehouses fold case, so case does not count."""
+    metadata = lookup(catalog_node, "metadata")
+    schema, name = lookup(metadata, "schema"), lookup(metadata, "name")
+    if not isinstance(schema, str) or not isinstance(name, str):
+        return catalog_node
+    table = lookup(node, "alias") or lookup(node, "identifier") or lookup(node, "name")
+    if (schema.lower(), name.lower()) == (str(lookup(node, "schema", "")).lower(), str(table).lower()):
+        return catalog_node
+    other_relations[lookup(node, "unique_id")] = f"{schema}.{name}"
+    return None
 
 
 def _yaml_path(node: Any) -> Optional[str]:
@@ -473,6 +491,7 @@ def read_project(
     unquoted_case = UNQUOTED_CASE.get(adapter_type)
     ephemeral: dict = {}
     misspelt_meta: list = []  # (model, key path) of meta keys nearly `omni`
+    other_relations: dict = {}  # unique_id -> the other relation its catalog entry describes
     for node in nodes:
         try:
             resource_type = _text(lookup(node, "resource_type"))
@@ -483,7 +502,7 @@ def read_project(
                                                             tuple(lookup(lookup(node, "depends_on"), "nodes", ())))
                     continue
                 unique_id = lookup(node, "unique_id")
-                catalog_node = catalog_nodes.get(unique_id)
+                catalog_node = _same_relation(node, catalog_nodes.get(unique_id), other_relations)
                 models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, misspelt_meta,
                                                          unquoted_case))
             elif resource_type == "test" and lookup(node, "test_metadata") is not None:
@@ -494,7 +513,7 @@ def read_project(
     for node in sources:
         try:
             unique_id = lookup(node, "unique_id")
-            catalog_node = catalog_sources.get(unique_id)
+            catalog_node = _same_relation(node, catalog_sources.get(unique_id), other_relations)
             source = _read_model(node, catalog_node, column_constraints, misspelt_meta, unquoted_case)
             source.name = f"{lookup(node, 'source_name')}.{lookup(node, 'name')}"
             source.table = lookup(node, "identifier") or lookup(node, "name")
@@ -516,6 +535,7 @@ def read_project(
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,
+        other_relations=other_relations,
     )
     for model in models.values():
         model.from_package = model.package_name != project_name

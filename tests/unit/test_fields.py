@@ -479,6 +479,25 @@ def test_a_model_without_a_catalog_entry_is_one_warning_not_one_per_missing_colu
     assert omni.warnings == ["catalog.json lists no columns of 1 exported model(s) (orders): built or renamed since "
                              "the last `dbt docs generate`? Only their documented columns are fields until it runs again"]
     assert [d.name for d in next(v for v in omni.views if v.table_name == "orders").dimensions] == ["order_id", "other"]
+    assert omni.drift == omni.warnings  # a new model is missing from every catalog until docs generate: no --warn-error
+
+
+def test_a_catalog_entry_for_another_relation_is_not_read():
+    """catalog.json of another target (`dbt parse --target prod` after a dev docs generate), or from before
+    a schema or alias change, describes another table under the same unique id: its columns are not these."""
+    manifest = make_manifest([model("orders", columns=["order_id"]), model("customers", columns=["id"])])
+    catalog = warehouse_catalog(manifest)
+    catalog["nodes"]["model.shop.orders"]["columns"]["dropped_since"] = {"name": "dropped_since", "type": "date", "index": 9}
+    catalog["nodes"]["model.shop.orders"]["metadata"] = {"schema": "dbt_alice", "name": "orders"}
+    catalog["nodes"]["model.shop.customers"]["columns"]["email"] = {"name": "email", "type": "text", "index": 9}
+    catalog["nodes"]["model.shop.customers"]["metadata"] = {"schema": "ANALYTICS", "name": "CUSTOMERS"}  # case folds
+    omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
+    dimensions = {v.table_name: [d.name for d in v.dimensions] for v in omni.views}
+    assert dimensions == {"orders": ["order_id"], "customers": ["email", "id"]}
+    assert omni.warnings == omni.drift == [
+        "catalog.json describes 1 exported model(s) as other relations (orders as dbt_alice.orders, not "
+        "analytics.orders): written for another target, or before a schema or alias change; their columns are not "
+        "read from it, so only documented ones are fields (run `dbt docs generate` for this target)"]
 
 
 # ---- accepted_values -> all_values ------------------------------------------------------------------
