@@ -152,9 +152,11 @@ class Mapper:
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 other = self.project.models[taken[view.name.lower()]]
                 same = (other.database, other.schema, other.table) == (model.database, model.schema, model.table)
+                kinds = (f"two {model.resource_type}s" if other.resource_type == model.resource_type
+                         else f"a {other.resource_type} and a {model.resource_type}")
                 raise OmniExportError(
                     Problem(
-                        f"two models write the same Omni view {view.name} ({other.unique_id} and {model.unique_id})"
+                        f"{kinds} write the same Omni view {view.name} ({other.unique_id} and {model.unique_id})"
                         + (f": both are the relation {model.schema}.{model.table}" if same else ""),
                         file=model.path,
                         model=model.name,

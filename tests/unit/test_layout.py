@@ -205,6 +205,7 @@ def test_a_seed_and_a_source_over_one_table_say_to_select_one_of_them():
             "unique_id": "seed.shop.raw_customers"}
     manifest = make_manifest([seed], sources=[source("crm", "raw_customers", columns=["id"])])
     problem = one_problem(export_error(manifest, select=["resource_type:seed", "source:crm"]))
+    assert problem.message.startswith("a seed and a source write the same Omni view raw__raw_customers")
     assert problem.message.endswith(": both are the relation raw.raw_customers")
     assert problem.expected == "one of them in the selection (a seed and a source over one table: select one)"
 
