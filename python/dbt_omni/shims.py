@@ -115,9 +115,14 @@ def _flags():
         return None
 
 
+_SAID_WARNINGS: set = set()  # (dbt's invocation id, warning): see log
+
+
 def log(message: str, level: str = "info") -> None:
     """A line in dbt's own log and console, at dbt's level (info, warn, error), so that `--log-level warn`
-    and a JSON log's level show warnings and tolerated errors as such."""
+    and a JSON log's level show warnings and tolerated errors as such. A warning is said once per dbt
+    command: `run-operation omni_export` and an on-run-end hook export after the plugin's export at parse,
+    and would say each of its warnings again."""
     try:
         from dbt_common.events.base_types import EventLevel
         from dbt_common.events.functions import fire_event
@@ -125,7 +130,21 @@ def log(message: str, level: str = "info") -> None:
     except ImportError:
         print(message)
         return
+    if level == "warn" and (invocation := _invocation_id()) is not None:
+        if (invocation, message) in _SAID_WARNINGS:
+            return
+        _SAID_WARNINGS.add((invocation, message))
     fire_event(Note(msg=message), level=EventLevel(level))
+
+
+def _invocation_id() -> Optional[str]:
+    """dbt's id of the running command, new for each one even in one process (dbtRunner)."""
+    try:
+        from dbt_common.invocation import get_invocation_id
+
+        return get_invocation_id()
+    except Exception:  # noqa: BLE001 - a dbt without it: every warning is said
+        return None
 
 
 def unchanged_key(manifest: Any, extra: str, selectors: Optional[dict] = None) -> Optional[str]:

@@ -687,6 +687,17 @@ def test_warnings_are_logged_at_dbts_warn_level(duckdb_project, tmp_path_factory
 
 
 @pytest.mark.duckdb
+def test_a_warning_is_said_once_per_dbt_command(duckdb_project, tmp_path_factory, run_dbt):
+    """run-operation omni_export exports after the plugin's export at parse, both warning alike: one line."""
+    project = clone(duckdb_project, tmp_path_factory)
+    typo = "dbt-omni warning: select 'ordres' matches no exportable model"
+    settings = ("--vars", vars_arg(output_dir="target/once", select=["dim_products", "ordres"]))
+    for _ in range(2):  # the plugin exports (and warns) the first time only: nothing changed the second
+        lines = omni_lines(run_dbt(project, "--log-format", "json", "run-operation", "omni_export", *settings))
+        assert len([msg for _, msg in lines if msg.startswith(typo)]) == 1, lines
+
+
+@pytest.mark.duckdb
 def test_missing_manifest_is_one_clear_line(tmp_path, run_cli):
     result = run_cli("export", "--project-dir", tmp_path, cwd=tmp_path, expect_ok=False)
     assert result.returncode == 1
