@@ -16,10 +16,15 @@ from testkit import column, make_manifest, model, one_problem, package_macros
 
 
 def exported(tmp_path, extra_columns=(), **mrr):
-    manifest = make_manifest([model("subscription_months", columns=[
+    return exported_project(tmp_path, [model("subscription_months", columns=[
         "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan", "customer_id",
         "account_ref", column("tier", omni={"all_values": ["free", "pro"]}), *extra_columns],
         omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", **mrr}}})])
+
+
+def exported_project(tmp_path, models: list) -> tuple:
+    """(the typed project, the folder its export was written to), with the package's metric macros."""
+    manifest = make_manifest(models)
     manifest["macros"] = package_macros()
     out = tmp_path / "omni"
     export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
@@ -102,14 +107,10 @@ def test_a_filter_operator_verify_cannot_run_names_the_measure(tmp_path):
 
 def test_a_ratio_verify_cannot_run_is_said_of_the_metric_the_user_wrote_not_its_hidden_component(tmp_path):
     """A ratio's filters are on its hidden components (arpa_numerator, ...): the user wrote `arpa`."""
-    manifest = make_manifest([model("subscription_months", columns=["mrr", "plan"], omni={"measures": {
+    project, out = exported_project(tmp_path, [model("subscription_months", columns=["mrr", "plan"], omni={"measures": {
         "arpa": {"metric": "average_revenue_per_account", "filters": {"plan": {"starts_with": "pro"}}}}})])
-    manifest["macros"] = package_macros()
-    out = tmp_path / "omni"
-    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
-           ExportContext(project_dir=tmp_path))
     with pytest.raises(OmniExportError) as info:
-        plan(from_manifest_dict(manifest), out)
+        plan(project, out)
     problem = one_problem(info.value)
     assert problem.message.startswith("shared metric arpa: measure arpa_") and problem.message.endswith(
         ": verify cannot evaluate filter operator 'starts_with'")
@@ -205,17 +206,12 @@ def test_a_decimal_is_shown_as_the_warehouse_gave_it():
 
 def test_a_dimension_reading_another_view_is_no_default_grain_and_by_it_is_a_clear_error(tmp_path):
     """verify runs on the measure's own table: `${customers.tier}` there is a join away."""
-    manifest = make_manifest([
+    project, out = exported_project(tmp_path, [
         model("subscription_months", columns=["subscription_type", "subscription_amount", "customer_id", "plan"],
               omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}},
                     "dimensions": {"customer_tier": {"sql": "${customers.tier}"}},
                     "joins": [{"to": "customers", "on_sql": "${customer_id} = ${customers.id}"}]}),
         model("customers", columns=["id", "tier"])])
-    manifest["macros"] = package_macros()
-    out = tmp_path / "omni"
-    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
-           ExportContext(project_dir=tmp_path))
-    project = from_manifest_dict(manifest)
     assert [c.grain for c in plan(project, out)] == [None, "plan", "subscription_amount", "subscription_type"]
     with pytest.raises(OmniExportError) as info:
         plan(project, out, by=["customer_tier"])
