@@ -2,7 +2,6 @@
 in topics.py, shared-metric measures in metrics.py; the Mapper resolves names for all of them."""
 from __future__ import annotations
 
-import functools
 import operator
 import re
 from collections import Counter
@@ -12,7 +11,7 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.names import column_field, field_name, field_view, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
-from dbt_omni.project import Column, DbtProject, Model, left_out_problems, validate
+from dbt_omni.project import Column, DbtProject, Model, left_out_problems, time_kind, validate
 from dbt_omni.references import SQL_REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
 from dbt_omni.selection import select_models, unmatched_selectors
@@ -27,9 +26,6 @@ NAMED_FORMATS = (
 # looks like that, but Excel's date codes: yyyy, mmm, dd, ...).
 NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
 EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
-DATE_TYPES = ("date",)
-TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
-NOT_A_TIME = ("[", "range", "array")  # date[], daterange, tstzmultirange, ARRAY (information_schema's name)
 DEFAULT_TIMEFRAMES = {
     "date": ["date", "week", "month", "quarter", "year"],
     "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
@@ -53,20 +49,6 @@ WINDOW_RE = re.compile(r"\)\s*over\b", re.IGNORECASE)  # sum(x) over (...): a wi
 GRANT_SPLIT_RE = re.compile(r"[|&()]")  # required_access_grants entries may combine grants: finance|sales&emea
 DBT_CALL_RE = re.compile(r"""(?P<call>ref|source)\(\s*['"](?P<name>[^'"]+)['"]\s*(?:,\s*['"](?P<table>[^'"]+)['"]\s*)?\)""")
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
-
-
-@functools.lru_cache(maxsize=256)
-def time_kind(data_type: str) -> Optional[str]:
-    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them.
-    Arrays and ranges of dates (PostgreSQL's date[], daterange) are no dates: Omni cannot truncate them."""
-    kind = data_type.lower()
-    if any(part in kind for part in NOT_A_TIME):
-        return None
-    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
-        return "date"
-    if kind.startswith(TIMESTAMP_TYPES):
-        return "timestamp"
-    return None
 
 
 def _ignored(column: Column) -> bool:

@@ -6,6 +6,7 @@ never pays for serialising the manifest.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,25 @@ def _version(value: Any) -> Optional[str]:
 def _text(value: Any) -> str:
     """Enum members (NodeType, ConstraintType) and strings alike, as plain text."""
     return str(getattr(value, "value", value) or "")
+
+
+DATE_TYPES = ("date",)
+TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
+NOT_A_TIME = ("[", "range", "array")  # date[], daterange, tstzmultirange, ARRAY (information_schema's name)
+
+
+@functools.lru_cache(maxsize=256)
+def time_kind(data_type: str) -> Optional[str]:
+    """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them.
+    Arrays and ranges of dates (PostgreSQL's date[], daterange) are no dates: Omni cannot truncate them."""
+    kind = data_type.lower()
+    if any(part in kind for part in NOT_A_TIME):
+        return None
+    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
+        return "date"
+    if kind.startswith(TIMESTAMP_TYPES):
+        return "timestamp"
+    return None
 
 
 @dataclass(slots=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.names import column_field
+from dbt_omni.project import time_kind
 
 # Omni's ${field}, ${view.field} and ${field[timeframe]} in SQL (not dbt's ref(): project.DBT_REF_RE).
 SQL_REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?(\[[a-z_]+\])?\}")
@@ -40,6 +42,11 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         """The timeframes the field lists, or None (not written: Omni's default, or no time field)."""
         view = by_name.get(view_name)
         return next((d.timeframes for d in view.dimensions if d.name == field), None) if view else None
+
+    def column_type(view_name, field):
+        """The data type of the column behind a plain dimension, where dbt or the catalog gives one."""
+        model = models_by_id.get(by_name[view_name].dbt_unique_id) if view_name in by_name else None
+        return next((c.data_type for c in model.columns.values() if column_field(c.name)[0] == field), None) if model else None
 
     def known_fields(view_name):
         if view_name not in fields:
@@ -112,6 +119,10 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             if listed is not None and timeframe not in listed:
                 warnings.append(f"model {where['model'] or view_name}: {key}: {field}[{timeframe}]: {view_name}.{field} "
                                 f"lists the timeframes {', '.join(listed)}, not {timeframe}")
+            elif listed is None and (data_type := column_type(view_name, field)) and time_kind(data_type) is None:
+                warnings.append(f"model {where['model'] or view_name}: {key}: {field}[{timeframe}]: {view_name}.{field} "
+                                f"is {data_type}, not a date or timestamp, and only a date or time dimension has "
+                                "timeframes")
 
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):

@@ -643,6 +643,18 @@ def test_a_timeframe_the_field_does_not_list_is_a_warning():
                              "order_date lists the timeframes date, week, month, quarter, year, not hour"]
 
 
+
+@pytest.mark.parametrize("data_type, warned", [("varchar", True), ("integer[]", True), ("timestamptz", False), (None, False)])
+def test_a_timeframe_on_a_column_that_is_no_date_or_time_is_a_warning(data_type, warned):
+    """status[month] in a topic's fields: Omni offers no month of a text. Without a known type, no word."""
+    omni = build(orders(column("status", data_type=data_type),
+                        omni={"topic": {"fields": ["orders.status[month]"]},
+                              "dimensions": {"status_month": {"sql": "${status[month]}"}}}))
+    expected = [f"model orders: {key}: status[month]: analytics__orders.status is {data_type}, not a date or "
+                "timestamp, and only a date or time dimension has timeframes"
+                for key in ("meta.omni.dimensions.status_month.sql", "meta.omni.topic.fields")]
+    assert omni.warnings == (expected if warned else [])
+
 FINANCE_GRANT = {"access_grants": {"finance": {"user_attribute": "department", "allowed_values": ["finance"]}}}
 
 
