@@ -26,8 +26,8 @@ def _parser() -> tuple:
     export.add_argument("--catalog", type=Path, default=None,
                         help="catalog.json for column types; default: beside the manifest, if there")
     export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
-    export.add_argument("-s", "--select", nargs="+", default=None, help="models (seeds, snapshots) in dbt's selection syntax: names, folders, tag:X, path:P, config.K:V, source:S+, +parents, children+")
-    export.add_argument("--exclude", nargs="+", default=None, help="models to leave out, same syntax")
+    export.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models (seeds, snapshots) in dbt's selection syntax: names, folders, tag:X, path:P, config.K:V, source:S+, +parents, children+")
+    export.add_argument("--exclude", nargs="+", action="extend", default=None, help="models to leave out, same syntax")
     export.add_argument("--vars", default=None,
                         help="as dbt's --vars, a YAML mapping: '{dbt_omni: {topics_from_paths: [models/marts]}}'")
     export.add_argument("--target", default=None, help="dbt target name to record; default: DBT_TARGET, else the profile's")
@@ -40,8 +40,8 @@ def _parser() -> tuple:
     verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")
     verify.add_argument("--profiles-dir", type=Path, default=None, help="passed to dbt run-operation")
     verify.add_argument("--target", default=None, help="the target whose warehouse runs the queries")
-    verify.add_argument("-s", "--select", nargs="+", default=None, help="models whose measures to check (dbt's selection syntax, or Omni view names)")
-    verify.add_argument("--by", nargs="+", default=None, help="dimensions to group by (default: a few)")
+    verify.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models whose measures to check (dbt's selection syntax, or Omni view names)")
+    verify.add_argument("--by", nargs="+", action="extend", default=None, help="dimensions to group by (default: a few)")
     verify.add_argument("--output", default=None, help="the exported Omni model; default: <target>/omni")
     return parser, commands.choices
 

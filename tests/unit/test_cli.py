@@ -95,6 +95,23 @@ def test_verify_takes_dbts_short_select_too():
     assert _parser()[0].parse_args(["verify", "-s", "mrr_model", "trials"]).select == ["mrr_model", "trials"]
 
 
+def test_a_repeated_select_exclude_or_by_adds_up_as_in_dbt(tmp_path, capsys):
+    """`--exclude a --exclude b` leaves out both, as dbt does: keeping the last let a PII model through."""
+    from dbt_omni.cli import _parser
+
+    (tmp_path / "manifest.json").write_text(json.dumps(shop_manifest()))
+    out = tmp_path / "out"
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "manifest.json"),
+                 "--output", str(out), "--exclude", "orders", "--exclude", "customers"]) == 0, capsys.readouterr().err
+    assert "orders.view.yaml" not in {p.name for p in out.rglob("*")}
+    assert "customers.view.yaml" not in {p.name for p in out.rglob("*")}
+    assert main(["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "manifest.json"),
+                 "--output", str(out), "-s", "orders", "-s", "customers"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (out / "analytics").iterdir()) == ["customers.view.yaml", "orders.view.yaml"]
+    verify = _parser()[0].parse_args(["verify", "--by", "month", "--by", "plan", "status", "-s", "a", "-s", "b"])
+    assert (verify.by, verify.select) == (["month", "plan", "status"], ["a", "b"])
+
+
 def test_unwritable_output_is_a_one_line_error(tmp_path, capsys):
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(shop_manifest()))
