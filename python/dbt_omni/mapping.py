@@ -473,7 +473,7 @@ class Mapper:
             sql=sql,
             aggregate_type=aggregate_type,
             percentile=block.get("percentile"),
-            custom_primary_key_sql=self.translate(block.get("custom_primary_key_sql"), model, key),
+            custom_primary_key_sql=self.translate(block.get("custom_primary_key_sql"), model, f"{key}.custom_primary_key_sql"),
             label=block.get("label"),
             description=block.get("description"),
             format=self._check_format(block.get("format"), model, f"{key}.format"),

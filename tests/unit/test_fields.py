@@ -622,6 +622,13 @@ def test_a_field_name_that_loses_letters_keeps_the_column_name_as_label(name, fi
     assert labelled["dimensions"][field]["label"] == "Size"
 
 
+
+def test_a_bad_reference_in_custom_primary_key_sql_names_that_key():
+    measure = {"aggregate_type": "sum_distinct_on", "sql": "${amount}", "custom_primary_key_sql": "${ amount}"}
+    problem = one_problem(export_error(orders(column("amount"), omni={"measures": {"total": measure}})))
+    assert (problem.message, problem.key) == ("'${ amount}' is not a field reference",
+                                              "meta.omni.measures.total.custom_primary_key_sql")
+
 @pytest.mark.parametrize("where, block", [
     ("meta.omni.dimensions.order_month.sql", {"dimensions": {"order_month": {"sql": "${order_date[mnth]}"}}}),
     ("meta.omni.measures.recent.filters", {"measures": {"recent": {"aggregate_type": "count",
