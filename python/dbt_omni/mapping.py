@@ -338,13 +338,24 @@ class Mapper:
 
     def _primary_key(self, model: Model) -> list:
         """Columns of the primary key: meta.omni, then constraints, then unique + not_null tests, then
-        a unique_combination_of_columns test (the grain of a model keyed by several columns)."""
+        a unique_combination_of_columns test (the grain of a model keyed by several columns). A meta.omni
+        dimension may be the key too: named by meta.omni.primary_key, or with its own `primary_key: true`."""
         declared = model.omni.get("primary_key")
+        dimensions = model.omni.get("dimensions") or {}
+        flagged_dimensions = sorted(name for name, block in dimensions.items() if block.get("primary_key"))
         if declared:
             keys = [declared] if isinstance(declared, str) else list(declared)
             by_field = {field_name(name): name for name in model.columns}  # `crmid` for the column "CrmId"
-            keys = [key if key in model.columns else by_field.get(key, key) for key in keys]
+            keys = [key if key in model.columns or key in dimensions else by_field.get(key, key) for key in keys]
+            if unnamed := [name for name in flagged_dimensions if name not in keys]:
+                raise model.error(
+                    f"meta.omni.dimensions.{unnamed[0]} says primary_key: true, but meta.omni.primary_key names "
+                    f"{', '.join(keys)}", key="meta.omni.primary_key",
+                    expected="one place for the key: meta.omni.primary_key (which may name a meta.omni dimension) "
+                             "or the dimension's primary_key: true")
             for key in keys:
+                if key in dimensions:
+                    continue
                 if key not in model.columns and not model.columns_known:  # a fresh clone or CI: no catalog.json yet
                     near = closest(key, model.columns)
                     self.warnings.append(
@@ -373,8 +384,8 @@ class Mapper:
                 constrained.append(column.name)
             if (column.tests or column.constraints) and {"unique", "not_null"} <= {*column.tests, *column.constraints}:
                 tested.append(column.name)
-        if flagged:
-            return flagged
+        if flagged or flagged_dimensions:
+            return flagged + flagged_dimensions
         if model.pk_constraint:
             columns = [model.find_column(name) for name in model.pk_constraint]
             if None not in columns and not any(_ignored(c) for c in columns):
@@ -541,7 +552,7 @@ class Mapper:
                                 measure.format = dimension.format
                     measures.extend(made)
         for key in pk:  # declared, undocumented, and no catalog to say otherwise
-            if key not in model.columns:
+            if key not in model.columns and key not in (meta.get("dimensions") or {}):
                 name, needs_sql = column_field(key)
                 dimensions.append(Dimension(name, sql=self.quoted(key) if needs_sql else None,
                                             primary_key=True if len(pk) == 1 else None))
@@ -559,7 +570,7 @@ class Mapper:
                     sql=self.translate(block["sql"], model, f"{key}.sql"),
                     label=block.get("label"),
                     description=block.get("description"),
-                    primary_key=block.get("primary_key"),
+                    primary_key=name == pk_column or None,  # one of several: custom_compound_primary_key_sql
                     hidden=block.get("hidden"),
                     format=self._check_format(block.get("format"), model, f"{key}.format"),
                     group_label=block.get("group_label"),

@@ -221,3 +221,41 @@ def test_a_primary_key_constraint_on_a_column_that_is_no_field_is_a_warning_not_
     keyed = make_manifest([model("stores", columns=["Region_ID", "name"],
                                  constraints=[{"type": "primary_key", "columns": ["region_id"]}])])
     assert pk_fields(view_yaml(keyed, "analytics/stores.view.yaml")) == ["region_id"]
+
+
+ORDER_KEY = {"sql": "${order_id} || '-' || ${line}"}
+
+
+def test_a_meta_omni_dimension_named_as_primary_key_is_the_key_once():
+    """`primary_key: order_key` over a meta.omni dimension wrote `order_key:` twice in one view, without a catalog
+    (a placeholder for an undocumented key column beside the dimension), and was an error with one."""
+    manifest = make_manifest([model("orders", columns=["order_id", "line"],
+                                    omni={"primary_key": "order_key", "dimensions": {"order_key": ORDER_KEY}})])
+    for catalog in (None, warehouse_catalog(manifest)):
+        omni = build(manifest, catalog)
+        assert [(d.name, d.primary_key) for d in omni.views[0].dimensions] == [
+            ("line", None), ("order_id", None), ("order_key", True)]
+        assert omni.warnings == []
+    assert pk_fields(view_yaml(manifest)) == ["order_key"]
+
+
+def test_a_meta_omni_dimension_that_says_primary_key_wins_over_tests():
+    """Its own `primary_key: true` is declared, as meta.omni.primary_key is: the tested column gave a second key."""
+    manifest = make_manifest([model("orders", columns=["order_id", "line"],
+                                    omni={"dimensions": {"order_key": {**ORDER_KEY, "primary_key": True}}})],
+                             unique_not_null("orders", "order_id"))
+    assert pk_fields(view_yaml(manifest)) == ["order_key"]
+
+
+def test_a_dimension_key_and_another_meta_omni_primary_key_are_an_error():
+    manifest = make_manifest([model("orders", columns=["order_id", "line"],
+                                    omni={"primary_key": "order_id",
+                                          "dimensions": {"order_key": {**ORDER_KEY, "primary_key": True}}})])
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message) == (
+        "meta.omni.primary_key", "meta.omni.dimensions.order_key says primary_key: true, but meta.omni.primary_key "
+        "names order_id")
+    both = make_manifest([model("orders", columns=["order_id", "line"],
+                                omni={"primary_key": ["order_id", "order_key"],
+                                      "dimensions": {"order_key": {**ORDER_KEY, "primary_key": True}}})])
+    assert view_yaml(both)["custom_compound_primary_key_sql"] == ["order_id", "order_key"]
