@@ -170,11 +170,20 @@ class Mapper:
     def _register_join_aliases(self) -> None:
         """A join's join_to_view_as, before any SQL or field list is translated: Omni lets a view's
         measures, a join's SQL and a topic name the alias as a view."""
+        declared: dict = {}  # alias -> (model, key) that declared it first
         for model in self.models:
-            for join in model.omni.get("joins") or ():
-                target = self.find_view(join["to"])
-                if join.get("join_to_view_as") and target is not None:
-                    self.aliases[join["join_to_view_as"]] = target
+            for index, join in enumerate(model.omni.get("joins") or ()):
+                alias, target = join.get("join_to_view_as"), self.find_view(join["to"])
+                if not alias or target is None:
+                    continue
+                if alias in self.aliases and self.aliases[alias] is not target:
+                    first, first_key = declared[alias]
+                    raise model.error(
+                        f"join_to_view_as {alias} names {target.name} here, and {self.aliases[alias].name} in "
+                        f"model {first.name} ({first_key})", key=f"meta.omni.joins[{index}].join_to_view_as",
+                        expected="one view per alias: another name for one of the two")
+                self.aliases[alias] = target
+                declared.setdefault(alias, (model, f"meta.omni.joins[{index}]"))
 
     def not_exported(self, name: str) -> str:
         kind = self.resource_types[name]

@@ -45,6 +45,7 @@ def build_relationships(mapper: Mapper) -> list:
                 )
             continue
         found[rel.key()] = rel
+    explicit: dict = {}  # Relationship.key() -> the meta.omni join that declared it
     for model in mapper.models:
         for index, join in enumerate(model.omni.get("joins") or ()):
             key = f"meta.omni.joins[{index}]"
@@ -68,6 +69,12 @@ def build_relationships(mapper: Mapper) -> list:
                 where_sql=mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
                 dbt_key=key,
             )
+            if rel.key() in explicit:
+                raise model.error(
+                    f"a second join of {source.name} to {target.name}: {explicit[rel.key()]} joins it already",
+                    key=f"{key}.join_to_view_as",
+                    expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
+            explicit[rel.key()] = key
             found[rel.key()] = rel  # an explicit join replaces one inferred from tests
     return [found[k] for k in sorted(found)]
 

@@ -375,3 +375,35 @@ def test_a_join_to_what_is_no_exported_model_says_what_it_is(to, message, sugges
     manifest["disabled"] = {"model.shop.old_products": [model("old_products", columns=["id"])]}
     problem = one_problem(export_error(manifest))
     assert (problem.key, problem.message, problem.suggestion) == ("meta.omni.joins[0].to", message, suggestion)
+
+
+def test_two_meta_omni_joins_to_one_view_need_an_alias():
+    """The second replaced the first silently (orders joined customers by billing_customer_id alone)."""
+    joins = [{"to": "customers", "on_sql": "${customer_id} = ${customers.id}"},
+             {"to": "customers", "on_sql": "${billing_customer_id} = ${customers.id}"}]
+    orders = model("orders", columns=["id", "customer_id", "billing_customer_id"], omni={"joins": joins})
+    problem = one_problem(export_error(make_manifest([orders, model("customers", columns=["id"])])))
+    assert (problem.key, problem.message) == (
+        "meta.omni.joins[1].join_to_view_as",
+        "a second join of analytics__orders to analytics__customers: meta.omni.joins[0] joins it already")
+    joins[1].update(join_to_view_as="billing", on_sql="${billing_customer_id} = ${billing.id}")
+    assert [(r.join_to_view_as, r.on_sql) for r in build(make_manifest([orders, model("customers", columns=["id"])])).relationships] == [
+        (None, "${analytics__orders.customer_id} = ${analytics__customers.id}"),
+        ("billing", "${analytics__orders.billing_customer_id} = ${billing.id}")]
+
+
+def test_one_alias_for_two_views_is_an_error():
+    """`buyer` named customers in one join and regions in another: ${buyer.id} meant whichever came last."""
+    orders = model("orders", columns=["id", "customer_id", "region_id"], omni={"joins": [
+        {"to": "customers", "join_to_view_as": "buyer", "on_sql": "${customer_id} = ${buyer.id}"},
+        {"to": "regions", "join_to_view_as": "buyer", "on_sql": "${region_id} = ${buyer.id}"}]})
+    others = [model("customers", columns=["id"]), model("regions", columns=["id"])]
+    problem = one_problem(export_error(make_manifest([orders, *others])))
+    assert (problem.key, problem.message) == (
+        "meta.omni.joins[1].join_to_view_as",
+        "join_to_view_as buyer names analytics__regions here, and analytics__customers in model orders "
+        "(meta.omni.joins[0])")
+    returns = model("returns", columns=["id", "customer_id"], omni={"joins": [  # one alias, one view: fine
+        {"to": "customers", "join_to_view_as": "buyer", "on_sql": "${customer_id} = ${buyer.id}"}]})
+    orders["meta"]["omni"]["joins"].pop()
+    assert len(build(make_manifest([orders, returns, *others])).relationships) == 2
