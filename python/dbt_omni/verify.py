@@ -22,11 +22,32 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import MacroError
 from dbt_omni.mapping import EXCEL_DATE_CODE_RE, NAMED_FORMAT_RE, NAMED_FORMATS
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
+from dbt_omni.names import column_field
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
 from dbt_omni.selection import selected_ids
 
 RELATION = "__DBT_OMNI_RELATION__"
+# PostgreSQL's reserved key words (its manual's "SQL Key Words" appendix: reserved, and reserved but allowed
+# as a function or type) and DuckDB's (duckdb_keywords(): most of these, and pivot, qualify, ...): a column
+# named `user` or `order` must be quoted there, or `user` is the login name and `order` a syntax error.
+# Quoting a lowercase name changes nothing else on these warehouses; others fold unquoted names otherwise
+# (Snowflake: upper case), so their names are written as they are.
+RESERVED_WORDS = frozenset("""
+    describe lambda pivot pivot_longer pivot_wider qualify show summarize unpivot
+    all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
+    collation column concurrently constraint create cross current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user default deferrable desc distinct do else end
+    except false fetch for foreign freeze from full grant group having ilike in initially inner intersect into
+    is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on
+    only or order outer overlaps placing primary references returning right select session_user similar some
+    symmetric system_user table tablesample then to trailing true union unique user using variadic verbose
+    when where window with""".split())
+QUOTES_RESERVED = ("postgres", "duckdb", "redshift")
+# Types a warehouse cannot group by (PostgreSQL's json, xml and geometric types) or that make no category
+# (structs, maps, arrays): never a default grain.
+NOT_A_GRAIN_RE = re.compile(r"^(jsonb?|xml|point|line|lseg|box|path|polygon|circle|struct|map|array|variant|object"
+                            r"|geometry|geography)\b|\[", re.IGNORECASE)
 FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_GRAINS = 3
 MAX_FAILURES_SHOWN = 5
@@ -48,8 +69,9 @@ class Check:
 class _View:
     """One exported view file, able to turn its fields into plain SQL over the relation."""
 
-    def __init__(self, path: Path, dbt_mode, name: str):
+    def __init__(self, path: Path, dbt_mode, name: str, adapter_type: str = ""):
         self.path, self.name = path, name
+        self.quotes_reserved = adapter_type in QUOTES_RESERVED
         try:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
@@ -67,7 +89,9 @@ class _View:
         if name not in self.dimensions:
             raise self._error(f"${{{name}}} is not a dimension of the view")
         sql = (self.dimensions[name] or {}).get("sql")
-        return f"({self.resolve(sql, depth + 1)})" if sql else name
+        if sql:
+            return f"({self.resolve(sql, depth + 1)})"
+        return f'"{name}"' if self.quotes_reserved and name in RESERVED_WORDS else name
 
     def resolve(self, sql: str, depth: int = 0) -> str:
         resolved = FIELD_RE.sub(lambda m: self.dimension_sql(m.group(1), depth), sql)
@@ -136,13 +160,14 @@ class _View:
             parts.append(tests[0] if len(tests) == 1 else "(" + (" or " if operator == "is" else " and ").join(tests) + ")")
         return " and ".join(parts)
 
-    def grains(self) -> list:
+    def grains(self, ungroupable: frozenset = frozenset()) -> list:
         """A few dimensions to group by: dates first, then categories (with all_values, from an
         accepted_values test), then the others, timestamps last (often one row per group); no keys,
-        no hidden fields, no ids, no amounts (grouping by a price checks one row per price)."""
+        no hidden fields, no ids, no amounts (grouping by a price checks one row per price), none of
+        the ungroupable (json, ...)."""
         usable = [n for n, d in sorted(self.dimensions.items())
                   if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
-                  and not _is_amount(d or {}) and self._local(n)]
+                  and not _is_amount(d or {}) and n not in ungroupable and self._local(n)]
 
         def rank(name: str) -> int:
             dimension = self.dimensions[name] or {}
@@ -239,7 +264,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         model = project.models.get(unique_id)
         if model is None or (select and unique_id not in chosen and view_name not in select):
             continue
-        view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode, view_name)
+        view = _View(Path(output_dir) / record["views"][view_name]["path"], dbt_mode, view_name, project.adapter_type)
         package, macro = split_metric_name(info["metric"])
         columns = {k: view.resolve(v) if isinstance(v, str) else v for k, v in info["args"].items()}
         try:
@@ -254,7 +279,8 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
             raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
-        grains = [g for g in by if g in view.dimensions] if by else view.grains()
+        grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(
+            column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         for grain in [None, *grains]:
             checks.append(Check(
                 measure=qualified, metric=info["metric"], grain=grain, database=model.database,

@@ -255,3 +255,36 @@ def test_many_refused_queries_show_the_first_few_reasons():
     ok, table = report(checks, [("relation s.t does not exist " + str(i), [(1, 1)]) for i in range(8)])
     assert not ok
     assert table.count("relation s.t does not exist") == 5 and table.endswith("... and 3 more refused queries")
+
+
+def test_a_column_named_by_a_reserved_word_is_quoted_and_grouped_by_in_a_real_database(tmp_path):
+    """`order` unquoted is a syntax error, and PostgreSQL reads a bare `user` as the login name: verify grouped
+    by it and found every metric matching on the wrong numbers. Run here on DuckDB, which quotes alike."""
+    import duckdb
+
+    project, out = exported(tmp_path, extra_columns=["order", "user"])
+    checks = plan(project, out, by=["order", "user"])
+    assert [c.grain for c in checks] == [None, "order", "user"]
+    con = duckdb.connect()
+    con.sql("""create table subscription_months as select * from (values
+        ('paid', 10.0, date '2024-01-01', 'pro', 1, 'a', 'pro', 'o1', 'ann'),
+        ('paid', 5.0, date '2024-01-01', 'pro', 2, 'b', 'pro', 'o2', 'bob')) t(subscription_type,
+        subscription_amount, month_start, plan, customer_id, account_ref, tier, "order", "user")""")
+    for check in checks:
+        dbt_rows, omni_rows = (sorted(con.sql(sql.replace(verify.RELATION, "subscription_months")).fetchall())
+                               for sql in (check.dbt_sql, check.omni_sql))
+        assert dbt_rows == omni_rows
+        if check.grain:
+            assert [row[0] for row in omni_rows] == (["o1", "o2"] if check.grain == "order" else ["ann", "bob"])
+    assert '"order"' in checks[1].omni_sql and '"user"' in checks[2].dbt_sql
+
+
+def test_a_json_or_array_column_is_no_default_grain(tmp_path, monkeypatch):
+    """PostgreSQL cannot group by json (the check failed as a refused query), and neither makes a category."""
+    monkeypatch.setattr(verify, "MAX_GRAINS", 10)
+    project, out = exported(tmp_path, extra_columns=[
+        column("attributes", data_type="json"), column("payload", data_type="JSONB"),
+        column("category_ids", data_type="integer[]"), column("address", data_type="STRUCT(city VARCHAR)"),
+        column("segment", data_type="text")])
+    grains = [c.grain for c in plan(project, out)]
+    assert "segment" in grains and not {"attributes", "payload", "category_ids", "address"} & set(grains)
