@@ -6,8 +6,7 @@
   {%- if execute -%}
     {#- Two halves of other installs: under on_error: warn a run must still go on (no export, a log line). -#}
     {%- set problem = dbt_omni._omni_python_problem() -%}
-    {%- set settings = var('dbt_omni', {}) -%}
-    {%- if problem and results is defined and settings is mapping and settings.get('on_error') == 'warn' -%}
+    {%- if problem and results is defined and dbt_omni._omni_tolerates_errors() -%}
       {{ log("dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): "
              ~ problem.replace('dbt-omni: ', '', 1), info=true) }}
       {{ return('') }}

@@ -89,6 +89,21 @@ EXPECTED = {"selectors": "a selector string or a list of them", "dimensions": "a
             "text": "a folder path (a string)", "boolean": "true or false"}
 
 
+def tolerates_errors(adapter_type: str) -> bool:
+    """on_error: warn in this command's settings (dbt_project.yml's block, --vars over it, env_var()
+    rendered), for the on-run-end hook when it cannot export: the macros are of another version than
+    this package, which may then read the settings otherwise. Settings that cannot be read do not
+    tolerate: the hook fails, as the export would."""
+    from dbt_omni import shims
+    from dbt_omni.config import load_settings
+
+    try:
+        facts = shims.invocation(adapter_type)
+        return load_settings(facts["project_dir"], facts["cli_vars"]).on_error == "warn"
+    except Exception:  # noqa: BLE001 - a bad block: the hook goes on to fail with the install's message
+        return False
+
+
 def argument_problems(where: str, given: Mapping, arguments: Mapping) -> str:
     """The error for arguments a macro does not take or of the wrong type ('' when all are fine): Jinja's
     own names neither the valid arguments nor the closest one. where: how the user called the macro;

@@ -221,6 +221,18 @@ def test_macros_of_another_commit_with_the_same_version_say_what_to_install(duck
                                                                                 on_error="warn"), env=env)
     assert "dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): the dbt package " \
            "(macros, from `dbt deps`) is not the commit" in run.stdout
+    # The README's env_var() form: dbt leaves vars unrendered, so the hook read the template and failed the run.
+    # The Python package renders it (tolerates_errors); without that function (an older package) the macro does.
+    tolerant = vars_arg(output_dir="target/omni_drift", on_error="{{ env_var('DBT_OMNI_ON_ERROR', 'fail') }}")
+    for older in (False, True):
+        if older:
+            (tmp_path / "sitecustomize.py").write_text(
+                "import dbt_omni.project\ndbt_omni.project.shipped_macros_digest = lambda: '0' * 64\n"
+                "import dbt_omni.jinja_api\ndel dbt_omni.jinja_api.tolerates_errors\n")
+        for on_error, ok in (("warn", True), ("fail", False)):
+            run = run_dbt(duckdb_project, "run", "-s", "stg_orders", "--vars", tolerant, expect_ok=ok,
+                          env={**env, "DBT_OMNI_ON_ERROR": on_error})
+            assert ("so dbt goes on; the Omni model was not updated): the dbt package" in run.stdout) is ok, run.stdout[-2000:]
     # A Python package older than these checks (no macros_differ) is told apart too.
     (tmp_path / "sitecustomize.py").write_text("import dbt_omni.jinja_api\ndel dbt_omni.jinja_api.macros_differ\n")
     older = run_dbt(duckdb_project, "run-operation", "omni_export", "--args", "{output_dir: target/never}",
