@@ -11,7 +11,16 @@ from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.names import column_field, field_name, field_view, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
-from dbt_omni.project import Column, DbtProject, Model, left_out_problems, time_kind, validate
+from dbt_omni.project import (
+    DBT_REF_RE,
+    SOURCE_REF_RE,
+    Column,
+    DbtProject,
+    Model,
+    left_out_problems,
+    time_kind,
+    validate,
+)
 from dbt_omni.references import SQL_REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
 from dbt_omni.selection import select_models, unmatched_selectors
@@ -47,7 +56,6 @@ PLAIN_AGGREGATE_RE = re.compile(
 SQL_STRING_RE = re.compile(r"'(?:[^']|'')*'")  # a quoted literal: 'count(' there is text, not a call
 WINDOW_RE = re.compile(r"\)\s*over\b", re.IGNORECASE)  # sum(x) over (...): a window, computed per row
 GRANT_SPLIT_RE = re.compile(r"[|&()]")  # required_access_grants entries may combine grants: finance|sales&emea
-DBT_CALL_RE = re.compile(r"""(?P<call>ref|source)\(\s*['"](?P<name>[^'"]+)['"]\s*(?:,\s*['"](?P<table>[^'"]+)['"]\s*)?\)""")
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 
 
@@ -223,17 +231,19 @@ class Mapper:
         if view is not None:
             return view
         suggestion = None
-        written = DBT_CALL_RE.fullmatch(name.strip())
+        ref, source = DBT_REF_RE.fullmatch(name.strip()), SOURCE_REF_RE.fullmatch(name.strip())
         if name in self.resource_types:
             message = self.not_exported(name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         elif name in self.project.disabled_models:
             message = f"model '{name}' is disabled (enabled: false): no table or view for Omni to read"
-        elif written:  # ref('customers') / source('shop', 'customers'): dbt's Jinja, where a name is meant
-            meant = written["name"] if written["call"] == "ref" else f"{written['name']}.{written['table']}"
-            message = f"'{name}' is dbt's Jinja: here the {'model' if written['call'] == 'ref' else 'source table'} is named as text"
-            suggestion = meant
+        elif ref or source:  # ref('customers') / source('shop', 'customers'): dbt's Jinja, where a name is meant
+            if ref:  # ref('package', 'model', v=2)
+                suggestion = (ref[2] or ref[1]) + (f".v{ref[3]}" if ref[3] else "")
+            else:
+                suggestion = f"{source[1]}.{source[2]}"
+            message = f"'{name}' is dbt's Jinja: here the {'model' if ref else 'source table'} is named as text"
         else:
             message = f"unknown model '{name}'"
             suggestion = closest(name, [*self.view_by_model_name, *self.view_by_version])

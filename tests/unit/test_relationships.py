@@ -366,6 +366,10 @@ def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():
     ("ref('customers')", "'ref('customers')' is dbt's Jinja: here the model is named as text", "customers"),
     ('source("crm", "accounts")', "'source(\"crm\", \"accounts\")' is dbt's Jinja: here the source table is named as text",
      "crm.accounts"),
+    ("ref('shop', 'customers')", "'ref('shop', 'customers')' is dbt's Jinja: here the model is named as text",
+     "customers"),  # the package's name was suggested as the model
+    ("ref('customers', v=2)", "'ref('customers', v=2)' is dbt's Jinja: here the model is named as text",
+     "customers.v2"),  # was an unknown model
 ])
 def test_a_join_to_what_is_no_exported_model_says_what_it_is(to, message, suggestion):
     """A disabled or ephemeral model has no table (no "did you mean" another model); dbt's ref() is no name."""
