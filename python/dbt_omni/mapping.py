@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.names import column_field, field_name, field_view, safe_component, spelt_otherwise
+from dbt_omni.names import VERSION_RE, column_field, field_name, field_view, safe_component, spelt_otherwise
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import (
     DBT_REF_RE,
@@ -101,6 +101,10 @@ class Mapper:
         self.aliases: dict = {}  # a join's join_to_view_as -> the View it stands for
         self.topic_scope: Optional[Callable] = None  # while a topic is made: its name for a view name
         self.resource_types = {m.name: m.resource_type for m in project.models.values()}  # exported or not
+        for m in project.models.values():  # and each version by the names it may be written with
+            if m.version is not None:
+                self.resource_types.setdefault(f"{m.name}.v{m.version}", m.resource_type)
+                self.resource_types.setdefault(f"{m.name}_v{m.version}", m.resource_type)
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
         # (model name, relation left out) -> what of it was dropped: one warning per pair, at the end
@@ -209,7 +213,7 @@ class Mapper:
         field or a default filter naming it is dropped (a partial selection stays exportable); SQL or a
         filter that changes what a measure or a topic counts is an error. Said once per pair of models
         (dropped_warnings), where a join to it may be declared, tested and in a topic alike."""
-        if name not in self.resource_types or name in self.view_by_model_name:
+        if name not in self.resource_types or name in self.view_by_model_name or name in self.view_by_version:
             return False
         self.note_dropped(model, name, f"{what} ({key})")
         return True
@@ -306,7 +310,7 @@ class Mapper:
             return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
         version, dot, field = rest.partition(".")
-        if dot and f"{prefix}.{version}" in self.view_by_version:  # customers.v1.name
+        if dot and (VERSION_RE.fullmatch(version) or f"{prefix}.{version}" in self.view_by_version):  # customers.v1.name
             prefix, rest = f"{prefix}.{version}", field
         written, target = self.ref_view(prefix, model, key)
         return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"

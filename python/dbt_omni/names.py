@@ -6,6 +6,7 @@ import functools
 import re
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors write it: the v1 of `customers.v1`
 
 
 def safe_component(name: str) -> str:
@@ -42,6 +43,11 @@ def column_field(column: str) -> tuple:
 
 def field_view(ref: str) -> str:
     """The model (or view) a field reference names, as Mapper.translate_field_ref reads it: `orders` in
-    `orders.amount`, `-orders.id`, `orders.*`; "" for a bare field or a tag."""
+    `orders.amount`, `-orders.id`, `orders.*`, `customers.v1` in `customers.v1.name`; "" for a bare
+    field or a tag."""
     ref = ref.lstrip("-")
-    return "" if ref.startswith("tag:") or "." not in ref else ref.partition(".")[0]
+    if ref.startswith("tag:") or "." not in ref:
+        return ""
+    prefix, _, rest = ref.partition(".")
+    version, dot, _ = rest.partition(".")
+    return f"{prefix}.{version}" if dot and VERSION_RE.fullmatch(version) else prefix

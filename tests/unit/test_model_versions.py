@@ -10,6 +10,7 @@ def customers(version, latest=2, **kw) -> dict:
                  path="models/marts/customers.sql", **{"constraints": [{"type": "primary_key", "columns": ["customer_id"]}], **kw})
     node["unique_id"] = f"model.shop.customers.v{version}"
     node["version"], node["latest_version"] = version, latest
+    node["fqn"] = ["shop", "marts", "customers", f"v{version}"]  # as dbt writes it: `customers.v2` selects one
     return node
 
 
@@ -103,3 +104,17 @@ def test_a_topic_name_every_version_inherits_says_where_to_put_it():
     problem = one_problem(export_error(make_manifest(versions)))
     assert problem.message == "two topics are named people (analytics__customers_v1 and analytics__customers_v2)"
     assert "set the topic under one version's config: meta:" in problem.expected
+
+
+def test_an_older_version_the_selection_leaves_out_is_dropped_from_a_topic_and_named_in_errors():
+    """`customers.v1.name` with only v2 exported was read as the field `v1.name` of v2: an error about a text
+    never written ('analytics__customers_v2.v1.name' is not a field reference)."""
+    manifest = make_manifest([customers(1), customers(2), orders(omni={"topic": {"fields": ["customers.v1.name"]}})])
+    omni = build(manifest, select=["orders", "customers.v2"])
+    assert omni.topics[0].fields is None and omni.warnings == [
+        "model orders: model 'customers.v1' is not exported (not selected, or ignore: true); left out: field "
+        "customers.v1.name (meta.omni.topic.fields)"]
+    measure = {"aggregate_type": "count", "filters": {"customers.v1.name": {"is": "x"}}}  # changes a count: an error
+    manifest = make_manifest([customers(1), customers(2), orders(omni={"measures": {"named": measure}})])
+    problem = one_problem(export_error(manifest, select=["orders", "customers.v2"]))
+    assert problem.message == "model 'customers.v1' is not exported (not selected, or ignore: true)"
