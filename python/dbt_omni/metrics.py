@@ -148,7 +148,9 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     for measure in measures:  # a hidden component is still queryable: it needs the grants as much
         measure.required_access_grants = block.get("required_access_grants")
     if top.description is None:
-        top.description = _macro_description(mapper.project, package, macro_name)
+        defaults = omni_mode.signature(package, macro_name)
+        top.description = _macro_description(mapper.project, package, macro_name, {
+            k: v for k, v in (block.get("args") or {}).items() if k not in defaults or defaults[k] != v})
     documented = _macro_meta(mapper.project, package, macro_name)  # _metrics.yml: e.g. label MRR, format percent_2
     if top.label is None:
         top.label = documented.get("label")
@@ -216,15 +218,25 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
     return [Measure(name=name, sql=str(sql), dbt_key=key), *numerator, *denominator]
 
 
-def _macro_description(project: DbtProject, package: str, name: str) -> Optional[str]:
+def _macro_description(project: DbtProject, package: str, name: str, args: Optional[dict] = None) -> Optional[str]:
     """The definition (first paragraph) and, where given, the additivity: an Omni user must see that
-    MRR is not to be summed across months."""
+    MRR is not to be summed across months. The definition is written over the macro's default columns
+    (`sum(amount) / count(distinct order_id)`), so the arguments given otherwise follow it."""
     macro = (project.macros or {}).get(f"macro.{package}.{name}")
     text = (lookup(macro, "description", "") or "").strip()
     if not text:
         return None
     paragraphs = [p.replace("\n", " ").strip() for p in text.split("\n\n")]
-    return " ".join([paragraphs[0], *[p for p in paragraphs[1:] if p.startswith("Additivity:")]])
+    given = [f"{key} = `{_jinja_text(value)}`" for key, value in sorted((args or {}).items())]
+    return " ".join([paragraphs[0], *([f"Here: {', '.join(given)}."] if given else []),
+                     *[p for p in paragraphs[1:] if p.startswith("Additivity:")]])
+
+
+def _jinja_text(value) -> str:
+    """An argument as the user wrote it in YAML, on one line: none, true, 12, monthly, ${a} - ${b}."""
+    if value is None or isinstance(value, bool):
+        return str(value).lower()
+    return " ".join(str(value).split()).replace("`", "'")
 
 
 def _macro_meta(project: DbtProject, package: str, name: str) -> dict:

@@ -182,6 +182,24 @@ def test_the_metrics_documented_format_and_additivity_reach_omni():
                                               "Additivity: semi-additive over time (take one period).")
 
 
+def test_the_arguments_given_follow_the_metrics_definition_in_its_description():
+    """The definition is written over the macro's default columns: `sum(amount)` over a measure of customers'
+    lifetime values told Omni users something this measure does not compute."""
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"},
+                              "mrr_plain": {"metric": "monthly_recurring_revenue", "args": {
+                                  "type_column": None, "amount_column": "subscription_amount"}},  # the default
+                              "mrr_same": {"metric": "monthly_recurring_revenue", "args": {
+                                  "amount_column": "subscription_amount"}}})
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"].update(
+        description="**MRR** = `sum(monthly_amount(type_column, amount_column))`.\n\nAdditivity: semi-additive.")
+    measures = measures_of(manifest)
+    assert measures["mrr"]["description"] == "**MRR** = `sum(monthly_amount(type_column, amount_column))`. " \
+                                             "Additivity: semi-additive."
+    assert measures["mrr_plain"]["description"] == (
+        "**MRR** = `sum(monthly_amount(type_column, amount_column))`. Here: type_column = `none`. "
+        "Additivity: semi-additive.")
+    assert measures["mrr_same"]["description"] == measures["mrr"]["description"]
+
 def test_quarterly_plans_and_other_plan_names_count_as_recurring():
     measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "args": {
         "monthly_value": "Monthly", "quarterly_value": "Quarterly", "annual_value": "Yearly"}}}))
