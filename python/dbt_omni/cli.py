@@ -94,9 +94,9 @@ def _misplaced_settings(cli_vars: Optional[dict]) -> list:
 
 def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.config import (
+        chose_dbt_omni,
         default_manifest_path,
         find_project_dir,
-        has_vars_block,
         load_settings,
         profile_targets,
     )
@@ -143,7 +143,7 @@ def run_export(args: argparse.Namespace) -> int:
         force=args.force,
         warn_error=args.warn_error,
     )
-    plugin_acts = "macro.dbt_omni.omni_export" in (manifest.get("macros") or {}) or has_vars_block(project_dir)
+    plugin_acts = chose_dbt_omni(manifest.get("macros"), project_dir)  # as in a dbt command there, without --vars
     rewrite = not result.empty and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))

@@ -107,8 +107,15 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     return block, str(path)
 
 
-def has_vars_block(project_dir: Path) -> bool:
-    """Whether dbt_project.yml has a `vars: dbt_omni:` block, even an empty one."""
+PACKAGE_EXPORT_MACRO = "macro.dbt_omni.omni_export"  # in a manifest: the project installed the dbt package
+
+
+def chose_dbt_omni(macros: Any, project_dir: Path, cli_vars: Optional[Mapping[str, Any]] = None) -> bool:
+    """A pip install reaches every dbt project in the environment: the plugin acts only in one that chose
+    dbt-omni, by installing its dbt package (`dbt deps`: macros holds its export macro) or by a
+    dbt_omni block, even an empty one, in dbt_project.yml's vars or in --vars."""
+    if PACKAGE_EXPORT_MACRO in (macros or {}) or VARS_KEY in (cli_vars or {}):
+        return True
     project_vars = (_dbt_project(project_dir) or {}).get("vars")
     return isinstance(project_vars, dict) and VARS_KEY in project_vars
 
@@ -262,12 +269,6 @@ def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) ->
                     "the Omni files as its own YAML and fail on every command", key=key,
                     expected="a folder outside the project's models, seeds, snapshots, macros, tests and analyses, "
                     "e.g. target/omni (the default) or omni/"))
-
-
-def default_target_name(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[str]:
-    """The profile's default target, read as dbt would find profiles.yml; None if it cannot be known."""
-    found = profile_targets(project_dir, profiles_dir)
-    return found.default if found else None
 
 
 class ProfileTargets(NamedTuple):

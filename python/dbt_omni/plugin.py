@@ -20,7 +20,7 @@ class OmniPlugin(dbtPlugin):
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
-        from dbt_omni.config import VARS_KEY, has_vars_block, load_settings
+        from dbt_omni.config import chose_dbt_omni, load_settings
         from dbt_omni.errors import WARNING, as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.output import RECORD, record_digest
@@ -28,11 +28,7 @@ class OmniPlugin(dbtPlugin):
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
         try:
-            # A pip install reaches every dbt project in the environment: act only in one that chose
-            # dbt-omni: by installing its dbt package (`dbt deps`), or by a dbt_omni block in
-            # dbt_project.yml's vars or in --vars.
-            if not (shims.has_macro(manifest, "macro.dbt_omni.omni_export") or VARS_KEY in (facts["cli_vars"] or {})
-                    or has_vars_block(facts["project_dir"])):
+            if not chose_dbt_omni(getattr(manifest, "macros", None), facts["project_dir"], facts["cli_vars"]):
                 return {}
             settings = load_settings(facts["project_dir"], facts["cli_vars"])
             if not settings.write_on_parse:

@@ -52,10 +52,6 @@ def plugin_hook(func):
     return hook
 
 
-def has_macro(manifest: Any, unique_id: str) -> bool:
-    return unique_id in (getattr(manifest, "macros", None) or {})
-
-
 def live_macros(adapter_type: str) -> Optional[Any]:
     """The macros of the Manifest this dbt command parsed, for macros that render shared metrics: dbt
     hands it to the adapter as its macro resolver (ManifestLoader.save_macros_to_adapter, or

@@ -565,9 +565,9 @@ def test_a_bug_of_ours_in_a_macro_call_or_the_plugin_is_one_message_too(tmp_path
 
     facts = {"project_dir": tmp_path, "cli_vars": {}, "target_path": "target", "selectors": {}, "warn_error": False}
     monkeypatch.setattr(shims, "invocation", lambda adapter_type: facts)
-    monkeypatch.setattr(shims, "has_macro", lambda manifest, unique_id: True)
     monkeypatch.setattr(dbt_omni.config, "load_settings", broken)
-    manifest = SimpleNamespace(metadata=SimpleNamespace(adapter_type="duckdb"))
+    manifest = SimpleNamespace(metadata=SimpleNamespace(adapter_type="duckdb"),
+                               macros={"macro.dbt_omni.omni_export": None})  # the project installed the package
     with pytest.raises(DbtRuntimeError) as raised:
         OmniPlugin("shop").get_manifest_artifacts(manifest)
     message = str(raised.value)

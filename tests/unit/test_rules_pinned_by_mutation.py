@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from dbt_omni import contract
-from dbt_omni.config import default_target_name, load_settings, settings_from_dict
+from dbt_omni.config import load_settings, profile_targets, settings_from_dict
 from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.export import ExportContext, export, tolerated
 from dbt_omni.manifests import from_manifest_dict
@@ -183,7 +183,7 @@ def test_the_profiles_dir_given_beats_the_projects_profiles_yml(tmp_path, monkey
     (project / "dbt_project.yml").write_text("name: shop\nprofile: shop\n")
     (project / "profiles.yml").write_text("shop:\n  target: dev\n")
     (profiles / "profiles.yml").write_text("shop:\n  target: prod\n")
-    assert default_target_name(project, profiles) == "prod"
+    assert profile_targets(project, profiles).default == "prod"
 
 
 def test_a_folder_holding_only_a_users_model_file_is_not_replaced(tmp_path):

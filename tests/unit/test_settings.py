@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dbt_omni.config import default_target_name, load_settings, settings_from_dict
+from dbt_omni.config import load_settings, profile_targets, settings_from_dict
 from dbt_omni.errors import OmniExportError
 from testkit import render_files, shop_manifest
 
@@ -66,9 +66,9 @@ def test_project_vars_that_are_no_mapping_are_an_error_naming_the_file(tmp_path)
 def test_the_default_target_of_a_profile_written_as_text_is_unknown_not_a_crash(tmp_path):
     (tmp_path / "dbt_project.yml").write_text("name: shop\nprofile: shop\n")
     (tmp_path / "profiles.yml").write_text("shop: just text\n")
-    assert default_target_name(tmp_path, tmp_path) is None
+    assert profile_targets(tmp_path, tmp_path) is None
     (tmp_path / "profiles.yml").write_text("shop: {target: dev, outputs: {}}\n")
-    assert default_target_name(tmp_path, tmp_path) == "dev"
+    assert profile_targets(tmp_path, tmp_path).default == "dev"
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -102,3 +102,16 @@ def test_model_file_with_both_included_and_ignored_views_is_an_error(tmp_path):
     assert problem.key == "vars.dbt_omni.model_file" and problem.message == "included_views and ignored_views are both set"
     assert problem.expected == "Omni's model file takes included_views or ignored_views, not both"
     assert load_settings(project(tmp_path, "    model_file: {ignored_views: [a__c]}\n")).model_file == {"ignored_views": ["a__c"]}
+
+
+def test_dbt_omni_acts_only_in_a_project_that_chose_it(tmp_path):
+    """A pip install reaches every project of the environment: the package's macros, or a dbt_omni vars block
+    (even empty, in dbt_project.yml or --vars), say a project chose dbt-omni; another vars key does not."""
+    from dbt_omni.config import chose_dbt_omni
+
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars: {other: 1}\n")
+    assert not chose_dbt_omni({"macro.shop.x": None}, tmp_path, {"other": 2})
+    assert chose_dbt_omni({"macro.dbt_omni.omni_export": None}, tmp_path)
+    assert chose_dbt_omni(None, tmp_path, {"dbt_omni": {}})
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars: {dbt_omni: {}}\n")
+    assert chose_dbt_omni(None, tmp_path)
