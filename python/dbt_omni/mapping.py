@@ -619,6 +619,13 @@ class Mapper:
             dimensions[:] = self._without_catalog_clashes(model, dimensions, measures)
             if len({d.name for d in dimensions} | {m.name for m in measures}) < len(dimensions) + len(measures):
                 _report_clash(model, measures)
+        if (cased := [n for n in meta.get("dimensions") or () if not n.islower()]) and (
+                lowered := {n.lower(): n for n in names if n not in cased}):
+            for name in cased:  # CustomerID beside the column customerid: Omni's own field names are lowercase
+                if name.lower() in lowered:
+                    self.warnings.append(f"model {model.name}: meta.omni.dimensions.{name}: {name} differs only in case "
+                                         f"from the field {lowered[name.lower()]}; a reference may find the other "
+                                         "(give it a lowercase name of its own)")
         dimensions.sort(key=_by_name)
         view.measures = sorted(measures, key=_by_name)
         self._check_aggregation(model, view.measures)

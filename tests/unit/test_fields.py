@@ -928,3 +928,12 @@ def test_an_extra_dimension_keeps_every_key_it_sets():
     dimensions = view_yaml(orders(column("paid_at", data_type="timestamp"),
                                   omni={"dimensions": {"paid_on": extra}}))["dimensions"]
     assert dimensions["paid_on"] == extra
+
+
+def test_a_meta_omni_dimension_named_like_a_field_but_for_case_is_a_warning():
+    """`CustomerID` beside the column customerid: two fields in one view whose names differ only in case."""
+    omni = build(orders(column("customerid"), column("amount"),
+                        omni={"dimensions": {"CustomerID": {"sql": "upper(${customerid})"},
+                                             "AmountBand": {"sql": "${amount} > 100"}}}))
+    assert omni.warnings == ["model orders: meta.omni.dimensions.CustomerID: CustomerID differs only in case from "
+                             "the field customerid; a reference may find the other (give it a lowercase name of its own)"]
