@@ -486,7 +486,7 @@ class Mapper:
         aggregate_type = block.get("aggregate_type")
         sql = self.translate(block.get("sql"), model, f"{key}.sql") or column_sql
         problem = None
-        if aggregate_type is None and column_sql is not None and block.get("sql") is None and not block.get("metric"):
+        if aggregate_type is None and column_sql is not None and block.get("sql") is None:
             problem = "a column's measure needs aggregate_type (sum, count_distinct, average, ...): it aggregates the column"
         elif sql is None and aggregate_type not in (None, "count"):
             problem = f"aggregate_type {aggregate_type} needs sql (or put the measure under a column)"
