@@ -804,7 +804,12 @@ def _report_clash(model: Model, measures: list) -> None:
     """The first field name used twice, in the order fields are made, and where both came from."""
     sources = [(field_name(c.name), f"columns.{c.name}") for c in model.columns.values()
                if c.documented and not _ignored(c)]
-    sources += [(name, f"meta.omni.dimensions.{name}") for name in sorted(model.omni.get("dimensions") or {})]
+    dimensions = model.omni.get("dimensions") or {}
+    declared = model.omni.get("primary_key") or ()
+    sources += [(field_name(key), "meta.omni.primary_key")  # an undocumented key column, written as a dimension
+                for key in ([declared] if isinstance(declared, str) else declared)
+                if key not in model.columns and key not in dimensions]
+    sources += [(name, f"meta.omni.dimensions.{name}") for name in sorted(dimensions)]
     sources += [(m.name, m.dbt_key or f"measure {m.name}") for m in measures]
     seen: dict = {}
     for name, where in sources:

@@ -259,3 +259,12 @@ def test_a_dimension_key_and_another_meta_omni_primary_key_are_an_error():
                                 omni={"primary_key": ["order_id", "order_key"],
                                       "dimensions": {"order_key": {**ORDER_KEY, "primary_key": True}}})])
     assert view_yaml(both)["custom_compound_primary_key_sql"] == ["order_id", "order_key"]
+
+
+def test_an_undocumented_primary_key_named_like_a_measure_is_an_error_naming_both():
+    """Written as a plain key dimension beside the measure `total`: one name twice in a view, said by nobody."""
+    manifest = make_manifest([model("orders", columns=["a"], omni={
+        "primary_key": "total", "measures": {"total": {"aggregate_type": "count"}}})])
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message) == (
+        "meta.omni.measures.total", "field 'total' is defined twice (meta.omni.primary_key and meta.omni.measures.total)")
