@@ -525,6 +525,11 @@ class Mapper:
 
     def _warn_missing(self, model: Model, column: Column) -> None:
         """Kept as a field (a stale catalog must not break an export), but Omni cannot read it."""
+        if renamed := _renamed_from(model, column):
+            self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but catalog.json "
+                        f"lists the relation without it and with {renamed[0]}, its old name (aliases): a catalog from "
+                        "before the rename, so the old column is left out (build the model, then run `dbt docs generate`)")
+            return
         found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
         hint = f"; did you mean {found}?" if found else ""
         self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
@@ -636,10 +641,20 @@ class Mapper:
             names = {d.name for d in dimensions} | {m.name for m in measures}
             view.ignored_fields = tuple(sorted({name for name in ignored if name not in names}))
         if any(map(_aliases_of, dimensions)) or any(map(_aliases_of, view.measures)):
+            self._drop_renamed_catalog_columns(model, dimensions)
             fields = [*dimensions, *view.measures]
             _check_old_names([(f.name, f.aliases, model, f"{f.dbt_key or f'columns.{f.name}.meta.omni'}.aliases")
                               for f in fields],
                              {f.name for f in fields} | set(view.ignored_fields), "field")
+
+    def _drop_renamed_catalog_columns(self, model: Model, dimensions: list) -> None:
+        """A documented column the catalog lacks, whose aliases name a column only the catalog lists: the
+        column before its rename, in a catalog made before the build that renames it (dbt parses first).
+        That old column is left out (_warn_missing said why), or the alias would stop every dbt command
+        until the catalog is remade after a build the error itself prevents."""
+        stale = {old for c in model.columns.values() if c.missing for old in _renamed_from(model, c)}
+        if stale:
+            dimensions[:] = [d for d in dimensions if d.name not in stale or d.dbt_key]
 
     def _warn_same_labels(self, model: Model, kind: str, fields: list) -> None:
         """Two shown fields of one kind with one label look alike in Omni's field picker: the same shared
@@ -780,6 +795,15 @@ KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", 
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")
+
+
+def _renamed_from(model: Model, column: Column) -> list:
+    """The field names among a column's aliases that only the catalog lists as columns (its old names)."""
+    aliases = (column.omni or {}).get("aliases")
+    if not aliases:
+        return []
+    catalog_only = {field_name(c.name) for c in model.columns.values() if not c.documented}
+    return [old for old in aliases if old in catalog_only]
 
 
 def _check_old_names(entries: list, taken: set, what: str) -> None:
