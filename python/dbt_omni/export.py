@@ -135,9 +135,12 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
-    write_atomically(output_dir, files, settings.key("output_dir"))
+    removed = write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
-    return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=omni.warnings,
+    warnings = omni.warnings + ([f"removed {len(removed)} file(s) from {output_dir} that dbt-omni did not write ("
+                                 f"{', '.join(removed[:5])}{', ...' if len(removed) > 5 else ''}): every export "
+                                 "replaces the folder, so keep your own files elsewhere"] if removed else [])
+    return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
                         seconds=seconds, standing=standing)
 
 

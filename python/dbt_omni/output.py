@@ -156,10 +156,11 @@ def _write_new_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> None:
+def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> list:
     """Write every file to a new folder beside output_dir, then swap it in with two renames; an
     unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
-    key: where the user set the folder, for messages."""
+    key: where the user set the folder, for messages. Returns the files the folder held that the last
+    export did not write (now gone with the old folder), for a warning."""
     if "\0" in str(output_dir):  # no path can hold it; Python would raise ValueError deep inside
         raise OmniExportError(Problem(f"the output folder {str(output_dir)!r} holds a NUL character", key=key,
                                       expected="a folder path"))
@@ -172,7 +173,7 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
         with _locked(output_dir) as exclusive:
             if exclusive:
                 _remove_leftovers(output_dir)
-            _write_and_swap(output_dir, files, key)
+            return _write_and_swap(output_dir, files, key)
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OmniExportError(
@@ -257,7 +258,7 @@ def _new_folder(parent: Path, prefix: str) -> Path:
             continue
 
 
-def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
+def _write_and_swap(output_dir: Path, files: dict, key: str) -> list:
     if output_dir.exists() and not _ours(output_dir):
         raise OmniExportError(
             Problem(
@@ -266,6 +267,14 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
                 expected="an empty folder, or one that dbt-omni wrote before (move those files away, or set another output_dir)",
             )
         )
+    if (output_dir / ".git").exists():  # `git init` in the folder to see diffs: its history would go with it
+        raise OmniExportError(Problem(
+            f"refusing to replace {output_dir}: it holds .git, and every export replaces the whole folder", key=key,
+            expected="the folder outside any git work tree's root: copy it into the repository (README: rsync), or "
+                     "write to a subfolder of it"))
+    foreign = []
+    if output_dir.exists() and (previous := previous_record(output_dir)) is not None:
+        foreign = sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD})
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = _new_folder(output_dir.parent, f".{output_dir.name}.new-").resolve()
     try:
@@ -284,6 +293,7 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return foreign
 
 
 AT_FDCWD, RENAME_EXCHANGE = -100, 2

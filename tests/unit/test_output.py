@@ -348,9 +348,29 @@ def test_a_file_added_to_the_output_is_noticed_and_removed_by_the_next_export(ou
     (out_dir / stray).parent.mkdir(exist_ok=True)
     (out_dir / stray).write_text("x: 1\n")
     assert record_digest(out_dir) != digest
-    assert run_export(shop_manifest(), out_dir, tmp_path).written is True
+    result = run_export(shop_manifest(), out_dir, tmp_path)
+    assert result.written is True and result.warnings == [
+        f"removed 1 file(s) from {out_dir} that dbt-omni did not write ({stray}): every export replaces the folder, "
+        "so keep your own files elsewhere"]  # it went silently
     assert not (out_dir / stray).exists()
     assert run_export(shop_manifest(), out_dir, tmp_path).written is False
+
+
+def test_a_git_work_tree_made_in_the_output_folder_is_refused_not_wiped(out_dir, tmp_path):
+    """`git init` in target/omni to watch the diffs: the next export replaced the folder and took the history."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / ".git").mkdir()
+    (out_dir / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    problem = export_error_of(lambda: run_export(shop_manifest(), out_dir, tmp_path, force=True))
+    assert problem.message == f"refusing to replace {out_dir}: it holds .git, and every export replaces the whole folder"
+    assert (out_dir / ".git" / "HEAD").is_file()
+
+
+def export_error_of(call):
+    with pytest.raises(OmniExportError) as info:
+        call()
+    [problem] = info.value.problems
+    return problem
 
 
 def test_an_empty_folder_added_to_the_output_is_removed_so_no_file_put_in_it_later_goes_unseen(out_dir, tmp_path):
