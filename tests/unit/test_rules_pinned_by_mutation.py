@@ -9,13 +9,13 @@ import pytest
 import yaml
 
 from dbt_omni import contract
-from dbt_omni.config import load_settings, profile_targets, settings_from_dict
+from dbt_omni.config import find_project_dir, load_settings, profile_targets, settings_from_dict
 from dbt_omni.errors import OmniExportError, Problem
 from dbt_omni.export import ExportContext, export, tolerated
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.output import write_atomically
 from dbt_omni.shims import unchanged_key
-from dbt_omni.verify import Check, plan, report
+from dbt_omni.verify import Check, _View, plan, report
 from testkit import (
     build,
     column,
@@ -24,6 +24,7 @@ from testkit import (
     model,
     package_macros,
     render_files,
+    source,
     test_node,
     view_yaml,
 )
@@ -300,3 +301,108 @@ def test_warn_error_options_reach_our_warnings_by_dbts_event_name_note(options, 
     flags = SimpleNamespace(WARN_ERROR=False, WARN_ERROR_OPTIONS=WarnErrorOptionsV2(
         error=options.get("error", []), warn=options.get("warn", []), valid_error_names=ALL_EVENT_NAMES))
     assert _warn_error(flags) is is_error
+
+
+# ---- a second mutation review (237 mutants, 2026-11-27): the rules its survivors showed unpinned ----
+def test_a_vars_key_given_with_dash_dash_vars_beats_dbt_project_yml(tmp_path):
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars:\n  dbt_omni:\n    connection: dev\n")
+    assert load_settings(tmp_path, {"dbt_omni": {"connection": "prod"}}).connection == "prod"
+
+
+def test_a_relationships_test_to_a_source_listed_after_the_model_joins_the_source():
+    manifest = make_manifest([model("orders", columns=["order_id", "customer_id"])],
+                             sources=[source("raw", "customers", columns=["customer_id"])])
+    rel = test_node("relationships", "orders", "customer_id", to="x", field="customer_id")
+    rel["test_metadata"]["kwargs"]["to"] = "source('raw', 'customers')"
+    rel["depends_on"]["nodes"] = ["model.shop.orders", "source.shop.raw.customers"]  # refs first, then sources
+    manifest["nodes"][rel["unique_id"]] = rel
+    omni = build(manifest, select=["orders", "source:raw"])
+    assert [(r.join_from_view, r.join_to_view) for r in omni.relationships] == [("analytics__orders", "raw__customers")]
+
+
+def test_an_undefined_grant_a_view_requires_is_an_error():
+    manifest = make_manifest([model("orders", columns=["id"], omni={"required_access_grants": ["fnance"]})])
+    assert "access grant 'fnance' is not defined" in str(
+        export_error(manifest, model_file={"access_grants": {"finance": {"user_attribute": "team", "allowed_values": ["f"]}}}))
+
+
+def test_an_ignored_unique_not_null_column_is_no_primary_key():
+    manifest = make_manifest(
+        [model("orders", columns=[column("id", omni={"ignore": True}), "order_id"])],
+        [test_node(k, "orders", c) for k in ("unique", "not_null") for c in ("id", "order_id")])
+    omni = build(manifest)
+    assert [d.name for d in omni.views[0].dimensions if d.primary_key] == ["order_id"]
+    assert not any("several unique" in w for w in omni.warnings)
+
+
+def test_a_primary_key_constraint_on_an_ignored_column_warns():
+    manifest = make_manifest([model("orders", columns=[column("id", omni={"ignore": True}), "x"],
+                                    constraints=[{"type": "primary_key", "columns": ["id"]}])])
+    assert any("its primary_key constraint names id" in w for w in build(manifest).warnings)
+
+
+def test_a_many_to_many_join_needs_keys_on_both_sides():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "tag"], omni={"joins": [
+            {"to": "tags", "on_sql": "${orders.tag} = ${tags.tag}", "relationship_type": "many_to_many"}]}),
+        model("tags", columns=["tag"])])
+    warnings = build(manifest).warnings
+    assert any(w.startswith("model tags") and "no primary key" in w for w in warnings)
+    assert any(w.startswith("model orders") and "no primary key" in w for w in warnings)
+
+
+def test_a_compound_key_is_a_key_for_the_keyless_join_warning():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "a", "b"], omni={"joins": [
+            {"to": "pairs", "on_sql": "${orders.a} = ${pairs.a} and ${orders.b} = ${pairs.b}"}]}),
+        model("pairs", columns=["a", "b"], omni={"primary_key": ["a", "b"]})])
+    assert not any("no primary key" in w for w in build(manifest).warnings)
+
+
+def test_a_join_alias_joins_onward_in_a_topic_like_its_view():
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "buyer_id"], omni={"topic": True, "joins": [
+            {"to": "users", "join_to_view_as": "buyers", "on_sql": "${orders.buyer_id} = ${users.user_id}"}]}),
+        model("users", columns=["user_id", "region_id"], omni={"joins": [
+            {"to": "regions", "on_sql": "${users.region_id} = ${regions.region_id}"}]}),
+        model("regions", columns=["region_id"])])
+    topic = yaml.safe_load(render_files(manifest)["orders.topic.yaml"])
+    assert topic["joins"] == {"buyers": {"analytics__regions": {}}}
+
+
+def test_a_hidden_field_sharing_a_label_is_no_warning():
+    manifest = make_manifest([model("orders", columns=[
+        column("amount", omni={"label": "Amount"}), column("amount_raw", omni={"label": "Amount", "hidden": True})])])
+    assert not any("same label" in w for w in build(manifest).warnings)
+
+
+def test_a_column_measure_with_its_own_aggregate_sql_needs_no_aggregate_type():
+    manifest = make_manifest([model("orders", columns=[
+        column("amount", omni={"measures": {"half": {"sql": "sum(${amount}) / 2"}}})])])
+    [half] = [m for m in build(manifest).views[0].measures if m.name == "half"]
+    assert half.sql == "sum(${amount}) / 2" and half.aggregate_type is None
+
+
+def test_ignore_false_keeps_the_column():
+    manifest = make_manifest([model("orders", columns=[column("id", omni={"ignore": False})])])
+    assert [d.name for d in build(manifest).views[0].dimensions] == ["id"]
+
+
+def test_verify_refuses_a_filter_on_another_views_field(tmp_path):
+    path = tmp_path / "v.view.yaml"
+    path.write_text(yaml.safe_dump({"dimensions": {"region": {}}, "measures": {}}))
+    with pytest.raises(OmniExportError, match="another view's field"):
+        _View(path, None, "analytics__orders").filter_sql("analytics__customers.region", {"is": "EU"}, "m")
+
+
+def test_verify_quotes_reserved_words_only_where_that_is_harmless(tmp_path):
+    path = tmp_path / "v.view.yaml"
+    path.write_text(yaml.safe_dump({"dimensions": {"order": {}}, "measures": {}}))
+    assert _View(path, None, "v", "snowflake").dimension_sql("order") == "order"
+    assert _View(path, None, "v", "postgres").dimension_sql("order") == '"order"'
+
+
+def test_a_manifest_without_a_project_name_takes_the_project_here(tmp_path, monkeypatch):
+    (tmp_path / "dbt_project.yml").write_text("name: other\n")
+    monkeypatch.chdir(tmp_path)
+    assert find_project_dir(None, tmp_path / "target" / "manifest.json", "") == (tmp_path.resolve(), None)
