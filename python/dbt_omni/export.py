@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Callable, Optional
 from dbt_omni import __version__
 from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
 from dbt_omni.errors import OmniExportError, Problem
-from dbt_omni.output import RECORD, files_intact, git_state, previous_record, record_text, sha256, write_atomically
+from dbt_omni.output import (
+    RECORD,
+    Replaced,
+    files_intact,
+    git_state,
+    previous_record,
+    record_text,
+    sha256,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
     from dbt_omni.project import DbtProject
@@ -127,7 +136,9 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         "metrics": omni.extra.get("metrics", {}),
     }
     lap("render")
-    unchanged = not force and _same_output(output_dir, record, ignore=("target_name",) if context.target_guessed else ())
+    previous = previous_record(output_dir)
+    unchanged = not force and _same_output(output_dir, previous, record,
+                                           ignore=("target_name",) if context.target_guessed else ())
     lap("compare")
     if unchanged:  # the warnings still stand: a CI log of an up-to-date export must show them too
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds,
@@ -135,13 +146,48 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
-    removed = write_atomically(output_dir, files, settings.key("output_dir"))
+    replaced = write_atomically(output_dir, files, settings.key("output_dir"))
     lap("write")
-    warnings = omni.warnings + ([f"removed {len(removed)} file(s) from {output_dir} that dbt-omni did not write ("
-                                 f"{', '.join(removed[:5])}{', ...' if len(removed) > 5 else ''}): every export "
-                                 "replaces the folder, so keep your own files elsewhere"] if removed else [])
+    # Said once, by the export that did it (not in the record: the next export has nothing to say).
+    warnings = omni.warnings + renamed_views(previous, omni.views, context) + _replaced_warnings(replaced, output_dir)
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
                         seconds=seconds, standing=standing)
+
+
+def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
+    def some(names: list) -> str:
+        return f"{', '.join(names[:5])}{', ...' if len(names) > 5 else ''}"
+
+    warnings = []
+    if replaced.foreign:
+        warnings.append(f"removed {len(replaced.foreign)} file(s) from {output_dir} that dbt-omni did not write "
+                        f"({some(replaced.foreign)}): every export replaces the folder, so keep your own files elsewhere")
+    if replaced.edited:
+        warnings.append(f"replaced {len(replaced.edited)} file(s) in {output_dir} edited since the last export "
+                        f"({some(replaced.edited)}), and the edits with them: every file is written from the dbt "
+                        "project, so make the change in its meta.omni blocks")
+    return warnings
+
+
+def renamed_views(previous: Optional[dict], views: list, context: ExportContext) -> list:
+    """A view whose name changed since the last export for the same target (a model's schema or alias, a
+    source's table moved): Omni content saved with the old name breaks unless the view keeps it as an
+    alias. Another target (dev and prod schemas) renames every view, and is no rename."""
+    if not previous or context.target_guessed or context.target_name is None \
+            or previous.get("target_name") != context.target_name or not isinstance(previous.get("views"), dict):
+        return []
+    was = {entry["dbt_unique_id"]: name for name, entry in previous["views"].items()
+           if isinstance(entry, dict) and isinstance(entry.get("dbt_unique_id"), str)}
+    names = {view.name for view in views}
+    warnings = []
+    for view in views:
+        old = was.get(view.dbt_unique_id)
+        if old is None or old == view.name or old in names or old in (view.aliases or ()):
+            continue
+        warnings.append(f"{view.dbt_unique_id} ({view.dbt_path}): its Omni view is now {view.name}, was {old} at the "
+                        f"last export for target {context.target_name}; Omni content saved with {old} (workbooks, "
+                        f"dashboards) breaks unless the view keeps the old name: meta.omni: {{aliases: [{old}]}}")
+    return warnings
 
 
 def halves_differ(project: DbtProject) -> Optional[str]:
@@ -216,11 +262,10 @@ def _stopwatch(seconds: dict) -> Callable[[str], None]:
     return lap
 
 
-def _same_output(output_dir: Path, record: dict, ignore: tuple = ()) -> bool:
-    """The same record (the git commit alone is no reason to rewrite every file, nor is a key in
-    ignore), and the files on disk as recorded; they are read only when the records agree. (A JSON round
-    trip makes tuples lists.)"""
-    previous = previous_record(output_dir)
+def _same_output(output_dir: Path, previous: Optional[dict], record: dict, ignore: tuple = ()) -> bool:
+    """The same record as the previous one (the git commit alone is no reason to rewrite every file, nor
+    is a key in ignore), and the files on disk as recorded; they are read only when the records agree.
+    (A JSON round trip makes tuples lists.)"""
     skip = ("git", *ignore)
     if previous is None or ({k: v for k, v in previous.items() if k not in skip}
                             != {k: v for k, v in json.loads(json.dumps(record)).items() if k not in skip}):

@@ -13,6 +13,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -156,11 +157,19 @@ def _write_new_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> list:
+@dataclass(frozen=True)
+class Replaced:
+    """What a write took away that a user may have meant to keep, for a warning: files the folder held
+    that the last export did not write, and files of the last export edited since (their edits lost)."""
+
+    foreign: list = field(default_factory=list)
+    edited: list = field(default_factory=list)
+
+
+def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> Replaced:
     """Write every file to a new folder beside output_dir, then swap it in with two renames; an
     unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
-    key: where the user set the folder, for messages. Returns the files the folder held that the last
-    export did not write (now gone with the old folder), for a warning."""
+    key: where the user set the folder, for messages."""
     if "\0" in str(output_dir):  # no path can hold it; Python would raise ValueError deep inside
         raise OmniExportError(Problem(f"the output folder {str(output_dir)!r} holds a NUL character", key=key,
                                       expected="a folder path"))
@@ -258,7 +267,7 @@ def _new_folder(parent: Path, prefix: str) -> Path:
             continue
 
 
-def _write_and_swap(output_dir: Path, files: dict, key: str) -> list:
+def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
     if output_dir.exists() and not _ours(output_dir):
         raise OmniExportError(
             Problem(
@@ -272,9 +281,10 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> list:
             f"refusing to replace {output_dir}: it holds .git, and every export replaces the whole folder", key=key,
             expected="the folder outside any git work tree's root: copy it into the repository (README: rsync), or "
                      "write to a subfolder of it"))
-    foreign = []
+    replaced = Replaced()
     if output_dir.exists() and (previous := previous_record(output_dir)) is not None:
-        foreign = sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD})
+        replaced = Replaced(sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD}),
+                            _edited(output_dir, previous["files"], files))
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = _new_folder(output_dir.parent, f".{output_dir.name}.new-").resolve()
     try:
@@ -293,7 +303,31 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> list:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return foreign
+    return replaced
+
+
+def _edited(output_dir: Path, recorded: dict, files: dict) -> list:
+    """The last export's files that were changed since it wrote them and that this write does not leave
+    as changed (rewritten or removed). The last export wrote its record after every other file, so only a
+    file modified no earlier than the record is read: one stat per file (11,000 at 10,000 models)."""
+    root = str(output_dir)
+    try:
+        written = os.stat(os.path.join(root, RECORD)).st_mtime_ns
+    except OSError:
+        return []
+    edited = []
+    for name, checksum in recorded.items():
+        try:
+            path = _inside(root, name)
+            if os.stat(path).st_mtime_ns < written:
+                continue
+            with open(path, "rb") as handle:
+                now = hashlib.sha256(handle.read()).hexdigest()
+        except (OSError, OmniExportError):  # deleted, or a name no export writes: nothing of the user's to lose
+            continue
+        if now != checksum and (name not in files or sha256(files[name]) != now):
+            edited.append(name)
+    return sorted(edited)
 
 
 AT_FDCWD, RENAME_EXCHANGE = -100, 2

@@ -316,6 +316,97 @@ def test_hand_edited_output_file_is_written_again(out_dir, tmp_path):
     assert snapshot(out_dir)[str(view.relative_to(out_dir))] == before[str(view.relative_to(out_dir))]
 
 
+def test_an_export_that_replaces_hand_edits_names_the_files(out_dir, tmp_path):
+    """The plugin rewrites the folder on the next dbt command of any kind: an edit made there vanished unsaid."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    (out_dir / "analytics/orders.view.yaml").write_text("schema: analytics\ntable_name: orders\n")
+    (out_dir / "analytics/regions.view.yaml").write_text("schema: analytics\ntable_name: regions\n")
+    os.utime(out_dir / "model.yaml")  # touched, not changed: no edit lost
+    (out_dir / "relationships.yaml").unlink()  # deleted: nothing of the user's to lose
+    result = run_export(shop_manifest(regions=None), out_dir, tmp_path)  # regions' file goes, edit and all
+    assert result.written is True
+    assert [w for w in result.warnings if "edited" in w] == [
+        f"replaced 2 file(s) in {out_dir} edited since the last export (analytics/orders.view.yaml, "
+        "analytics/regions.view.yaml), and the edits with them: every file is written from the dbt project, so make "
+        "the change in its meta.omni blocks"]
+    assert run_export(shop_manifest(regions=None), out_dir, tmp_path, force=True).warnings == result.warnings[:-1]
+
+
+def test_an_edit_that_the_export_writes_too_is_no_edit_lost(out_dir, tmp_path):
+    described = shop_manifest(regions=model("regions", columns=["region_id", "region_name"], description="Regions."))
+    run_export(described, tmp_path / "elsewhere", tmp_path)
+    run_export(shop_manifest(), out_dir, tmp_path)
+    edited = (tmp_path / "elsewhere/analytics/regions.view.yaml").read_text()
+    (out_dir / "analytics/regions.view.yaml").write_text(edited)  # the description added by hand, then in dbt
+    result = run_export(described, out_dir, tmp_path)
+    assert result.written is True and [w for w in result.warnings if "edited" in w] == []
+    assert (out_dir / "analytics/regions.view.yaml").read_text() == edited
+
+
+def test_an_edit_older_than_the_last_export_is_not_read_as_one(out_dir, tmp_path):
+    """Only files modified no earlier than the record are read (one stat each at 11,000 files): the record
+    is written last, so a file of the export itself is never newer."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    view = out_dir / "analytics/orders.view.yaml"
+    view.write_text("schema: analytics\ntable_name: orders\n")
+    record_time = (out_dir / RECORD).stat().st_mtime_ns
+    os.utime(view, ns=(record_time - 1, record_time - 1))
+    assert [w for w in run_export(shop_manifest(), out_dir, tmp_path).warnings if "edited" in w] == []
+    view.write_text("schema: analytics\ntable_name: orders\n")
+    record_time = (out_dir / RECORD).stat().st_mtime_ns
+    os.utime(view, ns=(record_time, record_time))  # the same tick of a coarse clock: read, and so seen
+    assert [w for w in run_export(shop_manifest(), out_dir, tmp_path).warnings if "edited" in w] != []
+
+
+def export_for_target(manifest: dict, out: Path, project_dir: Path, target: str = "dev", guessed: bool = False):
+    return export(lambda catalog: from_manifest_dict(manifest, catalog), settings(output_dir=str(out)),
+                  ExportContext(project_dir=project_dir, target_name=target, target_guessed=guessed))
+
+
+def renamed(result: ExportResult) -> list:
+    return [w for w in result.warnings if "its Omni view is now" in w]
+
+
+def test_a_view_renamed_since_the_last_export_is_told_to_keep_its_old_name_as_an_alias(out_dir, tmp_path):
+    """A model's alias or schema changed: Omni content saved with the old view name breaks."""
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    moved = shop_manifest(customers=model("customers", columns=["customer_id", "region_id", "name"],
+                                          alias="dim_customers"))
+    result = export_for_target(moved, out_dir, tmp_path)
+    assert result.written is True and renamed(result) == [
+        "model.shop.customers (models/customers.sql): its Omni view is now analytics__dim_customers, was "
+        "analytics__customers at the last export for target dev; Omni content saved with analytics__customers "
+        "(workbooks, dashboards) breaks unless the view keeps the old name: meta.omni: {aliases: [analytics__customers]}"]
+    assert not (out_dir / "analytics/customers.view.yaml").exists()
+    assert renamed(export_for_target(moved, out_dir, tmp_path)) == []  # said once, by the export that renamed it
+
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    kept = shop_manifest(customers=model("customers", columns=["customer_id", "region_id", "name"],
+                                         alias="dim_customers", omni={"aliases": ["analytics__customers"]}))
+    result = export_for_target(kept, out_dir, tmp_path)
+    assert result.written is True and renamed(result) == []
+
+
+def test_another_target_or_a_guessed_one_renames_no_view(out_dir, tmp_path):
+    """dev and prod schemas name every view differently: that is no rename to keep."""
+    export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
+    prod = shop_manifest(**{name: model(name, columns=["id"], schema="prod") for name in ("orders", "customers", "regions")})
+    assert renamed(export_for_target(prod, out_dir, tmp_path, target="prod")) == []
+    export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
+    assert renamed(export_for_target(prod, out_dir, tmp_path, target="dev", guessed=True)) == []
+    export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
+    assert len(renamed(export_for_target(prod, out_dir, tmp_path, target="dev"))) == 3
+
+
+def test_a_view_name_another_model_took_over_is_no_alias_to_suggest(out_dir, tmp_path):
+    """Two models swapping aliases: each old name is another view's now, and an alias there is an error."""
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    swapped = shop_manifest(customers=model("customers", columns=["customer_id", "region_id", "name"], alias="regions"),
+                            regions=model("regions", columns=["region_id", "region_name"], alias="customers"))
+    result = export_for_target(swapped, out_dir, tmp_path)
+    assert result.written is True and renamed(result) == []
+
+
 def test_a_record_naming_a_file_outside_the_folder_means_rewrite(out_dir, tmp_path):
     run_export(shop_manifest(), out_dir, tmp_path)
     outside = tmp_path / "outside.txt"
