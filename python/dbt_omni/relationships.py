@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 def build_relationships(mapper: Mapper) -> list:
     found: dict = {}
     dimension_names: dict = {}
+    candidates: dict = {}  # Relationship.key() -> [(relationship, its foreign key, whether it joins on a key)]
     for fk in sorted(mapper.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
         source, target = mapper.views.get(fk.from_id), mapper.views.get(fk.to_id)
         if source is None or target is None:
@@ -37,14 +38,18 @@ def build_relationships(mapper: Mapper) -> list:
             join_to_view=target.name,
             on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
         )
-        if rel.key() in found:
-            if found[rel.key()].on_sql != rel.on_sql:
+        candidates.setdefault(rel.key(), []).append((rel, fk, _joins_on_a_key(mapper, target, keys[1], fk)))
+    for key, options in candidates.items():
+        rel, fk, on_key = next((option for option in options if option[2]), options[0])
+        found[key] = rel
+        for other, _, _ in options:
+            if other.on_sql != rel.on_sql:
                 mapper.warnings.append(
-                    f"{source.name} -> {target.name}: second join ({rel.on_sql}) left out; "
-                    "declare it in meta.omni.joins with join_to_view_as"
-                )
-            continue
-        found[rel.key()] = rel
+                    f"{rel.join_from_view} -> {rel.join_to_view}: second join ({other.on_sql}) left out, as Omni joins "
+                    f"two views once ({rel.on_sql} kept{', on the key' if on_key else ''}); declare it in "
+                    "meta.omni.joins with join_to_view_as")
+        if on_key is False:
+            _warn_not_a_key(mapper, rel, fk)
     explicit: dict = {}  # Relationship.key() -> the meta.omni join that declared it
     for model in mapper.models:
         for index, join in enumerate(model.omni.get("joins") or ()):
@@ -97,6 +102,31 @@ def warn_keyless_repeated(mapper: Mapper, views: list, relationships: list) -> N
                 f"{repeated[view.name]} "
                 "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
                 "primary_key constraint, or unique + not_null tests on a column)")
+
+
+def _joins_on_a_key(mapper: Mapper, target: View, field: str, fk: ForeignKey) -> Optional[bool]:
+    """Whether the target column is a key (its view's primary key, or tested or constrained unique);
+    None where the target has no primary key to compare with (warn_keyless_repeated speaks of that)."""
+    pk = [d.name for d in target.dimensions if d.primary_key]
+    if pk == [field]:
+        return True
+    column = mapper.project.models[fk.to_id].find_column(fk.to_column)
+    if column is not None and "unique" in {*column.tests, *column.constraints}:
+        return True
+    return False if pk else None
+
+
+def _warn_not_a_key(mapper: Mapper, rel: Relationship, fk: ForeignKey) -> None:
+    """many_to_one says each row finds one row at most: on a column that may repeat, Omni would add up the
+    joining view's measures once per match."""
+    declared = mapper.project.models[fk.from_id]
+    target = mapper.project.models[fk.to_id]
+    pk = ", ".join(d.name for d in mapper.views[fk.to_id].dimensions if d.primary_key)
+    mapper.warnings.append(
+        f"{fk.origin} ({declared.meta_file}) {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: {fk.to_column} "
+        f"is not the primary key of {target.name} ({pk}), nor tested unique, so a value it repeats would count "
+        f"{rel.join_from_view}'s measures once per match (written many_to_one); add a unique test, or declare the "
+        "join in meta.omni.joins with its relationship_type")
 
 
 def _key_field(mapper: Mapper, view: View, unique_id: str, column: str, fk: ForeignKey, names: dict) -> Optional[str]:

@@ -176,6 +176,43 @@ def test_meta_join_without_on_sql_and_no_matching_key_is_an_error():
     assert with_catalog.expected == "on_sql, or a primary key on the target with a column of the same name here"
 
 
+def test_of_two_tests_joining_the_same_views_the_one_on_the_targets_key_is_kept():
+    """It was the first in name order: customer_email (no unique test) over the key, so a repeated email
+    would count each of its orders twice."""
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "customer_id", "customer_email"]),
+         model("customers", columns=["customer_id", "email"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}])],
+        [test_node("relationships", "orders", "customer_email", to="customers", field="email"),
+         test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")])
+    omni = build(manifest)
+    assert [r.on_sql for r in omni.relationships] == [ORDERS_TO_CUSTOMERS]
+    assert [w for w in omni.warnings if "join" in w] == [
+        "analytics__orders -> analytics__customers: second join (${analytics__orders.customer_email} = "
+        "${analytics__customers.email}) left out, as Omni joins two views once (" + ORDERS_TO_CUSTOMERS + " kept, on "
+        "the key); declare it in meta.omni.joins with join_to_view_as"]
+
+
+def test_a_test_joining_on_a_column_that_is_not_the_targets_key_is_a_warning():
+    def manifest(*email_tests: str) -> dict:
+        return make_manifest(
+            [model("orders", columns=["order_id", "customer_email"]),
+             model("customers", columns=["customer_id", "email"],
+                   constraints=[{"type": "primary_key", "columns": ["customer_id"]}])],
+            [test_node("relationships", "orders", "customer_email", to="customers", field="email"),
+             *(test_node(name, "customers", "email") for name in email_tests)])
+
+    omni = build(manifest())
+    assert [r.on_sql for r in omni.relationships] == [
+        "${analytics__orders.customer_email} = ${analytics__customers.email}"]
+    assert omni.warnings == [
+        "relationships test (models/orders.yml) model.shop.orders.customer_email -> model.shop.customers.email: email is "
+        "not the primary key of customers (customer_id), nor tested unique, so a value it repeats would count "
+        "analytics__orders's measures once per match (written many_to_one); add a unique test, or declare the join in "
+        "meta.omni.joins with its relationship_type"]
+    assert build(manifest("unique")).warnings == []
+    assert len(build(manifest("not_null")).warnings) == 1
+
+
 def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
     manifest = make_manifest(
         [model("orders", columns=["order_id", "customer_id"],
