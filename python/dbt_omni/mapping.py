@@ -509,7 +509,7 @@ class Mapper:
             percentile=block.get("percentile"),
             custom_primary_key_sql=self.translate(block.get("custom_primary_key_sql"), model, f"{key}.custom_primary_key_sql"),
             label=block.get("label"),
-            description=block.get("description"),
+            description=block.get("description") or None,  # "": none (a column measure: not the column's)
             format=self._check_format(block.get("format"), model, f"{key}.format"),
             group_label=block.get("group_label"),
             hidden=block.get("hidden"),
@@ -574,10 +574,12 @@ class Mapper:
                 for name, block in sorted(omni["measures"].items()):
                     key = f"columns.{column.name}.meta.omni.measures.{name}"
                     made = self._measures(model, name, block, key, f"${{{dimension.name}}}")
-                    if dimension.format and block.get("sql") is None and not block.get("metric"):
+                    if block.get("sql") is None and not block.get("metric"):  # an aggregate of the column itself
                         for measure in made:  # the sum of an amount in dollars is in dollars; a count is not
                             if measure.format is None and measure.aggregate_type in KEEPS_UNIT:
                                 measure.format = dimension.format
+                            if "description" not in block:  # what is aggregated: "excludes shipping" holds for both
+                                measure.description = dimension.description
                     measures.extend(made)
         for key in pk:  # declared, undocumented, and no catalog to say otherwise
             if key not in model.columns and key not in (meta.get("dimensions") or {}):

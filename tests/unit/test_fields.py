@@ -154,6 +154,24 @@ def test_a_column_measure_in_the_columns_unit_takes_its_format_unless_it_sets_on
                        "orders_with_amount": None, "total": "usdcurrency_2"}
 
 
+def test_a_column_measure_takes_the_columns_description_unless_it_sets_one():
+    """The caveat analysts need ("excludes shipping") is on the column; the measure adding it up lost it."""
+    view = view_yaml(orders(column("amount", description="Subtotal less discount; excludes shipping.", omni={"measures": {
+        "total": {"aggregate_type": "sum"},
+        "orders_with_amount": {"aggregate_type": "count_distinct"},  # what is counted: still the column's values
+        "own": {"aggregate_type": "sum", "description": "Revenue as finance books it."},
+        "none": {"aggregate_type": "sum", "description": ""},
+        "doubled": {"aggregate_type": "sum", "sql": "${amount} * 2"},  # its own sql: no longer the column
+    }})))
+    descriptions = {name: measure.get("description") for name, measure in view["measures"].items()}
+    assert descriptions == {"count": None, "doubled": None, "none": None, "orders_with_amount":
+                            "Subtotal less discount; excludes shipping.", "own": "Revenue as finance books it.",
+                            "total": "Subtotal less discount; excludes shipping."}
+    overridden = view_yaml(orders(column("amount", description="Raw.", omni={
+        "description": "Shown.", "measures": {"total": {"aggregate_type": "sum"}}})))
+    assert overridden["measures"]["total"]["description"] == "Shown."  # as Omni shows the column
+
+
 def test_default_count_measure_unless_one_is_declared():
     assert view_yaml(orders())["measures"] == {"count": {"aggregate_type": "count"}}
     declared = view_yaml(orders(omni={"measures": {"count": {"aggregate_type": "count_distinct",
