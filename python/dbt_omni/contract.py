@@ -13,8 +13,9 @@ from dbt_omni.errors import Problem, closest
 ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "always_left", "full": "full_outer",
            "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
-           "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many"}
-# Keys other tools' meta blocks use (Lightdash, dbt2looker, LookML), for a suggestion closest() cannot make:
+           "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many",
+           "day": "date"}  # Lightdash's time interval DAY is Omni's timeframe date
+# Keys other tools' meta blocks use (Lightdash, dbt2looker, dbt-metabase, LookML), for a suggestion closest() cannot make:
 # the first of Omni's keys that is valid at that place (its first part, for `topic.x`), else none: the
 # closest spelling would mislead (Lightdash's column `dimension:` is not `description`).
 KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": ("relationship_type",),
@@ -24,7 +25,9 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "sql_filter": ("always_where_sql", "topic.always_where_sql"), "primary_keys": ("primary_key",),
                "explore": ("topic",), "alias": ("aliases",), "dimension": ("dimensions",),
                "additional_dimensions": ("dimensions",),
-               "show_underlying_values": ("drill_fields", "default_drill_fields")}
+               "show_underlying_values": ("drill_fields", "default_drill_fields"),
+               "round": ("format",), "compact": ("format",), "display_name": ("label",),
+               "visibility_type": ("hidden",)}
 EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of timeframes: a field without its own gets "
                                   "the model's default_timeframes, else Omni's raw, date, week, month, quarter, year)"}
 EXPECTED_TEXT = {
@@ -142,8 +145,7 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
             f"'{value}' is not allowed",
             key=key,
             expected="one of " + ", ".join(options),
-            suggestion=ALIASES.get(str(value).lower()) if ALIASES.get(str(value).lower()) in options
-            else closest(str(value), options),
+            suggestion=_suggested_value(str(value), options),
             **where,
         )
     if validator == "type":
@@ -188,6 +190,14 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         return Problem(f"required key '{missing[0] if missing else '?'}' is missing", key=key,
                        expected=f"the required key{'s' if len(error.validator_value) > 1 else ''} {required}", **where)
     return Problem(error.message, key=key, **where)
+
+
+def _suggested_value(value: str, options: list) -> Optional[str]:
+    """Omni's values are lowercase; other tools write WEEK or Left."""
+    lowered = value.lower()
+    if ALIASES.get(lowered) in options:
+        return ALIASES[lowered]
+    return lowered if lowered in options else closest(lowered, options)
 
 
 def _either(texts: list) -> str:

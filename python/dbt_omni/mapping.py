@@ -33,6 +33,7 @@ NAMED_FORMATS = (
 )
 # A format made only of letters, digits and underscores means a named one (no D3 or Excel format
 # looks like that, but Excel's date codes: yyyy, mmm, dd, ...).
+FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency"}  # Lightdash's currency formats
 NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
 EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
 DEFAULT_TIMEFRAMES = {
@@ -349,7 +350,8 @@ class Mapper:
             return None
         match = NAMED_FORMAT_RE.match(value)
         if match and match.group(1).lower() not in NAMED_FORMATS and not EXCEL_DATE_CODE_RE.match(value):
-            found = closest(match.group(1).lower().replace("_", ""), NAMED_FORMATS)
+            name = match.group(1).lower()
+            found = FORMAT_ALIASES.get(name) or closest(name.replace("_", ""), NAMED_FORMATS)
             raise model.error(
                 f"unknown format '{value}'",
                 key=key,

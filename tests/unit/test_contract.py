@@ -96,6 +96,11 @@ def test_every_unknown_key_of_a_block_is_reported_at_once():
     ({"show_underlying_values": ["id"]}, "meta.omni.show_underlying_values", "default_drill_fields"),
     ({"measures": {"n": {"aggregate_type": "count", "show_underlying_values": ["id"]}}},
      "meta.omni.measures.n.show_underlying_values", "drill_fields"),
+    ({"display_name": "Orders"}, "meta.omni.display_name", "label"),  # dbt-metabase
+    ({"visibility_type": "hidden"}, "meta.omni.visibility_type", "hidden"),
+    ({"measures": {"n": {"aggregate_type": "sum", "sql": "x", "round": 2}}}, "meta.omni.measures.n.round", "format"),
+    ({"measures": {"n": {"aggregate_type": "sum", "sql": "x", "compact": "thousands"}}},
+     "meta.omni.measures.n.compact", "format"),
 ])
 def test_another_tools_spelling_of_a_key_suggests_omnis(omni, key, suggestion):
     """Lightdash's and dbt2looker's names, too far from Omni's for the closest spelling to find."""
@@ -133,6 +138,21 @@ def test_bad_enum_suggests_the_closest_value():
     assert problem.key == "meta.omni.measures.total.aggregate_type"
     assert problem.suggestion == "sum"
     assert "did you mean 'sum'" in str(error)
+
+
+@pytest.mark.parametrize("value, suggestion", [("WEEK", "week"), ("Month", "month"), ("DAY", "date"), ("day", "date"),
+                                               ("QUATER", "quarter"), ("RAW", "raw")])
+def test_a_timeframe_in_another_tools_case_or_name_suggests_omnis(value, suggestion):
+    """Lightdash writes time_intervals: [DAY, WEEK]; Omni's values are lowercase, and its DAY is date."""
+    problem = one_problem(model_error(column_omni={"timeframes": ["month", value]}))
+    assert (problem.key, problem.suggestion) == ("columns.amount.meta.omni.timeframes[1]", suggestion)
+
+
+def test_an_enum_value_in_another_case_suggests_omnis():
+    problem = one_problem(model_error(omni={"joins": [{"to": "customers", "join_type": "LEFT"}]}))
+    assert (problem.key, problem.suggestion) == ("meta.omni.joins[0].join_type", "always_left")
+    problem = one_problem(model_error(omni={"measures": {"n": {"aggregate_type": "SUM", "sql": "x"}}}))
+    assert problem.suggestion == "sum"
 
 
 def test_bad_timeframe_suggests_the_closest():

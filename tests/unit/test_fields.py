@@ -299,6 +299,8 @@ def test_invalid_named_format_suggests_the_closest():
     ("percent2", "percent"),
     ("Numbr_1", "number_1"),
     ("euro_currency", "eurcurrency"),
+    ("usd", "usdcurrency"),  # Lightdash's currency formats
+    ("GBP_2", "gbpcurrency_2"),
 ])
 def test_a_format_of_letters_digits_and_underscores_must_be_a_named_one(fmt, suggestion):
     problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
