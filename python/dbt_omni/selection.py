@@ -9,9 +9,11 @@ the children and all their parents, and a comma intersects (`tag:finance,path:mo
 follow dbt-core's own (dbt/graph/selector_methods.py); tests/integration checks them against `dbt ls`."""
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 from collections import defaultdict
+from enum import Enum
 from fnmatch import fnmatchcase
 from typing import Any, Iterable, Optional
 
@@ -168,6 +170,19 @@ def _config_value(config: Any, key: str) -> Any:
     value = getattr(config, key, None)
     if value is None and hasattr(config, "get"):
         value = config.get(key)
+    return _as_written(value)
+
+
+def _as_written(value: Any) -> Any:
+    """A value of dbt's config object as manifest.json writes it, so the plugin (which reads the objects)
+    selects as the other triggers do: dbt keeps some values as a plain Enum (1.12's on_error, a freshness'
+    updates_on) or a datetime (a microbatch model's begin)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_as_written(item) for item in value]
     return value
 
 

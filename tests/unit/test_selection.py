@@ -258,6 +258,34 @@ def test_dbt_selector_methods(select, tables):
     assert_exports(manifest, select, tables)
 
 
+def test_a_config_value_dbt_keeps_as_an_enum_or_a_datetime_selects_as_manifest_json_writes_it():
+    """The plugin reads dbt's config objects, the other triggers manifest.json: 1.12's on_error and a
+    freshness' updates_on are plain Enums there, a microbatch begin a datetime, so the plugin matched
+    nothing where the others matched the model, and the two rewrote the folder in turn."""
+    import datetime
+    import enum
+    from types import SimpleNamespace
+
+    from dbt_omni.manifests import from_manifest_dict
+    from dbt_omni.selection import selected_ids
+
+    class OnError(enum.Enum):  # as dbt's: no str subclass, so no equal to its text
+        CONTINUE = "continue"
+
+    written = {"on_error": "continue", "begin": "2024-01-01T00:00:00", "freshness": {"build_after": {"updates_on": "any"}},
+               "tags": ["a"]}
+    live = SimpleNamespace(on_error=OnError.CONTINUE, begin=datetime.datetime(2024, 1, 1),
+                           freshness=SimpleNamespace(build_after=SimpleNamespace(updates_on=enum.Enum("U", {"ANY": "any"}).ANY)),
+                           tags=["a"])
+    selectors = ["config.on_error:continue", "config.begin:2024-01-01T00:00:00",
+                 "config.freshness.build_after.updates_on:any"]
+    for config in (written, live):
+        shop = from_manifest_dict(project())
+        shop.models["model.shop.orders"].config = config
+        for selector in selectors:
+            assert selected_ids(shop, [selector], "vars.dbt_omni.select") == {"model.shop.orders"}, (config, selector)
+
+
 @pytest.mark.parametrize("selector, expected", [
     ("state:modified", "selector method 'state:' is not supported by dbt-omni (expected a model name, folder"),
     ("config:table", "unknown selector method 'config:'"),  # config needs its key: config.materialized:table
