@@ -152,13 +152,16 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
     }
     settings = load_settings(facts["project_dir"], facts["cli_vars"], overrides,
                              given_as={key: f"{arguments} {key}" for key in overrides})
+    live = shims.live_manifest(adapter_type)
     manifest = {
         "nodes": dict(graph.get("nodes", {})),
         "sources": dict(graph.get("sources", {})),
-        "macros": shims.live_macros(adapter_type) or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
+        "macros": getattr(live, "macros", None) or _MacrosFromDisk(Path(facts["project_dir"]) / facts["target_path"]),
         "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
+    if isinstance(getattr(live, "disabled", None), Mapping):  # nor disabled models: a join to one says so
+        manifest["disabled"] = live.disabled
     context = ExportContext.of_invocation(facts)
     return _Call(settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options)
 

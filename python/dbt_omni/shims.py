@@ -52,17 +52,22 @@ def plugin_hook(func):
     return hook
 
 
-def live_macros(adapter_type: str) -> Optional[Any]:
-    """The macros of the Manifest this dbt command parsed, for macros that render shared metrics: dbt
-    hands it to the adapter as its macro resolver (ManifestLoader.save_macros_to_adapter, or
-    setup_manifest for a manifest it was given; 1.10 to 1.12), also under --no-write-json, when no
-    plugin is called and manifest.json may be missing or old. None outside a dbt command."""
+def live_manifest(adapter_type: str) -> Optional[Any]:
+    """The Manifest this dbt command parsed, for the macros' exports (Jinja's graph lacks its macros, for
+    shared metrics, and its disabled models): dbt hands it to the adapter as its macro resolver
+    (ManifestLoader.save_macros_to_adapter, or setup_manifest for a manifest it was given; 1.10 to 1.12),
+    also under --no-write-json, when no plugin is called and manifest.json may be missing or old. None
+    outside a dbt command."""
     try:
         from dbt.adapters.factory import get_adapter_by_type
 
-        return get_adapter_by_type(adapter_type).get_macro_resolver().macros or None
+        return get_adapter_by_type(adapter_type).get_macro_resolver()
     except Exception:  # no adapter registered, or another dbt's shape: jinja_api reads manifest.json
         return None
+
+
+def live_macros(adapter_type: str) -> Optional[Any]:
+    return getattr(live_manifest(adapter_type), "macros", None) or None
 
 
 def invocation(adapter_type: str) -> dict:

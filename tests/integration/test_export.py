@@ -655,6 +655,25 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
 
 
 @pytest.mark.duckdb
+def test_a_join_to_a_disabled_model_is_said_alike_by_the_plugin_and_the_macros(duckdb_project, tmp_path_factory,
+                                                                                 run_dbt):
+    """Jinja's graph holds no disabled models: run-operation and on-run-end said 'unknown model' where the
+    plugin and the command line said what it is (found by a dbt version review)."""
+    project = clone(duckdb_project, tmp_path_factory)
+    (project / "models" / "extra").mkdir()
+    (project / "models" / "extra" / "gone.sql").write_text("{{ config(enabled=false) }}\nselect 1 as id\n")
+    (project / "models" / "extra" / "kept.sql").write_text("select 1 as id\n")
+    (project / "models" / "extra" / "_extra.yml").write_text(
+        "models:\n  - name: kept\n    config:\n      meta:\n        omni:\n          joins:\n"
+        "            - {to: gone, on_sql: '${kept.id} = ${gone.id}'}\n")
+    said = "model 'gone' is disabled (enabled: false): no table or view for Omni to read"
+    for args in (("parse",), ("run-operation", "omni_export", "--vars", vars_arg(write_on_parse=False))):
+        result = run_dbt(project, *args, expect_ok=False)
+        text = result.stdout + result.stderr
+        assert said in text and "unknown model" not in text and "Traceback" not in text, (args, text[-2000:])
+
+
+@pytest.mark.duckdb
 def test_on_error_warn_covers_the_hooks_warehouse_lookup_too(duckdb_project, tmp_path_factory, run_dbt):
     """on-run-end with from_warehouse=true: a model not built yet is logged under on_error: warn, the
     earlier output kept, and dbt goes on; without it the run fails naming the relation."""
