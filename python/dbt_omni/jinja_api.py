@@ -160,8 +160,9 @@ def _setup(graph: Any, project_name: str, adapter_type: str, dbt_version: str, o
         "selectors": facts["selectors"],  # Jinja's graph has none
         "metadata": {"project_name": project_name, "adapter_type": adapter_type, "dbt_version": dbt_version},
     }
-    if isinstance(getattr(live, "disabled", None), Mapping):  # nor disabled models: a join to one says so
-        manifest["disabled"] = live.disabled
+    for section in ("disabled", "functions"):  # nor disabled models (a join to one says so) nor functions (graph
+        if isinstance(getattr(live, section, None), Mapping):  # selectors walk through them)
+            manifest[section] = getattr(live, section)
     context = ExportContext.of_invocation(facts)
     return _Call(settings, context, lambda catalog: from_manifest_dict(manifest, catalog), facts, options)
 

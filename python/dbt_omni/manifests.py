@@ -56,7 +56,7 @@ MANIFEST_HINT = "the manifest.json that `dbt parse` writes (--manifest)"
 OLDEST_MANIFEST = 12  # dbt-core 1.8 and later write v12
 
 
-SECTIONS = ("metadata", "nodes", "sources", "macros", "selectors", "disabled")  # each a mapping, where present
+SECTIONS = ("metadata", "nodes", "sources", "macros", "selectors", "disabled", "functions")  # each a mapping, where present
 
 
 def _check_sections(manifest: Mapping[str, Any], file: Optional[str]) -> None:
@@ -130,6 +130,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             selectors=manifest.get("selectors"),
             sources=(manifest.get("sources") or {}).values(),
             disabled=_disabled_names(manifest.get("disabled")),
+            functions=(manifest.get("functions") or {}).values(),
         )
     except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a value of a type dbt never writes there
         node = next((note for note in getattr(exc, "__notes__", ()) if note.startswith(("nodes.", "sources."))), None)
@@ -158,6 +159,7 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         selectors=selectors or getattr(manifest, "selectors", None),
         sources=manifest.sources.values(),
         disabled=_disabled_names(getattr(manifest, "disabled", None)),
+        functions=(getattr(manifest, "functions", None) or {}).values(),
     )
 
 

@@ -231,7 +231,7 @@ def _walk(start: set, edges: dict, depth: int) -> set:
 def _edges(project: DbtProject) -> tuple:
     """(parents, children) of every node, through ephemeral models and from sources, as dbt walks its graph."""
     parents = {m.unique_id: m.depends_on for m in project.models.values()}
-    parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
+    parents.update({uid: deps for uid, (_, deps) in (*project.ephemeral_models.items(), *project.functions.items())})
     children: dict = defaultdict(list)
     for node, deps in parents.items():
         for dep in deps:
@@ -276,7 +276,11 @@ class _Selection:
         if method == "selector":
             return self.named(value)
         root = self.project.project_name
-        return {m.unique_id for m in self.project.models.values() if _matches(m, base, self.key, root)}
+        found = {m.unique_id for m in self.project.models.values() if _matches(m, base, self.key, root)}
+        if method == "fqn":  # an ephemeral model or a function by its name: no view, but `+` walks on from it
+            found |= {uid for uid, (name, _) in (*self.project.ephemeral_models.items(), *self.project.functions.items())
+                      if fnmatchcase(str(name), value)}
+        return found
 
     def walk(self, selector: str, found: set, up: Optional[int], down: Optional[int], at: bool) -> set:
         if at and down is not None:
@@ -389,6 +393,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
     ephemeral = {name for name, _ in project.ephemeral_models.values()}
+    functions = {name for name, _ in project.functions.values()}
     warnings = []
     for setting, selector in [*(("select", s) for s in settings.select), *(("exclude", s) for s in settings.exclude)]:
         if selected_ids(project, [selector], settings.key(setting)) & project.models.keys():
@@ -400,6 +405,9 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
             if not any(_matches(m, base, settings.key(setting), root) for m in models):
                 if method == "fqn" and value in ephemeral:
                     hint = f"; {value} is ephemeral: no table or view for Omni to read"
+                    break
+                if method == "fqn" and value in functions:
+                    hint = f"; {value} is a function (a UDF): no table or view for Omni to read ({value}+ selects what uses it)"
                     break
                 suggestion = _closest(method, value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""

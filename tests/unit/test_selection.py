@@ -71,6 +71,38 @@ def test_ephemeral_models_are_never_exported():
     assert "helper" not in exported(select=["helper", "orders"])
 
 
+def through_an_ephemeral_model_and_a_function() -> dict:
+    """orders reads the ephemeral helper; refunds calls the function cents_to_dollars (dbt 1.11+)."""
+    manifest = make_manifest([
+        model("helper", columns=["x"], materialized="ephemeral"),
+        model("orders", columns=["id"], depends_on=["model.shop.helper"]),
+        model("refunds", columns=["id"], depends_on=["function.shop.cents_to_dollars"]),
+        model("customers", columns=["id"]),
+    ])
+    manifest["functions"] = {"function.shop.cents_to_dollars": {
+        "unique_id": "function.shop.cents_to_dollars", "name": "cents_to_dollars", "resource_type": "function",
+        "package_name": "shop", "depends_on": {"nodes": [], "macros": []}}}
+    return manifest
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["helper+"], ["orders"]),  # dbt ls -s helper+: helper and orders; helper has no table
+    (["cents_to_dollars+"], ["refunds"]),
+    (["cents_to_*+"], ["refunds"]),
+    (["+orders"], ["orders"]),
+])
+def test_graph_selectors_walk_on_from_an_ephemeral_model_or_a_function_as_dbt_does(select, tables):
+    """'helper+' matched no exportable model ('helper is ephemeral'), and a function was no node at all."""
+    assert_exports(through_an_ephemeral_model_and_a_function(), select, tables)
+
+
+def test_a_function_selected_alone_says_what_it_is():
+    omni = build(through_an_ephemeral_model_and_a_function(), select=["cents_to_dollars"])
+    assert omni.views == [] and omni.warnings == [
+        "select 'cents_to_dollars' matches no exportable model; cents_to_dollars is a function (a UDF): no table or "
+        "view for Omni to read (cents_to_dollars+ selects what uses it)"]
+
+
 @pytest.mark.parametrize("selector, suggestion", [("tga:finance", "tag:"), ("pth:models", "path:")])
 def test_unknown_selector_method_suggests_the_closest(selector, suggestion):
     with pytest.raises(OmniExportError) as info:
