@@ -39,6 +39,7 @@ def build_relationships(mapper: Mapper) -> list:
             on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
         )
         candidates.setdefault(rel.key(), []).append((rel, fk, _joins_on_a_key(mapper, target, keys[1], fk)))
+    not_on_a_key = []
     for key, options in candidates.items():
         rel, fk, on_key = next((option for option in options if option[2]), options[0])
         found[key] = rel
@@ -49,7 +50,7 @@ def build_relationships(mapper: Mapper) -> list:
                     f"two views once ({rel.on_sql} kept{', on the key' if on_key else ''}); declare it in "
                     "meta.omni.joins with join_to_view_as")
         if on_key is False:
-            _warn_not_a_key(mapper, rel, fk)
+            not_on_a_key.append((rel, fk))
     explicit: dict = {}  # Relationship.key() -> the meta.omni join that declared it
     for model in mapper.models:
         for index, join in enumerate(model.omni.get("joins") or ()):
@@ -81,6 +82,9 @@ def build_relationships(mapper: Mapper) -> list:
                     expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
             explicit[rel.key()] = key
             found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+    for rel, fk in not_on_a_key:
+        if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
+            _warn_not_a_key(mapper, rel, fk)
     return [found[k] for k in sorted(found)]
 
 

@@ -211,6 +211,11 @@ def test_a_test_joining_on_a_column_that_is_not_the_targets_key_is_a_warning():
         "meta.omni.joins with its relationship_type"]
     assert build(manifest("unique")).warnings == []
     assert len(build(manifest("not_null")).warnings) == 1
+    declared = manifest()
+    declared["nodes"]["model.shop.orders"]["meta"] = {"omni": {"joins": [
+        {"to": "customers", "on_sql": "${orders.customer_email} = ${customers.email}", "relationship_type": "many_to_one"}]}}
+    omni = build(declared)  # the join the warning asks for replaces the test's: nothing left to say
+    assert [r.dbt_key for r in omni.relationships] == ["meta.omni.joins[0]"] and omni.warnings == []
 
 
 def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
