@@ -176,7 +176,7 @@ class DbtProject:
     # Ephemeral models, unique_id -> (name, depends_on): not exported, but a reference to one deserves
     # its own message, and dbt's graph selectors (+model) see through them.
     ephemeral_models: dict = field(default_factory=dict)
-    functions: dict = field(default_factory=dict)  # dbt 1.11+ user-defined functions, likewise: unique_id -> (name, depends_on)
+    functions: dict = field(default_factory=dict)  # dbt 1.11+ user-defined functions, unique_id -> name: `f+` walks on from one
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
@@ -554,8 +554,7 @@ def read_project(
         dbt_package_version=dbt_package_version(macros),
         dbt_package_digest=package_macros_digest(macros),
         ephemeral_models=ephemeral,
-        functions={lookup(node, "unique_id"): (lookup(node, "name"), tuple(lookup(lookup(node, "depends_on"), "nodes", ())))
-                   for node in functions},
+        functions={lookup(node, "unique_id"): lookup(node, "name") for node in functions},
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,

@@ -229,9 +229,10 @@ def _walk(start: set, edges: dict, depth: int) -> set:
 
 
 def _edges(project: DbtProject) -> tuple:
-    """(parents, children) of every node, through ephemeral models and from sources, as dbt walks its graph."""
+    """(parents, children) of every node, through ephemeral models and from sources and functions, as dbt walks
+    its graph (a function's own parents are functions, which no walk needs to reach: it exports none)."""
     parents = {m.unique_id: m.depends_on for m in project.models.values()}
-    parents.update({uid: deps for uid, (_, deps) in (*project.ephemeral_models.items(), *project.functions.items())})
+    parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
     children: dict = defaultdict(list)
     for node, deps in parents.items():
         for dep in deps:
@@ -278,8 +279,8 @@ class _Selection:
         root = self.project.project_name
         found = {m.unique_id for m in self.project.models.values() if _matches(m, base, self.key, root)}
         if method == "fqn":  # an ephemeral model or a function by its name: no view, but `+` walks on from it
-            found |= {uid for uid, (name, _) in (*self.project.ephemeral_models.items(), *self.project.functions.items())
-                      if fnmatchcase(str(name), value)}
+            names = {**{uid: name for uid, (name, _) in self.project.ephemeral_models.items()}, **self.project.functions}
+            found |= {uid for uid, name in names.items() if fnmatchcase(str(name), value)}
         return found
 
     def walk(self, selector: str, found: set, up: Optional[int], down: Optional[int], at: bool) -> set:
@@ -393,7 +394,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
     ephemeral = {name for name, _ in project.ephemeral_models.values()}
-    functions = {name for name, _ in project.functions.values()}
+    functions = set(project.functions.values())
     warnings = []
     for setting, selector in [*(("select", s) for s in settings.select), *(("exclude", s) for s in settings.exclude)]:
         if selected_ids(project, [selector], settings.key(setting)) & project.models.keys():
