@@ -59,6 +59,7 @@ class ExportResult:
     empty: bool = False  # nothing was selected, so nothing was written
     standing: list = field(default_factory=list)  # warnings about the installation, not the project: said by
     # the plugin on every dbt command until fixed, even when its shortcut skips the export
+    digest: Optional[str] = None  # with export(digest=True), of a write: output.record_digest as it left the folder
 
     def summary(self) -> str:
         if self.empty:
@@ -79,16 +80,18 @@ def export(
     catalog: Optional[dict] = None,
     force: bool = False,
     warn_error: bool = False,
+    digest: bool = False,
 ) -> ExportResult:
     """Nothing is written when the files and their record would come out as they are on disk;
-    warn_error (dbt's --warn-error): a warning fails the export as an error does, before writing."""
+    warn_error (dbt's --warn-error): a warning fails the export as an error does, before writing;
+    digest: see ExportResult.digest (for the plugin's state file)."""
     from dbt_omni.manifests import paused_gc
 
     with paused_gc():
-        return _export(load_project, settings, context, catalog_path, catalog, force, warn_error)
+        return _export(load_project, settings, context, catalog_path, catalog, force, warn_error, digest)
 
 
-def _export(load_project, settings, context, catalog_path, catalog, force, warn_error) -> ExportResult:
+def _export(load_project, settings, context, catalog_path, catalog, force, warn_error, digest) -> ExportResult:
     # Here, not at the top: the plugin imports this module on every dbt command, and needs the pipeline
     # only when the project changed (its skip test runs first).
     from dbt_omni.dump import render
@@ -146,12 +149,12 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
-    replaced = write_atomically(output_dir, files, settings.key("output_dir"))
+    replaced = write_atomically(output_dir, files, settings.key("output_dir"), digest=digest)
     lap("write")
     # Said once, by the export that did it (not in the record: the next export has nothing to say).
     warnings = omni.warnings + renamed_views(previous, omni.views, context) + _replaced_warnings(replaced, output_dir)
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
-                        seconds=seconds, standing=standing)
+                        seconds=seconds, standing=standing, digest=replaced.digest)
 
 
 def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:

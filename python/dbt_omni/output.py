@@ -160,16 +160,20 @@ def _write_new_file(path: str, data: bytes) -> None:
 @dataclass(frozen=True)
 class Replaced:
     """What a write took away that a user may have meant to keep, for a warning: files the folder held
-    that the last export did not write, and files of the last export edited since (their edits lost)."""
+    that the last export did not write, and files of the last export edited since (their edits lost).
+    digest: record_digest of the output as this write left it, when asked for."""
 
     foreign: list = field(default_factory=list)
     edited: list = field(default_factory=list)
+    digest: Optional[str] = None
 
 
-def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir") -> Replaced:
+def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir", *,
+                     digest: bool = False) -> Replaced:
     """Write every file to a new folder beside output_dir, then swap it in with two renames; an
     unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
-    key: where the user set the folder, for messages."""
+    key: where the user set the folder, for messages. digest: take record_digest before the lock is
+    released (the plugin's state file records it; after, another writer's output could be taken for ours)."""
     if "\0" in str(output_dir):  # no path can hold it; Python would raise ValueError deep inside
         raise OmniExportError(Problem(f"the output folder {str(output_dir)!r} holds a NUL character", key=key,
                                       expected="a folder path"))
@@ -182,7 +186,8 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
         with _locked(output_dir) as exclusive:
             if exclusive:
                 _remove_leftovers(output_dir)
-            return _write_and_swap(output_dir, files, key)
+            replaced = _write_and_swap(output_dir, files, key)
+            return Replaced(replaced.foreign, replaced.edited, record_digest(output_dir)) if digest else replaced
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OmniExportError(

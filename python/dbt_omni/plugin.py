@@ -42,7 +42,7 @@ class OmniPlugin(dbtPlugin):
             # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
             # target folder, beside manifest.json, never beside an output folder the user chose.
             state_file = facts["project_dir"] / facts["target_path"] / STATE_FILE
-            state, saved = _state(key, output_dir, record_digest), _read(state_file)
+            state, saved = _state(key, output_dir, record_digest(output_dir)), _read(state_file)
             if key and saved.startswith(state):
                 for line in saved[len(state):].splitlines():  # an empty selection's lines, standing warnings
                     shims.log(line, "warn" if line.startswith(WARNING) else "info")
@@ -55,6 +55,7 @@ class OmniPlugin(dbtPlugin):
                 context,
                 catalog_path=catalog_path,
                 warn_error=facts["warn_error"],
+                digest=True,
             )
             for warning in result.warnings:  # not on the everyday no-op above: only when the project changed
                 shims.log(WARNING + warning, "warn")
@@ -68,7 +69,10 @@ class OmniPlugin(dbtPlugin):
                 # so are the warnings that stand until the installation is fixed
                 said = ([WARNING + w for w in result.warnings] + [result.summary()]) if result.empty \
                     else [WARNING + w for w in result.standing]
-                _write(state_file, _state(key, output_dir, record_digest) + "".join(f"{line}\n" for line in said))
+                # The output as this export left it (taken under its write lock) or found it (taken before the
+                # compare): not as it is now, which another dbt command or the CLI may have rewritten since.
+                head = _state(key, output_dir, result.digest) if result.written else state
+                _write(state_file, head + "".join(f"{line}\n" for line in said))
         except Exception as exc:  # noqa: BLE001 - ours or a bug of ours: one message, never a traceback
             error = as_export_error(exc)
             message = tolerated(error, settings, output_dir)
@@ -85,9 +89,9 @@ class OmniPlugin(dbtPlugin):
         return {}
 
 
-def _state(key: str, output_dir, record_digest) -> str:
-    """The state file's head: what the output was made from, and the output as it then was on disk."""
-    return f"{key}\n{output_dir}\n{record_digest(output_dir)}\n"
+def _state(key: str, output_dir, digest: Optional[str]) -> str:
+    """The state file's head: what the output was made from, and the output's record_digest."""
+    return f"{key}\n{output_dir}\n{digest}\n"
 
 
 def _code_stamp(package_dir: Optional[Path] = None) -> str:

@@ -742,3 +742,52 @@ def test_the_record_names_dbts_version_and_the_projects_git_branch_and_commit(ou
     outside.mkdir()
     run_export(shop_manifest(), out_dir, outside, force=True)
     assert json.loads((out_dir / RECORD).read_text())["git"] is None
+
+
+def test_the_plugin_records_the_output_its_export_wrote_not_what_another_writer_wrote_after(tmp_path, monkeypatch):
+    """Two writers of one folder (a dbt command, and the CLI with another selection): the plugin's state file
+    must stand for the output as the plugin's own export left it. It took the folder as it was when the
+    state was written, after the write lock was released, so its next command skipped and left the other
+    writer's files in place."""
+    from types import SimpleNamespace
+
+    import dbt_omni.export
+    import dbt_omni.manifests
+    from dbt_omni import shims
+    from dbt_omni.plugin import OmniPlugin
+
+    project = tmp_path / "shop"
+    (project / "target").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: shop\n", "utf-8")
+    facts = {"project_dir": project, "cli_vars": {}, "target_path": "target", "target_name": "dev", "selectors": {},
+             "warn_error": False}
+    monkeypatch.setattr(shims, "invocation", lambda adapter_type: facts)
+    monkeypatch.setattr(shims, "unchanged_key", lambda manifest, extra, selectors=None: "the same project")
+    monkeypatch.setattr(dbt_omni.manifests, "from_live_manifest",
+                        lambda manifest, name, catalog, selectors: from_manifest_dict(shop_manifest(), catalog))
+    out = project / "target" / "omni"
+    write = dbt_omni.export.write_atomically
+    other = "included_schemas:\n  - another_selection\n"
+
+    def and_another_writer_after(output_dir, files, key, **kwargs):
+        written = write(output_dir, files, key, **kwargs)
+        write(output_dir, {**files, "model.yaml": other}, key)  # once the lock is released
+        return written
+
+    manifest = SimpleNamespace(metadata=SimpleNamespace(adapter_type="duckdb"),
+                               macros={"macro.dbt_omni.omni_export": None})
+    with monkeypatch.context() as patched:
+        patched.setattr(dbt_omni.export, "write_atomically", and_another_writer_after)
+        OmniPlugin("shop").get_manifest_artifacts(manifest)
+    assert (out / "model.yaml").read_text("utf-8") == other
+    OmniPlugin("shop").get_manifest_artifacts(manifest)  # the next dbt command: the project is unchanged
+    assert (out / "model.yaml").read_text("utf-8") != other
+    assert files_intact(out, json.loads((out / RECORD).read_text("utf-8"))["files"])
+    state = (project / "target" / "dbt_omni_plugin_state.txt").read_text("utf-8")
+    assert state.startswith(f"the same project\n{out}\n{record_digest(out)}\n")
+
+    def unread(*args):
+        raise AssertionError("the nodes were read: the shortcut did not hold")
+
+    monkeypatch.setattr(dbt_omni.manifests, "from_live_manifest", unread)
+    OmniPlugin("shop").get_manifest_artifacts(manifest)  # and now the shortcut holds
