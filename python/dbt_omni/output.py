@@ -202,11 +202,11 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
 OUR_FILES = ("model.yaml", "relationships.yaml", ".view.yaml", ".topic.yaml")
 
 
-def _ours(folder: Path) -> bool:
+def _ours(folder: Path, record: Optional[dict]) -> bool:
     """Empty, or written by dbt-omni: it has our record (a file merely named like it is not), or (the
     record deleted or unreadable) it holds only the files an export writes and every view file carries
-    the comment we write. A user's own Omni model, or anything else, is never replaced."""
-    record = previous_record(folder)
+    the comment we write. A user's own Omni model, or anything else, is never replaced.
+    record: previous_record(folder)."""
     if record is not None and "dbt_omni_version" in record:
         return True
     views = 0
@@ -273,7 +273,8 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 
 
 def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
-    if output_dir.exists() and not _ours(output_dir):
+    previous = previous_record(output_dir) if output_dir.exists() else None  # read under the lock: the last writer's
+    if output_dir.exists() and not _ours(output_dir, previous):
         raise OmniExportError(
             Problem(
                 f"refusing to replace {output_dir}: it holds files that dbt-omni did not write",
@@ -287,7 +288,7 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
             expected="the folder outside any git work tree's root: copy it into the repository (README: rsync), or "
                      "write to a subfolder of it"))
     replaced = Replaced()
-    if output_dir.exists() and (previous := previous_record(output_dir)) is not None:
+    if previous is not None:
         replaced = Replaced(sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD}),
                             _edited(output_dir, previous["files"], files))
     output_dir.parent.mkdir(parents=True, exist_ok=True)
