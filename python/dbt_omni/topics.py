@@ -32,6 +32,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
         key = "meta.omni.topic.joins"
         if isinstance(joins, dict):
             tree = _translate_tree(mapper, joins, model, key)
+            _check_tree(base, tree, graph, model, key)
         else:
             wanted = None if joins is None else [
                 mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
@@ -138,6 +139,24 @@ def _translate_tree(mapper: Mapper, tree: dict, model: Model, key: str) -> dict:
         mapper.ref_view(k, model, key)[0]: _translate_tree(mapper, v or {}, model, key)
         for k, v in tree.items() if not mapper.left_out(k, model, key, "join with the joins under it")
     })
+
+
+def _check_tree(parent: str, tree: dict, graph: tuple, model: Model, key: str, seen: Optional[set] = None) -> None:
+    """A joins map written out joins each view once, under a view it has a relationship from: Omni
+    joins along relationships, and rejects a topic whose joins have none (the list form finds the path)."""
+    edges, real_view = graph
+    seen = {parent} if seen is None else seen
+    for view, below in tree.items():
+        if view in seen:
+            raise model.error(f"{view} is joined twice in the topic", key=key,
+                              expected="each view once in the joins map (join_to_view_as gives a view a second name)")
+        seen.add(view)
+        if view not in edges.get(real_view.get(parent, parent), ()):
+            raise model.error(
+                f"no relationship leads from {parent} to {view}", key=key,
+                expected=f"{view} under a view it joins from (relationships tests, foreign keys or meta.omni.joins), "
+                         "or the joins as a list, which finds the path")
+        _check_tree(view, below, graph, model, key, seen)
 
 
 def _topic_label(model: Model, view: View) -> Optional[str]:

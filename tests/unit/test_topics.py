@@ -126,6 +126,20 @@ def test_unreachable_join_is_an_error():
     assert "analytics__regions" in problem.message and "analytics__orders" in problem.message
 
 
+@pytest.mark.parametrize("joins, message", [
+    ({"orders": {}}, "no relationship leads from analytics__regions to analytics__orders"),
+    ({"regions": {}}, "no relationship leads from analytics__orders to analytics__regions"),  # only via customers
+    ({"customers": {"orders": {}}}, "analytics__orders is joined twice in the topic"),  # back to the base view
+    ({"customers": {"regions": {}}, "regions": {}}, "analytics__regions is joined twice in the topic"),
+])
+def test_a_join_map_written_out_follows_relationships_and_joins_each_view_once(joins, message):
+    """As the list form does: Omni rejects a topic joined along no relationship (both were written as given)."""
+    base = "regions" if "orders" in joins else "orders"
+    problem = one_problem(export_error(chain(**{base: {"topic": {"joins": joins}}})))
+    assert (problem.model, problem.key) == (base, "meta.omni.topic.joins")
+    assert problem.message == message
+
+
 def test_reversible_relationship_can_be_walked_backwards():
     manifest = make_manifest([
         model("orders", columns=["order_id", "customer_id"],
