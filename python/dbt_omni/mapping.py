@@ -742,9 +742,9 @@ class Mapper:
                         + (f" ({', '.join(names)})" if names else " (none is defined)"),
                         suggestion=closest(grant, names)))
 
-        for setting in ("default_topic_required_access_grants", "default_topic_hidden_unless_access_grants"):
-            if isinstance(self.settings.model_file.get(setting), list):
-                check(self.settings.model_file[setting], None, f"vars.dbt_omni.model_file.{setting}")
+        setting = "default_topic_required_access_grants"
+        if isinstance(self.settings.model_file.get(setting), list):
+            check(self.settings.model_file[setting], None, f"vars.dbt_omni.model_file.{setting}")
         by_name = {view.name: view for view in views}
         for topic in topics:
             if topic.required_access_grants:
