@@ -113,6 +113,8 @@ class Mapper:
         # A field's own timeframes override the model file's default_timeframes: with one set, columns
         # get none of ours (meta.omni timeframes still win).
         self.default_timeframes = {} if "default_timeframes" in settings.model_file else DEFAULT_TIMEFRAMES
+        formats = settings.model_file.get("custom_formats")
+        self.custom_formats = sorted(map(str, formats)) if isinstance(formats, dict) else []
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -346,18 +348,21 @@ class Mapper:
     # -- fields ------------------------------------------------------------------------------------
 
     def _check_format(self, value: Optional[str], model: Model, key: str) -> Optional[str]:
-        if value is None:
-            return None
+        if value is None or value in self.custom_formats:  # the model file's own: Omni takes `format: <its name>`
+            return value
         match = NAMED_FORMAT_RE.match(value)
         if match and match.group(1).lower() not in NAMED_FORMATS and not EXCEL_DATE_CODE_RE.match(value):
             name = match.group(1).lower()
-            found = FORMAT_ALIASES.get(name) or closest(name.replace("_", ""), NAMED_FORMATS)
+            found = (closest(value, self.custom_formats) or FORMAT_ALIASES.get(name)
+                     or closest(name.replace("_", ""), NAMED_FORMATS))
             raise model.error(
                 f"unknown format '{value}'",
                 key=key,
-                expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals) "
-                "or a D3 / Excel format string",
-                suggestion=found and found + (match.group(2) or ""),
+                expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals), "
+                + (f"a custom format of vars.dbt_omni.model_file ({', '.join(self.custom_formats)}), "
+                   if self.custom_formats else "")
+                + "or a D3 / Excel format string",
+                suggestion=found if found in self.custom_formats else found and found + (match.group(2) or ""),
             )
         return value
 

@@ -307,6 +307,20 @@ def test_a_format_of_letters_digits_and_underscores_must_be_a_named_one(fmt, sug
     assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
 
 
+def test_a_format_may_name_a_custom_format_of_the_model_file():
+    """Omni's `format: <name>` refers to model_file.custom_formats, which the settings pass through."""
+    formats = {"custom_formats": {"revenue_fmt": "usdcurrency_0", "weight": '#,##0.00 "kg"'}}
+    manifest = orders(column("amount", omni={"format": "revenue_fmt"}),
+                      omni={"measures": {"kilos": {"sql": "${amount}", "aggregate_type": "sum", "format": "weight"}}})
+    view = view_yaml(manifest, model_file=formats)
+    assert (view["dimensions"]["amount"]["format"], view["measures"]["kilos"]["format"]) == ("revenue_fmt", "weight")
+    problem = one_problem(export_error(orders(column("amount", omni={"format": "revenue_fnt"})), model_file=formats))
+    assert (problem.message, problem.suggestion) == ("unknown format 'revenue_fnt'", "revenue_fmt")
+    assert "a custom format of vars.dbt_omni.model_file (revenue_fmt, weight)" in problem.expected
+    problem = one_problem(export_error(orders(column("amount", omni={"format": "revenue_fmt"}))))  # none defined
+    assert problem.message == "unknown format 'revenue_fmt'" and "custom format" not in problem.expected
+
+
 def test_invalid_format_on_a_measure_names_the_measure():
     error = export_error(orders(omni={"measures": {"n": {"aggregate_type": "count", "format": "usdcurency"}}}))
     problem = one_problem(error)
