@@ -405,10 +405,14 @@ class Mapper:
                                       key="meta.omni.primary_key", expected="a column that is exported")
             return keys
         flagged, constrained, tested = [], [], []  # one pass: a model can have hundreds of columns
+        refused = set()  # `primary_key: false`: the user's word against a test or constraint
         for column in model.columns.values():
             if column.omni and _ignored(column):
                 continue
-            if column.omni and column.omni.get("primary_key"):
+            if column.omni and column.omni.get("primary_key") is not None:
+                if not column.omni["primary_key"]:
+                    refused.add(column.name)
+                    continue
                 flagged.append(column.name)
             if column.constraints and "primary_key" in column.constraints:
                 constrained.append(column.name)
@@ -418,6 +422,8 @@ class Mapper:
             return flagged + flagged_dimensions
         if model.pk_constraint:
             columns = [model.find_column(name) for name in model.pk_constraint]
+            if any(c is not None and c.name in refused for c in columns):
+                return []
             if None not in columns and not any(_ignored(c) for c in columns):
                 return [c.name for c in columns]
             unknown = next(name for name, c in zip(model.pk_constraint, columns, strict=True) if c is None or _ignored(c))
@@ -434,7 +440,8 @@ class Mapper:
         if tested or not model.unique_combination:
             return tested[:1]
         columns = [model.find_column(name) for name in model.unique_combination]
-        if None in columns or any(_ignored(c) for c in columns):  # an expression, or a column that is no field
+        if None in columns or any(_ignored(c) or c.name in refused for c in columns):  # an expression, a column
+            # that is no field or is said to be no key
             return []
         return [c.name for c in columns]
 

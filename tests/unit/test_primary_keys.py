@@ -115,6 +115,22 @@ def test_several_unique_not_null_columns_pick_the_first_with_a_warning():
     assert any("several unique + not_null" in w and "orders" in w for w in omni.warnings)
 
 
+def test_a_column_saying_primary_key_false_is_no_key_whatever_its_tests_or_constraints():
+    """`id` is unique and not null in one load, but not the grain: the user's word wins over what we infer."""
+    no = {"primary_key": False}
+    manifest = make_manifest([model("orders", columns=[column("id", omni=no), "order_id"])],
+                             unique_not_null("orders", "id") + unique_not_null("orders", "order_id"))
+    assert pk_fields(view_yaml(manifest)) == ["order_id"]  # the next tested column
+    manifest = make_manifest([model("orders", columns=[column("id", omni=no, constraints=[{"type": "primary_key"}])])])
+    assert pk_fields(view_yaml(manifest)) == []
+    for constrained in (make_manifest([model("lines", columns=[column("order_id", omni=no), "line_no"], constraints=[
+                            {"type": "primary_key", "columns": ["order_id", "line_no"]}])]),
+                        make_manifest([model("lines", columns=[column("order_id", omni=no), "line_no"])],
+                                      [combination_test("lines", ["order_id", "line_no"])])):
+        view = view_yaml(constrained, "analytics/lines.view.yaml")
+        assert pk_fields(view) == [] and "custom_compound_primary_key_sql" not in view
+
+
 def test_compound_key_from_meta_gives_custom_compound_primary_key_sql():
     manifest = make_manifest([model("order_lines", columns=["order_id", "line_no", "sku"],
                                     omni={"primary_key": ["order_id", "line_no"]})])
