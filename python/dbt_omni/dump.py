@@ -174,17 +174,19 @@ MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql",
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
                      "on_sql", "relationship_type", "reversible", "where_sql")
 EMPTY_WRITTEN = ("drill_fields", "default_drill_fields")  # [] is Omni's "no drill", not "unset"
+# [] is a topic's way out of the model file's default_topic_access_filters / _required_access_grants
+TOPIC_EMPTY_WRITTEN = ("access_filters", "required_access_grants")
 TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields before joins, as Omni
               "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context",
               "required_access_grants")
 
 
-def _pick(obj: Any, keys: tuple) -> dict:
-    """The set keys of obj in Omni's order; unset (None, False, empty) is left out."""
+def _pick(obj: Any, keys: tuple, empty_written: tuple = EMPTY_WRITTEN) -> dict:
+    """The set keys of obj in Omni's order; unset (None, False, empty but for empty_written) is left out."""
     out = {}
     for key in keys:
         value = getattr(obj, key)
-        if value is None or value is False or ((value == [] or value == {}) and key not in EMPTY_WRITTEN):
+        if value is None or value is False or ((value == [] or value == {}) and key not in empty_written):
             continue
         out[key] = value
     return out
@@ -262,7 +264,7 @@ def _relationship(rel: Relationship) -> dict:
 
 
 def topic_text(topic: Topic) -> str:
-    data = _pick(topic, TOPIC_KEYS)
+    data = _pick(topic, TOPIC_KEYS, TOPIC_EMPTY_WRITTEN)
     return "\n".join(_yaml({key: value}) for key, value in data.items())
 
 

@@ -3,7 +3,8 @@
 Plain data with Omni's own parameter names (../shared/omni-format.md); `dump.py` decides the text.
 None means "not written" (so do False, [] and {}, but for `convert_tz` and `reversible`, whose
 False is written: Omni's default is true for the one, and Omni itself writes the other's; and for the
-drill fields, whose [] means no drill); fields keep None as their default because the
+drill fields, whose [] means no drill, and a topic's access_filters and required_access_grants, whose
+[] opts out of the model file's defaults); fields keep None as their default because the
 writer drops None values fastest, and a project has hundreds of thousands of fields.
 """
 from __future__ import annotations

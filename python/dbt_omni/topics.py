@@ -58,11 +58,10 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
                 always_where_filters=mapper.translate_filters(
                     block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
                 ),
-                access_filters=[
+                access_filters=None if block.get("access_filters") is None else [  # []: none of the model file's
                     {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
-                    for f in block.get("access_filters") or ()
-                ]
-                or None,
+                    for f in block["access_filters"]
+                ],
                 ai_context=block.get("ai_context"),
                 required_access_grants=block.get("required_access_grants"),
             )

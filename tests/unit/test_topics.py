@@ -407,3 +407,17 @@ def test_a_topic_without_a_label_takes_its_views_label():
     assert result["orders"]["label"] == "Orders"
     assert result["customers"]["label"] == "Buyers"  # its own label wins
     assert "label" not in result["regions"]  # a view without a label: Omni names the topic itself
+
+
+def test_empty_access_filters_and_grants_are_written_so_a_topic_leaves_the_model_files_defaults():
+    """Omni's way to exempt one topic from default_topic_access_filters / default_topic_required_access_grants
+    (one that cannot map a default filter fails validation otherwise); unset writes nothing, as before."""
+    model_file = {"access_grants": {"finance": {"user_attribute": "team", "allowed_values": ["finance"]}},
+                  "default_topic_required_access_grants": ["finance"],
+                  "default_topic_access_filters": [{"field": "regions.region_name", "user_attribute": "region"}]}
+    result = topics(chain(orders={"topic": {"access_filters": [], "required_access_grants": []}},
+                          customers={"topic": True}), model_file=model_file)
+    assert (result["orders"]["access_filters"], result["orders"]["required_access_grants"]) == ([], [])
+    assert "access_filters" not in result["customers"] and "required_access_grants" not in result["customers"]
+    text = render_files(chain(orders={"topic": {"access_filters": [], "required_access_grants": []}}))
+    assert "access_filters: []\n" in text["orders.topic.yaml"] and "required_access_grants: []\n" in text["orders.topic.yaml"]
