@@ -30,6 +30,9 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "visibility_type": ("hidden",)}
 EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of timeframes: a field without its own gets "
                                   "the model's default_timeframes, else Omni's raw, date, week, month, quarter, year)"}
+EMPTY_TEXT_HINTS = {"label": " (leave label out for Omni's own, made from the name)",
+                    "group_label": " (leave group_label out for no group)",
+                    "join_to_view_as_label": " (leave it out for a label made from join_to_view_as)"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "string": "a string",
@@ -173,7 +176,8 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         return Problem("is an empty list", key=key, expected=f"at least {error.validator_value} item(s)"
                        + EMPTY_LIST_HINTS.get(key.rpartition(".")[2], ""), **where)
     if validator == "minLength":
-        return Problem("is empty", key=key, expected=f"at least {error.validator_value} character(s)", **where)
+        return Problem("is empty", key=key, expected=f"at least {error.validator_value} character(s)"
+                       + EMPTY_TEXT_HINTS.get(key.rpartition(".")[2], ""), **where)
     if validator == "maxLength":  # jsonschema's message would quote the whole text
         return Problem(f"{str(value)[:40]}... is {len(value)} characters long", key=key,
                        expected=f"at most {error.validator_value} characters", **where)

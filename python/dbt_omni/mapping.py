@@ -472,7 +472,7 @@ class Mapper:
         meta = column.omni
         if meta:
             dimension.dbt_key = f"columns.{column.name}.meta.omni"  # the dbt name (`CrmId`), not the field's
-            if meta.get("description"):
+            if "description" in meta:  # "": none, not the dbt description
                 dimension.description = meta["description"].strip() or None
             if meta.get("timeframes") is not None:
                 dimension.timeframes = list(meta["timeframes"]) or None
@@ -559,7 +559,7 @@ class Mapper:
         view = self.views[model.unique_id]
         meta = model.omni
         view.label = meta.get("label")
-        view.description = (meta.get("description") or model.description or "").strip() or None
+        view.description = (meta["description"] if "description" in meta else model.description or "").strip() or None
         view.hidden = meta.get("hidden", False)
         tags = set(model.tags) | set(meta.get("tags") or ())
         view.tags = sorted(tags) or None
@@ -613,7 +613,7 @@ class Mapper:
                     name=name,
                     sql=self.translate(block["sql"], model, f"{key}.sql"),
                     label=block.get("label"),
-                    description=block.get("description"),
+                    description=block.get("description") or None,
                     primary_key=name == pk_column or None,  # one of several: custom_compound_primary_key_sql
                     hidden=block.get("hidden"),
                     format=self._check_format(block.get("format"), model, f"{key}.format"),

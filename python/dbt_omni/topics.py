@@ -44,7 +44,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
                 file_name=safe_component(block.get("name") or _topic_name(model)),
                 base_view=base,
                 label=block.get("label") or _topic_label(model, own),
-                description=block.get("description"),
+                description=block.get("description") or None,
                 group_label=block.get("group_label"),
                 hidden=block.get("hidden", False),
                 joins=tree,

@@ -14,6 +14,7 @@ from testkit import (
     make_manifest,
     model,
     one_problem,
+    parse,
     render_files,
     settings,
     test_node,
@@ -31,6 +32,24 @@ def test_dbt_descriptions_reach_view_and_dimension():
     view = view_yaml(orders(column("order_id", description="Unique order."), description="All orders."))
     assert view["description"] == "All orders."
     assert view["dimensions"]["order_id"]["description"] == "Unique order."
+
+
+def test_an_empty_meta_description_means_none_everywhere_and_an_empty_label_is_an_error():
+    """"" was the dbt description on a view or column, "" written out on a meta.omni dimension, and none on a
+    measure: one meaning now, as README says for the measure. An empty label would show a blank name."""
+    manifest = orders(
+        column("order_id", description="dbt text", omni={"description": ""}), description="dbt model text",
+        omni={"description": "", "dimensions": {"code": {"sql": "${order_id}", "description": ""}}, "topic": {
+            "description": ""}})
+    files = parse(render_files(manifest))
+    view = files["analytics/orders.view.yaml"]
+    assert "description" not in view and "description" not in view["dimensions"]["order_id"]
+    assert "description" not in view["dimensions"]["code"] and "description" not in files["orders.topic.yaml"]
+    for where, block in (("columns.order_id.meta.omni.label", {"columns": [column("order_id", omni={"label": ""})]}),
+                         ("meta.omni.topic.group_label", {"omni": {"topic": {"group_label": ""}}})):
+        problem = one_problem(export_error(orders(*block.get("columns", ()), omni=block.get("omni"))))
+        assert (problem.key, problem.message) == (where, "is empty"), problem
+        assert problem.expected.startswith("at least 1 character(s) (leave "), problem.expected
 
 
 def test_meta_description_overrides_dbt_description():
