@@ -25,7 +25,7 @@ def _parser() -> tuple:
                         "as dbt takes it (DBT_TARGET_PATH, else dbt_project.yml's target-path, else target)")
     export.add_argument("--catalog", type=Path, default=None,
                         help="catalog.json for column types; default: beside the manifest, if there")
-    export.add_argument("--output", default=None, help="output folder; default: <target>/omni")
+    export.add_argument("--output", default=None, help="output folder; default: vars.dbt_omni.output_dir, else <target-path>/omni")
     export.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models (seeds, snapshots) in dbt's selection syntax: names, folders, tag:X, path:P, config.K:V, source:S+, +parents, children+")
     export.add_argument("--exclude", nargs="+", action="extend", default=None, help="models to leave out, same syntax")
     export.add_argument("--vars", default=None,
@@ -42,7 +42,7 @@ def _parser() -> tuple:
     verify.add_argument("--target", default=None, help="the target whose warehouse runs the queries")
     verify.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models whose measures to check (dbt's selection syntax, or Omni view names)")
     verify.add_argument("--by", nargs="+", action="extend", default=None, help="dimensions to group by (default: a few)")
-    verify.add_argument("--output", default=None, help="the exported Omni model; default: <target>/omni")
+    verify.add_argument("--output", default=None, help="the exported Omni model; default: vars.dbt_omni.output_dir, else <target-path>/omni")
     return parser, commands.choices
 
 
