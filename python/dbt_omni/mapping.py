@@ -96,6 +96,8 @@ class Mapper:
                 "change; their columns are not read from it, so only documented ones are fields (run `dbt docs "
                 "generate` for this target)")
         self.views: dict = {}  # unique_id -> View
+        self.default_database: Optional[str] = None  # set by _register_views
+        self._unexported_views: Optional[dict] = None  # Omni view name -> dbt name (unexported_view_name)
         self.view_by_model_name: dict = {}
         self.view_by_name: dict = {}  # Omni view name -> View, for refs already written Omni's way
         self.view_by_version: dict = {}  # "name.v1" (as dbt's selectors write a version) -> View
@@ -125,19 +127,36 @@ class Mapper:
                          if m.resource_type == "model" and m.package_name == self.project.project_name and m.database)
         return min(counts, key=lambda db: (-counts[db], db)) if counts else None
 
+    def _view_prefix(self, model: Model) -> str:
+        """What Omni puts before <schema>__<table> in a view's name: its database, for a relation in
+        another database than the connection's (a source in RAW, a +database model; Omni reads it by
+        `catalog`: docs.omni.co/connect-data/view-name-generation) or on a connection that scopes every
+        view name so."""
+        if model.database and (self.settings.scope_view_names
+                               or (self.default_database and model.database != self.default_database)):
+            return f"{model.database}_"
+        return ""
+
+    def unexported_view_name(self, name: str) -> Optional[str]:
+        """The dbt name of a relation the export leaves out, for a name that is its Omni view name (a
+        join's `to: raw_stripe__charges`): said to be left out, as its dbt name is, not unknown."""
+        if self._unexported_views is None:
+            self._unexported_views = {}
+            for m in self.project.models.values():
+                if m.unique_id not in self.views:
+                    view_name = f"{safe_component(self._view_prefix(m) + m.schema)}__{safe_component(m.table)}"
+                    self._unexported_views.setdefault(view_name, m.name)
+        return self._unexported_views.get(name)
+
     def _register_views(self) -> None:
         taken: dict = {}
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
-        default_database = self._default_database()
+        default_database = self.default_database = self._default_database()
         for model in self.models:
             view = View(schema=model.schema, table_name=model.table, dbt_unique_id=model.unique_id, dbt_path=model.path)
-            prefix = ""
+            prefix = self._view_prefix(model)
             if model.database and default_database and model.database != default_database:
-                # Another database (a source in RAW, a +database model): Omni reads it by `catalog` and
-                # names it <catalog>_<schema>__<table> (docs.omni.co/connect-data/view-name-generation).
-                view.catalog, prefix = model.database, f"{model.database}_"
-            elif model.database and self.settings.scope_view_names:  # a connection that names every view so
-                prefix = f"{model.database}_"
+                view.catalog = model.database
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
             if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table
@@ -200,22 +219,26 @@ class Mapper:
                 self.aliases[alias] = target
                 declared.setdefault(alias, (model, f"meta.omni.joins[{index}]"))
 
-    def not_exported(self, name: str) -> str:
+    def not_exported(self, name: str, view_name: Optional[str] = None) -> str:
+        """Why a relation is no view, and how to select it; view_name: the Omni view name it was named by."""
         kind = self.resource_types[name]
+        named = f"{kind} '{name}'" + (f" (the Omni view {view_name})" if view_name else "")
         if kind == "model":
-            return f"model '{name}' is not exported (not selected, or ignore: true)"
+            return f"{named} is not exported (not selected, or ignore: true)"
         selector = f"source:{name}" if kind == "source" else name
         if self.settings.select:
             how = f"add '{selector}' to vars.dbt_omni.select"
         else:  # select: [x] alone would select x alone, where the default is every model of the project
             how = f"select it beside your models: vars.dbt_omni.select: ['package:this,resource_type:model', '{selector}']"
-        return f"{kind} '{name}' is not exported ({how})"
+        return f"{named} is not exported ({how})"
 
     def left_out(self, name: str, model: Model, key: str, what: str) -> bool:
         """True for a relation the project has but this export leaves out: a join, a topic entry, a drill
         field or a default filter naming it is dropped (a partial selection stays exportable); SQL or a
         filter that changes what a measure or a topic counts is an error. Said once per pair of models
         (dropped_warnings), where a join to it may be declared, tested and in a topic alike."""
+        if name not in self.resource_types and name not in self.view_by_name:
+            name = self.unexported_view_name(name) or name
         if name not in self.resource_types or name in self.view_by_model_name or name in self.view_by_version:
             return False
         self.note_dropped(model, name, f"{what} ({key})")
@@ -241,6 +264,8 @@ class Mapper:
         ref, source = DBT_REF_RE.fullmatch(name.strip()), SOURCE_REF_RE.fullmatch(name.strip())
         if name in self.resource_types:
             message = self.not_exported(name)
+        elif dbt_name := self.unexported_view_name(name):
+            message = self.not_exported(dbt_name, view_name=name)
         elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         elif name in self.project.disabled_models:

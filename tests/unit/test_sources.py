@@ -76,6 +76,24 @@ def test_source_tables_are_left_out_by_default_and_joins_to_them_say_how_to_sele
                              "left out: relationship (relationships test on charge_id)"]
 
 
+def test_a_join_naming_an_unselected_source_table_by_its_view_name_is_left_out_as_by_its_dbt_name():
+    """`to: raw__stripe_charges` works while the source is selected (the test below): without it, the join
+    is left out with the same warning, and SQL naming it gets the same reason, not 'unknown model'."""
+    manifest = stripe()
+    manifest["nodes"]["model.shop.payments"]["meta"] = {"omni": {"joins": [
+        {"to": "raw__stripe_charges", "on_sql": "${charge_id} = ${raw__stripe_charges.id}"}]}}
+    omni = build(manifest)
+    assert omni.relationships == []
+    assert omni.warnings == ["model payments: source 'stripe.charges' is not exported (select it beside your models: "
+                             "vars.dbt_omni.select: ['package:this,resource_type:model', 'source:stripe.charges']); "
+                             "left out: relationship (relationships test on charge_id), join (meta.omni.joins[0])"]
+    manifest["nodes"]["model.shop.payments"]["meta"] = {"omni": {
+        "dimensions": {"charge_amount": {"sql": "${raw__stripe_charges.amount}"}}}}
+    problem = one_problem(export_error(manifest))
+    assert problem.key == "meta.omni.dimensions.charge_amount.sql"
+    assert problem.message.startswith("source 'stripe.charges' (the Omni view raw__stripe_charges) is not exported (")
+
+
 def test_a_relationships_test_to_a_selected_source_table_is_a_join():
     rels = yaml.safe_load(render_files(stripe(), select=["payments", "source:stripe"])["relationships.yaml"])
     assert rels == [{"join_from_view": "analytics__payments", "join_to_view": "raw__stripe_charges",
