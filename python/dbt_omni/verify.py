@@ -164,7 +164,7 @@ class _View:
         """A few dimensions to group by: dates first, then categories (with all_values, from an
         accepted_values test), then the others, timestamps last (often one row per group); no keys,
         no hidden fields, no ids, no amounts (grouping by a price checks one row per price), none of
-        the ungroupable (json, ...)."""
+        the ungroupable (json, ..., and what the metric's own arguments call an id: order_id_column)."""
         usable = [n for n, d in sorted(self.dimensions.items())
                   if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
                   and not _is_amount(d or {}) and n not in ungroupable and self._local(n)]
@@ -279,7 +279,8 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
             raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
-        grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(
+        ids = {column_field(v)[0] for k, v in info["args"].items() if k.endswith("_id_column") and isinstance(v, str)}
+        grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(ids).union(
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         for grain in [None, *grains]:
             checks.append(Check(

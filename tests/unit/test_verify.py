@@ -123,6 +123,14 @@ def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
 
 
+def test_a_column_a_metric_takes_as_an_id_is_no_default_grain_whatever_its_name(tmp_path):
+    """AOV's order_id_column: `order` is no *_id name, but grouping by it checks one order per group."""
+    project, out = exported_project(tmp_path, [model("orders_rw", columns=["order", "amount", "region"], omni={
+        "measures": {"aov": {"metric": "average_order_value", "args": {"order_id_column": "order",
+                                                                       "amount_column": "amount"}}}})])
+    assert [c.grain for c in plan(project, out)] == [None, "amount", "region"]  # amount: no money format here
+
+
 def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeypatch):
     """Grouping by a price or a per-row timestamp checks one row per group, not the aggregation."""
     monkeypatch.setattr(verify, "MAX_GRAINS", 10)
