@@ -22,8 +22,8 @@ def test_additive_metric_is_one_measure_with_the_macro_text_and_field_references
     measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "usdcurrency_2"}}))
     assert measures["mrr"] == {
         "sql": "case when ${subscription_type} = 'monthly' then ${subscription_amount} "
-               "when ${subscription_type} = 'quarterly' then ${subscription_amount} / 3.0 "
-               "when ${subscription_type} = 'annual' then ${subscription_amount} / 12.0 else 0 end",
+               "when ${subscription_type} = 'quarterly' then (${subscription_amount}) / 3.0 "
+               "when ${subscription_type} = 'annual' then (${subscription_amount}) / 12.0 else 0 end",
         "aggregate_type": "sum",
         "format": "usdcurrency_2",
     }
@@ -205,8 +205,8 @@ def test_quarterly_plans_and_other_plan_names_count_as_recurring():
         "monthly_value": "Monthly", "quarterly_value": "Quarterly", "annual_value": "Yearly"}}}))
     assert measures["mrr"]["sql"] == (
         "case when ${subscription_type} = 'Monthly' then ${subscription_amount} "
-        "when ${subscription_type} = 'Quarterly' then ${subscription_amount} / 3.0 "
-        "when ${subscription_type} = 'Yearly' then ${subscription_amount} / 12.0 else 0 end")
+        "when ${subscription_type} = 'Quarterly' then (${subscription_amount}) / 3.0 "
+        "when ${subscription_type} = 'Yearly' then (${subscription_amount}) / 12.0 else 0 end")
 
 
 def test_a_misspelt_filter_of_a_ratio_metric_is_reported_once():

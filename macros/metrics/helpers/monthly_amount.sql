@@ -2,7 +2,8 @@
     Row-level: the monthly (MRR) value of one subscription row.
     monthly plans count their amount, quarterly plans amount / 3, annual plans amount / 12, any
     other plan type (one-off, lifetime) 0. 3.0 and 12.0 (not 3, 12) keep integer amounts from integer
-    division on Postgres. A quote in a plan type's value is doubled, as SQL's string literals need.
+    division on Postgres; the amount is bracketed, being any expression (`price - discount`). A quote in
+    a plan type's value is doubled, as SQL's string literals need.
 -#}
 {% macro monthly_amount(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
     {{ return(adapter.dispatch('monthly_amount', 'dbt_omni')(type_column, amount_column, monthly_value, annual_value, quarterly_value)) }}
@@ -13,8 +14,8 @@
         | map('string') | map('replace', "'", "''") | list -%}
     {{ return(
         "case when " ~ type_column ~ " = '" ~ monthly_value ~ "' then " ~ amount_column
-        ~ " when " ~ type_column ~ " = '" ~ quarterly_value ~ "' then " ~ amount_column ~ " / 3.0"
-        ~ " when " ~ type_column ~ " = '" ~ annual_value ~ "' then " ~ amount_column ~ " / 12.0"
+        ~ " when " ~ type_column ~ " = '" ~ quarterly_value ~ "' then (" ~ amount_column ~ ") / 3.0"
+        ~ " when " ~ type_column ~ " = '" ~ annual_value ~ "' then (" ~ amount_column ~ ") / 12.0"
         ~ " else 0 end"
     ) }}
 {% endmacro %}

@@ -14,8 +14,10 @@
     {{ return('percentile_cont(0.5) within group (order by ' ~ expression ~ ')') }}
 {% endmacro %}
 
+{#- DuckDB's median of a DECIMAL keeps its scale, cutting the midpoint (10.01 and 10.02 give 10.01):
+    taken over a double, as Postgres' percentile_cont is (10.015). -#}
 {% macro duckdb__metric_median(expression) %}
-    {{ return('median(' ~ expression ~ ')') }}
+    {{ return('median(cast(' ~ expression ~ ' as double))') }}
 {% endmacro %}
 
 {% macro snowflake__metric_median(expression) %}

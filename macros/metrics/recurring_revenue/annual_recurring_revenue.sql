@@ -1,7 +1,7 @@
 {#-
-    ARR = sum(monthly_amount(type_column, amount_column) * 12) = 12 x MRR.
-    Grain and additivity as dbt_omni.monthly_recurring_revenue (type_column=none: amount_column
-    already holds a monthly amount).
+    ARR = sum(annual_amount(type_column, amount_column)) = 12 x MRR, without MRR's division (exact
+    to the cent on NUMERIC columns). Grain and additivity as dbt_omni.monthly_recurring_revenue
+    (type_column=none: amount_column already holds a monthly amount, so ARR = sum(amount * 12)).
 -#}
 {% macro annual_recurring_revenue(type_column='subscription_type', amount_column='subscription_amount', monthly_value='monthly', annual_value='annual', quarterly_value='quarterly') %}
     {{ return(adapter.dispatch('annual_recurring_revenue', 'dbt_omni')(type_column, amount_column, monthly_value, annual_value, quarterly_value)) }}
@@ -9,9 +9,9 @@
 
 {% macro default__annual_recurring_revenue(type_column, amount_column, monthly_value, annual_value, quarterly_value) %}
     {%- if type_column is none -%}
-        {%- set monthly = amount_column -%}
+        {%- set annual = '(' ~ amount_column ~ ') * 12' -%}
     {%- else -%}
-        {%- set monthly = dbt_omni.monthly_amount(type_column, amount_column, monthly_value, annual_value, quarterly_value) -%}
+        {%- set annual = dbt_omni.annual_amount(type_column, amount_column, monthly_value, annual_value, quarterly_value) -%}
     {%- endif -%}
-    {{ return(dbt_omni.metric_aggregate('sum', '(' ~ monthly ~ ') * 12')) }}
+    {{ return(dbt_omni.metric_aggregate('sum', annual)) }}
 {% endmacro %}
