@@ -5,6 +5,7 @@ Every trigger reads settings through `load_settings`, so the four of them agree.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Optional
@@ -54,7 +55,8 @@ class Settings:
 def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins: Optional[Mapping[str, str]] = None) -> Settings:
     from dbt_omni import contract
 
-    raw = dict(raw or {})
+    # A key with nothing after it (`model_file:` whose entries are commented out) is unset, as dbt reads one.
+    raw = {key: value for key, value in (raw or {}).items() if value is not None}
     for key in ("select", "exclude"):  # as dbt's --select: one string or several, spaces separating a union
         if isinstance(raw.get(key), str):
             raw[key] = [raw[key]]
@@ -207,9 +209,32 @@ def load_settings(
     return settings_from_dict(merged, source=source, origins=origins)
 
 
+# dbt's filters that turn a rendered var into a value of another type (text stays text otherwise):
+# `{{ env_var('OMNI_ON') | as_bool }}` for a true/false setting.
+AS_TYPE_RE = r"\s*\{\{.*\|\s*(as_bool|as_number|as_native|as_text)\s*\}\}\s*"
+
+
+def _as_type(text: str, filter_name: str, key: str, source: str) -> Any:
+    """The rendered text as the value the filter asks for, as dbt's native rendering gives it."""
+    import yaml
+
+    if filter_name == "as_text":
+        return text
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        value = text
+    wanted = {"as_bool": (bool,), "as_number": (int, float)}.get(filter_name)
+    if wanted and (not isinstance(value, wanted) or (filter_name == "as_number" and isinstance(value, bool))):
+        raise OmniExportError(Problem(f"{text!r} is not {'true or false' if filter_name == 'as_bool' else 'a number'}",
+                                      file=source, key=key, expected=f"a value that {filter_name} can read"))
+    return value
+
+
 def _rendered(value: Any, key: str, source: str) -> Any:
     """dbt leaves vars unrendered until they are used; the one Jinja that makes sense in these
-    settings, env_var() (a connection per environment), is rendered here the way dbt does."""
+    settings, env_var() (a connection per environment), is rendered here the way dbt does, with its
+    as_bool / as_number / as_native / as_text filters."""
     if isinstance(value, dict):
         return {k: _rendered(v, f"{key}.{k}", source) for k, v in value.items()}
     if isinstance(value, list):
@@ -226,8 +251,12 @@ def _rendered(value: Any, key: str, source: str) -> Any:
         raise OmniExportError(Problem(f"environment variable {name} is not set", file=source, key=key,
                                       expected=f"{name} set, or a default: env_var('{name}', 'value')"))
 
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment.filters.update({name: str for name in ("as_bool", "as_number", "as_native", "as_text")})
     try:
-        return jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(value).render(env_var=env_var)
+        text = environment.from_string(value).render(env_var=env_var)
+        typed = re.fullmatch(AS_TYPE_RE, value, re.DOTALL)
+        return _as_type(text, typed.group(1), key, source) if typed else text
     except OmniExportError:
         raise
     except Exception as exc:  # noqa: BLE001 - a template error, or what its expression raised ({{ 1/0 }})
@@ -246,7 +275,8 @@ def resolve_output_dir(settings: Settings, project_dir: Optional[Path], target_p
 
 
 RESOURCE_PATHS = {"model-paths": "models", "seed-paths": "seeds", "snapshot-paths": "snapshots",
-                  "macro-paths": "macros", "test-paths": "tests", "analysis-paths": "analyses"}
+                  "macro-paths": "macros", "test-paths": "tests", "analysis-paths": "analyses",
+                  "function-paths": "functions"}  # dbt 1.11+ reads its YAML too
 
 
 def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) -> None:
@@ -267,7 +297,8 @@ def check_output_dir(output_dir: Path, project_dir: Optional[Path], key: str) ->
                 raise OmniExportError(Problem(
                     f"the output folder {output} is inside the dbt project's {setting} ({folder}): dbt would read "
                     "the Omni files as its own YAML and fail on every command", key=key,
-                    expected="a folder outside the project's models, seeds, snapshots, macros, tests and analyses, "
+                    expected="a folder outside the project's models, seeds, snapshots, macros, tests, analyses and "
+                    "functions, "
                     "e.g. target/omni (the default) or omni/"))
 
 

@@ -28,6 +28,16 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "show_underlying_values": ("drill_fields", "default_drill_fields"),
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
                "visibility_type": ("hidden",)}
+# Keys that belong elsewhere, where the closest spelling would mislead: (mapping, key) -> where they go.
+ELSEWHERE = {("vars.dbt_omni.model_file", "included_schemas"): "vars.dbt_omni.included_schemas, beside model_file",
+             ("vars.dbt_omni.model_file", "ignored_schemas"): "vars.dbt_omni.included_schemas, beside model_file (Omni's "
+             "ignored_schemas is not written: the export names the schemas its views are in)",
+             ("vars.dbt_omni.model_file", "topics"): "a topic from meta.omni.topic or vars.dbt_omni.topics_from_paths "
+             "(Omni's model file no longer takes topics: it fails)",
+             ("vars.dbt_omni", "from_warehouse"): "it as an argument of one export, not a setting: dbt run-operation "
+             "omni_export --args '{from_warehouse: true}', or on-run-end: dbt_omni.omni_on_run_end(from_warehouse=true)",
+             ("vars.dbt_omni", "force"): "it as an argument of one export, not a setting: dbt run-operation "
+             "omni_export --args '{force: true}', or dbt-omni export --force"}
 EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of timeframes: a field without its own gets "
                                   "the model's default_timeframes, else Omni's raw, date, week, month, quarter, year)"}
 EMPTY_TEXT_HINTS = {"label": " (leave label out for Omni's own, made from the name)",
@@ -35,6 +45,7 @@ EMPTY_TEXT_HINTS = {"label": " (leave label out for Omni's own, made from the na
                     "join_to_view_as_label": " (leave it out for a label made from join_to_view_as)"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
+    "integer": "a whole number",
     "string": "a string",
     "array": "a list",
     "object": "a mapping",
@@ -128,8 +139,9 @@ def _problems(error, *, file, model, key_prefix) -> list:
     if validator == "additionalProperties" and isinstance(value, dict) and schema_part.get("properties"):
         allowed = sorted(schema_part["properties"])
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
-        return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]), expected="one of " + ", ".join(allowed),
-                        suggestion=_suggested_key(extra, allowed), **where)
+        return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]),
+                        expected=ELSEWHERE.get((key, extra)) or "one of " + ", ".join(allowed),
+                        suggestion=None if (key, extra) in ELSEWHERE else _suggested_key(extra, allowed), **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]
 
@@ -157,10 +169,13 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         else:
             wanted = schema_part["type"]
         wanted = list(dict.fromkeys([wanted] if isinstance(wanted, str) else wanted))
+        typed = {"boolean": "as_bool", "integer": "as_number", "number": "as_number"}
+        hint = next((f"; text from env_var() becomes one with dbt's filter: {{{{ env_var('NAME') | {typed[w]} }}}}"
+                     for w in wanted if w in typed), "") if isinstance(value, str) and key.startswith("vars.") else ""
         return Problem(
             f"{json.dumps(value, default=str)} has the wrong type",
             key=key,
-            expected=_either([EXPECTED_TEXT.get(w, w) for w in wanted]),
+            expected=_either([EXPECTED_TEXT.get(w, w) for w in wanted]) + hint,
             **where,
         )
     if validator == "pattern":

@@ -528,6 +528,7 @@ def test_use_catalog_false_skips_catalog_json_but_not_columns_asked_of_the_wareh
     ("name: shop\n", "models/omni"),
     ("name: shop\nmodel-paths: [src]\n", "src/omni"),
     ("name: shop\n", "seeds"),
+    ("name: shop\n", "functions/omni"),  # dbt 1.11's function-paths: a later parse failed on relationships.yaml
 ])
 def test_an_output_folder_among_the_projects_own_files_is_refused_before_writing(tmp_path, project_yml, output):
     """dbt reads every YAML under its model, seed, ... paths: models/omni broke every later dbt command."""

@@ -115,3 +115,58 @@ def test_dbt_omni_acts_only_in_a_project_that_chose_it(tmp_path):
     assert chose_dbt_omni(None, tmp_path, {"dbt_omni": {}})
     (tmp_path / "dbt_project.yml").write_text("name: shop\nvars: {dbt_omni: {}}\n")
     assert chose_dbt_omni(None, tmp_path)
+
+
+def test_dbts_type_filters_make_env_var_text_a_boolean_or_a_number(tmp_path, monkeypatch):
+    """env_var() gives text: `write_on_parse: "{{ env_var('X') }}"` could never be false (dbt's as_bool)."""
+    monkeypatch.setenv("OMNI_PLUGIN", "false")
+    settings = load_settings(project(tmp_path, "    write_on_parse: \"{{ env_var('OMNI_PLUGIN') | as_bool }}\"\n"
+                                               "    model_file: {fiscal_month_offset: \"{{ env_var('FMO', '3') | as_number }}\"}\n"
+                                               "    connection: \"{{ env_var('FMO', '3') }}\"\n"))
+    assert (settings.write_on_parse, settings.model_file, settings.connection) == (False, {"fiscal_month_offset": 3}, "3")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    write_on_parse: \"{{ env_var('OMNI_PLUGIN') }}\"\n"))
+    [problem] = info.value.problems
+    assert problem.key == "vars.dbt_omni.write_on_parse" and problem.message == '"false" has the wrong type'
+    assert problem.expected.endswith("{{ env_var('NAME') | as_bool }}")
+    monkeypatch.setenv("OMNI_PLUGIN", "maybe")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    write_on_parse: \"{{ env_var('OMNI_PLUGIN') | as_bool }}\"\n"))
+    assert info.value.problems[0].message == "'maybe' is not true or false"
+
+
+def test_a_key_left_empty_is_unset_and_a_model_file_of_another_type_is_one_error(tmp_path):
+    """`model_file:` with its entries commented out stopped every dbt command; a list got a second,
+    false error (included_views and ignored_views are both set)."""
+    settings = load_settings(project(tmp_path, "    model_file:\n    select:\n    connection: prod\n"))
+    assert (settings.model_file, settings.select, settings.connection) == ({}, (), "prod")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    model_file: [a]\n"))
+    [problem] = info.value.problems
+    assert (problem.key, problem.message) == ("vars.dbt_omni.model_file", '["a"] has the wrong type')
+
+
+def test_the_model_file_values_we_read_are_checked(tmp_path):
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, "    model_file: {custom_formats: [money], access_grants: [finance], "
+                                        "default_timeframes: [dayz], fiscal_month_offset: x}\n"))
+    assert [(p.key, p.message) for p in info.value.problems] == [
+        ("vars.dbt_omni.model_file.access_grants", '["finance"] has the wrong type'),
+        ("vars.dbt_omni.model_file.custom_formats", '["money"] has the wrong type'),
+        ("vars.dbt_omni.model_file.default_timeframes[0]", "'dayz' is not allowed"),
+        ("vars.dbt_omni.model_file.fiscal_month_offset", '"x" has the wrong type')]
+
+
+@pytest.mark.parametrize("block, key, expected", [
+    ("model_file: {included_schemas: [a]}", "vars.dbt_omni.model_file.included_schemas",
+     "vars.dbt_omni.included_schemas, beside model_file"),  # was: did you mean included_views?
+    ("model_file: {topics: []}", "vars.dbt_omni.model_file.topics",
+     "a topic from meta.omni.topic or vars.dbt_omni.topics_from_paths (Omni's model file no longer takes topics: it fails)"),
+    ("from_warehouse: true", "vars.dbt_omni.from_warehouse", "it as an argument of one export, not a setting: dbt "
+     "run-operation omni_export --args '{from_warehouse: true}', or on-run-end: dbt_omni.omni_on_run_end(from_warehouse=true)"),
+])
+def test_a_key_in_the_wrong_place_says_where_it_goes_not_the_closest_spelling(tmp_path, block, key, expected):
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, f"    {block}\n"))
+    [problem] = info.value.problems
+    assert (problem.key, problem.expected, problem.suggestion) == (key, expected, None)
