@@ -101,7 +101,7 @@ def run_export(args: argparse.Namespace) -> int:
         profile_targets,
     )
     from dbt_omni.export import ExportContext, export, plugin_rewrite_warning
-    from dbt_omni.manifests import from_manifest_dict, load_manifest
+    from dbt_omni.manifests import from_manifest_dict, load_catalog, load_manifest
 
     cli_vars = _vars(args.vars)
     given_project = args.project_dir or (Path(os.environ["DBT_PROJECT_DIR"]) if os.environ.get("DBT_PROJECT_DIR") else None)
@@ -140,6 +140,8 @@ def run_export(args: argparse.Namespace) -> int:
         settings,
         context,
         catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
+        # --catalog given is read even under use_catalog: false, which is about the catalog beside the manifest
+        catalog=load_catalog(args.catalog) if args.catalog is not None and not settings.use_catalog else None,
         force=args.force,
         warn_error=args.warn_error,
     )

@@ -573,3 +573,24 @@ def test_a_bug_of_ours_in_a_macro_call_or_the_plugin_is_one_message_too(tmp_path
     message = str(raised.value)
     assert "dbt-omni: internal error, a bug in dbt-omni " in message and ": KeyError: 'views'\n" in message, message
     assert "Traceback" not in message and "get_manifest_artifacts" not in message
+
+
+def test_a_catalog_given_by_flag_is_read_even_where_use_catalog_leaves_the_one_beside_the_manifest(tmp_path, capsys):
+    """use_catalog: false is about target/catalog.json: --catalog was checked to exist, then ignored."""
+    import yaml
+
+    manifest = make_manifest([model("orders", columns=["id"])])
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
+    catalog = warehouse_catalog(manifest)
+    catalog["nodes"]["model.shop.orders"]["columns"]["amount"] = {"name": "amount", "type": "numeric", "index": 2}
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars:\n  dbt_omni:\n    use_catalog: false\n")
+    assert main(["export", "--project-dir", str(tmp_path), "--catalog", str(tmp_path / "catalog.json")]) == 0, \
+        capsys.readouterr().err
+    view = yaml.safe_load((tmp_path / "target" / "omni" / "analytics" / "orders.view.yaml").read_text())
+    assert set(view["dimensions"]) == {"id", "amount"}
+    (tmp_path / "target" / "catalog.json").write_text(json.dumps(catalog))  # beside the manifest: not read
+    assert main(["export", "--project-dir", str(tmp_path), "--force"]) == 0
+    view = yaml.safe_load((tmp_path / "target" / "omni" / "analytics" / "orders.view.yaml").read_text())
+    assert set(view["dimensions"]) == {"id"}
