@@ -227,7 +227,7 @@ class Mapper:
             return f"{named} is not exported (not selected, or ignore: true)"
         selector = f"source:{name}" if kind == "source" else name
         if self.settings.select:
-            how = f"add '{selector}' to vars.dbt_omni.select"
+            how = f"add '{selector}' to {self.settings.key('select')}"  # where the selection came from: --select
         else:  # select: [x] alone would select x alone, where the default is every model of the project
             how = f"select it beside your models: vars.dbt_omni.select: ['package:this,resource_type:model', '{selector}']"
         return f"{named} is not exported ({how})"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from dbt_omni.config import settings_from_dict
 from dbt_omni.errors import OmniExportError
 from testkit import build, column, make_manifest, model, source, test_node
 
@@ -190,6 +191,12 @@ def test_a_join_to_an_unselected_seed_is_left_out_with_a_warning_saying_how_to_s
     omni = build(manifest, select=["orders", "orders_snapshot"])
     assert omni.warnings[-1] == ("model orders: seed 'countries' is not exported (add 'countries' to vars.dbt_omni.select); "
                                  "left out: relationship (relationships test on country), join (meta.omni.joins[0])")
+    from dbt_omni.manifests import from_manifest_dict
+    from dbt_omni.mapping import build_omni_model
+
+    given = settings_from_dict({"select": ["orders"]}, source="t", origins={"select": "--select"})  # the CLI's
+    omni = build_omni_model(from_manifest_dict(manifest), given)
+    assert "seed 'countries' is not exported (add 'countries' to --select)" in omni.warnings[-1]
 
 
 def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_is():
