@@ -57,8 +57,8 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins
 
     # A key with nothing after it (`model_file:` whose entries are commented out) is unset, as dbt reads one.
     raw = {key: value for key, value in (raw or {}).items() if value is not None}
-    for key in ("select", "exclude"):  # as dbt's --select: one string or several, spaces separating a union
-        if isinstance(raw.get(key), str):
+    for key in ("select", "exclude", "topics_from_paths"):  # as dbt's --select: one string or several (spaces
+        if isinstance(raw.get(key), str):                   # separating a union, below; not in a path)
             raw[key] = [raw[key]]
     problems = contract.check("settings", raw, file=source, model=None, key_prefix=f"vars.{VARS_KEY}")
     if problems:

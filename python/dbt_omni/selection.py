@@ -415,6 +415,13 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                 hint = f"; did you mean '{prefix}{suggestion}'?" if suggestion and suggestion != value else ""
                 break
         warnings.append(f"{setting} '{selector}' matches no exportable model{hint}")
+    for folder in settings.topics_from_paths:  # a typo here gives no topic, and nothing else would say so
+        if not any(under_paths(m, [folder]) for m in models):
+            suggestion = _closest("path", folder.partition(":")[2] if ":" in folder else folder, spellings["path"]())
+            hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != folder else ""
+            if ":" in folder:
+                hint = "; it takes folders (models/marts), not selectors" + (f": '{suggestion}'?" if suggestion else "")
+            warnings.append(f"topics_from_paths '{folder}' holds no model{hint}")
     return warnings
 
 

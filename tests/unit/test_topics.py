@@ -72,6 +72,21 @@ def test_topics_from_paths_only_for_models_under_the_folder():
     assert sorted(topics(manifest, topics_from_paths=["models/marts"])) == ["orders"]
 
 
+def test_a_topics_from_paths_folder_holding_no_model_is_a_warning_with_the_closest():
+    """A typo gave no topic, silently (select and exclude warn alike); one folder may be written as text."""
+    manifest = make_manifest([
+        model("orders", columns=["order_id"], path="models/marts/orders.sql"),
+        model("stg_orders", columns=["order_id"], path="models/staging/stg_orders.sql"),
+    ])
+    omni = build(manifest, topics_from_paths=["models/mart", "path:models/marts"])
+    assert omni.topics == [] and omni.warnings == [
+        "topics_from_paths 'models/mart' holds no model; did you mean 'models/marts'?",
+        "topics_from_paths 'path:models/marts' holds no model; it takes folders (models/marts), not selectors: "
+        "'models/marts'?"]
+    omni = build(manifest, topics_from_paths="models/marts")
+    assert [t.base_view for t in omni.topics] == ["analytics__orders"] and omni.warnings == []
+
+
 def test_topic_block_translates_model_names_to_view_names():
     block = {
         "name": "sales",
