@@ -564,12 +564,12 @@ def test_verify_shows_omni_and_dbt_agree(duckdb_project, run_dbt):
 
 @pytest.mark.duckdb
 def test_verify_catches_a_broken_measure(duckdb_project, run_cli):
-    """An annual plan divided by 10 instead of 12 in the emitted Omni file must not pass."""
+    """An annual plan divided by 10 instead of 12 in the emitted Omni MRR measure must not pass."""
     run_cli("export", "--project-dir", duckdb_project, "--target", "duckdb", "--output", "target/omni_broken",
             cwd=duckdb_project)
     view = duckdb_project / "target" / "omni_broken" / "analytics_metrics" / "subscription_months.view.yaml"
     text = view.read_text()
-    assert text.count("/ 12.0") == 2  # mrr and arr
+    assert text.count("/ 12.0") == 1  # mrr's (arr takes no division)
     view.write_text(text.replace("/ 12.0", "/ 10.0"))
     result = run_cli("verify", "--project-dir", duckdb_project, "--profiles-dir", duckdb_project,
                      "--output", "target/omni_broken", "--by", "month_start", cwd=duckdb_project, expect_ok=False,
@@ -790,8 +790,8 @@ def test_warehouse_failures_are_clear_errors_and_keep_output(postgres_project, r
     run_cli("export", "--project-dir", project, "--target", "postgres", "--output", "target/omni_bad_sql", cwd=project)
     view = project / "target" / "omni_bad_sql" / "analytics_metrics" / "subscription_months.view.yaml"
     text = view.read_text()
-    assert text.count("end) * 12\n") == 1  # arr's, not mrr's
-    view.write_text(text.replace("end) * 12\n", "end) * no_such_column\n"))
+    assert text.count(") * 4 ") == 1  # arr's, not mrr's
+    view.write_text(text.replace(") * 4 ", ") * no_such_column "))
     result = run_dbt(project, "run-operation", "omni_verify", "--args", "{output_dir: target/omni_bad_sql, select: "
                      "[subscription_months]}", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env,
                      expect_ok=False)
