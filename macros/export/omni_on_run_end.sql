@@ -4,11 +4,12 @@
     docs generate must not export before it writes the new catalog. -#}
 {% macro omni_on_run_end(select=none, exclude=none, output_dir=none, from_warehouse=false) %}
   {%- if execute -%}
-    {#- Two halves of other installs: under on_error: warn a run must still go on (no export, a log line). -#}
+    {#- Two halves of other installs: under on_error: warn a run must still go on (no export, a line at
+        warn level, the highest Jinja's own logging has: the Python half that logs errors may be missing). -#}
     {%- set problem = dbt_omni._omni_python_problem() -%}
     {%- if problem and results is defined and dbt_omni._omni_tolerates_errors() -%}
-      {{ log("dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): "
-             ~ problem.replace('dbt-omni: ', '', 1), info=true) }}
+      {%- do exceptions.warn("dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): "
+                             ~ problem.replace('dbt-omni: ', '', 1)) -%}
       {{ return('') }}
     {%- endif -%}
     {%- set omni = dbt_omni._omni_python() -%}

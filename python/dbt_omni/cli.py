@@ -34,7 +34,9 @@ def _parser() -> tuple:
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
     export.add_argument("--warn-error", action="store_true",
-                        help="as dbt's --warn-error: a warning fails the export (nothing is written)")
+                        default=os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y"),
+                        help="as dbt's --warn-error: a warning fails the export (nothing is written); "
+                             "default: dbt's DBT_WARN_ERROR")
 
     verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
     verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")

@@ -62,6 +62,11 @@ class OmniExportError(Exception):
         return "\n".join(lines)
 
 
+class WarningsAsErrors(OmniExportError):
+    """Warnings that dbt's --warn-error made errors: asked for on the command line, so the project's
+    on_error: warn (which lets dbt go on past a broken meta.omni block) does not excuse them."""
+
+
 def internal_error(exc: Exception) -> OmniExportError:
     """An exception no check of ours foresaw: a bug, said in one line a user can report, not a traceback.
     DBT_OMNI_TRACEBACK=1 adds the traceback to the message, for whoever fixes it: inside dbt (the plugin,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni import __version__
 from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
-from dbt_omni.errors import OmniExportError, Problem
+from dbt_omni.errors import OmniExportError, Problem, WarningsAsErrors
 from dbt_omni.output import (
     RECORD,
     Replaced,
@@ -118,7 +118,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     lap("map")
     drift = set(omni.drift)
     if warn_error and (escalated := [w for w in omni.warnings if w not in drift]):
-        raise OmniExportError([Problem(f"{w} (an error under --warn-error)") for w in escalated])
+        raise WarningsAsErrors([Problem(f"{w} (an error under --warn-error)") for w in escalated])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True,
                             standing=standing)
@@ -246,8 +246,9 @@ def read_dbt_project(load_project: Callable[[Optional[dict]], DbtProject], conte
 
 def tolerated(error: OmniExportError, settings: Optional[Settings], output_dir: Optional[Path]) -> Optional[str]:
     """For an automatic trigger (plugin, on-run-end) whose export failed: the line to log when the
-    settings say `on_error: warn` and dbt goes on; None when the error must fail the dbt command."""
-    if settings is None or output_dir is None or settings.on_error != "warn":
+    settings say `on_error: warn` and dbt goes on; None when the error must fail the dbt command (as
+    warnings --warn-error made errors do: the stale output was kept without failing before)."""
+    if settings is None or output_dir is None or settings.on_error != "warn" or isinstance(error, WarningsAsErrors):
         return None
     text = str(error).removeprefix("dbt-omni: ")
     return f"dbt-omni error (on_error: warn, so dbt goes on; the Omni model in {output_dir} was not updated): {text}"

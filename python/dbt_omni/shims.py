@@ -121,9 +121,9 @@ _SAID_WARNINGS: set = set()  # (dbt's invocation id, warning): see log
 
 def log(message: str, level: str = "info") -> None:
     """A line in dbt's own log and console, at dbt's level (info, warn, error), so that `--log-level warn`
-    and a JSON log's level show warnings and tolerated errors as such. A warning is said once per dbt
-    command: `run-operation omni_export` and an on-run-end hook export after the plugin's export at parse,
-    and would say each of its warnings again."""
+    and a JSON log's level show warnings and tolerated errors as such. A warning (or an error on_error:
+    warn tolerates) is said once per dbt command: `run-operation omni_export` and an on-run-end hook
+    export after the plugin's export at parse, and would say it again."""
     try:
         from dbt_common.events.base_types import EventLevel
         from dbt_common.events.functions import fire_event
@@ -131,7 +131,7 @@ def log(message: str, level: str = "info") -> None:
     except ImportError:
         print(message)
         return
-    if level == "warn" and (invocation := _invocation_id()) is not None:
+    if level in ("warn", "error") and (invocation := _invocation_id()) is not None:
         if (invocation, message) in _SAID_WARNINGS:
             return
         _SAID_WARNINGS.add((invocation, message))

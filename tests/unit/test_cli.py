@@ -334,6 +334,19 @@ def test_warn_error_turns_warnings_into_errors_and_writes_nothing(tmp_path, caps
     assert json.loads((tmp_path / "o" / "omni_export.json").read_text())["counts"]["views"] == 3  # as it was
 
 
+def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, monkeypatch):
+    """A CI job that sets DBT_WARN_ERROR failed dbt parse on a warning, and dbt-omni export not."""
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "o"),
+            "--select", "orders"]
+    monkeypatch.setenv("DBT_WARN_ERROR", "true")
+    assert main(argv) == 1 and "(an error under --warn-error)" in capsys.readouterr().err
+    monkeypatch.setenv("DBT_WARN_ERROR", "false")
+    assert main(argv) == 0
+
+
 def _one_error(capsys) -> str:
     err = capsys.readouterr().err
     assert err.startswith("dbt-omni: ") and err.count("\n") == 1 and "Traceback" not in err, err

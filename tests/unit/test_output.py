@@ -792,3 +792,19 @@ def test_the_plugin_records_the_output_its_export_wrote_not_what_another_writer_
 
     monkeypatch.setattr(dbt_omni.manifests, "from_live_manifest", unread)
     OmniPlugin("shop").get_manifest_artifacts(manifest)  # and now the shortcut holds
+
+
+def test_warnings_warn_error_makes_errors_are_not_excused_by_on_error_warn(out_dir, tmp_path):
+    """dbt --warn-error with on_error: warn exited 0 and left the output stale: the command line asked to fail."""
+    from dbt_omni.errors import WarningsAsErrors
+    from dbt_omni.export import tolerated
+
+    manifest = make_manifest([model("orders", columns=["id"], omni={"joins": [{"to": "customers"}]}),
+                              model("customers", columns=["id"])])
+    with pytest.raises(WarningsAsErrors) as info:
+        export(lambda catalog: from_manifest_dict(manifest, catalog),
+               settings(output_dir=str(out_dir), select=["orders"], on_error="warn"), ExportContext(project_dir=tmp_path),
+               warn_error=True)
+    assert "(an error under --warn-error)" in str(info.value) and not out_dir.exists()
+    assert tolerated(info.value, settings(on_error="warn"), out_dir) is None
+    assert tolerated(OmniExportError("a bad meta.omni block"), settings(on_error="warn"), out_dir) is not None
