@@ -19,5 +19,6 @@
   {%- if not results.ok -%}{{ exceptions.raise_compiler_error(results.message) }}{%- endif -%}
   {%- set report = omni.verify_report(plan.data, results.data) -%}
   {%- if not report.ok -%}{{ exceptions.raise_compiler_error(report.message) }}{%- endif -%}
-  {{ log(report.message, info=true) }}
+  {#- print, as dbt's own operation output: the table is what the command is for, and --quiet keeps it -#}
+  {{ print(report.message) }}
 {% endmacro %}
