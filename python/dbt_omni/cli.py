@@ -33,8 +33,8 @@ def _parser() -> tuple:
     export.add_argument("--target", default=None, help="dbt target name to record; default: DBT_TARGET, else the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
-    export.add_argument("--warn-error", action="store_true",
-                        default=os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y"),
+    export.add_argument("--warn-error", action=argparse.BooleanOptionalAction,
+                        default=os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y", "on"),
                         help="as dbt's --warn-error: a warning fails the export (nothing is written); "
                              "default: dbt's DBT_WARN_ERROR")
 

@@ -57,6 +57,8 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins
 
     # A key with nothing after it (`model_file:` whose entries are commented out) is unset, as dbt reads one.
     raw = {key: value for key, value in (raw or {}).items() if value is not None}
+    if isinstance(raw.get("model_file"), dict):  # and a model-file key so left (`access_grants:`)
+        raw["model_file"] = {key: value for key, value in raw["model_file"].items() if value is not None}
     for key in ("select", "exclude", "topics_from_paths"):  # as dbt's --select: one string or several (spaces
         if isinstance(raw.get(key), str):                   # separating a union, below; not in a path)
             raw[key] = [raw[key]]

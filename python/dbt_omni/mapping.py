@@ -145,7 +145,8 @@ class Mapper:
             for m in self.project.models.values():
                 if m.unique_id not in self.views:
                     view_name = f"{safe_component(self._view_prefix(m) + m.schema)}__{safe_component(m.table)}"
-                    self._unexported_views.setdefault(view_name, m.name)
+                    # a version by its own name (`customers.v1`): the bare name may be another, exported version
+                    self._unexported_views.setdefault(view_name, m.name if m.version is None else f"{m.name}.v{m.version}")
         return self._unexported_views.get(name)
 
     def _register_views(self) -> None:

@@ -31,8 +31,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
         joins = block.get("joins")
         key = "meta.omni.topic.joins"
         if isinstance(joins, dict):
-            tree = _translate_tree(mapper, joins, model, key)
-            _check_tree(base, tree, graph, model, key)
+            tree = _tree_along(base, _translate_tree(mapper, joins, model, key), graph, model, key)
         else:
             wanted = None if joins is None else [
                 mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
@@ -140,22 +139,32 @@ def _translate_tree(mapper: Mapper, tree: dict, model: Model, key: str) -> dict:
     })
 
 
-def _check_tree(parent: str, tree: dict, graph: tuple, model: Model, key: str, seen: Optional[set] = None) -> None:
-    """A joins map written out joins each view once, under a view it has a relationship from: Omni
-    joins along relationships, and rejects a topic whose joins have none (the list form finds the path)."""
+def _tree_along(parent: str, tree: dict, graph: tuple, model: Model, key: str, seen: Optional[set] = None) -> dict:
+    """A joins map written out, checked as the list form is placed: each view once, under a view it has a
+    relationship from (Omni joins along them); a view joined only under an alias (join_to_view_as) is
+    written as that alias, as the list form writes it."""
     edges, real_view = graph
     seen = {parent} if seen is None else seen
+    targets = edges.get(real_view.get(parent, parent), ())
+    placed = {}
     for view, below in tree.items():
+        if view not in targets:
+            aliases = [t for t in targets if t != view and real_view.get(t) == view]
+            if len(aliases) > 1:
+                raise model.error(f"{view} is joined from {parent} only as {' and '.join(aliases)}", key=key,
+                                  expected=f"the alias that is meant, e.g. {aliases[0]}")
+            view = aliases[0] if aliases else view
         if view in seen:
             raise model.error(f"{view} is joined twice in the topic", key=key,
                               expected="each view once in the joins map (join_to_view_as gives a view a second name)")
         seen.add(view)
-        if view not in edges.get(real_view.get(parent, parent), ()):
+        if view not in targets:
             raise model.error(
                 f"no relationship leads from {parent} to {view}", key=key,
                 expected=f"{view} under a view it joins from (relationships tests, foreign keys or meta.omni.joins), "
                          "or the joins as a list, which finds the path")
-        _check_tree(view, below, graph, model, key, seen)
+        placed[view] = _tree_along(view, below, graph, model, key, seen)
+    return _sorted_tree(placed)
 
 
 def _topic_label(model: Model, view: View) -> Optional[str]:

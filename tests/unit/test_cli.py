@@ -341,8 +341,10 @@ def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, mon
     (tmp_path / "dbt_project.yml").write_text("name: shop\n")
     argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "o"),
             "--select", "orders"]
-    monkeypatch.setenv("DBT_WARN_ERROR", "true")
-    assert main(argv) == 1 and "(an error under --warn-error)" in capsys.readouterr().err
+    for truthy in ("true", "on"):  # as dbt (click's boolean) reads it
+        monkeypatch.setenv("DBT_WARN_ERROR", truthy)
+        assert main(argv) == 1 and "(an error under --warn-error)" in capsys.readouterr().err
+    assert main([*argv, "--no-warn-error"]) == 0  # the flag wins over the variable, as in dbt
     monkeypatch.setenv("DBT_WARN_ERROR", "false")
     assert main(argv) == 0
 

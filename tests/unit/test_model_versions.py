@@ -41,6 +41,16 @@ def test_an_older_version_is_joined_as_name_dot_version_and_a_near_miss_suggests
     assert problem.message == "unknown model 'customer.v1'" and problem.suggestion == "customers.v1"
 
 
+def test_an_unselected_older_version_named_by_its_view_name_is_left_out_not_taken_for_the_exported_one():
+    """`to: analytics__customers_v1` with v2 alone exported: the error said model 'customers' is not exported."""
+    omni = build(make_manifest([customers(1), customers(2), orders(omni={"joins": [
+        {"to": "analytics__customers_v1", "on_sql": "${orders.customer_id} = ${analytics__customers_v1.customer_id}"}]})]),
+        select=["orders", "customers.v2"])
+    assert omni.relationships == [] and omni.warnings == [
+        "model orders: model 'customers.v1' is not exported (not selected, or ignore: true); left out: join "
+        "(meta.omni.joins[0])"]
+
+
 def test_an_older_versions_fields_are_named_as_name_underscore_version_or_in_a_topic_name_dot_version():
     """${customers.v1.name} is no reference Omni's syntax allows: `customers_v1` (dbt's own alias of v1) is."""
     omni = build(make_manifest([customers(1), customers(2), orders(omni={

@@ -140,6 +140,9 @@ def test_a_key_left_empty_is_unset_and_a_model_file_of_another_type_is_one_error
     false error (included_views and ignored_views are both set)."""
     settings = load_settings(project(tmp_path, "    model_file:\n    select:\n    connection: prod\n"))
     assert (settings.model_file, settings.select, settings.connection) == ({}, (), "prod")
+    settings = load_settings(project(tmp_path, "    model_file:\n      access_grants:\n      ai_context:\n"
+                                               "      week_start_day: Monday\n"))  # a level down too
+    assert settings.model_file == {"week_start_day": "Monday"}
     with pytest.raises(OmniExportError) as info:
         load_settings(project(tmp_path, "    model_file: [a]\n"))
     [problem] = info.value.problems

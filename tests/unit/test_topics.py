@@ -235,6 +235,14 @@ def test_a_model_the_topic_joins_only_under_an_alias_is_named_by_the_alias_there
     assert result["access_filters"] == [{"field": "buyers.region", "user_attribute": "region"}]
 
 
+def test_a_joins_map_naming_a_model_joined_only_under_an_alias_writes_the_alias_as_the_list_form_does():
+    """{users: {}} failed ("no relationship leads from analytics__orders to analytics__users") where [users] worked."""
+    assert topics(aliased({"joins": {"users": {}}}))["orders"]["joins"] == {"buyers": {}}
+    assert topics(aliased({"joins": {"buyers": {}}}))["orders"]["joins"] == {"buyers": {}}
+    problem = one_problem(export_error(aliased({"joins": {"users": {}}}, seller=True)))
+    assert problem.message == "analytics__users is joined from analytics__orders only as buyers and sellers"
+
+
 def test_an_alias_may_be_named_directly_in_joins_sql_and_topic_entries():
     topic = {"joins": ["buyers"], "fields": ["buyers.name"], "default_filters": {"buyers.region": {"is": "EU"}}}
     files = parse(render_files(aliased(topic, on_sql="${orders.buyer_id} = ${buyers.user_id}")))
