@@ -67,7 +67,7 @@ def settings_from_dict(raw: Optional[Mapping[str, Any]], *, source: str, origins
         raise OmniExportError([_given_as(problem, origins or {}) for problem in problems])
     for key in ("select", "exclude"):
         if key in raw:
-            raw[key] = [part for entry in raw[key] for part in entry.split()]
+            raw[key] = [part for entry in raw[key] for part in entry.split(" ") if part]  # as dbt: a tab is no space
     values = {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
     return Settings(**values, origins=dict(origins or {}))
 

@@ -131,9 +131,10 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             sources=(manifest.get("sources") or {}).values(),
             disabled=_disabled_names(manifest.get("disabled")),
             functions=(manifest.get("functions") or {}).values(),
+            dependents=_dependents(manifest.get),
         )
     except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a value of a type dbt never writes there
-        node = next((note for note in getattr(exc, "__notes__", ()) if note.startswith(("nodes.", "sources."))), None)
+        node = next((note for note in getattr(exc, "__notes__", ()) if note.startswith(("nodes.", "sources.", "functions."))), None)
         if isinstance(exc, ShapeError):
             message, key = f"this manifest is not shaped as dbt writes one: {exc}", f"{node}.{exc.key}"
         else:
@@ -160,7 +161,18 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         sources=manifest.sources.values(),
         disabled=_disabled_names(getattr(manifest, "disabled", None)),
         functions=(getattr(manifest, "functions", None) or {}).values(),
+        dependents=_dependents(lambda section: getattr(manifest, section, None)),
     )
+
+
+DEPENDENT_SECTIONS = ("exposures", "metrics", "semantic_models", "saved_queries", "unit_tests")
+
+
+def _dependents(section_of) -> list:
+    """The nodes of the manifest's sections that dbt's graph also links (compilation.Linker.link_graph),
+    for dbt's `@` selector: an exposure of two models takes the other along."""
+    return [node for section in DEPENDENT_SECTIONS if isinstance(nodes := section_of(section), Mapping)
+            for node in nodes.values()]
 
 
 def _disabled_names(disabled: Any) -> frozenset:

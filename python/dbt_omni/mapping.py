@@ -267,7 +267,7 @@ class Mapper:
             message = self.not_exported(name)
         elif dbt_name := self.unexported_view_name(name):
             message = self.not_exported(dbt_name, view_name=name)
-        elif any(name == ephemeral for ephemeral, _ in self.project.ephemeral_models.values()):
+        elif any(name == ephemeral.name for ephemeral in self.project.ephemeral_models.values()):
             message = f"model '{name}' is ephemeral: no table or view for Omni to read"
         elif name in self.project.disabled_models:
             message = f"model '{name}' is disabled (enabled: false): no table or view for Omni to read"

@@ -173,10 +173,13 @@ class DbtProject:
     macros: Optional[Any] = None  # unique_id -> macro (dict or object); for shared metrics
     dbt_package_version: Optional[str] = None  # of the dbt_omni macros in the project, if there
     dbt_package_digest: Optional[str] = None  # of their code (package_macros_digest), if there
-    # Ephemeral models, unique_id -> (name, depends_on): not exported, but a reference to one deserves
-    # its own message, and dbt's graph selectors (+model) see through them.
+    # Ephemeral models and dbt 1.11+ functions (UDFs), unique_id -> Model: never exported, but a reference to
+    # one deserves its own message, and dbt's selectors pick them (`tag:x+` walks on from them).
     ephemeral_models: dict = field(default_factory=dict)
-    functions: dict = field(default_factory=dict)  # dbt 1.11+ user-defined functions, unique_id -> name: `f+` walks on from one
+    functions: dict = field(default_factory=dict)
+    # Nodes no selector of ours picks (tests, analyses, exposures, metrics, semantic models, saved queries,
+    # unit tests), as dbt gave them: only dbt's `@` needs them, for their other parents (selection._edges).
+    dependents: list = field(default_factory=list)
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
@@ -502,8 +505,10 @@ def read_project(
     sources: Iterable[Any] = (),
     disabled: frozenset = frozenset(),
     functions: Iterable[Any] = (),
+    dependents: Iterable[Any] = (),
 ) -> DbtProject:
-    """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`."""
+    """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`.
+    dependents: the manifest's exposures, metrics, semantic models, saved queries and unit tests."""
     catalog_nodes = (catalog or {}).get("nodes") or {}
     # catalog.json keeps source tables apart; columns read from the warehouse (macros) come all under nodes
     catalog_sources = (catalog or {}).get("sources") or catalog_nodes
@@ -514,23 +519,32 @@ def read_project(
     ephemeral: dict = {}
     misspelt_meta: list = []  # (model, key path) of meta keys nearly `omni`
     other_relations: dict = {}  # unique_id -> the other relation its catalog entry describes
+    others = list(dependents)
     for node in nodes:
         try:
             resource_type = _text(lookup(node, "resource_type"))
             if resource_type in RELATION_TYPES:
                 if _text(lookup(lookup(node, "config"), "materialized")) == "ephemeral":
                     # no relation in the warehouse, so nothing for Omni to read
-                    ephemeral[lookup(node, "unique_id")] = (lookup(node, "name"),
-                                                            tuple(lookup(lookup(node, "depends_on"), "nodes", ())))
+                    ephemeral[lookup(node, "unique_id")] = _checked(_read_model(node, None, [], []))
                     continue
                 unique_id = lookup(node, "unique_id")
                 catalog_node = _same_relation(node, catalog_nodes.get(unique_id), other_relations)
                 models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, misspelt_meta,
                                                          unquoted_case))
-            elif resource_type == "test" and lookup(node, "test_metadata") is not None:
-                tests.append(node)
+            else:
+                others.append(node)
+                if resource_type == "test" and lookup(node, "test_metadata") is not None:
+                    tests.append(node)
         except Exception as exc:
             exc.add_note(f"nodes.{lookup(node, 'unique_id')}")  # for the message of a hand-made manifest.json
+            raise
+    read_functions = {}
+    for node in functions:
+        try:
+            read_functions[lookup(node, "unique_id")] = _checked(_read_model(node, None, [], []))
+        except Exception as exc:
+            exc.add_note(f"functions.{lookup(node, 'unique_id')}")
             raise
     for node in sources:
         try:
@@ -554,7 +568,8 @@ def read_project(
         dbt_package_version=dbt_package_version(macros),
         dbt_package_digest=package_macros_digest(macros),
         ephemeral_models=ephemeral,
-        functions={lookup(node, "unique_id"): lookup(node, "name") for node in functions},
+        functions=read_functions,
+        dependents=others,
         selectors=dict(selectors or {}),
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
         disabled_models=disabled,

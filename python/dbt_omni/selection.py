@@ -10,6 +10,7 @@ follow dbt-core's own (dbt/graph/selector_methods.py); tests/integration checks 
 from __future__ import annotations
 
 import datetime
+import math
 import posixpath
 import re
 from collections import defaultdict
@@ -19,13 +20,19 @@ from typing import Any, Iterable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest
-from dbt_omni.project import RELATION_TYPES, DbtProject, Model
+from dbt_omni.project import RELATION_TYPES, DbtProject, Model, lookup
 
 METHODS = ("fqn", "tag", "path", "file", "package", "resource_type", "config", "group", "access", "version",
            "source", "selector")
 NOT_SUPPORTED = ("state", "result", "source_status", "exposure", "metric", "semantic_model", "saved_query",
                  "test_name", "test_type", "unit_test")
 VERSION_KINDS = ("latest", "prerelease", "old", "none")
+# dbt's NodeType values: `resource_type:` takes only these (dbt stops on another); those not in RELATION_TYPES
+# and `source` pick nothing to export.
+DBT_RESOURCE_TYPES = ("model", "seed", "snapshot", "source", "analysis", "test", "unit_test", "operation",
+                      "sql_operation", "rpc", "doc", "macro", "exposure", "metric", "semantic_model", "saved_query",
+                      "group", "fixture", "function")
+ALL_GENERATIONS = math.inf  # `+a`, or parents_depth: 0 in selectors.yml
 GRAPH_RE = re.compile(r"(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?")  # [@][n+]selector[+n]
 WILDCARDS = ("*", "?", "[", "]")
 # The keys of one criterion in selectors.yml; any other single key is the short form {method: value}.
@@ -47,9 +54,11 @@ def _split(selector: str) -> tuple:
     return "fqn", [], selector
 
 
-def _matches(model: Model, selector: str, key: str, root: str) -> bool:
-    """Whether the selector (no graph operators) picks the model; root: the root project's name."""
-    method, arguments, value = _split(selector)
+def _matches(model: Model, selector: str, key: str, root: str, value: Any = None) -> bool:
+    """Whether the selector (no graph operators) picks the model; root: the root project's name; value:
+    a selectors.yml value as YAML gave it (`value: 1` is the number, as dbt compares it), else the text's."""
+    method, arguments, text = _split(selector)
+    value = text if value is None else value
     if method == "fqn":  # as in dbt, never a source table (`source:` names those)
         fqn = model.fqn or (model.package_name, model.name)
         return model.resource_type != "source" and _fqn_matches(fqn, value, model.version is not None)
@@ -63,9 +72,15 @@ def _matches(model: Model, selector: str, key: str, root: str) -> bool:
     if method == "package":
         return fnmatchcase(model.package_name, root if value == "this" else value)
     if method == "resource_type":
+        if value not in DBT_RESOURCE_TYPES:  # dbt stops on it too
+            raise OmniExportError(Problem(f"invalid selector 'resource_type:{value}'", key=key,
+                                          expected="resource_type: model, seed, snapshot or source (dbt's "
+                                          "other resource types have no table or view for Omni)",
+                                          suggestion=(found := closest(str(value), DBT_RESOURCE_TYPES))
+                                          and f"resource_type:{found}"))
         return model.resource_type == value
-    if method == "config" and arguments:
-        return _config_matches(model.config, arguments, value)
+    if method == "config":  # `config:table` (no key) compares dbt's whole config: it picks nothing, as in dbt
+        return bool(arguments) and _config_matches(model.config, arguments, value)
     if method == "group":
         group = _config_value(model.config, "group")
         return bool(group) and fnmatchcase(group, value)
@@ -130,15 +145,15 @@ def _glob(pattern: list, parts: list) -> bool:
     return bool(parts) and fnmatchcase(parts[0], pattern[0]) and _glob(pattern[1:], parts[1:])
 
 
-def _config_matches(config: Any, keys: list, value: str) -> bool:
+def _config_matches(config: Any, keys: list, value: Any) -> bool:
     """dbt's config.<key>:<value>: the configured value equals it (true / false for booleans), or a
-    configured list holds it."""
+    configured list holds it (value: text, or from selectors.yml any YAML scalar)."""
     found = config
     for key in keys:
         found = _config_value(found, key)
         if found is None:
             return False
-    flag = {"true": True, "false": False}.get(value.lower())
+    flag = {"true": True, "false": False}.get(str(value).lower())
     if isinstance(found, list):
         return value in found or (flag is not None and flag in found)
     return found == value or (flag is not None and found is flag)
@@ -155,6 +170,8 @@ def _version_matches(model: Model, kind: str, key: str) -> bool:
         return kind == "none" and version is None
     if kind == "latest":
         return version == latest
+    if "0" in (version, latest):  # dbt asks `node.version and node.latest_version`: version 0 is neither old nor new
+        return False
     try:
         older = float(version) < float(latest)
     except ValueError:
@@ -199,7 +216,7 @@ def _source_ids(project: DbtProject, value: str, key: str) -> set:
     elif len(wanted) == 2:
         wanted = ["*", *wanted]
     found = set()
-    parents = [m.depends_on for m in project.models.values()] + [d for _, d in project.ephemeral_models.values()]
+    parents = [m.depends_on for m in (*project.models.values(), *project.ephemeral_models.values())]
     declared = {m.unique_id for m in project.models.values() if m.resource_type == "source"}
     for uid in declared | {uid for deps in parents for uid in deps if uid.startswith("source.")}:
         names = uid.split(".", 3)[1:]
@@ -210,18 +227,25 @@ def _source_ids(project: DbtProject, value: str, key: str) -> set:
 
 def _graph(selector: str) -> tuple:
     """(selector, parents' depth, children's depth, @) of dbt's graph operators; a depth is None where no
-    `+` asks for that side, and 0 for all generations: `+a` (0, None), `2+a` (2, None), `a+1` (None, 1)."""
+    `+` asks for that side: `+a` (ALL_GENERATIONS, None), `2+a` (2, None), `a+1` (None, 1), `0+a` (0, None)."""
     match = GRAPH_RE.fullmatch(selector)
     if match is None:  # the empty selector
         return selector, None, None, False
     at, up, base, down = match.groups()
-    return base, None if up is None else int(up or 0), None if down is None else int(down or 0), bool(at)
+    return base, _depth(up), _depth(down), bool(at)
 
 
-def _walk(start: set, edges: dict, depth: int) -> set:
-    """Every node reachable from start along edges in at most depth steps (0: any number)."""
+def _depth(digits: Optional[str]) -> Optional[float]:
+    """`+`'s depth as dbt reads it: none written, all generations; 0, none (`0+a` is `a`)."""
+    if digits is None:
+        return None
+    return int(digits) if digits else ALL_GENERATIONS
+
+
+def _walk(start: set, edges: dict, depth: float) -> set:
+    """Every node reachable from start along edges in at most depth steps."""
     found, frontier, step = set(), set(start), 0
-    while frontier and (depth == 0 or step < depth):
+    while frontier and step < depth:
         frontier = {n for node in frontier for n in edges.get(node, ())} - found
         found |= frontier
         step += 1
@@ -229,10 +253,12 @@ def _walk(start: set, edges: dict, depth: int) -> set:
 
 
 def _edges(project: DbtProject) -> tuple:
-    """(parents, children) of every node, through ephemeral models and from sources and functions, as dbt walks
-    its graph (a function's own parents are functions, which no walk needs to reach: it exports none)."""
-    parents = {m.unique_id: m.depends_on for m in project.models.values()}
-    parents.update({uid: deps for uid, (_, deps) in project.ephemeral_models.items()})
+    """(parents, children) of every node, as dbt walks its graph: through ephemeral models, from sources and
+    functions, and to tests, exposures and the rest (dependents), whose other parents `@` takes along."""
+    parents = {m.unique_id: m.depends_on for m in (*project.models.values(), *project.ephemeral_models.values(),
+                                                   *project.functions.values())}
+    for node in project.dependents:
+        parents[lookup(node, "unique_id")] = tuple(lookup(lookup(node, "depends_on"), "nodes", ()))
     children: dict = defaultdict(list)
     for node, deps in parents.items():
         for dep in deps:
@@ -270,18 +296,17 @@ class _Selection:
         base, up, down, at = _graph(selector)
         return self.walk(selector, self.base(base), up, down, at)
 
-    def base(self, base: str) -> set:
-        method, _, value = _split(base)
+    def base(self, base: str, value: Any = None) -> set:
+        """The nodes one selector without graph operators picks (value: as in _matches); ephemeral models
+        and functions too, which have no view, but from which `+` walks on."""
+        method, _, text = _split(base)
         if method == "source":
-            return _source_ids(self.project, value, self.key)
+            return _source_ids(self.project, text, self.key)
         if method == "selector":
-            return self.named(value)
-        root = self.project.project_name
-        found = {m.unique_id for m in self.project.models.values() if _matches(m, base, self.key, root)}
-        if method == "fqn":  # an ephemeral model or a function by its name: no view, but `+` walks on from it
-            names = {**{uid: name for uid, (name, _) in self.project.ephemeral_models.items()}, **self.project.functions}
-            found |= {uid for uid, name in names.items() if fnmatchcase(str(name), value)}
-        return found
+            return self.named(text)
+        root, project = self.project.project_name, self.project
+        return {m.unique_id for nodes in (project.models, project.ephemeral_models, project.functions)
+                for m in nodes.values() if _matches(m, base, self.key, root, value)}
 
     def walk(self, selector: str, found: set, up: Optional[int], down: Optional[int], at: bool) -> set:
         if at and down is not None:
@@ -297,8 +322,8 @@ class _Selection:
         if down is not None:
             walked |= _walk(found, children, down)
         if at:  # the children, and every parent of each (what building the children needs)
-            descendants = found | _walk(found, children, 0)
-            walked |= descendants | _walk(descendants, parents, 0)
+            descendants = found | _walk(found, children, ALL_GENERATIONS)
+            walked |= descendants | _walk(descendants, parents, ALL_GENERATIONS)
         return walked
 
     def named(self, name: str) -> set:
@@ -339,12 +364,12 @@ class _Selection:
         else:
             raise self.malformed(name, definition)
 
-        def depth(flag: str, key: str) -> Optional[int]:
-            return int(definition.get(key) or 0) if definition.get(flag) else None
+        def depth(flag: str, key: str) -> Optional[float]:  # here 0, as no depth, is all generations (dbt's _match_to_int)
+            return (int(definition[key]) if definition.get(key) else ALL_GENERATIONS) if definition.get(flag) else None
 
         base = f"{method}:{str(value).lower() if isinstance(value, bool) else value}"
-        found = self.walk(base, self.base(base), depth("parents", "parents_depth"), depth("children", "children_depth"),
-                          bool(definition.get("childrens_parents")))
+        found = self.walk(base, self.base(base, value), depth("parents", "parents_depth"),
+                          depth("children", "children_depth"), bool(definition.get("childrens_parents")))
         return found - self.excluded([definition] if "exclude" in definition else [], name)
 
     def excluded(self, entries: list, name: str) -> set:
@@ -393,8 +418,9 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
-    ephemeral = {name for name, _ in project.ephemeral_models.values()}
-    functions = set(project.functions.values())
+    ephemeral = {m.name for m in project.ephemeral_models.values()}
+    functions = {m.name for m in project.functions.values()}
+    unexported = [*project.ephemeral_models.values(), *project.functions.values()]
     warnings = []
     for setting, selector in [*(("select", s) for s in settings.select), *(("exclude", s) for s in settings.exclude)]:
         if selected_ids(project, [selector], settings.key(setting)) & project.models.keys():
@@ -402,13 +428,20 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         hint = ""
         for part in selector.split(","):  # the closest spelling of a part that matches nothing by itself
             base = _graph(part)[0]
-            method, _, value = _split(base)
+            method, arguments, value = _split(base)
             if not any(_matches(m, base, settings.key(setting), root) for m in models):
                 if method == "fqn" and value in ephemeral:
                     hint = f"; {value} is ephemeral: no table or view for Omni to read"
                     break
                 if method == "fqn" and value in functions:
                     hint = f"; {value} is a function (a UDF): no table or view for Omni to read ({value}+ selects what uses it)"
+                    break
+                if any(_matches(m, base, settings.key(setting), root) for m in unexported):
+                    hint = (f"; it picks only ephemeral models or functions: no table or view for Omni to read "
+                            f"({base}+ selects what uses them)")
+                    break
+                if method == "config" and not arguments:
+                    hint = "; config: takes the key to compare, as in config.materialized:table"
                     break
                 suggestion = _closest(method, value, spellings.get(method, set)())
                 prefix = base.partition(":")[0] + ":" if ":" in base else ""

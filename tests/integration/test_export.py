@@ -419,7 +419,8 @@ DBT_SELECTORS = ["marts", "metrics.customer_*", "dim_products.v1", "dim_products
                  "path:models/*/stg_*.sql", "stg_orders.sql", "tag:co*", "config.materialized:view", "path:models/staging",
                  "source:shop_app", "+stg_refunds",
                  "@stg_orders", "source:raw+", "package:this,staging", "version:latest", "version:old",
-                 "access:protected,staging", "group:fin*", "resource_type:seed", "file:stg_c*"]
+                 "access:protected,staging", "group:fin*", "resource_type:seed", "file:stg_c*",
+                 "@dim_customers", "0+fct_orders", "tag:omni_eph+", "path:models/marts/eph_base.sql+"]
 SELECTORS_YML = """
 selectors:
   - name: omni_marts
@@ -458,7 +459,7 @@ print("LISTED " + json.dumps(listed))
 @pytest.mark.duckdb
 def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run_dbt):
     """Parsing is enough (no warehouse): a copy of integration_tests with a source, a model of a group
-    reading it, and a selectors.yml."""
+    reading it, an ephemeral model and one reading it, and a selectors.yml."""
     from dbt_omni.config import settings_from_dict
     from dbt_omni.manifests import from_manifest_dict, load_json
     from dbt_omni.selection import select_models
@@ -469,6 +470,9 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
         "groups:\n  - name: finance\n    owner: {name: Finance}\n")
     (project / "models" / "staging" / "stg_refunds.sql").write_text(
         "{{ config(group='finance') }}\nselect * from {{ source('raw', 'refunds') }}\n")
+    (project / "models" / "marts" / "eph_base.sql").write_text(  # no view, but + walks on from it
+        "{{ config(materialized='ephemeral', tags=['omni_eph']) }}\nselect * from {{ ref('stg_orders') }}\n")
+    (project / "models" / "marts" / "from_eph.sql").write_text("select * from {{ ref('eph_base') }}\n")
     (project / "selectors.yml").write_text(SELECTORS_YML)
     run_dbt(project, "deps", target=None)
     run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False))

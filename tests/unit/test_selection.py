@@ -211,9 +211,20 @@ def test_a_reference_to_an_unselected_seed_or_an_ephemeral_model_says_which_it_i
         assert message in str(info.value)
 
 
-def test_resource_type_selector_is_suggested_when_misspelt():
-    omni = build(with_seed_and_snapshot(), select=["orders", "resource_type:seeds"])
-    assert omni.warnings[0:1] == ["select 'resource_type:seeds' matches no exportable model; did you mean 'resource_type:seed'?"]
+@pytest.mark.parametrize("selector, suggestion", [("resource_type:seeds", "resource_type:seed"),
+                                                   ("resource_type:Model", "resource_type:model")])
+def test_a_resource_type_dbt_does_not_have_is_an_error_with_the_closest(selector, suggestion):
+    """dbt stops on it ('Invalid resource_type selector'); it was a warning, and the rest was exported."""
+    with pytest.raises(OmniExportError) as info:
+        build(with_seed_and_snapshot(), select=["orders", selector])
+    [problem] = info.value.problems
+    assert problem.key == "vars.dbt_omni.select" and problem.suggestion == suggestion
+    assert f"invalid selector '{selector}'" in str(info.value)
+
+
+def test_a_resource_type_with_nothing_to_export_is_a_warning():
+    omni = build(with_seed_and_snapshot(), select=["orders", "resource_type:test"])
+    assert omni.warnings[0] == "select 'resource_type:test' matches no exportable model"
 
 
 # ---- dbt's graph operators: +parents, children+, with an optional depth --------------------------------
@@ -248,6 +259,64 @@ def test_graph_operators_add_parents_and_children(select, tables):
 
 def test_graph_operators_in_exclude():
     assert sorted(v.table_name for v in build(lineage(), exclude=["fct_orders+"]).views) == ["dim_other", "stg_orders"]
+
+
+@pytest.mark.parametrize("select", [["0+fct_orders"], ["fct_orders+0"], ["00+fct_orders+0"]])
+def test_a_depth_of_0_is_no_generation_as_in_dbt(select):
+    """dbt reads `0+` as depth 0 and walks no step; it was every generation (`+`)."""
+    assert_exports(lineage(), select, ["fct_orders"])
+
+
+def through_a_tagged_ephemeral_model_and_function() -> dict:
+    manifest = through_an_ephemeral_model_and_a_function()
+    manifest["nodes"]["model.shop.helper"].update(tags=["internal"], original_file_path="models/internal/helper.sql")
+    manifest["functions"]["function.shop.cents_to_dollars"].update(
+        tags=["udf"], original_file_path="functions/cents_to_dollars.sql", fqn=["shop", "cents_to_dollars"])
+    return manifest
+
+
+@pytest.mark.parametrize("select, tables", [
+    (["tag:internal+"], ["orders"]),
+    (["path:models/internal+"], ["orders"]),
+    (["config.materialized:ephemeral+"], ["orders"]),
+    (["tag:udf+"], ["refunds"]),
+    (["path:functions+"], ["refunds"]),
+    (["resource_type:function+"], ["refunds"]),
+    (["@tag:internal"], ["orders"]),
+])
+def test_graph_selectors_walk_on_from_ephemeral_models_and_functions_however_picked(select, tables):
+    """Only by name did they (`helper+`): `tag:internal+` matched nothing, as did the same exclude."""
+    assert_exports(through_a_tagged_ephemeral_model_and_function(), select, tables)
+    omni = build(through_a_tagged_ephemeral_model_and_function(), exclude=select)
+    assert sorted(v.table_name for v in omni.views) == sorted({"customers", "orders", "refunds"} - set(tables))
+
+
+def test_a_selector_picking_only_ephemeral_models_says_so():
+    omni = build(through_a_tagged_ephemeral_model_and_function(), select=["customers", "tag:internal"])
+    assert omni.warnings == ["select 'tag:internal' matches no exportable model; it picks only ephemeral models or "
+                             "functions: no table or view for Omni to read (tag:internal+ selects what uses them)"]
+
+
+def test_at_takes_the_other_parents_of_tests_and_exposures_along_as_dbt_does():
+    """In dbt's graph a test and an exposure are children of the nodes they depend on: `@a` reaches b's
+    relationships test, and so d; `@e` reaches the exposure, and so d. Only models counted before."""
+    manifest = make_manifest([model("a", columns=["id"]), model("b", columns=["id", "d_id"], depends_on=["model.shop.a"]),
+                              model("d", columns=["id"], omni={"primary_key": "id"}), model("e", columns=["id"]),
+                              model("f", columns=["id"])],
+                             [test_node("relationships", "b", "d_id", to="d", field="id")])
+    manifest["exposures"] = {"exposure.shop.dash": {"unique_id": "exposure.shop.dash", "resource_type": "exposure",
+                                                    "depends_on": {"nodes": ["model.shop.d", "model.shop.e"]}}}
+    assert_exports(manifest, ["@a"], ["a", "b", "d"])
+    assert_exports(manifest, ["@e"], ["d", "e"])
+    assert_exports(manifest, ["@d"], ["a", "b", "d", "e"])
+    assert sorted(v.table_name for v in build(manifest, select=["a+"]).views) == ["a", "b"]  # only @ goes up again
+
+
+def test_only_a_space_separates_selectors_as_in_dbt():
+    """dbt splits --select on spaces alone: `orders<tab>customers` is one selector, matching nothing."""
+    omni = build(project(), select=["orders\tcustomers stg_orders"])
+    assert [v.table_name for v in omni.views] == ["stg_orders"]
+    assert omni.warnings[0].startswith("select 'orders\tcustomers' matches no exportable model")
 
 
 def test_a_graph_selector_matching_nothing_is_a_warning_about_its_name():
@@ -327,13 +396,20 @@ def test_a_config_value_dbt_keeps_as_an_enum_or_a_datetime_selects_as_manifest_j
 
 @pytest.mark.parametrize("selector, expected", [
     ("state:modified", "selector method 'state:' is not supported by dbt-omni (expected a model name, folder"),
-    ("config:table", "unknown selector method 'config:'"),  # config needs its key: config.materialized:table
 ])
 def test_unsupported_selector_methods_are_errors(selector, expected):
     with pytest.raises(OmniExportError) as info:
         build(project(), select=[selector])
     assert expected in str(info.value)
     assert "config.<key>:" in str(info.value)
+
+
+def test_config_without_a_key_picks_nothing_as_in_dbt_and_says_what_it_takes():
+    """It was "unknown selector method 'config:' ... did you mean 'config:'?"; dbt compares the whole config."""
+    omni = build(project(), select=["orders", "config:table"])
+    assert [v.table_name for v in omni.views] == ["orders"]
+    assert omni.warnings == ["select 'config:table' matches no exportable model; config: takes the key to compare, "
+                             "as in config.materialized:table"]
 
 
 def with_sources() -> dict:
@@ -413,6 +489,22 @@ def test_yaml_selectors(definition, tables):
     assert_exports(with_selectors(stg="stg_*", chosen=definition), ["selector:chosen"], tables)
 
 
+def test_a_yaml_selectors_parents_depth_of_0_is_every_generation_as_in_dbt():
+    every = build(with_selectors(chosen={"method": "fqn", "value": "fct_revenue", "parents": True}), select=["selector:chosen"])
+    zero = build(with_selectors(chosen={"method": "fqn", "value": "fct_revenue", "parents": True, "parents_depth": 0}),
+                 select=["selector:chosen"])
+    assert [v.name for v in zero.views] == [v.name for v in every.views] and len(every.views) > 2
+
+
+def test_a_yaml_selectors_value_is_compared_as_yaml_gave_it():
+    """`value: 1` is the number 1, as dbt compares it: it picked the model whose meta has the text '1'."""
+    manifest = with_selectors(one={"method": "config.meta.priority", "value": 1})
+    manifest["nodes"]["model.shop.orders"]["config"]["meta"]["priority"] = 1
+    manifest["nodes"]["model.shop.stg_charges"]["config"]["meta"]["priority"] = "1"
+    assert_exports(manifest, ["selector:one"], ["orders"])
+    assert_exports(manifest, ["config.meta.priority:1"], ["stg_charges"])  # the command line's is text
+
+
 def test_yaml_selector_in_exclude():
     omni = build(with_selectors(stg="stg_*"), select=["*"], exclude=["selector:stg"])
     assert sorted(v.table_name for v in omni.views) == ["fct_revenue", "orders"]
@@ -459,6 +551,20 @@ def with_versions_and_groups() -> dict:
 ])
 def test_group_access_and_version_selectors(select, tables):
     assert_exports(with_versions_and_groups(), select, tables)
+
+
+def test_version_0_is_neither_old_nor_a_prerelease_as_in_dbt():
+    """dbt asks `node.version and node.latest_version`: a version 0, or a latest version 0, is neither."""
+    manifest = with_versions_and_groups()
+    for node in manifest["nodes"].values():
+        if node.get("version") is not None:
+            node.update(version=node["version"] - 1, latest_version=1)  # versions 0, 1 (latest), 2
+    assert_exports(manifest, ["version:prerelease"], ["dim_customers_v3"])
+    assert build(manifest, select=["version:old"]).views == []
+    for node in manifest["nodes"].values():
+        if node.get("version") is not None:
+            node.update(latest_version=0)
+    assert build(manifest, select=["version:prerelease"]).views == []
 
 
 def test_an_unknown_version_kind_is_an_error_with_the_closest():
