@@ -154,7 +154,12 @@ def run_export(args: argparse.Namespace) -> int:
     for warning in [w for w in (no_project, unknown_target) if w] + _misplaced_settings(cli_vars) + result.warnings + \
             ([rewrite] if rewrite else []):
         print(WARNING + warning, file=sys.stderr)
-    print(result.summary())
+    try:
+        print(result.summary(), flush=True)
+    except OSError as exc:  # standard output closed or full (`| head -0`, > /dev/full): no bug, and the export is done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # or Python's exit flushes it again, and says so
+        print(f"{result.summary()} (cannot print it to standard output: {exc.strerror})", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -190,6 +195,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OmniExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: the output folder is as it was (output.write_atomically)
+        print("dbt-omni: interrupted; the Omni model was not changed", file=sys.stderr)
+        return 130
     except Exception as exc:  # noqa: BLE001 - a bug of ours: one line, not a traceback
         print(str(internal_error(exc)), file=sys.stderr)
         return 1

@@ -303,7 +303,7 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
                 folders.add(folder)
             _write_new_file(target, text.encode("utf-8"))
         if output_dir.exists():
-            _swap(staging, output_dir)
+            _swap(staging, output_dir, key)
         else:
             os.rename(staging, output_dir)
     except BaseException:
@@ -375,19 +375,34 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _swap(staging: Path, output_dir: Path, key: str) -> None:
     """The new output takes the old one's place: in one step where the system can, else the old output
     moves into a new folder beside it and the new one into its place (a reader may find no folder for
     that instant). If anything fails, the old output is where it was and no folder is left behind."""
-    if _exchange(staging, output_dir):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
-        return
-    retired = _new_folder(output_dir.parent, f".{output_dir.name}.old-")
     try:
-        os.rename(output_dir, retired / output_dir.name)
-    except BaseException:
-        shutil.rmtree(retired, ignore_errors=True)
-        raise
+        if _exchange(staging, output_dir):
+            shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
+            return
+        retired = _new_folder(output_dir.parent, f".{output_dir.name}.old-")
+        try:
+            os.rename(output_dir, retired / output_dir.name)
+        except BaseException:
+            shutil.rmtree(retired, ignore_errors=True)
+            raise
+    except OSError as exc:
+        if exc.errno == errno.EBUSY:  # the folder itself is mounted: a Docker volume, a tmpfs
+            raise OmniExportError(Problem(
+                f"cannot replace {output_dir}: it is a mount point (a Docker volume?), and every export replaces "
+                "the whole folder", key=key, expected="an output_dir inside the mount (<mount>/omni), or the folder above it "
+                "mounted instead")) from None
+        if exc.errno != errno.EXDEV:
+            raise
+        # overlayfs (Docker's storage) cannot move a folder of an image's lower layer (a `RUN dbt parse`
+        # wrote it): the old output is deleted, then the new one renamed in. Not in one step, this once:
+        # from then on the folder is in the writable layer.
+        shutil.rmtree(output_dir)
+        os.rename(staging, output_dir)
+        return
     try:
         os.rename(staging, output_dir)
     except BaseException:

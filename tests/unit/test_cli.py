@@ -72,6 +72,32 @@ def test_good_manifest_writes_files(tmp_path, capsys):
     assert "up to date" in capsys.readouterr().out
 
 
+def test_ctrl_c_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import dbt_omni.cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dbt_omni.cli, "run_export", interrupted)
+    assert main(["export", "--project-dir", str(tmp_path)]) == 130
+    assert capsys.readouterr().err == "dbt-omni: interrupted; the Omni model was not changed\n"
+
+
+def test_a_standard_output_that_cannot_be_written_is_no_bug(tmp_path):
+    """`> /dev/full` or a closed pipe: the export is written, and said on stderr (it was 'internal error, a bug')."""
+    import subprocess
+    import sys
+
+    (tmp_path / "manifest.json").write_text(json.dumps(shop_manifest()))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "dbt_omni.cli", "export", "--project-dir", str(tmp_path),
+                               "--manifest", str(tmp_path / "manifest.json"), "--output", str(tmp_path / "omni")],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1 and (tmp_path / "omni" / "model.yaml").is_file()
+    assert done.stderr.endswith("(cannot print it to standard output: No space left on device)\n"), done.stderr
+    assert "bug" not in done.stderr and "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
 def test_default_output_is_beside_the_manifest(tmp_path, capsys):
     target = tmp_path / "target"
     target.mkdir()

@@ -632,6 +632,50 @@ def test_a_failed_one_step_swap_leaves_the_earlier_output_in_place_and_no_folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
 
 
+def _file_system(monkeypatch, out_dir, code: int) -> None:
+    """A file system on which neither one-step exchange nor a rename of the output folder works, failing
+    with code, as overlayfs (EXDEV) or a mount point (EBUSY) fail; other renames work."""
+    import ctypes
+
+    def refused(*args):
+        ctypes.set_errno(code)
+        return -1
+
+    real_rename = os.rename
+
+    def rename(source, target):
+        if Path(source) == out_dir.resolve():
+            raise OSError(code, os.strerror(code), str(source))
+        return real_rename(source, target)
+
+    monkeypatch.setattr(output, "_renameat2", lambda: refused)
+    monkeypatch.setattr(os, "rename", rename)
+
+
+def test_an_output_folder_in_a_lower_overlayfs_layer_is_replaced(out_dir, tmp_path, monkeypatch):
+    """Docker's overlayfs cannot move a folder an image's build wrote (EXDEV): every export failed, forever."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    _file_system(monkeypatch, out_dir, errno.EXDEV)
+    write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    monkeypatch.undo()
+    assert snapshot(out_dir) == {"model.yaml": b"changed: 1\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+def test_an_output_folder_that_is_a_mount_point_is_a_clear_error(out_dir, tmp_path, monkeypatch):
+    """A mounted folder cannot be replaced (EBUSY): said so, with the way out (it read 'Device or resource busy')."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    _file_system(monkeypatch, out_dir, errno.EBUSY)
+    with pytest.raises(OmniExportError) as info:
+        write_atomically(out_dir, {"model.yaml": "changed: 1\n"})
+    monkeypatch.undo()
+    assert "it is a mount point" in str(info.value) and "an output_dir inside the mount" in str(info.value)
+    assert info.value.problems[0].key == "vars.dbt_omni.output_dir"
+    assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
 def test_the_plugins_code_stamp_follows_any_change_of_the_installed_code(tmp_path):
     """A reinstall or a `git pull` under `pip install -e` changes the export's code but not __version__:
     the plugin's skip key must change with it, or the output stays as the old code wrote it."""
