@@ -165,6 +165,9 @@ def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
     if replaced.foreign:
         warnings.append(f"removed {len(replaced.foreign)} file(s) from {output_dir} that dbt-omni did not write "
                         f"({some(replaced.foreign)}): every export replaces the folder, so keep your own files elsewhere")
+    for folder, why in replaced.undeleted:
+        warnings.append(f"could not delete {folder}, an earlier output moved aside ({why}): delete it yourself "
+                        "(nothing reads it)")
     if replaced.edited:
         warnings.append(f"replaced {len(replaced.edited)} file(s) in {output_dir} edited since the last export "
                         f"({some(replaced.edited)}), and the edits with them: every file is written from the dbt "

@@ -166,6 +166,7 @@ class Replaced:
     foreign: list = field(default_factory=list)
     edited: list = field(default_factory=list)
     digest: Optional[str] = None
+    undeleted: tuple = ()  # (folder, why) of earlier outputs moved aside that could not be deleted
 
 
 def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir", *,
@@ -184,10 +185,10 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
                                       expected="a folder that can be created and written")) from None
     try:
         with _locked(output_dir) as exclusive:
-            if exclusive:
-                _remove_leftovers(output_dir)
+            undeleted = _remove_leftovers(output_dir) if exclusive else []
             replaced = _write_and_swap(output_dir, files, key)
-            return Replaced(replaced.foreign, replaced.edited, record_digest(output_dir)) if digest else replaced
+            return Replaced(replaced.foreign, replaced.edited, record_digest(output_dir) if digest else None,
+                            (*undeleted, *replaced.undeleted))
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         raise OmniExportError(
@@ -202,25 +203,27 @@ def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.ou
 OUR_FILES = ("model.yaml", "relationships.yaml", ".view.yaml", ".topic.yaml")
 
 
-def _ours(folder: Path, record: Optional[dict]) -> bool:
-    """Empty, or written by dbt-omni: it has our record (a file merely named like it is not), or (the
-    record deleted or unreadable) it holds only the files an export writes and every view file carries
-    the comment we write. A user's own Omni model, or anything else, is never replaced.
-    record: previous_record(folder)."""
+def _not_ours(folder: Path, record: Optional[dict]) -> Optional[str]:
+    """None if the folder is empty or written by dbt-omni: it has our record (a file merely named like it
+    is not), or (the record deleted or unreadable) it holds only the files an export writes and every view
+    file carries the comment we write; else a file that shows it is not, for the message. A user's own
+    Omni model, or anything else, is never replaced. record: previous_record(folder)."""
     if record is not None and "dbt_omni_version" in record:
-        return True
+        return None
     views = 0
     for path in folder.rglob("*"):
         if path.is_dir() or (path.name == RECORD and path.parent == folder):  # ours, damaged (a git merge conflict)
             continue
         if not path.name.endswith(OUR_FILES):
-            return False
+            return str(path.relative_to(folder))
         if path.name.endswith(".view.yaml"):
             with open(path, "rb") as handle:
                 if b"\n# Written by dbt-omni from " not in handle.read(4096):
-                    return False
+                    return f"{path.relative_to(folder)}, without the comment dbt-omni writes"
             views += 1
-    return views > 0 or not any(folder.iterdir())
+    if views > 0 or not any(folder.iterdir()):
+        return None
+    return f"{RECORD}, not as dbt-omni writes it" if (folder / RECORD).exists() else "no view dbt-omni wrote"
 
 
 @contextlib.contextmanager
@@ -247,17 +250,28 @@ def _locked(output_dir: Path):
 LEFTOVER_RE = r"\.{name}\.(new|old)-[0-9a-z_]{{8}}"
 
 
-def _remove_leftovers(output_dir: Path) -> None:
+def _remove_leftovers(output_dir: Path) -> list:
     """The new and old folders of an export that was killed between writing and cleaning up: with the
-    lock held, no other writer can be using them."""
+    lock held, no other writer can be using them. Returns those that could not be deleted, as _discard."""
     pattern = re.compile(LEFTOVER_RE.format(name=re.escape(output_dir.name)))
     try:
         entries = list(os.scandir(output_dir.parent))
     except OSError:
-        return
-    for entry in entries:
-        if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
+        return []
+    return [left for entry in entries if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)
+            for left in _discard(Path(entry.path))]
+
+
+def _discard(folder: Path) -> list:
+    """Delete an earlier output moved aside: [] when done, else [(folder, why)] for a warning (a folder
+    the user made read-only stays, and would otherwise stay unnoticed through every later export)."""
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return [(str(folder), exc.strerror or str(exc))]
+    return []
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -274,10 +288,10 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 
 def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
     previous = previous_record(output_dir) if output_dir.exists() else None  # read under the lock: the last writer's
-    if output_dir.exists() and not _ours(output_dir, previous):
+    if output_dir.exists() and (foreign := _not_ours(output_dir, previous)):
         raise OmniExportError(
             Problem(
-                f"refusing to replace {output_dir}: it holds files that dbt-omni did not write",
+                f"refusing to replace {output_dir}: it holds files that dbt-omni did not write ({foreign})",
                 key=key,
                 expected="an empty folder, or one that dbt-omni wrote before (move those files away, or set another output_dir)",
             )
@@ -287,10 +301,10 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
             f"refusing to replace {output_dir}: it holds .git, and every export replaces the whole folder", key=key,
             expected="the folder outside any git work tree's root: copy it into the repository (README: rsync), or "
                      "write to a subfolder of it"))
-    replaced = Replaced()
+    foreign, edited = [], []
     if previous is not None:
-        replaced = Replaced(sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD}),
-                            _edited(output_dir, previous["files"], files))
+        foreign = sorted(_files_under(str(output_dir))[0] - set(previous["files"]) - {RECORD})
+        edited = _edited(output_dir, previous["files"], files)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = _new_folder(output_dir.parent, f".{output_dir.name}.new-").resolve()
     try:
@@ -302,14 +316,15 @@ def _write_and_swap(output_dir: Path, files: dict, key: str) -> Replaced:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
             _write_new_file(target, text.encode("utf-8"))
+        undeleted = []
         if output_dir.exists():
-            _swap(staging, output_dir, key)
+            undeleted = _swap(staging, output_dir, key)
         else:
             os.rename(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return replaced
+    return Replaced(foreign, edited, undeleted=tuple(undeleted))
 
 
 def _edited(output_dir: Path, recorded: dict, files: dict) -> list:
@@ -375,14 +390,14 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _swap(staging: Path, output_dir: Path, key: str) -> None:
+def _swap(staging: Path, output_dir: Path, key: str) -> list:
     """The new output takes the old one's place: in one step where the system can, else the old output
     moves into a new folder beside it and the new one into its place (a reader may find no folder for
-    that instant). If anything fails, the old output is where it was and no folder is left behind."""
+    that instant). If anything fails, the old output is where it was and no folder is left behind.
+    Returns the old output's folder where it could not be deleted, as _discard."""
     try:
         if _exchange(staging, output_dir):
-            shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
-            return
+            return _discard(staging)  # it holds the old output now
         retired = _new_folder(output_dir.parent, f".{output_dir.name}.old-")
         try:
             os.rename(output_dir, retired / output_dir.name)
@@ -402,11 +417,11 @@ def _swap(staging: Path, output_dir: Path, key: str) -> None:
         # from then on the folder is in the writable layer.
         shutil.rmtree(output_dir)
         os.rename(staging, output_dir)
-        return
+        return []
     try:
         os.rename(staging, output_dir)
     except BaseException:
         os.rename(retired / output_dir.name, output_dir)
         shutil.rmtree(retired, ignore_errors=True)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    return _discard(retired)

@@ -6,6 +6,8 @@ import gc
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -138,7 +140,7 @@ def test_the_garbage_collector_is_paused_during_an_export_and_back_on_after_a_fa
 def test_refuses_to_replace_a_folder_it_did_not_write(out_dir, tmp_path):
     out_dir.mkdir()
     (out_dir / "notes.txt").write_text("mine")
-    with pytest.raises(OmniExportError, match="did not write"):
+    with pytest.raises(OmniExportError, match=r"did not write \(notes\.txt\)"):  # which one: it did not say
         run_export(shop_manifest(), out_dir, tmp_path)
     assert snapshot(out_dir) == {"notes.txt": b"mine"}
 
@@ -163,16 +165,18 @@ def test_an_output_whose_record_is_damaged_is_still_ours(out_dir, tmp_path, dama
     assert json.loads((out_dir / RECORD).read_text())["dbt_omni_version"]
 
 
-@pytest.mark.parametrize("extra, text", [
-    ("analytics/orders.view.yaml", "schema: analytics\ntable_name: orders\n"),  # a hand-written Omni view
-    ("README.md", "notes"),
+@pytest.mark.parametrize("extra, text, named", [
+    ("analytics/orders.view.yaml", "schema: analytics\ntable_name: orders\n",  # a hand-written Omni view
+     "analytics/orders.view.yaml, without the comment dbt-omni writes"),
+    ("README.md", "notes", "README.md"),
 ])
-def test_without_its_record_a_folder_with_files_not_ours_is_refused(out_dir, tmp_path, extra, text):
+def test_without_its_record_a_folder_with_files_not_ours_is_refused(out_dir, tmp_path, extra, text, named):
     run_export(shop_manifest(), out_dir, tmp_path)
     (out_dir / RECORD).unlink()
     (out_dir / extra).write_text(text)
     before = snapshot(out_dir)
-    with pytest.raises(OmniExportError, match="did not write.*move those files away, or set another output_dir"):
+    with pytest.raises(OmniExportError, match=re.escape(f"did not write ({named})") +
+                       ".*move those files away, or set another output_dir"):
         run_export(shop_manifest(), out_dir, tmp_path)
     assert snapshot(out_dir) == before
 
@@ -184,7 +188,7 @@ def test_a_file_named_like_our_record_does_not_make_a_folder_ours(out_dir, tmp_p
     (out_dir / "sub").mkdir()
     (out_dir / "sub" / "notes.md").write_text("mine")
     before = snapshot(out_dir)
-    with pytest.raises(OmniExportError, match="did not write"):
+    with pytest.raises(OmniExportError, match=r"did not write \(sub/notes\.md\)"):
         run_export(shop_manifest(), out_dir, tmp_path)
     assert snapshot(out_dir) == before
 
@@ -673,6 +677,31 @@ def test_an_output_folder_that_is_a_mount_point_is_a_clear_error(out_dir, tmp_pa
     assert "it is a mount point" in str(info.value) and "an output_dir inside the mount" in str(info.value)
     assert info.value.problems[0].key == "vars.dbt_omni.output_dir"
     assert snapshot(out_dir) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
+
+
+@pytest.mark.parametrize("one_step", [True, False])
+def test_an_earlier_output_that_cannot_be_deleted_is_a_warning(out_dir, tmp_path, monkeypatch, one_step):
+    """A read-only earlier output moved aside stayed beside the new one, unsaid, through every later export;
+    the next export that writes tries again."""
+    run_export(shop_manifest(), out_dir, tmp_path)
+    if not one_step:
+        monkeypatch.setattr(output, "_exchange", lambda first, second: False)
+    real_rmtree = shutil.rmtree
+
+    def rmtree(path, *args, **kwargs):  # as for a folder the user made read-only (root would delete it anyway)
+        if ".omni." in str(path) and not kwargs.get("ignore_errors"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    result = run_export(shop_manifest(), out_dir, tmp_path, force=True)
+    [left] = [p for p in tmp_path.iterdir() if p.name != "omni"]
+    assert result.written and result.warnings[-1] == (f"could not delete {left}, an earlier output moved aside "
+                                                      "(Permission denied): delete it yourself (nothing reads it)")
+    monkeypatch.undo()
+    again = run_export(shop_manifest(), out_dir, tmp_path, force=True)
+    assert not left.exists() and not any("could not delete" in w for w in again.warnings)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["omni"]
 
 
