@@ -7,7 +7,12 @@
     {#- Two halves of other installs: under on_error: warn a run must still go on (no export, a line at
         warn level, the highest Jinja's own logging has: the Python half that logs errors may be missing). -#}
     {%- set problem = dbt_omni._omni_python_problem() -%}
-    {%- if problem and results is defined and dbt_omni._omni_tolerates_errors() -%}
+    {%- if problem and results is not defined -%}
+      {#- dbt compile / docs generate only render the hook: no export to stop, nor Python to check the
+          arguments with; the next run says what to install -#}
+      {{ return('') }}
+    {%- endif -%}
+    {%- if problem and dbt_omni._omni_tolerates_errors() -%}
       {%- do exceptions.warn("dbt-omni error (on_error: warn, so dbt goes on; the Omni model was not updated): "
                              ~ problem.replace('dbt-omni: ', '', 1)) -%}
       {{ return('') }}

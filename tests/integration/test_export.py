@@ -176,6 +176,11 @@ def test_macros_without_the_python_package_say_what_to_install(duckdb_project, r
     assert "the dbt_omni Python package is not installed where dbt runs" in output
     assert "pip install dbt_packages/dbt_omni" in output and "Traceback" not in output
     assert not (duckdb_project / "target" / "never").exists()
+    # dbt compile (and docs generate) only render the on-run-end hook: nothing to export, so no failure
+    # (it stopped them, even under on_error: warn; the next run says what to install)
+    compiled = run_dbt(duckdb_project, "compile", "--vars", vars_arg(write_on_parse=False),
+                       env={"PYTHONPATH": str(tmp_path)})
+    assert "dbt-omni" not in compiled.stdout + compiled.stderr
 
 
 @pytest.mark.duckdb
