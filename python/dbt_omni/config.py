@@ -116,12 +116,53 @@ PACKAGE_EXPORT_MACRO = "macro.dbt_omni.omni_export"  # in a manifest: the projec
 
 def chose_dbt_omni(macros: Any, project_dir: Path, cli_vars: Optional[Mapping[str, Any]] = None) -> bool:
     """A pip install reaches every dbt project in the environment: the plugin acts only in one that chose
-    dbt-omni, by installing its dbt package (`dbt deps`: macros holds its export macro) or by a
-    dbt_omni block, even an empty one, in dbt_project.yml's vars or in --vars."""
-    if PACKAGE_EXPORT_MACRO in (macros or {}) or VARS_KEY in (cli_vars or {}):
+    dbt-omni, by a dbt_omni block, even an empty one, in dbt_project.yml's vars or in --vars, or by
+    installing its dbt package (`dbt deps`: macros holds its export macro) as a package of its own, not
+    only as what another package it installs needs (_may_list_dbt_omni)."""
+    if VARS_KEY in (cli_vars or {}):
         return True
-    project_vars = (_dbt_project(project_dir) or {}).get("vars")
-    return isinstance(project_vars, dict) and VARS_KEY in project_vars
+    project = _dbt_project(project_dir) or {}
+    project_vars = project.get("vars")
+    if isinstance(project_vars, dict) and VARS_KEY in project_vars:
+        return True
+    return PACKAGE_EXPORT_MACRO in (macros or {}) and (
+        "dbt_omni." in str(project.get("on-run-end") or "") or _may_list_dbt_omni(Path(project_dir)))
+
+
+def _may_list_dbt_omni(project_dir: Path) -> bool:
+    """False only when every entry of packages.yml and dependencies.yml is known to be another package
+    (`local:` a folder whose dbt_project.yml names another, `package:` / `tarball:` another name): then
+    dbt_omni came with one of those. A git or private entry, or one that cannot be read, may be it."""
+    import yaml
+
+    entries: list = []
+    for name in ("packages.yml", "dependencies.yml"):
+        path = project_dir / name
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+        except (OSError, yaml.YAMLError):
+            return True
+        listed = data.get("packages") if isinstance(data, dict) else None
+        entries += listed if isinstance(listed, list) else []
+    if not entries:  # no packages file: the package came another way (a copy, dbt Cloud)
+        return True
+    for entry in entries:
+        if not isinstance(entry, dict) or "{{" in str(entry):
+            return True
+        if isinstance(entry.get("local"), str):
+            try:
+                named = _dbt_project(project_dir / entry["local"])
+            except OmniExportError:  # its dbt_project.yml is no YAML: dbt deps says so
+                return True
+            if named is None or named.get("name") == "dbt_omni":
+                return True
+        elif isinstance(entry.get("package"), str) or isinstance(entry.get("tarball"), str):
+            name = entry["package"].rsplit("/", 1)[-1] if "package" in entry else str(entry.get("name"))
+            if name.lower().replace("-", "_") == "dbt_omni":
+                return True
+        else:  # git:, private:, or a kind dbt may add
+            return True
+    return False
 
 
 def read_dispatch(project_dir: Optional[Path]) -> dict:

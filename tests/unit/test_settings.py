@@ -117,6 +117,50 @@ def test_dbt_omni_acts_only_in_a_project_that_chose_it(tmp_path):
     assert chose_dbt_omni(None, tmp_path)
 
 
+PACKAGE_MACROS = {"macro.dbt_omni.omni_export": None}
+
+
+@pytest.mark.parametrize("packages, chose", [
+    ("packages:\n  - local: acme\n", False),  # dbt_omni came only as what acme needs
+    ("packages:\n  - local: acme\n  - local: omni\n", True),
+    ("packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.0\n  - local: acme\n", False),
+    ("packages:\n  - package: acme-data/dbt-omni\n    version: 0.1.0\n", True),
+    ("packages:\n  - tarball: https://example.com/acme.tgz\n    name: acme\n", False),
+    ("packages:\n  - git: https://example.com/anything.git\n  - local: acme\n", True),  # may be it
+    ("packages:\n  - local: \"{{ env_var('PKG') }}\"\n", True),
+    ("packages:\n  - local: gone\n", True),  # cannot tell: dbt deps will say
+    (None, True),  # no packages file: installed some other way
+])
+def test_dbt_omni_installed_only_for_another_package_is_no_choice(tmp_path, packages, chose):
+    """A package of the project that needs dbt_omni's metric macros brought it: the plugin wrote target/omni
+    in a project that never chose Omni, and its checks could stop every dbt command there."""
+    from dbt_omni.config import chose_dbt_omni
+
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    for folder, name in (("acme", "acme"), ("omni", "dbt_omni")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "dbt_project.yml").write_text(f"name: {name}\n")
+    if packages is not None:
+        (tmp_path / "packages.yml").write_text(packages)
+    assert chose_dbt_omni(PACKAGE_MACROS, tmp_path) is chose
+    assert not chose_dbt_omni({}, tmp_path)  # the package not installed at all
+    (tmp_path / "dbt_project.yml").write_text("name: shop\non-run-end: [\"{{ dbt_omni.omni_on_run_end() }}\"]\n")
+    assert chose_dbt_omni(PACKAGE_MACROS, tmp_path)  # the hook, or a vars block, is a choice anyway
+    assert chose_dbt_omni(PACKAGE_MACROS, tmp_path.parent / "elsewhere", {"dbt_omni": {}})
+
+
+def test_dependencies_yml_counts_as_packages_yml(tmp_path):
+    from dbt_omni.config import chose_dbt_omni
+
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    (tmp_path / "omni").mkdir()
+    (tmp_path / "omni" / "dbt_project.yml").write_text("name: dbt_omni\n")
+    (tmp_path / "dependencies.yml").write_text("packages:\n  - local: omni\nprojects:\n  - name: core\n")
+    assert chose_dbt_omni(PACKAGE_MACROS, tmp_path)
+    (tmp_path / "dependencies.yml").write_text("packages:\n  - package: dbt-labs/dbt_utils\n")
+    assert not chose_dbt_omni(PACKAGE_MACROS, tmp_path)
+
+
 def test_dbts_type_filters_make_env_var_text_a_boolean_or_a_number(tmp_path, monkeypatch):
     """env_var() gives text: `write_on_parse: "{{ env_var('X') }}"` could never be false (dbt's as_bool)."""
     monkeypatch.setenv("OMNI_PLUGIN", "false")
