@@ -85,8 +85,8 @@ class Mapper:
         if project.has_catalog and uncatalogued:
             self._drift(
                 f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
-                f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`? "
-                "Only their documented columns are fields until it runs again")
+                f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`, "
+                "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
             shown = ", ".join(f"{m.shown_name} as {project.other_relations[m.unique_id]}, not {m.schema}.{m.table}"
                               for m in elsewhere[:3])
