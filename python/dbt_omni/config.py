@@ -255,6 +255,7 @@ def load_settings(
 # dbt's filters that turn a rendered var into a value of another type (text stays text otherwise):
 # `{{ env_var('OMNI_ON') | as_bool }}` for a true/false setting.
 AS_TYPE_RE = r"\s*\{\{.*\|\s*(as_bool|as_number|as_native|as_text)\s*\}\}\s*"
+SECRET_ENV_PREFIX = "DBT_ENV_SECRET"  # dbt-core's: such a variable is for credentials, and dbt masks its value
 
 
 def _as_type(text: str, filter_name: str, key: str, source: str) -> Any:
@@ -287,6 +288,12 @@ def _rendered(value: Any, key: str, source: str) -> Any:
     import jinja2
 
     def env_var(name: str, default: Optional[str] = None) -> str:
+        if str(name).startswith(SECRET_ENV_PREFIX):  # never its value in a message: dbt masks it, we do not
+            raise OmniExportError(Problem(
+                f"environment variable {name} is a secret: dbt allows {SECRET_ENV_PREFIX}* variables only in "
+                "profiles.yml and packages.yml, and these settings are written into the Omni files and "
+                "omni_export.json", file=source, key=key,
+                expected=f"a variable without the {SECRET_ENV_PREFIX} prefix (a connection's name, not a credential)"))
         if name in os.environ:
             return os.environ[name]
         if default is not None:

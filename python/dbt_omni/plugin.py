@@ -21,7 +21,7 @@ class OmniPlugin(dbtPlugin):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
         from dbt_omni import __version__
         from dbt_omni.config import chose_dbt_omni, load_settings
-        from dbt_omni.errors import WARNING, as_export_error
+        from dbt_omni.errors import WARNING, WarningsAsErrors, as_export_error
         from dbt_omni.export import ExportContext, export, tolerated
         from dbt_omni.output import RECORD, record_digest
 
@@ -82,6 +82,9 @@ class OmniPlugin(dbtPlugin):
             # The whole message: it names file, model and key.
             if settings is None:  # the settings themselves are wrong: no on_error in them can excuse that
                 hint = "fix the dbt_omni block of vars above; dbt stops here until it reads"
+            elif isinstance(error, WarningsAsErrors):  # the command line asked for it: on_error does not excuse it
+                hint = ("fix the above, or keep dbt-omni's warnings warnings under --warn-error: "
+                        "--warn-error-options '{\"error\": \"all\", \"warn\": [\"Note\"]}'")
             else:
                 hint = ("fix the above; meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on with the earlier "
                         "Omni model, and write_on_parse: false turns the plugin off")

@@ -64,6 +64,9 @@ class Check:
     dbt_sql: str
     omni_sql: str
     filtered: bool = False  # the metric has filters: groups they leave empty are the dbt side's absent rows
+    # The report names the group its values are of: a date's or an accepted_values column's, or one --by asked
+    # for; any other column may hold personal data (an email), and CI logs are often public.
+    shows_group: bool = True
 
 
 class _View:
@@ -177,6 +180,11 @@ class _View:
 
         return sorted(usable, key=rank)[:MAX_GRAINS]  # stable: by name within a rank
 
+    def enumerated(self, name: str) -> bool:
+        """A date, or a column whose values dbt's accepted_values test lists: its values are no one's data."""
+        dimension = self.dimensions.get(name) or {}
+        return bool(dimension.get("timeframes") or dimension.get("all_values"))
+
     def _error(self, message: str) -> OmniExportError:
         return OmniExportError(Problem(message, file=str(self.path)))
 
@@ -289,6 +297,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                 dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain), where),
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
                 filtered=where is not None,
+                shows_group=grain is None or bool(by) or view.enumerated(grain),
             ))
     unknown = [g for g in by or () if g not in dimensions]
     if checks and unknown and "[" in unknown[0]:
@@ -353,7 +362,7 @@ def report(checks: list, results: list) -> tuple:
     """(all matched, a summary line and the table) from each check's (dbt rows, Omni rows), or the
     warehouse's message where it refused the query."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
-    lines, ok, unseen, failures = [], True, [], []
+    lines, ok, unseen, failures, unshown = [], True, [], [], []
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
         failed = [t for t in (dbt_table, omni_table) if isinstance(t, str)]  # the warehouse refused the query
         if failed:
@@ -372,6 +381,9 @@ def report(checks: list, results: list) -> tuple:
         ok = ok and not bad
         shown = bad[0] if bad else (keys[0] if keys else "")
         grain = "total" if check.grain is None else f"by {check.grain} = {shown}"  # the group the values are of
+        if not check.shows_group:
+            grain = f"by {check.grain} = (one of its groups)"
+            unshown += [check.grain] if check.grain not in unshown else []
         lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
                       ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
@@ -383,6 +395,10 @@ def report(checks: list, results: list) -> tuple:
         text += "\n" + "\n".join(failures[:MAX_FAILURES_SHOWN])
         if len(failures) > MAX_FAILURES_SHOWN:
             text += f"\n... and {len(failures) - MAX_FAILURES_SHOWN} more refused queries"
+    if unshown:
+        text += (f"\nThe values of {', '.join(unshown)} are not shown (neither a date nor an accepted_values column, so "
+                 f"perhaps personal data); asking for it shows them: --by {unshown[0]} (run-operation: --args "
+                 f"'{{by: [{unshown[0]}]}}').")
     if unseen:  # dbt's tests pass on an empty table too, but this one is meant as proof: say what it rests on
         text += (f"\nNo rows to compare for {', '.join(unseen)}: the table is empty, or no row passes the metric's "
                  "filters; these match over nothing (build the models with data to check them).")

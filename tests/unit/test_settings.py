@@ -32,6 +32,19 @@ def test_env_var_is_rendered_in_cli_vars_too(tmp_path, monkeypatch):
     assert (settings.output_dir, settings.connection) == ("omni_ci", "dev")
 
 
+@pytest.mark.parametrize("setting", ["    connection: \"{{ env_var('DBT_ENV_SECRET_OMNI') }}\"\n",
+                                     "    model_file: {week_start_day: \"{{ env_var('DBT_ENV_SECRET_OMNI', 'x') }}\"}\n"])
+def test_a_secret_env_var_is_refused_without_saying_its_value(tmp_path, monkeypatch, setting):
+    """dbt keeps DBT_ENV_SECRET_* for credentials and masks them; these settings go into model.yaml and
+    omni_export.json (the value was written there, and into warnings dbt-omni export printed unmasked)."""
+    monkeypatch.setenv("DBT_ENV_SECRET_OMNI", "hunter2")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(project(tmp_path, setting))
+    assert "environment variable DBT_ENV_SECRET_OMNI is a secret" in str(info.value)
+    assert "hunter2" not in str(info.value)
+    assert info.value.problems[0].key.startswith(("vars.dbt_omni.connection", "vars.dbt_omni.model_file.week_start_day"))
+
+
 def test_a_missing_env_var_names_the_file_and_key(tmp_path, monkeypatch):
     monkeypatch.delenv("OMNI_CONNECTION", raising=False)
     with pytest.raises(OmniExportError) as info:

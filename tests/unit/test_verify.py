@@ -123,6 +123,24 @@ def test_the_default_grains_are_time_then_categories_never_ids(tmp_path):
     assert grains == [None, "month_start", "tier", "account_ref"]  # customer_id: one row per group checks little
 
 
+def test_a_default_grains_values_are_shown_only_for_dates_and_accepted_values(tmp_path):
+    """The report printed one group's value of any text column (an email) into CI logs; a date's, an
+    accepted_values column's, or one asked for with --by is shown."""
+    project, out = exported(tmp_path)
+    checks = plan(project, out)
+    assert [(c.grain, c.shows_group) for c in checks] == [(None, True), ("month_start", True), ("tier", True),
+                                                          ("account_ref", False)]
+    results = [([(Decimal("10"), 2)], [(Decimal("10"), 2)])] + [([("x@example.com", Decimal("10"), 2)],
+                                                                  [("x@example.com", Decimal("10"), 2)])] * 3
+    ok, table = report(checks, results)
+    assert ok and table.count("x@example.com") == 2, table  # month_start and tier
+    assert "by account_ref = (one of its groups)" in table
+    assert table.splitlines()[-1] == ("The values of account_ref are not shown (neither a date nor an accepted_values "
+                                      "column, so perhaps personal data); asking for it shows them: --by account_ref "
+                                      "(run-operation: --args '{by: [account_ref]}').")
+    assert all(c.shows_group for c in plan(project, out, by=["account_ref"]))
+
+
 def test_a_column_a_metric_takes_as_an_id_is_no_default_grain_whatever_its_name(tmp_path):
     """AOV's order_id_column: `order` is no *_id name, but grouping by it checks one order per group."""
     project, out = exported_project(tmp_path, [model("orders_rw", columns=["order", "amount", "region"], omni={
