@@ -36,7 +36,17 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     by_name.update({alias: by_name[view_name] for alias, view_name in aliases.items() if alias not in by_name})
     fields: dict = {}  # view name -> its field names, made when a reference first needs them
     measures: dict = {}  # view name -> its measure names, likewise
+    catalog_fields: dict = {}  # view name -> its fields from columns only catalog.json (or the warehouse) lists
     problems, warnings = [], []
+
+    def only_in_catalog(view_name) -> set:
+        if view_name not in catalog_fields:
+            view = by_name[view_name]
+            model = models_by_id.get(view.dbt_unique_id)
+            own = {d.name for d in view.dimensions if d.dbt_key}  # a meta.omni dimension of that name is documented
+            catalog_fields[view_name] = set() if model is None else {
+                column_field(c.name)[0] for c in model.columns.values() if not c.documented} - own
+        return catalog_fields[view_name]
 
     def offered(view_name, field):
         """The timeframes the field lists, or None (not written: Omni's default, or no time field)."""
@@ -84,6 +94,12 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                         f"${{{field}}} is a measure of {view_name}: this SQL is evaluated row by row, and a measure "
                         "aggregates rows", file=model.meta_file if model else None, model=model.name if model else None,
                         key=key, expected="a column or dimension (or make this a measure: sql alone may combine measures)"))
+                elif not bare and field in only_in_catalog(view_name):  # an error wherever there is no catalog
+                    target = models_by_id[by_name[view_name].dbt_unique_id]
+                    warnings.append(f"model {model.name if model else view_name}: {key}: ${{{field}}} is a column only "
+                                    f"catalog.json lists (of {view_name}): where there is none (a fresh clone, a CI "
+                                    "run before `dbt docs generate`) this is an error; document it under columns: in "
+                                    f"{target.meta_file}")
                 continue
             target = models_by_id.get(by_name[view_name].dbt_unique_id)
             if bare and target is not None and not target.columns_known:

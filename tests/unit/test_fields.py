@@ -1010,3 +1010,29 @@ def test_a_meta_omni_dimension_named_like_a_field_but_for_case_is_a_warning():
                                              "AmountBand": {"sql": "${amount} > 100"}}}))
     assert omni.warnings == ["model orders: meta.omni.dimensions.CustomerID: CustomerID differs only in case from "
                              "the field customerid; a reference may find the other (give it a lowercase name of its own)"]
+
+
+def test_sql_naming_a_column_only_the_catalog_lists_warns_that_a_run_without_it_fails():
+    """Locally, with catalog.json, `${payment_count}` resolved and nothing was said; on a fresh clone or in CI
+    (no catalog yet) the same project stopped every dbt command with 'not a field'."""
+    def manifest(documented):
+        return make_manifest([
+            model("orders", columns=["id", "customer_id", *documented], omni={
+                "measures": {"avg_payments": {"sql": "${payment_count}", "aggregate_type": "average"}},
+                "joins": [{"to": "customers", "on_sql": "${orders.customer_id} = ${customers.account}"}]}),
+            model("customers", columns=["id"], omni={"primary_key": "id"})])
+    catalog = {"nodes": {
+        "model.shop.orders": {"columns": {name: {"name": name, "type": "integer", "index": i}
+                                          for i, name in enumerate(["id", "customer_id", "payment_count"])}},
+        "model.shop.customers": {"columns": {name: {"name": name, "type": "integer", "index": i}
+                                             for i, name in enumerate(["id", "account"])}}}}
+    warnings = build_omni_model(from_manifest_dict(manifest([]), catalog), settings()).warnings
+    assert [w for w in warnings if "only catalog.json lists" in w] == [
+        "model orders: meta.omni.measures.avg_payments.sql: ${payment_count} is a column only catalog.json lists (of "
+        "analytics__orders): where there is none (a fresh clone, a CI run before `dbt docs generate`) this is an "
+        "error; document it under columns: in models/orders.yml",
+        "model orders: meta.omni.joins[0].on_sql: ${account} is a column only catalog.json lists (of "
+        "analytics__customers): where there is none (a fresh clone, a CI run before `dbt docs generate`) this is an "
+        "error; document it under columns: in models/customers.yml"]
+    documented = build_omni_model(from_manifest_dict(manifest(["payment_count"]), catalog), settings()).warnings
+    assert [w for w in documented if "payment_count" in w] == []
