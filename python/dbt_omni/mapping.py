@@ -572,6 +572,9 @@ class Mapper:
             return
         found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
         hint = f"; did you mean {found}?" if found else ""
+        if found and not model.columns[found].documented:  # as likely its old name: the catalog predates a rename
+            hint = (f"; did you mean {found}? (If {column.name} is {found}'s new name, catalog.json predates the build: "
+                    f"until `dbt docs generate`, both are fields, {found} one the relation no longer has)")
         self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
                     f"no such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
 
@@ -748,8 +751,9 @@ class Mapper:
             if column is not None and dimension.name in taken:
                 self.warnings.append(
                     f"model {model.name}: the warehouse's column {column.name} is left out: its field name "
-                    f"{dimension.name} is another field's (give it a meta.omni dimension of its own name and sql in "
-                    f"{model.meta_file})")
+                    f"{dimension.name} is another field's (to keep it, give it a meta.omni dimension of another name "
+                    f"whose sql names it; to leave it out unsaid, document it under columns: in {model.meta_file} with "
+                    "meta.omni: {ignore: true})")
                 continue
             taken.add(dimension.name)
             kept.append(dimension)
@@ -880,11 +884,13 @@ def _report_clash(model: Model, measures: list) -> None:
     seen: dict = {}
     for name, where in sources:
         if name in seen:
-            raise model.error(
-                f"field '{name}' is defined twice ({seen[name]} and {where})",
-                key=where,
-                expected="unique dimension and measure names in a view",
-            )
+            expected = "unique dimension and measure names in a view"
+            if seen[name].startswith("columns.") and where.startswith("columns."):  # `order_date` and "Order Date"
+                expected = (f"one of the two columns left out: meta.omni: {{ignore: true}} under {where} (a "
+                            "meta.omni.dimensions entry of another name whose sql names the column keeps it in Omni)")
+            elif "measure" in where:
+                expected += f": another name for the measure (total_{name}, {name}_count, ...)"
+            raise model.error(f"field '{name}' is defined twice ({seen[name]} and {where})", key=where, expected=expected)
         seen[name] = where
 
 

@@ -203,6 +203,7 @@ def test_field_defined_twice_is_an_error():
     problem = one_problem(error)
     assert problem.message == "field 'total' is defined twice (columns.total and meta.omni.measures.total)"
     assert (problem.model, problem.key) == ("orders", "meta.omni.measures.total")
+    assert problem.expected.endswith("another name for the measure (total_total, total_count, ...)")
 
 
 @pytest.mark.parametrize("columns, omni, where", [
@@ -223,10 +224,12 @@ def test_catalog_columns_differing_only_in_case_are_two_columns():
         "Status": {"name": "Status", "type": "text", "index": 2}}}}}
     problem = one_problem(export_error(orders(column("status"), {**column("Status"), "quote": True}), catalog))
     assert problem.message == "field 'status' is defined twice (columns.status and columns.Status)"
+    assert problem.expected.startswith("one of the two columns left out: meta.omni: {ignore: true} under columns.Status")
     omni = build(orders(column("status")), catalog)
     assert [(d.name, d.sql) for d in omni.views[0].dimensions] == [("status", None)]
     assert omni.warnings == ["model orders: the warehouse's column Status is left out: its field name status is another "
-                             "field's (give it a meta.omni dimension of its own name and sql in models/orders.yml)"]
+                             "field's (to keep it, give it a meta.omni dimension of another name whose sql names it; to leave it out unsaid, "
+        "document it under columns: in models/orders.yml with meta.omni: {ignore: true})"]
     ignored = orders(column("status"), {**column("Status", omni={"ignore": True}), "quote": True})
     [view] = build(ignored, catalog).views
     assert [(d.name, d.sql) for d in view.dimensions] == [("status", None)]  # the lower-case one: no sql
@@ -518,7 +521,8 @@ def test_documented_column_missing_from_the_catalog_is_kept_with_a_warning():
     prefix = "model orders: column {} is documented (models/orders.yml), but the relation has no such column"
     assert omni.warnings == [
         prefix.format("cutomer_id") + " (per the catalog: a typo, a dropped column, or a catalog older than the last run);"
-        " did you mean customer_id?",
+        " did you mean customer_id? (If cutomer_id is customer_id's new name, catalog.json predates the build: until "
+        "`dbt docs generate`, both are fields, customer_id one the relation no longer has)",  # a rename looks alike
         prefix.format("legacy_code") + " (per the catalog: a typo, a dropped column, or a catalog older than the last run)",
     ]
 
@@ -657,9 +661,11 @@ def test_warehouse_columns_whose_field_names_clash_are_left_out_with_a_warning_n
     assert view["dimensions"] == {"gr_e": {"sql": '"größe"', "label": "größe"}, "net_amount": {}}
     assert omni.warnings == [
         "model orders: the warehouse's column Net Amount is left out: its field name net_amount is another field's "
-        "(give it a meta.omni dimension of its own name and sql in models/orders.yml)",
+        "(to keep it, give it a meta.omni dimension of another name whose sql names it; to leave it out unsaid, "
+        "document it under columns: in models/orders.yml with meta.omni: {ignore: true})",
         "model orders: the warehouse's column grüße is left out: its field name gr_e is another field's "
-        "(give it a meta.omni dimension of its own name and sql in models/orders.yml)"]
+        "(to keep it, give it a meta.omni dimension of another name whose sql names it; to leave it out unsaid, "
+        "document it under columns: in models/orders.yml with meta.omni: {ignore: true})"]
 
 
 @pytest.mark.parametrize("name, field, label", [
