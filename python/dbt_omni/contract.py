@@ -100,6 +100,10 @@ def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], k
     problems = []
     for error in sorted(_validator(kind).iter_errors(block), key=_path_order):
         problems.extend(_problems(error, file=file, model=model, key_prefix=key_prefix))
+    # `join: customers` is "unknown key join, did you mean to?"; "required key 'to' is missing" says it again
+    suggested = {(p.key.rpartition(".")[0], p.suggestion) for p in problems if p.key and p.suggestion}
+    problems = [p for p in problems if not (p.message.startswith("required key '")
+                                            and (p.key, p.message.split("'")[1]) in suggested)]
     # The two validators must agree; if they ever do not, the block is still refused, not passed.
     return problems or [Problem("is refused by dbt_omni's JSON Schema (schema/meta_omni.schema.json)", file=file,
                                 model=model, key=key_prefix, expected="a block as the README describes")]

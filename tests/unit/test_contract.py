@@ -86,6 +86,15 @@ def test_every_unknown_key_of_a_block_is_reported_at_once():
         ("meta.omni.lable", "label"), ("meta.omni.metrics", "measures"), ("meta.omni.sql_filter", "topic.always_where_sql")]
 
 
+def test_a_required_key_an_unknown_one_is_suggested_for_is_not_said_again():
+    """A Lightdash-style join gave "required key 'to' is missing" after "join: did you mean 'to'?"."""
+    problems = model_error(omni={"joins": [{"join": "customers", "sql_on": "x"}]}).problems
+    assert [(p.key, p.suggestion) for p in problems] == [("meta.omni.joins[0].join", "to"),
+                                                         ("meta.omni.joins[0].sql_on", "on_sql")]
+    missing = model_error(omni={"joins": [{"on_sql": "x"}]}).problems  # nothing suggests it: still said
+    assert [p.message for p in missing] == ["required key 'to' is missing"]
+
+
 @pytest.mark.parametrize("omni, key, suggestion", [
     ({"joins": [{"join": "customers", "on_sql": "x"}]}, "meta.omni.joins[0].join", "to"),
     ({"joins": [{"to": "customers", "sql_on": "x"}]}, "meta.omni.joins[0].sql_on", "on_sql"),
