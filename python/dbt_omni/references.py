@@ -140,6 +140,25 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                 f"is {data_type}, not a date or timestamp, and only a date or time dimension has "
                                 "timeframes")
 
+    def check_values(ref: str, condition, own_view, source_view, key: str) -> None:
+        """A filter's `is` / `not` value that the field's all_values (its accepted_values test) lacks: the
+        filter then matches no row, and the measure is 0 or the topic empty, without a word."""
+        view_name, _, field = ref.lstrip("-").rpartition(".")
+        view = by_name.get(view_name) if view_name else own_view
+        dimension = next((d for d in view.dimensions if d.name == field), None) if view else None
+        if not dimension or not dimension.all_values or not isinstance(condition, dict):
+            return
+        allowed = {str(v) for v in dimension.all_values}
+        for operator in ("is", "not"):
+            given = condition.get(operator)
+            for value in given if isinstance(given, list) else [given]:
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value) not in allowed:
+                    model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+                    near = closest(str(value), sorted(allowed))
+                    warnings.append(f"model {model.name if model else view.name}: {key}.{ref}: {operator} {value!r} is "
+                                    f"none of {field}'s values ({', '.join(sorted(allowed))}: all_values, from its "
+                                    f"accepted_values test), so it matches no row{f'; did you mean {near}?' if near else ''}")
+
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
             for item in items:
@@ -151,6 +170,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.filters"
                 shape(ref, view, key)
                 check("${%s}" % ref, view, view, key, bare=True)
+                check_values(ref, measure.filters[ref], view, view, key)
             for ref in measure.drill_fields or ():  # as filters, or `tag:x`, `view.*`: no one field
                 key = f"{measure.dbt_key or f'measure {measure.name}'}.drill_fields"
                 shape(ref, view, key)
@@ -174,6 +194,8 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 shape(ref, base, f"meta.omni.topic.{key}")
                 if (match := FIELD_REF_RE.fullmatch(ref)) is not None:
                     check("${%s.%s%s}" % (match[1], match[2], match[3] or ""), None, base, f"meta.omni.topic.{key}", bare=True)
+                    if isinstance(entries, dict) and not match[3]:
+                        check_values(ref, entries[ref], None, base, f"meta.omni.topic.{key}")
     if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
         raise OmniExportError(list({str(p): p for p in problems}.values()))
     return list(dict.fromkeys(warnings))

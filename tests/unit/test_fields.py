@@ -1042,3 +1042,21 @@ def test_sql_naming_a_column_only_the_catalog_lists_warns_that_a_run_without_it_
         "error; document it under columns: in models/customers.yml"]
     documented = build_omni_model(from_manifest_dict(manifest(["payment_count"]), catalog), settings()).warnings
     assert [w for w in documented if "payment_count" in w] == []
+
+
+def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
+    """`is: complete` where the accepted_values test says `completed`: the measure summed 0, unsaid."""
+    manifest = make_manifest([model("orders", columns=["id", "status", "amount"], omni={
+        "measures": {"done": {"aggregate_type": "sum", "sql": "${amount}",
+                              "filters": {"status": {"is": ["complete", "pending"]}}},
+                     "open": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"status": {"not": "completed"}}}},
+        "topic": {"default_filters": {"orders.status": {"not": "canceled"}}}})],
+        [{**test_node("accepted_values", "orders", "status"), "test_metadata": {
+            "name": "accepted_values", "kwargs": {"column_name": "status", "values": ["completed", "pending", "cancelled"]}}}])
+    warnings = build(manifest).warnings
+    assert warnings == [
+        "model orders: meta.omni.measures.done.filters.status: is 'complete' is none of status's values (cancelled, "
+        "completed, pending: all_values, from its accepted_values test), so it matches no row; did you mean completed?",
+        "model orders: meta.omni.topic.default_filters.analytics__orders.status: not 'canceled' is none of status's "
+        "values (cancelled, completed, pending: all_values, from its accepted_values test), so it matches no row; did "
+        "you mean cancelled?"]
