@@ -368,7 +368,8 @@ class _Selection:
             return (int(definition[key]) if definition.get(key) else ALL_GENERATIONS) if definition.get(flag) else None
 
         base = f"{method}:{str(value).lower() if isinstance(value, bool) else value}"
-        found = self.walk(base, self.base(base, value), depth("parents", "parents_depth"),
+        typed = value if str(method).partition(".")[0] == "config" else None  # dbt compares only config values as given
+        found = self.walk(base, self.base(base, typed), depth("parents", "parents_depth"),
                           depth("children", "children_depth"), bool(definition.get("childrens_parents")))
         return found - self.excluded([definition] if "exclude" in definition else [], name)
 

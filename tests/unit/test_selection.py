@@ -503,6 +503,9 @@ def test_a_yaml_selectors_value_is_compared_as_yaml_gave_it():
     manifest["nodes"]["model.shop.stg_charges"]["config"]["meta"]["priority"] = "1"
     assert_exports(manifest, ["selector:one"], ["orders"])
     assert_exports(manifest, ["config.meta.priority:1"], ["stg_charges"])  # the command line's is text
+    manifest["nodes"]["model.shop.orders"]["tags"] = ["2024"]  # another method reads it as text (was a TypeError)
+    manifest["selectors"]["year"] = {"name": "year", "definition": {"method": "tag", "value": 2024}}
+    assert_exports(manifest, ["selector:year"], ["orders"])
 
 
 def test_yaml_selector_in_exclude():
