@@ -76,10 +76,12 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             measures[view_name] = {m.name for m in by_name[view_name].measures}
         return measures[view_name]
 
-    def check(sql: str, own_view, source_view, key: str, bare: bool = False, row_level: bool = False) -> None:
+    def check(sql: str, own_view, source_view, key: str, bare: bool = False, row_level: bool = False,
+              written: bool = True) -> None:
         """bare: the reference is a filter key or a topic entry, not ${...} in SQL (an unknown one is a
         warning where the catalog cannot tell). row_level: SQL evaluated per row (a dimension's, a
-        join's), where a measure, an aggregate, cannot stand."""
+        join's), where a measure, an aggregate, cannot stand. written: SQL a user wrote (a test's or a
+        constraint's join is made only where its columns are known: no error without the catalog)."""
         for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
             view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
@@ -94,7 +96,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                         f"${{{field}}} is a measure of {view_name}: this SQL is evaluated row by row, and a measure "
                         "aggregates rows", file=model.meta_file if model else None, model=model.name if model else None,
                         key=key, expected="a column or dimension (or make this a measure: sql alone may combine measures)"))
-                elif not bare and field in only_in_catalog(view_name):  # an error wherever there is no catalog
+                elif written and not bare and field in only_in_catalog(view_name):  # an error where there is no catalog
                     target = models_by_id[by_name[view_name].dbt_unique_id]
                     warnings.append(f"model {model.name if model else view_name}: {key}: ${{{field}}} is a column only "
                                     f"catalog.json lists (of {view_name}): where there is none (a fresh clone, a CI "
@@ -182,7 +184,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         for key in ("on_sql", "where_sql"):
             check(getattr(rel, key), None, by_name.get(rel.join_from_view),
                   f"{rel.dbt_key}.{key}" if rel.dbt_key else f"relationship {rel.join_from_view} -> {rel.join_to_view} {key}",
-                  row_level=True)
+                  row_level=True, written=bool(rel.dbt_key))
     for topic in topics:  # every key a user sets on a topic is under the base model's meta.omni.topic
         base = by_name.get(topic.base_view)
         check(topic.always_where_sql, None, base, "meta.omni.topic.always_where_sql")

@@ -1042,6 +1042,13 @@ def test_sql_naming_a_column_only_the_catalog_lists_warns_that_a_run_without_it_
         "error; document it under columns: in models/customers.yml"]
     documented = build_omni_model(from_manifest_dict(manifest(["payment_count"]), catalog), settings()).warnings
     assert [w for w in documented if "payment_count" in w] == []
+    # A relationships test's join is made only where its columns are known: without the catalog it is left out,
+    # no error, so nothing to say of undocumented columns it joins on.
+    tested = make_manifest([model("orders", columns=["id"]), model("customers", columns=[])],
+                           [test_node("relationships", "orders", "account", to="customers", field="account")])
+    catalog["nodes"]["model.shop.orders"]["columns"]["account"] = {"name": "account", "type": "integer", "index": 9}
+    omni = build_omni_model(from_manifest_dict(tested, catalog), settings())
+    assert len(omni.relationships) == 1 and not [w for w in omni.warnings if "only catalog.json lists" in w], omni.warnings
 
 
 def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
