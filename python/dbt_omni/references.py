@@ -154,12 +154,13 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         for operator in ("is", "not"):
             given = condition.get(operator)
             for value in given if isinstance(given, list) else [given]:
-                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value) not in allowed:
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value) not in allowed \
+                        and value not in dimension.all_values:  # 1.0 is the value 1
                     model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
                     near = closest(str(value), sorted(allowed))
                     warnings.append(f"model {model.name if model else view.name}: {key}.{ref}: {operator} {value!r} is "
-                                    f"none of {field}'s values ({', '.join(sorted(allowed))}: all_values, from its "
-                                    f"accepted_values test), so it matches no row{f'; did you mean {near}?' if near else ''}")
+                                    f"none of {field}'s all_values ({', '.join(sorted(allowed))}; an accepted_values test "
+                                    f"gives them), so it matches no row{f'; did you mean {near}?' if near else ''}")
 
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):

@@ -1062,8 +1062,12 @@ def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
             "name": "accepted_values", "kwargs": {"column_name": "status", "values": ["completed", "pending", "cancelled"]}}}])
     warnings = build(manifest).warnings
     assert warnings == [
-        "model orders: meta.omni.measures.done.filters.status: is 'complete' is none of status's values (cancelled, "
-        "completed, pending: all_values, from its accepted_values test), so it matches no row; did you mean completed?",
+        "model orders: meta.omni.measures.done.filters.status: is 'complete' is none of status's all_values (cancelled, "
+        "completed, pending; an accepted_values test gives them), so it matches no row; did you mean completed?",
         "model orders: meta.omni.topic.default_filters.analytics__orders.status: not 'canceled' is none of status's "
-        "values (cancelled, completed, pending: all_values, from its accepted_values test), so it matches no row; did "
+        "all_values (cancelled, completed, pending; an accepted_values test gives them), so it matches no row; did "
         "you mean cancelled?"]
+    numbered = make_manifest([model("orders", columns=[column("tier", omni={"all_values": [1, 2]}), "amount"], omni={
+        "measures": {"top": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"tier": {"is": [1.0, "2", 3]}}}}})])
+    assert [w.partition(": is")[2] for w in build(numbered).warnings] == [
+        " 3 is none of tier's all_values (1, 2; an accepted_values test gives them), so it matches no row"]
