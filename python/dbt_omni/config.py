@@ -119,14 +119,15 @@ def chose_dbt_omni(macros: Any, project_dir: Path, cli_vars: Optional[Mapping[st
     dbt-omni, by a dbt_omni block, even an empty one, in dbt_project.yml's vars or in --vars, or by
     installing its dbt package (`dbt deps`: macros holds its export macro) as a package of its own, not
     only as what another package it installs needs (_may_list_dbt_omni)."""
-    if VARS_KEY in (cli_vars or {}):
+    installed = PACKAGE_EXPORT_MACRO in (macros or {})
+    # On every dbt command: packages.yml first (small), dbt_project.yml (which load_settings reads next) last.
+    if VARS_KEY in (cli_vars or {}) or (installed and _may_list_dbt_omni(Path(project_dir))):
         return True
     project = _dbt_project(project_dir) or {}
     project_vars = project.get("vars")
     if isinstance(project_vars, dict) and VARS_KEY in project_vars:
         return True
-    return PACKAGE_EXPORT_MACRO in (macros or {}) and (
-        "dbt_omni." in str(project.get("on-run-end") or "") or _may_list_dbt_omni(Path(project_dir)))
+    return installed and "dbt_omni." in str(project.get("on-run-end") or "")
 
 
 def _may_list_dbt_omni(project_dir: Path) -> bool:
