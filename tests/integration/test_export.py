@@ -614,21 +614,6 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
     run_dbt(project, "parse")
     assert "description: Orders and buyers." in (output / "orders.topic.yaml").read_text()
     before = tree(output)
-    # dbt's --warn-error: a warning (a join to a model left out of the selection) fails the plugin's and
-    # run-operation's export as an error would, and nothing is written.
-    # (--warn-error-options: test_warn_error_options_reach_our_warnings_by_dbts_event_name_note, on every version)
-    # on_error: warn does not excuse them: the command line asked to fail on warnings (it exited 0, output stale).
-    for args in (("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"])),
-                 ("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"], on_error="warn")),
-                 ("run-operation", "omni_export", "--warn-error", "--args", "{select: [fct_orders]}",
-                  "--vars", vars_arg(write_on_parse=False))):
-        result = run_dbt(project, *args, expect_ok=False)
-        text = result.stdout + result.stderr
-        assert result.returncode != 0 and "(an error under --warn-error)" in text, text[-2000:]
-        assert "dim_customers' is not exported" in text and "Traceback" not in text
-        if args[0] == "parse":  # the way out is dbt's, not on_error: warn, which does not help here
-            assert "\"warn\": [\"Note\"]" in text and "meanwhile vars" not in text, text[-2000:]
-    assert tree(output) == before
     break_meta(project)
     expected = ["models/marts/_marts.yml", "fct_orders", "meta.omni.lable", "did you mean 'label'"]
 
@@ -649,6 +634,30 @@ def test_bad_meta_fails_every_trigger_cleanly_and_keeps_earlier_output(duckdb_pr
     plugin_text = results["plugin"].stdout + results["plugin"].stderr
     assert "meanwhile vars: {dbt_omni: {on_error: warn}} lets dbt go on" in plugin_text
     assert "get_manifest_artifacts" not in plugin_text  # dbt's name of the hook, before our message
+    assert tree(output) == before
+
+
+@pytest.mark.duckdb  # not `versions` (the suite's time): the triggers' failures above are on every version
+def test_warn_error_a_settings_mistake_and_on_error_warn_keep_earlier_output(duckdb_project, tmp_path_factory, run_dbt):
+    project = clone(duckdb_project, tmp_path_factory)
+    output = project / "target" / "omni"
+    before = tree(output)
+    # dbt's --warn-error: a warning (a join to a model left out of the selection) fails the plugin's and
+    # run-operation's export as an error would, and nothing is written.
+    # (--warn-error-options: test_warn_error_options_reach_our_warnings_by_dbts_event_name_note, on every version)
+    # on_error: warn does not excuse them: the command line asked to fail on warnings (it exited 0, output stale).
+    for args in (("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"])),
+                 ("parse", "--warn-error", "--vars", vars_arg(select=["fct_orders"], on_error="warn")),
+                 ("run-operation", "omni_export", "--warn-error", "--args", "{select: [fct_orders]}",
+                  "--vars", vars_arg(write_on_parse=False))):
+        result = run_dbt(project, *args, expect_ok=False)
+        text = result.stdout + result.stderr
+        assert result.returncode != 0 and "(an error under --warn-error)" in text, text[-2000:]
+        assert "dim_customers' is not exported" in text and "Traceback" not in text
+        if args[0] == "parse":  # the way out is dbt's, not on_error: warn, which does not help here
+            assert "\"warn\": [\"Note\"]" in text and "meanwhile vars" not in text, text[-2000:]
+    assert tree(output) == before
+    break_meta(project)
     # A mistake in the settings themselves: no on_error in them excuses it, and the hint does not offer one.
     result = run_dbt(project, "parse", "--vars", vars_arg(on_error="warn", topics_from_path=["models/marts"]),
                      expect_ok=False)
