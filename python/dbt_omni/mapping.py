@@ -885,11 +885,11 @@ def _report_clash(model: Model, measures: list) -> None:
     for name, where in sources:
         if name in seen:
             expected = "unique dimension and measure names in a view"
-            if seen[name].startswith("columns.") and where.startswith("columns."):  # `order_date` and "Order Date"
+            if where.startswith(("meta.omni.measures.", "measure ")) or ".meta.omni.measures." in where:
+                expected += f": another name for the measure (total_{name}, {name}_count, ...)"
+            elif all(w.startswith("columns.") for w in (seen[name], where)):  # `order_date` and "Order Date"
                 expected = (f"one of the two columns left out: meta.omni: {{ignore: true}} under {where} (a "
                             "meta.omni.dimensions entry of another name whose sql names the column keeps it in Omni)")
-            elif "measure" in where:
-                expected += f": another name for the measure (total_{name}, {name}_count, ...)"
             raise model.error(f"field '{name}' is defined twice ({seen[name]} and {where})", key=where, expected=expected)
         seen[name] = where
 

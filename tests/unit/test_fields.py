@@ -204,6 +204,11 @@ def test_field_defined_twice_is_an_error():
     assert problem.message == "field 'total' is defined twice (columns.total and meta.omni.measures.total)"
     assert (problem.model, problem.key) == ("orders", "meta.omni.measures.total")
     assert problem.expected.endswith("another name for the measure (total_total, total_count, ...)")
+    # a column's own measure named like another column: a measure to rename, not two columns to choose from
+    scoped = one_problem(export_error(orders(column("total"), column("amount", omni={"measures": {"total": {
+        "aggregate_type": "sum"}}}))))
+    assert scoped.key == "columns.amount.meta.omni.measures.total"
+    assert scoped.expected.endswith("another name for the measure (total_total, total_count, ...)"), scoped.expected
 
 
 @pytest.mark.parametrize("columns, omni, where", [
