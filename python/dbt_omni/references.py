@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from dbt_omni.errors import OmniExportError, Problem, closest
+from dbt_omni.errors import Problem, closest, raise_collected
 from dbt_omni.names import column_field
 from dbt_omni.project import time_kind
 
@@ -199,8 +199,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                     check("${%s.%s%s}" % (match[1], match[2], match[3] or ""), None, base, f"meta.omni.topic.{key}", bare=True)
                     if isinstance(entries, dict) and not match[3]:
                         check_values(ref, entries[ref], None, base, f"meta.omni.topic.{key}")
-    if problems:  # a shared metric's components carry its filters alike: one message each, not one per component
-        raise OmniExportError(list({str(p): p for p in problems}.values()))
+    raise_collected(problems)  # a shared metric's components carry its filters alike: one message each
     return list(dict.fromkeys(warnings))
 
 

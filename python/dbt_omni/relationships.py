@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from dbt_omni.errors import closest
+from dbt_omni.errors import closest, collecting, raise_collected
 from dbt_omni.names import column_field
 from dbt_omni.omni_model import Dimension, Relationship, View
 from dbt_omni.project import ForeignKey, Model
@@ -51,41 +51,51 @@ def build_relationships(mapper: Mapper) -> list:
                     "meta.omni.joins with join_to_view_as")
         if on_key is False:
             not_on_a_key.append((rel, fk))
+    problems: list = []
     explicit: dict = {}  # Relationship.key() -> the meta.omni join that declared it
     for model in mapper.models:
         for index, join in enumerate(model.omni.get("joins") or ()):
             key = f"meta.omni.joins[{index}]"
-            source = mapper.views[model.unique_id]
-            if mapper.left_out(join["to"], model, key, "join"):
-                continue
-            target = mapper.view_for(join["to"], model, f"{key}.to")
-            if target is source and not join.get("join_to_view_as"):
-                raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
-                                  expected="a name for the joined copy, e.g. parent_" + model.name)
-            on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(model, source, target, key)
-            rel = Relationship(
-                join_from_view=source.name,
-                join_to_view=target.name,
-                on_sql=on_sql,
-                relationship_type=join.get("relationship_type", "many_to_one"),
-                join_type=join.get("join_type", "always_left"),
-                join_to_view_as=join.get("join_to_view_as"),
-                join_to_view_as_label=join.get("join_to_view_as_label"),
-                reversible=join.get("reversible"),
-                where_sql=mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
-                dbt_key=key,
-            )
-            if rel.key() in explicit:
-                raise model.error(
-                    f"a second join of {source.name} to {target.name}: {explicit[rel.key()]} joins it already",
-                    key=f"{key}.join_to_view_as",
-                    expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
-            explicit[rel.key()] = key
-            found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+            with collecting(problems):
+                rel = _declared_join(mapper, model, join, key)
+                if rel is None:
+                    continue
+                if rel.key() in explicit:
+                    raise model.error(
+                        f"a second join of {rel.join_from_view} to {rel.join_to_view}: {explicit[rel.key()]} joins "
+                        "it already", key=f"{key}.join_to_view_as",
+                        expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
+                explicit[rel.key()] = key
+                found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+    raise_collected(problems)
     for rel, fk in not_on_a_key:
         if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
             _warn_not_a_key(mapper, rel, fk)
     return [found[k] for k in sorted(found)]
+
+
+def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Optional[Relationship]:
+    """One meta.omni.joins entry; None for a join to a model the export leaves out (said by left_out)."""
+    source = mapper.views[model.unique_id]
+    if mapper.left_out(join["to"], model, key, "join"):
+        return None
+    target = mapper.view_for(join["to"], model, f"{key}.to")
+    if target is source and not join.get("join_to_view_as"):
+        raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
+                          expected="a name for the joined copy, e.g. parent_" + model.name)
+    on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(model, source, target, key)
+    return Relationship(
+        join_from_view=source.name,
+        join_to_view=target.name,
+        on_sql=on_sql,
+        relationship_type=join.get("relationship_type", "many_to_one"),
+        join_type=join.get("join_type", "always_left"),
+        join_to_view_as=join.get("join_to_view_as"),
+        join_to_view_as_label=join.get("join_to_view_as_label"),
+        reversible=join.get("reversible"),
+        where_sql=mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
+        dbt_key=key,
+    )
 
 
 def warn_keyless_repeated(mapper: Mapper, views: list, relationships: list) -> None:

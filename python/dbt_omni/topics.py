@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Callable, Optional
 
+from dbt_omni.errors import collecting, raise_collected
 from dbt_omni.names import field_view, safe_component
 from dbt_omni.omni_model import Topic, View
 from dbt_omni.project import Model
@@ -18,6 +19,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
     topics: dict = {}
     by_lower: dict = {}  # file names by their lowercase: Orders and orders are one file on macOS and Windows
     graph = _join_graph(relationships)
+    problems: list = []
     for model in mapper.models:
         declared = model.omni.get("topic")
         # A raw source table or a hidden view gets a topic only when its own meta.omni.topic asks for one.
@@ -26,60 +28,67 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
         if declared is False or (declared is None and not from_path):
             continue
         block = declared if isinstance(declared, dict) else {}
-        own = mapper.views[model.unique_id]  # a topic's bare field names are its base view's
-        base = own.name
-        joins = block.get("joins")
-        key = "meta.omni.topic.joins"
-        if isinstance(joins, dict):
-            tree = _tree_along(base, _translate_tree(mapper, joins, model, key), graph, model, key)
-        else:
-            wanted = None if joins is None else [
-                mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
-            ]
-            tree = _join_tree(base, graph, wanted, model, key)
-        mapper.topic_scope = _topic_scope(base, tree, graph[1])
-        try:  # the scope changes how every reference below resolves, and only these
-            topic = Topic(
-                file_name=safe_component(block.get("name") or _topic_name(model)),
-                base_view=base,
-                label=block.get("label") or _topic_label(model, own),
-                description=block.get("description") or None,
-                group_label=block.get("group_label"),
-                hidden=block.get("hidden", False),
-                joins=tree,
-                fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
-                        if not mapper.left_out(field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
-                or None,
-                default_filters=mapper.translate_filters(block.get("default_filters"), model,
-                                                         "meta.omni.topic.default_filters", own, droppable=True),
-                always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
-                                                  own),
-                always_where_filters=mapper.translate_filters(
-                    block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
-                ),
-                access_filters=None if block.get("access_filters") is None else [  # []: none of the model file's
-                    {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
-                    for f in block["access_filters"]
-                ],
-                ai_context=block.get("ai_context"),
-                required_access_grants=block.get("required_access_grants"),
-            )
-        finally:
-            mapper.topic_scope = None
-        clash = by_lower.get(topic.file_name.lower())
-        if clash is not None:
-            versions = model.version is not None and topic.file_name == block.get("name")
-            named = topic.file_name if clash == topic.file_name else f"{clash} and {topic.file_name}"
-            raise model.error(
-                f"two topics are named {named} ({topics[clash].base_view} and {base})",
-                key="meta.omni.topic.name",
-                expected="a unique topic name" + (
-                    "; dbt gives a versioned model's own meta to every version, so set the topic under one "
-                    "version's config: meta:" if versions else ""),
-            )
-        by_lower[topic.file_name.lower()] = topic.file_name
-        topics[topic.file_name] = topic
+        with collecting(problems):
+            topic = _topic(mapper, model, block, graph)
+            clash = by_lower.get(topic.file_name.lower())
+            if clash is not None:
+                versions = model.version is not None and topic.file_name == block.get("name")
+                named = topic.file_name if clash == topic.file_name else f"{clash} and {topic.file_name}"
+                raise model.error(
+                    f"two topics are named {named} ({topics[clash].base_view} and {topic.base_view})",
+                    key="meta.omni.topic.name",
+                    expected="a unique topic name" + (
+                        "; dbt gives a versioned model's own meta to every version, so set the topic under one "
+                        "version's config: meta:" if versions else ""),
+                )
+            by_lower[topic.file_name.lower()] = topic.file_name
+            topics[topic.file_name] = topic
+    raise_collected(problems)
     return [topics[name] for name in sorted(topics)]
+
+
+def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
+    """The topic one model's meta.omni.topic block (or topics_from_paths) asks for."""
+    own = mapper.views[model.unique_id]  # a topic's bare field names are its base view's
+    base = own.name
+    joins = block.get("joins")
+    key = "meta.omni.topic.joins"
+    if isinstance(joins, dict):
+        tree = _tree_along(base, _translate_tree(mapper, joins, model, key), graph, model, key)
+    else:
+        wanted = None if joins is None else [
+            mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
+        ]
+        tree = _join_tree(base, graph, wanted, model, key)
+    mapper.topic_scope = _topic_scope(base, tree, graph[1])
+    try:  # the scope changes how every reference below resolves, and only these
+        return Topic(
+            file_name=safe_component(block.get("name") or _topic_name(model)),
+            base_view=base,
+            label=block.get("label") or _topic_label(model, own),
+            description=block.get("description") or None,
+            group_label=block.get("group_label"),
+            hidden=block.get("hidden", False),
+            joins=tree,
+            fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
+                    if not mapper.left_out(field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
+            or None,
+            default_filters=mapper.translate_filters(block.get("default_filters"), model,
+                                                     "meta.omni.topic.default_filters", own, droppable=True),
+            always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
+                                              own),
+            always_where_filters=mapper.translate_filters(
+                block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
+            ),
+            access_filters=None if block.get("access_filters") is None else [  # []: none of the model file's
+                {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
+                for f in block["access_filters"]
+            ],
+            ai_context=block.get("ai_context"),
+            required_access_grants=block.get("required_access_grants"),
+        )
+    finally:
+        mapper.topic_scope = None
 
 
 def _join_graph(relationships: list) -> tuple:

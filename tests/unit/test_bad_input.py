@@ -105,3 +105,39 @@ def test_wrong_settings_give_clear_errors_or_a_valid_export(key):
         except OmniExportError as exc:  # the setting itself, or a model it leaves in the lurch
             assert all(p.key.startswith("vars.dbt_omni") or (p.file and p.model and p.key)
                        for p in exc.problems), str(exc)
+
+
+def test_mistakes_in_several_models_and_fields_are_said_in_one_run():
+    """A dbt command shows every model's and every field's mistakes of a stage at once: an adoption that
+    makes five mistakes must not take five dbt commands to find them (it did: the first stopped the export)."""
+    from testkit import column, export_error, make_manifest, model
+
+    def shop(orders_omni=None, customers_omni=None, amount_omni=None):
+        return make_manifest([
+            model("orders", columns=["order_id", column("amount", omni=amount_omni), "customer_id"], omni=orders_omni),
+            model("customers", columns=["customer_id"], omni=customers_omni),
+        ])
+
+    fields = export_error(shop(
+        orders_omni={"dimensions": {"big": {"sql": "${nope.amount} > 100"}},
+                     "measures": {"total": {"aggregate_type": "sum"}, "most": {"aggregate_type": "max", "sql": "${amount}"}}},
+        amount_omni={"format": "usdd", "measures": {"avg_amount": {"aggregate_type": "average", "format": "eurr"}}},
+        customers_omni={"dimensions": {"vip": {"sql": "${customer_id} > 1", "format": "nonsense"}}},
+    ))
+    assert sorted(p.key for p in fields.problems) == [
+        "columns.amount.meta.omni.format", "meta.omni.dimensions.big.sql", "meta.omni.dimensions.vip.format",
+        "meta.omni.measures.total"], fields.render()
+    assert {p.model for p in fields.problems} == {"orders", "customers"}
+    # a column whose own field failed gives no measure: none of its measures' mistakes is said for it
+    assert not any("avg_amount" in p.key for p in fields.problems)
+
+    joins = export_error(shop(orders_omni={"joins": [{"to": "customerz"}, {"to": "orders"}]},
+                              customers_omni={"joins": [{"to": "order"}]}))
+    assert [(p.model, p.key) for p in joins.problems] == [  # in the models' order, as they are exported
+        ("customers", "meta.omni.joins[0].to"), ("orders", "meta.omni.joins[0].to"),
+        ("orders", "meta.omni.joins[1].join_to_view_as")], joins.render()
+
+    topics = export_error(shop(orders_omni={"topic": {"fields": ["nope.amount"]}},
+                               customers_omni={"topic": {"joins": ["orders"]}}))
+    assert [(p.model, p.key) for p in topics.problems] == [
+        ("customers", "meta.omni.topic.joins"), ("orders", "meta.omni.topic.fields")], topics.render()
