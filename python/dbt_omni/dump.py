@@ -72,6 +72,14 @@ def _short_string(text: str) -> str:
     return _quoted_if_needed(text)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _field_line(key: str, text: str) -> str:
+    """A field's `key: value` line for a short text (labels, formats, group labels): the same few
+    lines recur in thousands of fields; longer texts, descriptions, are rarely repeated (see _string).
+    Texts only (the caller checks type(value) is str): as for _string_list, a cache key 1 equals True."""
+    return f"    {key}: {_quoted_if_needed(text)}"
+
+
 def _quoted_if_needed(text: str) -> str:
     if (  # the cheap checks first
         ": " not in text
@@ -215,7 +223,7 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
         start = len(out)
         for name, value in compress(zip(keys, values, strict=True), map(is_not, values, _NONES)):
             if type(value) is str and "\n" not in value:  # the keys are plain words
-                out.append(f"    {name}: {_string(value)}")
+                out.append(_field_line(name, value) if len(value) <= 40 else f"    {name}: {_quoted_if_needed(value)}")
             elif type(value) is list and value and _one_line_texts(value):
                 out.append(f"    {name}:")
                 out.extend(_string_list(tuple(value), "      "))

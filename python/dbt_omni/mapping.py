@@ -482,15 +482,19 @@ class Mapper:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
         name, needs_sql = column_field(column.name)
         kind = time_kind(column.data_type) if column.data_type else None
-        dimension = Dimension(
-            name,
-            description=column.description.strip() or None,
-            primary_key=is_pk or None,
-            timeframes=self.default_timeframes.get(kind) if kind else None,
-            convert_tz=False if kind == "date" else None,  # a date has no time zone to convert from
-            all_values=list(column.accepted_values) if column.accepted_values else None,
-            tags=list(column.tags) if column.tags else None,
-        )
+        # Only the set keys are passed, and the rare ones assigned after: each keyword argument costs
+        # Dimension's generated __init__ about as much as the assignment does.
+        dimension = Dimension(name, description=column.description.strip() or None)
+        if is_pk:
+            dimension.primary_key = True
+        if kind:
+            dimension.timeframes = self.default_timeframes.get(kind)
+            if kind == "date":
+                dimension.convert_tz = False  # a date has no time zone to convert from
+        if column.accepted_values:
+            dimension.all_values = list(column.accepted_values)
+        if column.tags:
+            dimension.tags = list(column.tags)
         if needs_sql or column.quoted:
             dimension.sql = self.quoted(column.stored_name or column.name)
             if needs_sql and spelt_otherwise(column.name, name):  # größe is gr_e: Omni would show "Gr E"
@@ -510,7 +514,8 @@ class Mapper:
             if meta.get("label") is not None:
                 dimension.label = meta["label"]
             dimension.hidden = meta.get("hidden")
-            dimension.format = self._check_format(meta.get("format"), model, f"columns.{column.name}.meta.omni.format")
+            if meta.get("format") is not None:  # (the key's text is made only for a format to check)
+                dimension.format = self._check_format(meta["format"], model, f"columns.{column.name}.meta.omni.format")
             dimension.group_label = meta.get("group_label")
             if meta.get("tags"):
                 dimension.tags = sorted({*column.tags, *meta["tags"]})

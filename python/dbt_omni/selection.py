@@ -131,6 +131,8 @@ def _path_matches(model: Model, pattern: str) -> bool:
     its file is among the matches."""
     wanted = posixpath.normpath(pattern.strip("/")).split("/")
     parts = model.path.split("/")
+    if not any(c in pattern for c in "*?["):  # no wildcard: _glob is equality, so a leading folder (or the file)
+        return parts[:len(wanted)] == wanted or bool(model.yaml_path) and model.yaml_path.split("/") == wanted
     if any(_glob(wanted, parts[:end]) for end in range(1, len(parts) + 1)):
         return True
     return bool(model.yaml_path) and _glob(wanted, model.yaml_path.split("/"))
