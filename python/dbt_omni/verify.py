@@ -67,6 +67,9 @@ class Check:
     # The report names the group its values are of: a date's or an accepted_values column's, or one --by asked
     # for; any other column may hold personal data (an email), and CI logs are often public.
     shows_group: bool = True
+    # Omni's own aggregates (aggregate_type: median) in the measure, run on Omni's side with dbt's SQL for them:
+    # Omni does not publish the SQL it writes for one, so the check covers its column and filters, not it.
+    stand_ins: tuple = ()
 
 
 class _View:
@@ -74,6 +77,7 @@ class _View:
 
     def __init__(self, path: Path, dbt_mode, name: str, adapter_type: str = ""):
         self.path, self.name = path, name
+        self.stand_ins: set = set()  # the aggregate types measure_sql wrote dbt's SQL for (Check.stand_ins)
         self.quotes_reserved = adapter_type in QUOTES_RESERVED
         try:
             data = yaml.safe_load(path.read_text("utf-8")) or {}
@@ -133,6 +137,7 @@ class _View:
         if kind == "count_distinct":
             return f"count(distinct {inner})"
         if kind == "median":
+            self.stand_ins.add(kind)
             return str(self.dbt_mode.macro(PACKAGE, "metric_median")(inner))
         raise self._error(f"verify cannot evaluate aggregate_type {kind}")
 
@@ -282,6 +287,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                                           expected="omni_export.json as dbt-omni wrote it: export again")) from None
         filters = info.get("filters") or {}
         try:
+            view.stand_ins.clear()
             omni_expression = view.measure_sql(measure)
             where = " and ".join(view.filter_sql(f, c, measure) for f, c in sorted(filters.items())) or None
         except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
@@ -298,6 +304,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
                 filtered=where is not None,
                 shows_group=grain is None or bool(by) or view.enumerated(grain),
+                stand_ins=tuple(sorted(view.stand_ins)),
             ))
     unknown = [g for g in by or () if g not in dimensions]
     if checks and unknown and "[" in unknown[0]:
@@ -362,7 +369,7 @@ def report(checks: list, results: list) -> tuple:
     """(all matched, a summary line and the table) from each check's (dbt rows, Omni rows), or the
     warehouse's message where it refused the query."""
     header = ("measure", "grain", "groups", "dbt value", "Omni value", "match")
-    lines, ok, unseen, failures, unshown = [], True, [], [], []
+    lines, ok, unseen, failures, unshown, stood_in = [], True, [], [], [], {}
     for check, (dbt_table, omni_table) in zip(checks, results, strict=True):
         failed = [t for t in (dbt_table, omni_table) if isinstance(t, str)]  # the warehouse refused the query
         if failed:
@@ -384,8 +391,11 @@ def report(checks: list, results: list) -> tuple:
         if not check.shows_group:
             grain = f"by {check.grain} = (one of its groups)"
             unshown += [check.grain] if check.grain not in unshown else []
-        lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)),
-                      ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"))
+        match = ("yes" if seen != 0 else "yes, over no rows") if not bad else f"NO ({len(bad)} differ)"
+        if check.stand_ins and not bad:
+            match += "*"
+            stood_in.setdefault(check.measure, check.stand_ins)
+        lines.append((check.measure, grain, str(len(keys)), _show(dbt_rows.get(shown)), _show(omni_rows.get(shown)), match))
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     text = "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [header, *lines])
     summary = ("all measures match" if ok else f"FAILED: the warehouse refused {len(failures)} of the queries" if failures
@@ -399,6 +409,10 @@ def report(checks: list, results: list) -> tuple:
         text += (f"\nThe values of {', '.join(unshown)} are not shown (neither a date nor an accepted_values column, so "
                  f"perhaps personal data); asking for it shows them: --by {unshown[0]} (run-operation: --args "
                  f"'{{by: [{unshown[0]}]}}').")
+    for measure, kinds in stood_in.items():  # a match there says less than it seems to: say what it rests on
+        text += (f"\n* {measure}: aggregate_type {' and '.join(kinds)} is Omni's own, and Omni does not publish the SQL it "
+                 "runs for it, so verify ran dbt's (metric_median) on both sides: it checks the column and filters, not "
+                 "Omni's aggregate (on BigQuery, dbt's median is approx_quantiles, approximate).")
     if unseen:  # dbt's tests pass on an empty table too, but this one is meant as proof: say what it rests on
         text += (f"\nNo rows to compare for {', '.join(unseen)}: the table is empty, or no row passes the metric's "
                  "filters; these match over nothing (build the models with data to check them).")

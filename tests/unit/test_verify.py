@@ -314,3 +314,21 @@ def test_a_json_or_array_column_is_no_default_grain(tmp_path, monkeypatch):
         column("segment", data_type="text")])
     grains = [c.grain for c in plan(project, out)]
     assert "segment" in grains and not {"attributes", "payload", "category_ids", "address"} & set(grains)
+
+
+def test_a_median_match_says_it_ran_dbts_median_on_both_sides(tmp_path):
+    """Omni's aggregate_type median is Omni's own SQL, which its docs do not give: verify stands dbt's in for it,
+    so its "yes" checks the column and filters only, and the report says so rather than claim more."""
+    project, out = exported_project(tmp_path, [model("orders", columns=["order_id", "order_amount", "status"], omni={
+        "measures": {"median_amount": {"metric": "median_order_value"}, "aov": {"metric": "average_order_value"}}})])
+    checks = {c.measure: c for c in plan(project, out) if c.grain is None}
+    assert checks["analytics__orders.median_amount"].stand_ins == ("median",)
+    assert checks["analytics__orders.aov"].stand_ins == ()
+    totals = [checks["analytics__orders.aov"], checks["analytics__orders.median_amount"]]
+    ok, table = report(totals, [([(Decimal("2.5"), 3)], [(2.5, 3)])] * 2)
+    assert ok
+    lines = table.splitlines()
+    assert lines[2].endswith("yes") and lines[3].endswith("yes*"), table
+    assert lines[-1].startswith("* analytics__orders.median_amount: aggregate_type median is Omni's own"), table
+    ok, table = report(totals[:1], [([(Decimal("2.5"), 3)], [(2.5, 3)])])
+    assert "*" not in table
