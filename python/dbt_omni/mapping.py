@@ -17,9 +17,9 @@ from dbt_omni.project import (
     Column,
     DbtProject,
     Model,
+    contract_problems,
     left_out_problems,
     time_kind,
-    validate,
 )
 from dbt_omni.references import SQL_REF_RE, check_references, references
 from dbt_omni.relationships import build_relationships, warn_keyless_repeated
@@ -72,7 +72,8 @@ class Mapper:
         self.project = project
         self.settings = settings
         self.models = select_models(project, settings)
-        validate(self.models)
+        # Said with the mistakes of the other models' fields (build); a model with one is not mapped.
+        self.contract_problems, self.invalid = contract_problems(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
         self.drift: list = []  # of the warnings, those about a stale catalog: OmniModel.drift
         exported = {m.unique_id for m in self.models}
@@ -207,7 +208,11 @@ class Mapper:
         measures, a join's SQL and a topic name the alias as a view."""
         declared: dict = {}  # alias -> (model, key) that declared it first
         for model in self.models:
-            for index, join in enumerate(model.omni.get("joins") or ()):
+            joins = model.omni.get("joins") or ()
+            if model.unique_id in self.invalid and not _well_formed_joins(joins):
+                continue  # a model whose block breaks the contract elsewhere still names its aliases, or
+                # every reference to one would be a second, false error in the same round
+            for index, join in enumerate(joins):
                 alias, target = join.get("join_to_view_as"), self.find_view(join["to"])
                 if not alias or target is None:
                     continue
@@ -219,6 +224,10 @@ class Mapper:
                         expected="one view per alias: another name for one of the two")
                 self.aliases[alias] = target
                 declared.setdefault(alias, (model, f"meta.omni.joins[{index}]"))
+
+    def _valid_models(self) -> list:
+        """The exported models whose meta.omni blocks keep the contract: only they are read further."""
+        return [m for m in self.models if m.unique_id not in self.invalid] if self.invalid else self.models
 
     def not_exported(self, name: str, view_name: Optional[str] = None) -> str:
         """Why a relation is no view, and how to select it; view_name: the Omni view name it was named by."""
@@ -827,8 +836,8 @@ class Mapper:
     def build(self) -> OmniModel:
         self._register_views()
         self._register_join_aliases()
-        problems: list = []
-        for model in self.models:
+        problems: list = list(self.contract_problems)
+        for model in self._valid_models():
             with collecting(problems):
                 self._fill_view(model)
         raise_collected(problems)  # before relationships and topics, which read the views
@@ -862,6 +871,13 @@ KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", 
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")
+
+
+def _well_formed_joins(joins) -> bool:
+    """meta.omni.joins shaped as _register_join_aliases reads it (a list of joins whose `to` and alias are text)."""
+    return isinstance(joins, list) and all(
+        isinstance(j, dict) and isinstance(j.get("to"), str) and isinstance(j.get("join_to_view_as"), (str, type(None)))
+        for j in joins)
 
 
 def _renamed_from(model: Model, column: Column) -> list:

@@ -382,13 +382,16 @@ def _checked(model: Model) -> Model:
     return model
 
 
-def validate(models: Iterable[Model]) -> None:
-    """Check every meta.omni block of the exported models against the contract; all problems at once.
-
-    Not part of reading: selection comes first (left_out_problems checks the rest)."""
-    problems = _problems(models)
-    if problems:
-        raise OmniExportError(_merged(problems))
+def contract_problems(models: Iterable[Model]) -> tuple:
+    """(every problem of the exported models' meta.omni blocks with the contract, said as one; the unique
+    ids of the models that have one): the others are mapped on, so their own mistakes come in the same
+    round (Mapper.build). Not part of reading: selection comes first (left_out_problems checks the rest)."""
+    problems, invalid = [], set()
+    for model in models:
+        if found := _problems([model]):
+            problems += found
+            invalid.add(model.unique_id)
+    return _merged(problems), invalid
 
 
 def left_out_problems(project: DbtProject, exported: set) -> list:
@@ -507,7 +510,7 @@ def read_project(
     functions: Iterable[Any] = (),
     dependents: Iterable[Any] = (),
 ) -> DbtProject:
-    """Models (with columns, keys, meta.omni as written) and foreign keys; see `validate`.
+    """Models (with columns, keys, meta.omni as written) and foreign keys; see `contract_problems`.
     dependents: the manifest's exposures, metrics, semantic models, saved queries and unit tests."""
     catalog_nodes = (catalog or {}).get("nodes") or {}
     # catalog.json keeps source tables apart; columns read from the warehouse (macros) come all under nodes

@@ -141,3 +141,22 @@ def test_mistakes_in_several_models_and_fields_are_said_in_one_run():
                                customers_omni={"topic": {"joins": ["orders"]}}))
     assert [(p.model, p.key) for p in topics.problems] == [
         ("customers", "meta.omni.topic.joins"), ("orders", "meta.omni.topic.fields")], topics.render()
+
+
+def test_contract_mistakes_come_with_the_other_models_field_mistakes_and_no_false_ones():
+    """The contract's round and the fields' are one: a typo in one model and a wrong format in another take one
+    dbt command to find. The model that breaks the contract is not mapped (its block cannot be read), but the
+    join aliases it declares still count, so a reference to one elsewhere is no second, false error."""
+    from testkit import column, export_error, make_manifest, model
+
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"], omni={
+            "lable": "Orders", "joins": [{"to": "customers", "join_to_view_as": "buyers"}],
+            "dimensions": {"odd": {"sql": "${order_id}", "format": "nonsense"}}}),  # not said: orders is not mapped
+        model("customers", columns=["customer_id", column("tier", omni={"format": "usdd"})], omni={
+            "dimensions": {"buyer_tier": {"sql": "${buyers.tier}"}}}),
+    ])
+    error = export_error(manifest)
+    assert [(p.model, p.key) for p in error.problems] == [
+        ("orders", "meta.omni.lable"), ("customers", "columns.tier.meta.omni.format")], error.render()
+    assert error.problems[0].suggestion == "label"
