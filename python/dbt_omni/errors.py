@@ -65,7 +65,7 @@ class OmniExportError(Exception):
 class collecting:  # lowercase, as contextlib.suppress, which it resembles
     """Around one model's step in a loop over models: its mistake is noted and the loop goes on, so one
     dbt command shows every model's mistakes of a kind, not one mistake per command (raise_collected).
-    A class, not @contextmanager, whose generator costs three times as much: it runs once per field."""
+    A class, not @contextmanager, whose generator costs three times as much: it runs once per declared field."""
 
     def __init__(self, problems: list):
         self.problems = problems

@@ -58,6 +58,7 @@ SQL_STRING_RE = re.compile(r"'(?:[^']|'')*'")  # a quoted literal: 'count(' ther
 WINDOW_RE = re.compile(r"\)\s*over\b", re.IGNORECASE)  # sum(x) over (...): a window, computed per row
 GRANT_SPLIT_RE = re.compile(r"[|&()]")  # required_access_grants entries may combine grants: finance|sales&emea
 QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
+MAX_MODELS_SHOWN = 5  # in one warning about a relation many models name
 
 
 def _ignored(column: Column) -> bool:
@@ -111,7 +112,7 @@ class Mapper:
                 self.resource_types.setdefault(f"{m.name}_v{m.version}", m.resource_type)
         self.metric_renderers = None  # (omni mode, dbt mode), made on the first shared metric
         self.metric_records: dict = {}  # "view.measure" -> the metric macro and its arguments
-        # (model name, relation left out) -> what of it was dropped: one warning per pair, at the end
+        # (model name, relation left out) -> what of it was dropped: one warning per relation, at the end
         self.dropped: dict = {}
         # A field's own timeframes override the model file's default_timeframes: with one set, columns
         # get none of ours (meta.omni timeframes still win).
@@ -245,7 +246,7 @@ class Mapper:
     def left_out(self, name: str, model: Model, key: str, what: str) -> bool:
         """True for a relation the project has but this export leaves out: a join, a topic entry, a drill
         field or a default filter naming it is dropped (a partial selection stays exportable); SQL or a
-        filter that changes what a measure or a topic counts is an error. Said once per pair of models
+        filter that changes what a measure or a topic counts is an error. Said once per relation
         (dropped_warnings), where a join to it may be declared, tested and in a topic alike."""
         if name not in self.resource_types and name not in self.view_by_name:
             name = self.unexported_view_name(name) or name
@@ -258,8 +259,21 @@ class Mapper:
         self.dropped.setdefault((model.name, name), []).append(entry)
 
     def dropped_warnings(self) -> list:
-        return [f"model {model}: {self.not_exported(name)}; left out: {', '.join(dict.fromkeys(whats))}"
-                for (model, name), whats in self.dropped.items()]
+        """One warning per relation left out: staging models that all test against a raw source not exported
+        would otherwise give one line each, on every dbt command that exports."""
+        by_relation: dict = {}
+        for (model, name), whats in self.dropped.items():
+            by_relation.setdefault(name, []).append((model, ", ".join(dict.fromkeys(whats))))
+        warnings = []
+        for name, entries in by_relation.items():
+            if len(entries) == 1:
+                warnings.append(f"model {entries[0][0]}: {self.not_exported(name)}; left out: {entries[0][1]}")
+                continue
+            shown = "; ".join(f"in {model}, {what}" for model, what in entries[:MAX_MODELS_SHOWN])
+            more = len(entries) - MAX_MODELS_SHOWN
+            warnings.append(f"{self.not_exported(name)}; left out: {shown}"
+                            + (f"; and in {more} more model{'s' if more > 1 else ''}" if more > 0 else ""))
+        return warnings
 
     def find_view(self, name: str) -> Optional[View]:
         """The exported view a name means: a dbt model's name, an Omni view name, or `name.v1`."""

@@ -26,19 +26,19 @@ def source_test(kind: str, column_name: str, **kwargs) -> dict:
     }
 
 
-def payments_to_charges() -> dict:
+def payments_to_charges(name: str = "payments") -> dict:
     """A model's relationships test to a source table."""
     return {
         "resource_type": "test",
-        "unique_id": "test.shop.relationships_payments_charge_id",
-        "name": "relationships_payments_charge_id",
+        "unique_id": f"test.shop.relationships_{name}_charge_id",
+        "name": f"relationships_{name}_charge_id",
         "package_name": "shop",
         "test_metadata": {"name": "relationships", "namespace": None, "kwargs": {
             "column_name": "charge_id", "to": "source('stripe', 'charges')", "field": "id",
-            "model": "{{ get_where_subquery(ref('payments')) }}"}},
-        "attached_node": "model.shop.payments",
+            "model": f"{{{{ get_where_subquery(ref('{name}')) }}}}"}},
+        "attached_node": f"model.shop.{name}",
         "column_name": "charge_id",
-        "depends_on": {"nodes": [CHARGES, "model.shop.payments"], "macros": []},
+        "depends_on": {"nodes": [CHARGES, f"model.shop.{name}"], "macros": []},
         "config": {"meta": {}},
     }
 
@@ -74,6 +74,24 @@ def test_source_tables_are_left_out_by_default_and_joins_to_them_say_how_to_sele
     assert omni.warnings == ["model payments: source 'stripe.charges' is not exported (select it beside your models: "
                              "vars.dbt_omni.select: ['package:this,resource_type:model', 'source:stripe.charges']); "
                              "left out: relationship (relationships test on charge_id)"]
+
+
+def test_many_models_testing_against_a_source_left_out_give_one_warning():
+    """Staging models that all test against a raw source nobody exports: one line, not one per model, on
+    every dbt command that exports (the first five models named, then how many more)."""
+    manifest = stripe()
+    names = [f"stg_{i}" for i in range(7)]
+    for name in names:
+        node = model(name, columns=["charge_id"], depends_on=[CHARGES])
+        manifest["nodes"][node["unique_id"]] = node
+        manifest["nodes"][f"test.shop.relationships_{name}_charge_id"] = payments_to_charges(name)
+    omni = build(manifest)
+    assert omni.warnings == [
+        "source 'stripe.charges' is not exported (select it beside your models: vars.dbt_omni.select: "
+        "['package:this,resource_type:model', 'source:stripe.charges']); left out: "
+        "in payments, relationship (relationships test on charge_id); "
+        + "; ".join(f"in stg_{i}, relationship (relationships test on charge_id)" for i in range(4))
+        + "; and in 3 more models"]
 
 
 def test_a_join_naming_an_unselected_source_table_by_its_view_name_is_left_out_as_by_its_dbt_name():
