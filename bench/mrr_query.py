@@ -1,6 +1,6 @@
 """MRR-by-month on PostgreSQL: the query built from the metric macro vs a hand-written equivalent.
 
-    python bench/mrr_query.py [--rows N] [--repeat R] [--months M]
+    python bench/mrr_query.py [--rows N] [--repeat R] [--months M] [--keep]
 
 The issue's benchmark: load 10 million subscription rows into PostgreSQL and time the MRR-by-month
 query built from `dbt_omni.monthly_recurring_revenue` against a hand-written equivalent; target:
@@ -19,7 +19,7 @@ installed (`dbt` is taken from that venv's bin folder). Steps:
      postgres against that server;
   4. time both queries with psycopg2: one warm-up run each, then R rounds alternating which runs
      first; medians; check the two give the same rows (to the cent);
-  5. stop the server and remove the directory (also on error or Ctrl-C).
+  5. stop the server and remove the directory (also on error or Ctrl-C), unless --keep leaves it running.
 """
 from __future__ import annotations
 

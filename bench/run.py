@@ -97,7 +97,7 @@ def _child_export(project: Path, manifest_path: Path, out_dir: Path, trace: bool
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    manifest = load_json(manifest_path, "manifest", "")  # as the CLI loads it
+    manifest = load_json(manifest_path, "manifest", "")  # as the CLI loads it (load_manifest adds only its shape and version checks)
     load_s = time.perf_counter() - t0
     rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 

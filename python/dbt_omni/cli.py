@@ -1,4 +1,5 @@
-"""`dbt-omni`: the export (and its checks) without running dbt, from manifest.json."""
+"""`dbt-omni`: `export`, the export (and its checks) from manifest.json without running dbt; `verify`, which
+runs `dbt run-operation omni_verify` through dbt's programmatic API."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,8 @@ def _parser() -> tuple:
 
     export = commands.add_parser("export", help="write the Omni model from a dbt manifest")
     export.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (for vars: dbt_omni:); default: DBT_PROJECT_DIR, else the current folder")
+                        help="the dbt project (for vars: dbt_omni:); default: DBT_PROJECT_DIR, else the current folder, "
+                        "else the one whose dbt_project.yml is above --manifest")
     export.add_argument("--manifest", type=Path, default=None,
                         help="manifest.json; default: <project-dir>/<target-path>/manifest.json, the target path "
                         "as dbt takes it (DBT_TARGET_PATH, else dbt_project.yml's target-path, else target)")

@@ -118,7 +118,8 @@ def chose_dbt_omni(macros: Any, project_dir: Path, cli_vars: Optional[Mapping[st
     """A pip install reaches every dbt project in the environment: the plugin acts only in one that chose
     dbt-omni, by a dbt_omni block, even an empty one, in dbt_project.yml's vars or in --vars, or by
     installing its dbt package (`dbt deps`: macros holds its export macro) as a package of its own, not
-    only as what another package it installs needs (_may_list_dbt_omni)."""
+    only as what another package it installs needs (_may_list_dbt_omni), or, installed either way, by an
+    on-run-end hook that calls dbt_omni."""
     installed = PACKAGE_EXPORT_MACRO in (macros or {})
     # On every dbt command: packages.yml first (small), dbt_project.yml (which load_settings reads next) last.
     if VARS_KEY in (cli_vars or {}) or (installed and _may_list_dbt_omni(Path(project_dir))):
@@ -361,8 +362,9 @@ class ProfileTargets(NamedTuple):
 
 
 def profile_targets(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[ProfileTargets]:
-    """The dbt project's profile, read as dbt would find profiles.yml (--profiles-dir, DBT_PROFILES_DIR,
-    the project, ~/.dbt); None if it cannot be known (no such file, no such profile, unreadable)."""
+    """The dbt project's profile, read as dbt finds profiles.yml (--profiles-dir, DBT_PROFILES_DIR, the
+    current folder, ~/.dbt: dbt.cli.resolvers.default_profiles_dir, not the project's folder); None if it
+    cannot be known (no such file, no such profile, unreadable)."""
     import yaml
 
     project_dir = Path(project_dir or os.getcwd())
@@ -370,7 +372,7 @@ def profile_targets(project_dir: Optional[Path], profiles_dir: Optional[Path] = 
         profile = (_dbt_project(project_dir) or {}).get("profile")
     except OmniExportError:
         return None
-    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir, Path.home() / ".dbt"]
+    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), Path.cwd(), Path.home() / ".dbt"]
     for folder in candidates:
         path = Path(folder) / "profiles.yml" if folder else None
         if path is None or not path.is_file():

@@ -31,9 +31,9 @@ NAMED_FORMATS = (
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
+FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency"}  # Lightdash's currency formats
 # A format made only of letters, digits and underscores means a named one (no D3 or Excel format
 # looks like that, but Excel's date codes: yyyy, mmm, dd, ...).
-FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency"}  # Lightdash's currency formats
 NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
 EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
 DEFAULT_TIMEFRAMES = {
@@ -567,7 +567,7 @@ class Mapper:
             group_label=block.get("group_label"),
             timeframes=block.get("timeframes"),
             convert_tz=block.get("convert_tz"),
-            tags=sorted(block["tags"]) if block.get("tags") else None,
+            tags=sorted(set(block["tags"])) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             aliases=block.get("aliases"),
             ai_context=block.get("ai_context"),
@@ -621,7 +621,7 @@ class Mapper:
             hidden=block.get("hidden"),
             filters=self.translate_filters(block.get("filters"), model, f"{key}.filters"),
             drill_fields=self.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields"),
-            tags=sorted(block["tags"]) if block.get("tags") else None,
+            tags=sorted(set(block["tags"])) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             aliases=block.get("aliases"),
             ai_context=block.get("ai_context"),

@@ -143,7 +143,7 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     top = measures[0]
     for attribute in PRESENTATION_KEYS:
         if block.get(attribute) is not None:
-            setattr(top, attribute, sorted(block[attribute]) if attribute == "tags" else block[attribute])
+            setattr(top, attribute, sorted(set(block[attribute])) if attribute == "tags" else block[attribute])
     top.drill_fields = mapper.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields")
     for measure in measures:  # a hidden component is still queryable: it needs the grants as much
         measure.required_access_grants = block.get("required_access_grants")

@@ -171,7 +171,8 @@ class Replaced:
 
 def write_atomically(output_dir: Path, files: dict, key: str = "vars.dbt_omni.output_dir", *,
                      digest: bool = False) -> Replaced:
-    """Write every file to a new folder beside output_dir, then swap it in with two renames; an
+    """Write every file to a new folder beside output_dir, then swap it in (_swap: in one step where the
+    system can, Linux's RENAME_EXCHANGE, else with two renames); an
     unwritable place (a file in the way, no permission, a full disk) is the user's to fix, not a traceback.
     key: where the user set the folder, for messages. digest: take record_digest before the lock is
     released (the plugin's state file records it; after, another writer's output could be taken for ours)."""

@@ -56,7 +56,6 @@ MAX_FAILURES_SHOWN = 5
 @dataclass
 class Check:
     measure: str  # view.measure
-    metric: str
     grain: Optional[str]  # a dimension, or None for the total
     database: Optional[str]
     schema: str
@@ -298,7 +297,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         for grain in [None, *grains]:
             checks.append(Check(
-                measure=qualified, metric=info["metric"], grain=grain, database=model.database,
+                measure=qualified, grain=grain, database=model.database,
                 schema=model.schema, identifier=model.table,
                 dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain), where),
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),

@@ -21,3 +21,6 @@ def test_the_benchmark_scripts_run_end_to_end_on_a_small_project(tmp_path):
     phases = subprocess.run([sys.executable, "bench/phases.py", str(tmp_path / "project-3-3"), "--repeat", "1"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
     assert phases.returncode == 0 and "| output digest " in phases.stdout, phases.stdout + phases.stderr[-3000:]
+    imports = subprocess.run([sys.executable, "bench/hook_imports.py"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             timeout=120, stdin=subprocess.DEVNULL)
+    assert imports.returncode == 0 and re.fullmatch(r"\d+\.\d ms\n", imports.stdout), imports.stdout + imports.stderr[-3000:]

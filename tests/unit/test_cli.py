@@ -484,9 +484,15 @@ def test_a_target_the_profile_lacks_is_warned_with_the_closest(tmp_path, capsys,
     (tmp_path / "shop" / "profiles.yml").write_text(
         "shop: {target: dev, outputs: {dev: {type: duckdb}, prod: {type: duckdb}}}\n")
     monkeypatch.delenv("DBT_TARGET", raising=False)
+    monkeypatch.delenv("DBT_PROFILES_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/.dbt/profiles.yml
     out = tmp_path / "out"
     base = ["export", "--manifest", str(manifest), "--project-dir", str(tmp_path / "shop"), "--output", str(out)]
+    monkeypatch.chdir(tmp_path)  # dbt would not read shop/profiles.yml from here: nor do we, so no target to check
     assert main([*base, "--target", "prdo"]) == 0
+    assert "--target prdo" not in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path / "shop")  # where dbt finds it: the current folder
+    assert main([*base, "--target", "prdo", "--force"]) == 0
     err = capsys.readouterr().err
     assert "--target prdo: profile shop in " in err and "(it has dev, prod)" in err and "did you mean prod?" in err
     assert json.loads((out / "omni_export.json").read_text())["target_name"] == "prdo"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from testkit import column, make_manifest, model, render_files, rich_manifest, shop_manifest
+from testkit import column, make_manifest, model, package_macros, render_files, rich_manifest, shop_manifest
 
 
 def shuffled(manifest: dict, seed: int) -> dict:
@@ -81,3 +81,17 @@ def test_tags_and_file_list_are_sorted():
     files = render_files(manifest)
     assert list(files) == sorted(files)
     assert yaml.safe_load(files["analytics/b_model.view.yaml"])["tags"] == ["aa", "mm", "zz"]
+
+
+def test_every_fields_tags_are_sorted_and_said_once():
+    """As README says of tags: a meta.omni dimension's, a measure's and a shared metric's too (they were only sorted)."""
+    manifest = make_manifest([model("orders", columns=["amount"], omni={
+        "dimensions": {"big": {"sql": "${amount} > 100", "tags": ["q", "a", "q"]}},
+        "measures": {"total": {"aggregate_type": "sum", "sql": "${amount}", "tags": ["x", "x"]},
+                     "mrr": {"metric": "monthly_recurring_revenue", "tags": ["r", "c", "r"],
+                             "args": {"type_column": None, "amount_column": "amount"}}}})])
+    manifest["macros"] = package_macros()
+    view = yaml.safe_load(render_files(manifest)["analytics/orders.view.yaml"])
+    assert view["dimensions"]["big"]["tags"] == ["a", "q"]
+    assert view["measures"]["total"]["tags"] == ["x"]
+    assert view["measures"]["mrr"]["tags"] == ["c", "r"]

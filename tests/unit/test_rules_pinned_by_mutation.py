@@ -216,7 +216,7 @@ def test_a_dimension_named_id_is_never_a_default_grain(tmp_path):
 
 
 def test_values_equal_but_for_float_rounding_match():
-    check = Check(measure="v.m", metric="dbt_omni.x", grain=None, database=None, schema="s", identifier="t",
+    check = Check(measure="v.m", grain=None, database=None, schema="s", identifier="t",
                   dbt_sql="", omni_sql="")
     ok, text = report([check], [([(0.1 + 0.2,)], [(0.3,)])])
     assert ok, text

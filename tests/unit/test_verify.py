@@ -219,13 +219,13 @@ def test_a_damaged_or_hand_edited_export_is_a_clear_error_naming_the_file(tmp_pa
     (Decimal("100000000000.0153"), Decimal("100000000000.0000"), False),  # exact numbers can
 ])
 def test_values_match_to_the_cent_however_large(dbt_value, omni_value, match):
-    check = Check("v.m", "m", None, None, "s", "t", "", "")
+    check = Check("v.m", None, None, "s", "t", "", "")
     ok, table = report([check], [([(dbt_value,)], [(omni_value,)])])
     assert ok is match, table
 
 
 def test_a_decimal_is_shown_as_the_warehouse_gave_it():
-    check = Check("v.m", "m", None, None, "s", "t", "", "")
+    check = Check("v.m", None, None, "s", "t", "", "")
     _, table = report([check], [([(Decimal("100000000300.9900"),)], [(Decimal("100000000300.99"),)])])
     assert table.splitlines()[2].split()[3:5] == ["100000000300.99", "100000000300.99"]
 
@@ -248,7 +248,7 @@ def test_a_dimension_reading_another_view_is_no_default_grain_and_by_it_is_a_cle
 
 def test_a_match_over_no_rows_says_so_and_names_the_measure():
     """An empty table (or filters no row passes) gives null on both sides: a match that proves nothing."""
-    total, by_plan = Check("v.mrr", "m", None, None, "s", "t", "", ""), Check("v.mrr", "m", "plan", None, "s", "t", "", "")
+    total, by_plan = Check("v.mrr", None, None, "s", "t", "", ""), Check("v.mrr", "plan", None, "s", "t", "", "")
     ok, table = report([total, by_plan], [([(None, 0)], [(None, 0)]), ([], [])])
     assert ok, table
     assert table.splitlines()[2].endswith("yes, over no rows")
@@ -265,7 +265,7 @@ def test_a_total_query_counts_the_rows_the_metric_saw(tmp_path):
 
 
 def test_a_refused_query_fails_its_check_names_the_reason_and_the_others_are_still_compared():
-    total, other = Check("v.arr", "m", None, None, "s", "t", "", ""), Check("v.mrr", "m", None, None, "s", "t", "", "")
+    total, other = Check("v.arr", None, None, "s", "t", "", ""), Check("v.mrr", None, None, "s", "t", "", "")
     refused = "dbt-omni: key target: the warehouse failed running Omni's query of v.arr (total): no column x"
     ok, table = report([total, other], [([(1, 1)], refused), ([(Decimal("2.5"), 3)], [(2.5, 3)])])
     assert not ok
@@ -277,7 +277,7 @@ def test_a_refused_query_fails_its_check_names_the_reason_and_the_others_are_sti
 
 def test_many_refused_queries_show_the_first_few_reasons():
     """A model not built yet fails every query on it: five reasons, then a count."""
-    checks = [Check(f"v.m{i}", "m", None, None, "s", "t", "", "") for i in range(8)]
+    checks = [Check(f"v.m{i}", None, None, "s", "t", "", "") for i in range(8)]
     ok, table = report(checks, [("relation s.t does not exist " + str(i), [(1, 1)]) for i in range(8)])
     assert not ok
     assert table.count("relation s.t does not exist") == 5 and table.endswith("... and 3 more refused queries")
