@@ -47,6 +47,20 @@ def test_safe_divide_follows_the_adapter_through_dispatch():
     assert renderer.macro("dbt_omni", "safe_divide")("${a}", "${b}") == "safe_divide(${a}, ${b})"
 
 
+@pytest.mark.parametrize("adapter, literal", [
+    ("postgres", r"'it''s \ pro'"), ("duckdb", r"'it''s \ pro'"), ("redshift", r"'it''s \ pro'"),
+    ("snowflake", r"'it''s \\ pro'"),  # a backslash escapes in Snowflake's string constants
+    ("bigquery", r"'it\'s \\ pro'"),  # BigQuery refuses 'it''s'
+    ("databricks", r"'it\'s \\ pro'"), ("spark", r"'it\'s \\ pro'"),  # Spark would read 'it''s' as 'its'
+])
+def test_a_plan_types_value_is_quoted_as_the_warehouses_string_literals_need(adapter, literal):
+    renderer = MacroRenderer(package_macros(), adapter, "shop", {"dbt_omni_render_mode": "dbt"})
+    sql = renderer.macro("dbt_omni", "monthly_amount")("plan", "amount", "it's \\ pro", "annual", "quarterly")
+    assert sql.startswith(f"case when plan = {literal} then amount when plan = 'quarterly' then"), sql
+    assert f"when plan = {literal} then (amount) * 12" in renderer.macro("dbt_omni", "annual_amount")(
+        "plan", "amount", "it's \\ pro", "annual", "quarterly")
+
+
 def test_a_dispatch_search_order_in_dbt_project_yml_is_followed_as_dbt_follows_it(tmp_path):
     """A shim package overriding a dbt_omni helper (dispatch: search_order) is what dbt's models run, so
     it is what Omni's measure must hold; without that block the package's own macro is used."""
