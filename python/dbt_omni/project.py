@@ -198,7 +198,7 @@ class DbtProject:
 
 RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read (and sources)
 SOURCE_REF_RE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
-COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote", "tags")
+COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote", "tags", "omni")
 # How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
 # here match names case-insensitively.
@@ -231,6 +231,16 @@ def _merged_omni(meta: Any, config: Any, misspelt: list) -> dict:
         misspelt += sorted({key for block in (meta, config_meta) if isinstance(block, dict)
                             for key in block if isinstance(key, str) and _nearly_omni(key)})
     return merged
+
+
+def _stray_omni(obj: Any) -> bool:
+    """An `omni` key where dbt keeps it but dbt-omni does not look: `config: omni:` (dbt 1.10+ puts most
+    things under config, and a folder's `+omni:` in dbt_project.yml lands there too) or `omni:` right under
+    a column. dbt keeps unknown keys in a manifest dict as given and in its objects' `_extra`."""
+    if isinstance(obj, dict):
+        return obj.get("omni") is not None
+    extra = getattr(obj, "_extra", None)
+    return isinstance(extra, dict) and extra.get("omni") is not None
 
 
 def _nearly_omni(key: str) -> bool:
@@ -296,6 +306,8 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         relation_name=lookup(node, "relation_name"),
         contract_enforced=lookup(lookup(lookup(node, "config"), "contract"), "enforced") is True,
     )
+    if _stray_omni(model.config):
+        misspelt.append("config.omni")
     for constraint in lookup(node, "constraints", ()):
         kind = _text(lookup(constraint, "type"))
         if kind == "primary_key":
@@ -316,7 +328,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
     if not isinstance(columns, dict):  # dbt's live nodes hold a dict too
         raise ShapeError("columns", "a mapping of column names")
     for name, info in columns.items():
-        description, data_type, constraints, meta, config, quote, tags = _values(info, COLUMN_KEYS)
+        description, data_type, constraints, meta, config, quote, tags, stray = _values(info, COLUMN_KEYS)
         missing, stored, quoted = False, None, quote is True
         if in_catalog:
             stored = name if name in undocumented else by_lower.get(name.lower(), "")
@@ -335,12 +347,16 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         omni = _merged_omni(meta, config, misspelt)
         if len(misspelt) > before:
             misspelt[before:] = [f"columns.{name}.meta.{key}" for key in misspelt[before:]]
+        if stray is not None or (not isinstance(info, dict) and _stray_omni(info)):
+            misspelt.append(f"columns.{name}.omni")
+        if config is not None and _stray_omni(config):
+            misspelt.append(f"columns.{name}.config.omni")
         model.columns[name] = Column(name, description or "", data_type, omni, kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
                                      stored_name=stored)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
-    misspelt_meta += [(model, key if key.startswith("columns.") else f"meta.{key}") for key in misspelt]
+    misspelt_meta += [(model, key if key.startswith(("columns.", "config.")) else f"meta.{key}") for key in misspelt]
     # Columns the relation has but the YAML does not document, in the warehouse's order.
     for info in sorted(undocumented.values(), key=lambda c: (lookup(c, "index", 0), lookup(c, "name", ""))):
         name = lookup(info, "name")
@@ -580,9 +596,11 @@ def read_project(
     )
     for model in models.values():
         model.from_package = model.package_name != project_name
-    project.notices += [(model.unique_id, f"model {model.shown_name}: {key} in {model.meta_file}: did you mean "
-                         "meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored")
-                        for model, key in misspelt_meta]
+    project.notices += [(model.unique_id, f"model {model.shown_name}: {key} in {model.meta_file}: " + (
+        "dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in dbt_project.yml `+meta: "
+        "{omni: ...}`), so this block is ignored" if key.endswith(".omni") else
+        "did you mean meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored"))
+        for model, key in misspelt_meta]
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)
     return project

@@ -95,6 +95,34 @@ def test_a_meta_key_that_is_nearly_omni_is_a_warning_and_other_tools_keys_are_no
     assert build(make_manifest([node])).warnings == []
 
 
+def test_an_omni_block_outside_meta_is_a_warning_not_silently_dropped():
+    """`config: omni:` (dbt 1.10+ moved most keys under config; a folder's `+omni:` lands there too), `omni:` right
+    under a column and a column's `config: omni:` are not read: a hidden PII column came out shown, unsaid."""
+    node = model("customers", columns=["customer_id", "email", "phone"])
+    node["config"]["omni"] = {"label": "Customers"}
+    node["columns"]["email"]["omni"] = {"hidden": True}
+    node["columns"]["phone"]["config"]["omni"] = {"hidden": True}
+    omni = build(make_manifest([node]))
+    rest = "in models/customers.yml: dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in " \
+           "dbt_project.yml `+meta: {omni: ...}`), so this block is ignored"
+    assert omni.warnings == [f"model customers: {key} {rest}" for key in
+                             ("config.omni", "columns.email.omni", "columns.phone.config.omni")]
+    assert [d.hidden for d in omni.views[0].dimensions] == [None, None, None]  # as said: not read
+
+
+def test_an_omni_block_outside_meta_is_found_in_dbts_own_objects_too():
+    """The plugin reads dbt's objects, which keep keys they do not know in `_extra`."""
+    from dbt.artifacts.resources import ColumnInfo, NodeConfig
+
+    from dbt_omni.project import _stray_omni
+
+    assert _stray_omni(NodeConfig.from_dict({"omni": {"label": "x"}, "materialized": "table"}))
+    assert not _stray_omni(NodeConfig.from_dict({"meta": {"omni": {"label": "x"}}}))
+    column_info = ColumnInfo.from_dict({"name": "email", "omni": {"hidden": True}, "config": {"omni": {"hidden": True}}})
+    assert _stray_omni(column_info) and _stray_omni(column_info.config)
+    assert not _stray_omni(ColumnInfo.from_dict({"name": "email", "meta": {"omni": {"hidden": True}}}))
+
+
 def test_config_meta_wins_key_by_key_over_meta():
     manifest = orders(
         column("amount", omni={"label": "From meta", "group_label": "Money"}, config_omni={"label": "From config"}),
