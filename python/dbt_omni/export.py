@@ -228,14 +228,18 @@ def plugin_rewrite_warning(settings: Settings, context: ExportContext, plugin_se
     if not plugin_settings.write_on_parse or \
             os.path.realpath(output_dir) != os.path.realpath(plugin_context.output_dir(plugin_settings)):
         return None
-    differing = settings.differences(plugin_settings) + (["from_warehouse"] if from_warehouse else [])
+    settable = settings.differences(plugin_settings)
+    differing = settable + (["from_warehouse"] if from_warehouse else [])
     if not differing:
         return None
+    # from_warehouse is no setting (the plugin runs inside dbt's parse, before any connection): only the
+    # other two ways help it
+    put = f"put {'these settings' if len(settable) > 1 else settable[0]} in vars.dbt_omni, " if settable else ""
     return (f"{', '.join(differing)} given here {'differs' if len(differing) == 1 else 'differ'} from the project's "
             f"vars.dbt_omni, and {output_dir} is "
             "the dbt plugin's folder: the next dbt command that writes manifest.json (parse, compile, ls, build...) "
-            "rewrites it with the project's settings. Give this export its own output_dir, put these settings in "
-            "vars.dbt_omni, or turn the plugin off (write_on_parse: false)")
+            f"rewrites it with the project's settings. Give this export its own output_dir, {put}or turn the "
+            "plugin off (write_on_parse: false)")
 
 
 def read_dbt_project(load_project: Callable[[Optional[dict]], DbtProject], context: ExportContext,

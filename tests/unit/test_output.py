@@ -750,8 +750,13 @@ def test_an_export_on_demand_into_the_plugins_folder_with_other_settings_is_told
     warning = plugin_rewrite_warning(settings(select=["staging"], exclude=["x"]), context, lambda: project, context)
     assert warning.startswith(f"select, exclude given here differ from the project's vars.dbt_omni, and {tmp_path / 'target' / 'omni'} "
                               "is the dbt plugin's folder: the next dbt command")
-    assert plugin_rewrite_warning(project, context, lambda: project, context, from_warehouse=True).startswith(
-        "from_warehouse given here differs")
+    assert warning.endswith("Give this export its own output_dir, put these settings in vars.dbt_omni, or turn the "
+                            "plugin off (write_on_parse: false)")
+    warehouse = plugin_rewrite_warning(project, context, lambda: project, context, from_warehouse=True)
+    assert warehouse.startswith("from_warehouse given here differs")  # no setting: vars.dbt_omni refuses it
+    assert warehouse.endswith("Give this export its own output_dir, or turn the plugin off (write_on_parse: false)")
+    both = plugin_rewrite_warning(settings(select=["staging"]), context, lambda: project, context, from_warehouse=True)
+    assert both.startswith("select, from_warehouse given here differ") and "put select in vars.dbt_omni, or" in both
     assert plugin_rewrite_warning(project, context, lambda: project, context) is None  # the same export as the plugin's
     own_folder = settings(select=["staging"], output_dir=str(tmp_path / "elsewhere"))
     assert plugin_rewrite_warning(own_folder, context, lambda: project, context) is None
