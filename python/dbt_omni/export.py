@@ -199,6 +199,7 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext)
 def halves_differ(project: DbtProject) -> Optional[str]:
     """The macros (`dbt deps`) and this Python package (pip) are two installs that can drift apart; shared
     metrics are rendered from the macros, and the macros call this package."""
+    from dbt_omni.jinja_api import EDITED_MACROS
     from dbt_omni.project import shipped_macros_digest
 
     fix = ("shared metrics are rendered from those macros: install both from the same checkout "
@@ -210,7 +211,7 @@ def halves_differ(project: DbtProject) -> Optional[str]:
     if shipped is not None and project.dbt_package_digest not in (None, shipped):
         return (f"the dbt_omni macros (dbt package, from `dbt deps`) are not those of the installed Python package, "
                 f"though both say version {__version__} (another commit: a packages.yml revision such as main, "
-                f"and pip at another); {fix}")
+                f"and pip at another); {fix} (macros you edited in a checkout of your own: {EDITED_MACROS})")
     return None
 
 

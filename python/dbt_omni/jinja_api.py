@@ -66,6 +66,11 @@ class _MacrosFromDisk(Mapping):
         return len(self._load())
 
 
+# The digest of the macros is a file of the checkout (the Python package compares the installed macros with it).
+EDITED_MACROS = ("refresh its python/dbt_omni/macros.sha256 with `DBT_OMNI_UPDATE_GOLDEN=1 pytest "
+                 "tests/unit/test_package_version.py` there, then pip install it again")
+
+
 def macros_differ(adapter_type: str) -> str:
     """The error for macros of another commit than this Python package, though of its version ('' when
     they agree, or when this dbt keeps its parsed macros where we cannot look): _omni_python raises it
@@ -78,7 +83,8 @@ def macros_differ(adapter_type: str) -> str:
         return ""
     return (f"dbt-omni: the dbt package (macros, from `dbt deps`) is not the commit of the dbt_omni Python package, "
             f"though both say version {VERSION} (a packages.yml revision such as main, and pip at another). Install "
-            "both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`.")
+            "both from the same checkout: `pip install dbt_packages/dbt_omni` after `dbt deps`. (Macros you edited in a "
+            f"checkout of your own: {EDITED_MACROS})")
 
 
 ARGUMENT_KINDS = {  # what each macro argument takes: YAML in --args gives "no" or 5 as easily as false

@@ -214,6 +214,7 @@ def test_macros_of_another_commit_with_the_same_version_say_what_to_install(duck
     output = result.stdout + result.stderr
     assert "the dbt package (macros, from `dbt deps`) is not the commit of the dbt_omni Python package, though " \
            f"both say version {__version__}" in output and "Traceback" not in output
+    assert "(Macros you edited in a checkout of your own: refresh its python/dbt_omni/macros.sha256" in output
     assert not (duckdb_project / "target" / "never").exists()
     warning = ("dbt-omni warning: the dbt_omni macros (dbt package, from `dbt deps`) are not those of the installed "
                "Python package")

@@ -76,6 +76,11 @@ def test_macros_of_another_commit_with_the_same_version_are_a_standing_warning(t
     assert result.standing == [result.warnings[0]] and record["warnings"][0] == result.warnings[0]
     assert result.warnings[0].startswith("the dbt_omni macros (dbt package, from `dbt deps`) are not those of the "
                                          f"installed Python package, though both say version {__version__}")
+    # a contributor who edited the macros of a checkout installed from it would follow "install both from the
+    # same checkout" in a circle: the way out for that case is said too
+    assert result.warnings[0].endswith("(macros you edited in a checkout of your own: refresh its "
+                                       "python/dbt_omni/macros.sha256 with `DBT_OMNI_UPDATE_GOLDEN=1 pytest "
+                                       "tests/unit/test_package_version.py` there, then pip install it again)")
 
 
 def test_a_windows_checkout_of_the_same_macros_is_the_same_code():
