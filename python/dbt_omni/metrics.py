@@ -89,6 +89,15 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
     return kwargs
 
 
+# The names analysts use for dbt_omni's metrics, too short for closest() to find (`aov` is no typo of
+# average_order_value).
+METRIC_ABBREVIATIONS = {"mrr": "monthly_recurring_revenue", "arr": "annual_recurring_revenue",
+                        "nrr": "net_revenue_retention", "ndr": "net_revenue_retention",
+                        "arpa": "average_revenue_per_account", "arpu": "average_revenue_per_account",
+                        "ltv": "customer_lifetime_value", "clv": "customer_lifetime_value",
+                        "aov": "average_order_value", "churn": "customer_churn_rate"}
+
+
 def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> list:
     """The measures for one `metric:` block: the metric first, then its hidden components."""
     package, macro_name = split_metric_name(block["metric"])
@@ -117,11 +126,16 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if not omni_mode.has(package, macro_name):
         # A macro of the user's own, written without its package (which means dbt_omni's): name it in full.
         elsewhere = [pkg for pkg in omni_mode.packages if pkg != package and omni_mode.has(pkg, macro_name)]
+        metrics = [name for name in omni_mode.macro_names(package)
+                   if _macro_meta(mapper.project, package, name).get("kind") == "metric"]  # as _metrics.yml says
+        short = METRIC_ABBREVIATIONS.get(macro_name.lower()) if package == "dbt_omni" else None
         raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
                           expected=f"a macro of package {package}" + (
-                              " (a metric written without a package is dbt_omni's)" if elsewhere else ""),
+                              " (a metric written without a package is dbt_omni's)" if elsewhere else "") + (
+                              f"; its shared metrics: {', '.join(metrics)}" if metrics and not elsewhere else ""),
                           suggestion=f"{elsewhere[0]}.{macro_name}" if elsewhere
-                          else closest(macro_name, omni_mode.macro_names(package)))
+                          else short if short and omni_mode.has(package, short)
+                          else closest(macro_name, metrics or omni_mode.macro_names(package)))
     try:
         signature = omni_mode.signature(package, macro_name)
         kwargs = _resolve_args(mapper, model, signature, dict(block.get("args") or {}), key)

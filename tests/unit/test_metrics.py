@@ -362,3 +362,26 @@ def test_a_manifest_without_macros_names_the_metric_that_needs_them():
     problem = one_problem(export_error(manifest))
     assert problem.message == "shared metric dbt_omni.monthly_recurring_revenue needs the manifest's macros, and it has none"
     assert (problem.model, problem.key) == ("subscription_months", "meta.omni.measures.mrr.metric")
+
+
+def test_an_unknown_metric_lists_dbt_omnis_shared_metrics_and_knows_their_short_names():
+    """`metric: aov` said only 'expected a macro of package dbt_omni': a newcomer had to read _metrics.yml to
+    find average_order_value. The metrics are those _metrics.yml marks kind: metric, as dbt keeps it."""
+    import yaml as pyyaml
+
+    from testkit import MACROS
+
+    def with_kinds(measures):
+        manifest = subscriptions(measures)
+        for entry in pyyaml.safe_load((MACROS / "metrics" / "_metrics.yml").read_text())["macros"]:
+            if f"macro.dbt_omni.{entry['name']}" in manifest["macros"]:
+                manifest["macros"][f"macro.dbt_omni.{entry['name']}"]["meta"] = entry.get("meta") or {}
+        return manifest
+
+    problem = one_problem(export_error(with_kinds({"x": {"metric": "aov"}})))
+    assert (problem.message, problem.suggestion) == ("unknown metric macro 'dbt_omni.aov'", "average_order_value")
+    assert problem.expected.startswith("a macro of package dbt_omni; its shared metrics: active_customers, "
+                                       "annual_recurring_revenue, average_order_value, ")
+    assert "safe_divide" not in problem.expected and "monthly_amount" not in problem.expected  # helpers, not metrics
+    assert one_problem(export_error(with_kinds({"x": {"metric": "MRR"}}))).suggestion == "monthly_recurring_revenue"
+    assert one_problem(export_error(with_kinds({"x": {"metric": "avg_order_value"}}))).suggestion == "average_order_value"
