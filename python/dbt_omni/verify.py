@@ -295,6 +295,8 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         ids = {column_field(v)[0] for k, v in info["args"].items() if k.endswith("_id_column") and isinstance(v, str)}
         grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(ids).union(
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
+        booleans = {column_field(c.name)[0] for c in model.columns.values()
+                    if c.data_type and c.data_type.strip().lower() in ("boolean", "bool")}  # true / false: no one's data
         for grain in [None, *grains]:
             checks.append(Check(
                 measure=qualified, grain=grain, database=model.database,
@@ -302,7 +304,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                 dbt_sql=_query(dbt_expression, grain and view.dimension_sql(grain), where),
                 omni_sql=_query(omni_expression, grain and view.dimension_sql(grain)),
                 filtered=where is not None,
-                shows_group=grain is None or bool(by) or view.enumerated(grain),
+                shows_group=grain is None or bool(by) or view.enumerated(grain) or grain in booleans,
                 stand_ins=tuple(sorted(view.stand_ins)),
             ))
     unknown = [g for g in by or () if g not in dimensions]
@@ -405,7 +407,7 @@ def report(checks: list, results: list) -> tuple:
         if len(failures) > MAX_FAILURES_SHOWN:
             text += f"\n... and {len(failures) - MAX_FAILURES_SHOWN} more refused queries"
     if unshown:
-        text += (f"\nThe values of {', '.join(unshown)} are not shown (neither a date nor an accepted_values column, so "
+        text += (f"\nThe values of {', '.join(unshown)} are not shown (neither a date, a boolean nor an accepted_values column, so "
                  f"perhaps personal data); asking for it shows them: --by {unshown[0]} (run-operation: --args "
                  f"'{{by: [{unshown[0]}]}}').")
     for measure, kinds in stood_in.items():  # a match there says less than it seems to: say what it rests on

@@ -135,10 +135,19 @@ def test_a_default_grains_values_are_shown_only_for_dates_and_accepted_values(tm
     ok, table = report(checks, results)
     assert ok and table.count("x@example.com") == 2, table  # month_start and tier
     assert "by account_ref = (one of its groups)" in table
-    assert table.splitlines()[-1] == ("The values of account_ref are not shown (neither a date nor an accepted_values "
-                                      "column, so perhaps personal data); asking for it shows them: --by account_ref "
-                                      "(run-operation: --args '{by: [account_ref]}').")
+    assert table.splitlines()[-1] == ("The values of account_ref are not shown (neither a date, a boolean nor an "
+                                      "accepted_values column, so perhaps personal data); asking for it shows them: "
+                                      "--by account_ref (run-operation: --args '{by: [account_ref]}').")
     assert all(c.shows_group for c in plan(project, out, by=["account_ref"]))
+
+
+def test_a_boolean_grains_values_are_shown(tmp_path):
+    """true / false is no one's personal data: a newcomer's is_completed was hidden as perhaps personal."""
+    project, out = exported_project(tmp_path, [model("subscription_months", columns=[
+        "subscription_type", "subscription_amount", "customer_ref", column("is_active", data_type="boolean")],
+        omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}}})])
+    shown = {c.grain: c.shows_group for c in plan(project, out)}
+    assert (shown["customer_ref"], shown["is_active"]) == (False, True)
 
 
 def test_a_column_a_metric_takes_as_an_id_is_no_default_grain_whatever_its_name(tmp_path):
