@@ -126,8 +126,8 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if not omni_mode.has(package, macro_name):
         # A macro of the user's own, written without its package (which means dbt_omni's): name it in full.
         elsewhere = [pkg for pkg in omni_mode.packages if pkg != package and omni_mode.has(pkg, macro_name)]
-        metrics = [name for name in omni_mode.macro_names(package)
-                   if _macro_meta(mapper.project, package, name).get("kind") == "metric"]  # as _metrics.yml says
+        metrics = [macro for macro in omni_mode.macro_names(package)
+                   if _macro_meta(mapper.project, package, macro).get("kind") == "metric"]  # as _metrics.yml says
         short = METRIC_ABBREVIATIONS.get(macro_name.lower()) if package == "dbt_omni" else None
         raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
                           expected=f"a macro of package {package}" + (
