@@ -26,7 +26,8 @@ YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+
                               r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _resolver = yaml.resolver.Resolver()
 MAX_IMPLICIT_KEY = 1024  # YAML's limit on a `key:` written without `?` (PyYAML refuses a longer one)
-_NONES = repeat(None)  # map(is_not, values, _NONES): which values are set
+_NONES = repeat(None)
+SHORT_TEXT = 40  # at most this long: a name, key, label or format, which recur (cached); longer: a description  # map(is_not, values, _NONES): which values are set
 
 
 def _scalar(value: Any) -> str:
@@ -64,7 +65,7 @@ def _comment(text: str) -> str:
 def _string(text: str) -> str:
     """Names, keys and formats repeat across a project, so each is decided once; descriptions rarely
     repeat, and caching them would only evict the names."""
-    return _short_string(text) if len(text) <= 40 else _quoted_if_needed(text)
+    return _short_string(text) if len(text) <= SHORT_TEXT else _quoted_if_needed(text)
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -223,7 +224,8 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
         start = len(out)
         for name, value in compress(zip(keys, values, strict=True), map(is_not, values, _NONES)):
             if type(value) is str and "\n" not in value:  # the keys are plain words
-                out.append(_field_line(name, value) if len(value) <= 40 else f"    {name}: {_quoted_if_needed(value)}")
+                out.append(_field_line(name, value) if len(value) <= SHORT_TEXT
+                           else f"    {name}: {_quoted_if_needed(value)}")
             elif type(value) is list and value and _one_line_texts(value):
                 out.append(f"    {name}:")
                 out.extend(_string_list(tuple(value), "      "))

@@ -199,8 +199,7 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext)
 def halves_differ(project: DbtProject) -> Optional[str]:
     """The macros (`dbt deps`) and this Python package (pip) are two installs that can drift apart; shared
     metrics are rendered from the macros, and the macros call this package."""
-    from dbt_omni.jinja_api import EDITED_MACROS
-    from dbt_omni.project import shipped_macros_digest
+    from dbt_omni.project import EDITED_MACROS, shipped_macros_digest
 
     fix = ("shared metrics are rendered from those macros: install both from the same checkout "
            "(`pip install dbt_packages/dbt_omni` after `dbt deps`)")

@@ -66,17 +66,12 @@ class _MacrosFromDisk(Mapping):
         return len(self._load())
 
 
-# The digest of the macros is a file of the checkout (the Python package compares the installed macros with it).
-EDITED_MACROS = ("refresh its python/dbt_omni/macros.sha256 with `DBT_OMNI_UPDATE_GOLDEN=1 pytest "
-                 "tests/unit/test_package_version.py` there, then pip install it again")
-
-
 def macros_differ(adapter_type: str) -> str:
     """The error for macros of another commit than this Python package, though of its version ('' when
     they agree, or when this dbt keeps its parsed macros where we cannot look): _omni_python raises it
     before any macro calls a function that may take other arguments here, or not be here at all."""
     from dbt_omni import shims
-    from dbt_omni.project import package_macros_digest, shipped_macros_digest
+    from dbt_omni.project import EDITED_MACROS, package_macros_digest, shipped_macros_digest
 
     digest, shipped = package_macros_digest(shims.live_macros(adapter_type)), shipped_macros_digest()
     if digest is None or shipped is None or digest == shipped:

@@ -501,6 +501,11 @@ def package_macros_digest(macros: Any) -> Optional[str]:
     return digest.hexdigest()
 
 
+# How a contributor who edited the macros of a checkout makes its Python package know them again.
+EDITED_MACROS = ("refresh its python/dbt_omni/macros.sha256 with `DBT_OMNI_UPDATE_GOLDEN=1 pytest "
+                 "tests/unit/test_package_version.py` there, then pip install it again")
+
+
 def shipped_macros_digest() -> Optional[str]:
     """package_macros_digest of the macros this Python package was made with (tests/unit/test_package_version.py
     keeps macros.sha256 in step with macros/); None, and no check, where an install lost the file."""
