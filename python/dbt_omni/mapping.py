@@ -18,6 +18,7 @@ from dbt_omni.project import (
     DbtProject,
     Model,
     contract_problems,
+    is_number,
     left_out_problems,
     time_kind,
 )
@@ -505,6 +506,8 @@ class Mapper:
         """Runs for every column (200,000 at 10,000 models): the common case first and cheap."""
         name, needs_sql = column_field(column.name)
         kind = time_kind(column.data_type) if column.data_type else None
+        if column.catalog_type:
+            self._warn_type(model, column, kind)
         # Only the set keys are passed, and the rare ones assigned after: each keyword argument costs
         # Dimension's generated __init__ about as much as the assignment does.
         dimension = Dimension(name, description=column.description.strip() or None)
@@ -534,6 +537,9 @@ class Mapper:
                                          f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
             if meta.get("convert_tz") is not None:
                 dimension.convert_tz = meta["convert_tz"]
+                if column.data_type and kind is None:
+                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.convert_tz: the column is "
+                                         f"{column.data_type}, not a date or timestamp; only a time has a zone to convert")
             if meta.get("label") is not None:
                 dimension.label = meta["label"]
             dimension.hidden = meta.get("hidden")
@@ -582,11 +588,32 @@ class Mapper:
                               f"${{{dimension.name}}}")
         if block.get("sql") is None and not block.get("metric"):  # an aggregate of the column itself
             for measure in made:  # the sum of an amount in dollars is in dollars; a count is not
+                if measure.aggregate_type in NEEDS_NUMBER and column.data_type and not is_number(column.data_type):
+                    self._warn_not_a_number(model, column, name, measure.aggregate_type)
                 if measure.format is None and measure.aggregate_type in KEEPS_UNIT:
                     measure.format = dimension.format
                 if "description" not in block:  # what is aggregated: "excludes shipping" holds for both
                     measure.description = dimension.description
         return made
+
+    def _warn_not_a_number(self, model: Model, column: Column, name: str, aggregate_type: str) -> None:
+        """PostgreSQL has no sum(boolean) nor avg(uuid): Omni's query would fail, not the export."""
+        hint = ""
+        if column.data_type.strip().lower() in ("boolean", "bool"):
+            hint = f" (to count the true rows: sql: CASE WHEN ${{{field_name(column.name)}}} THEN 1 ELSE 0 END)"
+        self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.measures.{name}: aggregate_type "
+                             f"{aggregate_type} of a column of type {column.data_type}; warehouses take a number there{hint}")
+
+    def _warn_type(self, model: Model, column: Column, kind: Optional[str]) -> None:
+        """The YAML's data_type decides the timeframes (so an export without a catalog agrees), but the relation
+        has another kind of column: the YAML is wrong, or (under an enforced contract) the catalog is stale."""
+        warning = (f"model {model.name}: columns.{column.name}.data_type is {column.data_type} in {model.meta_file}, "
+                   f"but the relation's column is {column.catalog_type} (per the catalog); the field is made "
+                   f"{'a ' + kind if kind else 'no date or timestamp'} by data_type, so correct it")
+        if model.contract_enforced:  # dbt checked the types at the last build: the catalog predates it
+            self._drift(warning + " or run `dbt docs generate`")
+        else:
+            self.warnings.append(warning)
 
     def _measure(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> Measure:
         aggregate_type = block.get("aggregate_type")
@@ -636,9 +663,13 @@ class Mapper:
                         f"lists the relation without it and with {renamed[0]}, its old name (aliases): a catalog from "
                         "before the rename, so the old column is left out (build the model, then run `dbt docs generate`)")
             return
-        found = closest(column.name, [c.name for c in model.columns.values() if not c.missing])
+        present = [c.name for c in model.columns.values() if not c.missing]
+        field = column_field(column.name)[0]
+        found = closest(column.name, present)
         hint = f"; did you mean {found}?" if found else ""
-        if found and not model.columns[found].documented:  # as likely its old name: the catalog predates a rename
+        if spelt := next((name for name in present if column_field(name)[0] == field), None):  # "Order Date"
+            hint = f"; the relation's column is spelt {spelt!r}: document that name instead (the field is {field} either way)"
+        elif found and not model.columns[found].documented:  # as likely its old name: the catalog predates a rename
             hint = (f"; did you mean {found}? (If {column.name} is {found}'s new name, catalog.json predates the build: "
                     f"until `dbt docs generate`, both are fields, {found} one the relation no longer has)")
         self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
@@ -879,6 +910,9 @@ class Mapper:
         )
 
 
+# Aggregates of numbers: of a boolean, text or date column, the warehouse refuses the query.
+NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",
+                          "median_distinct_on", "percentile_distinct_on"})
 # Aggregates whose result is in the column's unit: a column's measure of these takes its format.
 KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", "sum_distinct_on",
                         "average_distinct_on", "median_distinct_on", "percentile_distinct_on"})

@@ -48,9 +48,21 @@ def _text(value: Any) -> str:
     return str(getattr(value, "value", value) or "")
 
 
-DATE_TYPES = ("date",)
-TIMESTAMP_TYPES = ("timestamp", "datetime", "timestamptz")
+# Whole type names, with the suffixes warehouses give them (timestamp_ns, TIMESTAMP_NTZ, datetime2,
+# ClickHouse's Date32, timestamp(3) with time zone): a user-defined type named date_grain is no date.
+TIME_TYPE_RE = re.compile(r"(date(?:32)?|datetime(?:2|64|offset)?|timestamp(?:tz|_(?:s|ms|ns|tz|ltz|ntz))?)\b")
 NOT_A_TIME = ("[", "range", "array")  # date[], daterange, tstzmultirange, ARRAY (information_schema's name)
+
+
+NUMBER_TYPE_RE = re.compile(r"int|numeric|decimal|float|double|real|money|number|interval")
+NOT_A_NUMBER = ("[", "array", "struct", "map", "json", "range", "point")
+
+
+@functools.lru_cache(maxsize=256)
+def is_number(data_type: str) -> bool:
+    """Whether sum and average take the type: numbers and intervals (DuckDB alone also sums booleans)."""
+    kind = data_type.lower()
+    return not any(part in kind for part in NOT_A_NUMBER) and NUMBER_TYPE_RE.search(kind) is not None
 
 
 @functools.lru_cache(maxsize=256)
@@ -58,13 +70,9 @@ def time_kind(data_type: str) -> Optional[str]:
     """'date', 'timestamp' or None for a warehouse type name; a project has only a few of them.
     Arrays and ranges of dates (PostgreSQL's date[], daterange) are no dates: Omni cannot truncate them."""
     kind = data_type.lower()
-    if any(part in kind for part in NOT_A_TIME):
+    if any(part in kind for part in NOT_A_TIME) or not (match := TIME_TYPE_RE.match(kind)):
         return None
-    if kind.startswith(DATE_TYPES) and not kind.startswith(TIMESTAMP_TYPES):
-        return "date"
-    if kind.startswith(TIMESTAMP_TYPES):
-        return "timestamp"
-    return None
+    return "date" if match.group(1) in ("date", "date32") else "timestamp"
 
 
 @dataclass(slots=True)
@@ -80,6 +88,7 @@ class Column:
     documented: bool = True  # False: only the catalog (or the warehouse) lists it
     missing: bool = False  # documented, but the catalog lists the relation without it
     accepted_values: Optional[tuple] = None  # from an accepted_values test that applies to every row
+    catalog_type: Optional[str] = None  # the catalog's type, where it is another kind (date, timestamp, neither) than data_type's
     tags: tuple = ()  # the column's dbt tags (dbt 1.10+ copies `config: tags:` here too)
 
 
@@ -329,12 +338,16 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         raise ShapeError("columns", "a mapping of column names")
     for name, info in columns.items():
         description, data_type, constraints, meta, config, quote, tags, stray = _values(info, COLUMN_KEYS)
-        missing, stored, quoted = False, None, quote is True
+        missing, stored, quoted, wrong_kind = False, None, quote is True, None
         if in_catalog:
             stored = name if name in undocumented else by_lower.get(name.lower(), "")
             catalog_info = undocumented.pop(stored, None)
             missing = catalog_info is None
-            data_type = data_type or lookup(catalog_info, "type")
+            stored_type = lookup(catalog_info, "type")
+            if data_type and isinstance(data_type, str) and isinstance(stored_type, str) \
+                    and time_kind(data_type) != time_kind(stored_type):
+                wrong_kind = stored_type  # the YAML's type still decides (so an export without a catalog agrees)
+            data_type = data_type or stored_type
             # As for the catalog's own columns below: "ORDER_ID" on PostgreSQL was created quoted, so it is
             # reached only quoted, and as stored, however the YAML spells it.
             stored = stored if catalog_info is not None and stored != name else None
@@ -353,7 +366,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
             misspelt.append(f"columns.{name}.config.omni")
         model.columns[name] = Column(name, description or "", data_type, omni, kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
-                                     stored_name=stored)
+                                     stored_name=stored, catalog_type=wrong_kind)
         if "foreign_key" in kinds:
             foreign_keys += [(model, [name], c) for c in constraints if _text(lookup(c, "type")) == "foreign_key"]
     misspelt_meta += [(model, key if key.startswith(("columns.", "config.")) else f"meta.{key}") for key in misspelt]

@@ -446,6 +446,67 @@ def test_timeframes_on_a_column_of_another_type_are_a_warning():
                                         "or timestamp; Omni would truncate it as one"]
 
 
+def test_a_type_is_a_time_by_its_whole_name_not_its_first_letters():
+    """PostgreSQL's enum date_grain is no date; the suffixed names warehouses give times are."""
+    view = view_yaml(orders(column("grain", data_type="date_grain"), column("bucket", data_type="timestamp_bucket"),
+                            column("day32", data_type="Date32"), column("ns", data_type="TIMESTAMP_NS"),
+                            column("ntz", data_type="TIMESTAMP_NTZ(9)"), column("mssql", data_type="datetime2"),
+                            column("tz", data_type="timestamp(3) with time zone")))["dimensions"]
+    assert "timeframes" not in view["grain"] and "timeframes" not in view["bucket"]
+    assert view["day32"]["convert_tz"] is False
+    assert all("raw" in view[name]["timeframes"] for name in ("ns", "ntz", "mssql", "tz"))
+
+
+def test_convert_tz_on_a_column_of_another_type_is_a_warning():
+    manifest = orders(column("amount", data_type="numeric", omni={"convert_tz": False}),
+                      column("due", data_type="date", omni={"convert_tz": True}), column("day", omni={"convert_tz": True}))
+    assert build(manifest).warnings == ["model orders: columns.amount.meta.omni.convert_tz: the column is numeric, not a "
+                                        "date or timestamp; only a time has a zone to convert"]
+
+
+def test_a_data_type_of_another_kind_than_the_catalogs_is_a_warning():
+    """The YAML's type decides (an export without the catalog agrees), but a date written `timestamp`
+    is converted to the query's time zone and shows the day before: said, naming both types."""
+    manifest = orders(column("order_id", data_type="integer"), column("ordered_on", data_type="timestamp"),
+                      column("paid_at", data_type="timestamptz"), column("note", data_type="timestamp"))
+    catalog = warehouse_catalog(manifest)
+    types = {"order_id": "bigint", "ordered_on": "date", "paid_at": "timestamp with time zone", "note": "text"}
+    for name, data_type in types.items():
+        catalog["nodes"]["model.shop.orders"]["columns"][name]["type"] = data_type
+    omni = build(manifest, catalog)
+    warning = ("model orders: columns.{}.data_type is timestamp in models/orders.yml, but the relation's column is {} "
+               "(per the catalog); the field is made a timestamp by data_type, so correct it")
+    assert omni.warnings == [warning.format("ordered_on", "date"), warning.format("note", "text")]  # bigint: same kind
+    assert omni.drift == []
+    dimensions = {d.name: d for d in omni.views[0].dimensions}
+    assert "raw" in dimensions["ordered_on"].timeframes
+    contracted = make_manifest([model("orders", columns=[column("ordered_on", data_type="timestamp")])])
+    contracted["nodes"]["model.shop.orders"]["config"]["contract"] = {"enforced": True}
+    catalog = warehouse_catalog(contracted)
+    catalog["nodes"]["model.shop.orders"]["columns"]["ordered_on"]["type"] = "date"
+    omni = build(contracted, catalog)  # dbt checked the type at the build: the catalog is older
+    assert omni.drift == omni.warnings and omni.warnings[0].endswith("so correct it or run `dbt docs generate`")
+
+
+def test_a_column_measure_summing_what_is_no_number_is_a_warning():
+    """PostgreSQL has no sum(boolean) (DuckDB has): the export's YAML is fine, Omni's query fails."""
+    manifest = orders(column("is_gift", data_type="boolean", omni={"measures": {"gifts": {"aggregate_type": "sum"}}}),
+                      column("ref", data_type="uuid", omni={"measures": {"refs": {"aggregate_type": "count_distinct"},
+                                                                         "avg_ref": {"aggregate_type": "average"}}}),
+                      column("amount", data_type="numeric(12,2)", omni={"measures": {"total": {"aggregate_type": "sum"}}}),
+                      column("took", data_type="interval", omni={"measures": {"took_total": {"aggregate_type": "sum"}}}),
+                      column("tags", data_type="integer[]", omni={"measures": {
+                          "n": {"aggregate_type": "sum"}, "of_sql": {"aggregate_type": "sum", "sql": "cardinality(${tags})"}}}),
+                      column("untyped", omni={"measures": {"u": {"aggregate_type": "sum"}}}))
+    assert build(manifest).warnings == [
+        "model orders: columns.is_gift.meta.omni.measures.gifts: aggregate_type sum of a column of type boolean; warehouses "
+        "take a number there (to count the true rows: sql: CASE WHEN ${is_gift} THEN 1 ELSE 0 END)",
+        "model orders: columns.ref.meta.omni.measures.avg_ref: aggregate_type average of a column of type uuid; warehouses "
+        "take a number there",
+        "model orders: columns.tags.meta.omni.measures.n: aggregate_type sum of a column of type integer[]; warehouses take a "
+        "number there"]
+
+
 def test_timeframes_override():
     view = view_yaml(orders(column("created_at", data_type="timestamp", omni={"timeframes": ["month", "year"]})))
     assert view["dimensions"]["created_at"]["timeframes"] == ["month", "year"]
@@ -558,6 +619,15 @@ def test_documented_column_missing_from_the_catalog_is_kept_with_a_warning():
         "`dbt docs generate`, both are fields, customer_id one the relation no longer has)",  # a rename looks alike
         prefix.format("legacy_code") + " (per the catalog: a typo, a dropped column, or a catalog older than the last run)",
     ]
+
+
+def test_a_documented_column_spelt_otherwise_in_the_relation_is_named_in_the_warning():
+    """PostgreSQL's "Order Date" is field order_date too, so the catalog's column clashes with the
+    documented one and is left out: the first warning says which spelling to document."""
+    manifest = make_manifest([model("orders", columns=["order_id", "order_date"])])
+    omni = build_omni_model(from_manifest_dict(manifest, catalog_of("order_id", "Order Date")), settings())
+    assert omni.warnings[0].endswith("; the relation's column is spelt 'Order Date': document that name instead (the "
+                                     "field is order_date either way)")
 
 
 def test_a_model_without_a_catalog_entry_is_one_warning_not_one_per_missing_column():

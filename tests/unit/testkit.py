@@ -171,9 +171,10 @@ def build(manifest: dict, catalog: Optional[dict] = None, **settings_values):
 
 
 def warehouse_catalog(manifest: dict) -> dict:
-    """catalog.json as the warehouse would give it for the manifest: every model's documented columns."""
-    return {"nodes": {uid: {"columns": {name: {"name": name, "type": "text", "index": i}
-                                        for i, name in enumerate(node["columns"], 1)}}
+    """catalog.json as the warehouse would give it for the manifest: every model's documented columns, of
+    their documented type (text where none is)."""
+    return {"nodes": {uid: {"columns": {name: {"name": name, "type": column.get("data_type") or "text", "index": i}
+                                        for i, (name, column) in enumerate(node["columns"].items(), 1)}}
                       for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}}
 
 
