@@ -535,6 +535,9 @@ class Mapper:
                 if dimension.timeframes and column.data_type and kind is None:
                     self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: the column is "
                                          f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
+                elif kind == "date" and (times := [t for t in dimension.timeframes or () if t in TIMES_OF_DAY]):
+                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: "
+                                         f"{', '.join(times)}: the column is {column.data_type}, a date, so they are always 0")
             if meta.get("convert_tz") is not None:
                 dimension.convert_tz = meta["convert_tz"]
                 if column.data_type and kind is None:
@@ -910,6 +913,7 @@ class Mapper:
         )
 
 
+TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_day"})  # timeframes a date lacks
 # Aggregates of numbers: of a boolean, text or date column, the warehouse refuses the query.
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",
                           "median_distinct_on", "percentile_distinct_on"})

@@ -507,6 +507,13 @@ def test_a_column_measure_summing_what_is_no_number_is_a_warning():
         "number there"]
 
 
+def test_times_of_day_of_a_date_are_a_warning():
+    manifest = orders(column("due", data_type="date", omni={"timeframes": ["date", "hour", "hour_of_day", "month"]}),
+                      column("paid_at", data_type="timestamp", omni={"timeframes": ["hour", "hour_of_day"]}))
+    assert build(manifest).warnings == ["model orders: columns.due.meta.omni.timeframes: hour, hour_of_day: the column "
+                                        "is date, a date, so they are always 0"]
+
+
 def test_timeframes_override():
     view = view_yaml(orders(column("created_at", data_type="timestamp", omni={"timeframes": ["month", "year"]})))
     assert view["dimensions"]["created_at"]["timeframes"] == ["month", "year"]
