@@ -91,7 +91,7 @@ class Mapper:
                 f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
-            shown = ", ".join(f"{m.shown_name} as {project.other_relations[m.unique_id]}, not {m.schema}.{m.table}"
+            shown = ", ".join("{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
                               for m in elsewhere[:3])
             self._drift(
                 f"catalog.json describes {len(elsewhere)} exported model(s) as other relations ({shown}"

@@ -192,8 +192,8 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
-    # unique_id -> the relation catalog.json describes for it, where that is another one (a catalog of
-    # another target, or from before a schema or alias change): its columns are not this relation's
+    # unique_id -> (the relation catalog.json describes for it, the one it builds), where they differ (a catalog
+    # of another target, or from before a schema or alias change): its columns are not this relation's
     other_relations: dict = field(default_factory=dict)
     dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
     disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
@@ -275,9 +275,13 @@ def _same_relation(node: Any, catalog_node: Any, other_relations: dict) -> Any:
     if not isinstance(schema, str) or not isinstance(name, str):
         return catalog_node
     table = lookup(node, "alias") or lookup(node, "identifier") or lookup(node, "name")
-    if (schema.lower(), name.lower()) == (str(lookup(node, "schema", "")).lower(), str(table).lower()):
+    ours, theirs = f"{lookup(node, 'schema', '')}.{table}", f"{schema}.{name}"
+    database, our_database = lookup(metadata, "database"), lookup(node, "database")
+    if isinstance(database, str) and isinstance(our_database, str) and database.lower() != our_database.lower():
+        ours, theirs = f"{our_database}.{ours}", f"{database}.{theirs}"  # dev and prod databases, same schemas
+    elif (schema.lower(), name.lower()) == (str(lookup(node, "schema", "")).lower(), str(table).lower()):
         return catalog_node
-    other_relations[lookup(node, "unique_id")] = f"{schema}.{name}"
+    other_relations[lookup(node, "unique_id")] = (theirs, ours)
     return None
 
 

@@ -666,6 +666,12 @@ def test_a_catalog_entry_for_another_relation_is_not_read():
         "catalog.json describes 1 exported model(s) as other relations (orders as dbt_alice.orders, not "
         "analytics.orders): written for another target, or before a schema or alias change; their columns are not "
         "read from it, so only documented ones are fields (run `dbt docs generate` for this target)"]
+    # Dev and prod in two databases with the same schemas (Snowflake, BigQuery projects): another target too.
+    catalog["nodes"]["model.shop.orders"]["metadata"] = {"database": "DEV", "schema": "analytics", "name": "orders"}
+    catalog["nodes"]["model.shop.customers"]["metadata"]["database"] = "Db"  # the node's "db": case folds
+    omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
+    assert {v.table_name: [d.name for d in v.dimensions] for v in omni.views} == dimensions
+    assert "(orders as DEV.analytics.orders, not db.analytics.orders)" in omni.warnings[0]
 
 
 # ---- accepted_values -> all_values ------------------------------------------------------------------
