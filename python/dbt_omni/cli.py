@@ -97,6 +97,7 @@ def _misplaced_settings(cli_vars: Optional[dict]) -> list:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from dbt_omni import shims
     from dbt_omni.config import (
         chose_dbt_omni,
         default_manifest_path,
@@ -139,8 +140,11 @@ def run_export(args: argparse.Namespace) -> int:
         target_guessed=not given_target,
         target_path=str(Path(manifest_path).resolve().parent),
     )
+    # selectors.yml as a dbt command there reads it: a partial parse left manifest.json's copy as it was
+    selectors = shims.project_selectors(project_dir, cli_vars) \
+        if not no_project and any("selector:" in value for value in (*settings.select, *settings.exclude)) else None
     result = export(
-        lambda catalog: from_manifest_dict(manifest, catalog),
+        lambda catalog: from_manifest_dict(manifest, catalog, selectors),
         settings,
         context,
         catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",

@@ -115,8 +115,10 @@ def _check_catalog_nodes(nodes: dict, file: str, section: str) -> None:
                                                   expected=CATALOG_HINT))
 
 
-def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None) -> DbtProject:
-    """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block)."""
+def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = None,
+                       selectors: Optional[dict] = None) -> DbtProject:
+    """manifest.json, or anything of its shape (the Jinja `graph` plus a `metadata` block). selectors:
+    selectors.yml as read now, where it is known (a partial parse keeps the manifest's copy stale)."""
     _check_sections(manifest, None)
     metadata = manifest.get("metadata") or {}
     try:
@@ -127,7 +129,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             dbt_version=metadata.get("dbt_version") or "",
             catalog=catalog,
             macros=manifest.get("macros"),
-            selectors=manifest.get("selectors"),
+            selectors=selectors or manifest.get("selectors"),
             sources=(manifest.get("sources") or {}).values(),
             disabled=_disabled_names(manifest.get("disabled")),
             functions=(manifest.get("functions") or {}).values(),

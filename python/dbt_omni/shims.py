@@ -93,6 +93,27 @@ def invocation(adapter_type: str) -> dict:
     }
 
 
+def project_selectors(project_dir: Path, cli_vars: dict) -> Optional[dict]:
+    """selectors.yml as a dbt command in project_dir reads it (rendered, in the manifest's shape), for the
+    CLI: a partial parse keeps manifest.json's copy as it was. None without one, or where dbt cannot read it
+    (dbt's own commands say why) or reads it otherwise: manifest.json's copy is used then."""
+    try:
+        import os
+
+        from dbt.config.renderer import DbtProjectYamlRenderer
+        from dbt.config.selectors import SelectorDict, selector_data_from_root
+        from dbt_common.context import set_invocation_context
+
+        data = selector_data_from_root(str(project_dir))
+        if not isinstance(data, dict) or not data.get("selectors"):
+            return None
+        set_invocation_context(os.environ)  # what env_var() reads; a dbt command sets it as it starts
+        rendered = DbtProjectYamlRenderer(None, cli_vars).render_selectors(data)
+        return SelectorDict.parse_from_selectors_list(rendered["selectors"])
+    except Exception:
+        return None
+
+
 def _warn_error(flags) -> bool:
     """dbt's --warn-error, or --warn-error-options that make our warnings errors: `error: all` (unless
     `warn: [Note]` keeps them warnings) or `error: [Note]`. Our warnings are dbt `Note` events at warn

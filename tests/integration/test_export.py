@@ -499,8 +499,9 @@ def test_dbt_selector_methods_pick_what_dbt_ls_picks(tmp_path, copy_project, run
 
 @pytest.mark.duckdb
 @pytest.mark.versions  # the command's selectors come from dbt's runtime config
-def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_project, run_dbt):
-    """dbt's partial parse keeps the manifest's selectors as they were; the command's own are current."""
+def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_project, run_dbt, run_cli):
+    """dbt's partial parse keeps the manifest's selectors as they were; the command's own are current,
+    and the CLI reads selectors.yml as dbt does (so it picks what the plugin picked)."""
     project = copy_project(tmp_path / "project")
     (project / "selectors.yml").write_text("selectors:\n  - name: omni_pick\n    definition: {method: fqn, value: marts}\n")
     run_dbt(project, "deps", target=None)
@@ -513,6 +514,12 @@ def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_projec
     (project / "selectors.yml").write_text("selectors:\n  - name: omni_pick\n    definition: {method: fqn, value: stg_orders}\n")
     run_dbt(project, "parse", "--vars", picked)
     assert sorted(json.loads(record.read_text())["views"]) == ["analytics_staging__stg_orders"]
+    assert json.loads((project / "target" / "manifest.json").read_text())["selectors"]["omni_pick"]["definition"] == {
+        "method": "fqn", "value": "marts"}  # dbt's stale copy, which the CLI read before
+    run_cli("export", "--project-dir", project, "--output", project / "target" / "cli_picked", "--select",
+            "selector:omni_pick", cwd=project)
+    assert sorted(json.loads((project / "target" / "cli_picked" / "omni_export.json").read_text())["views"]) == [
+        "analytics_staging__stg_orders"]
 
 
 @pytest.mark.duckdb
