@@ -37,7 +37,7 @@ class OmniPlugin(dbtPlugin):
             output_dir, catalog_path = context.output_dir(settings), context.catalog_path
             key = shims.unchanged_key(manifest, f"{__version__}|{_code_stamp()}|{output_dir}|{context.target_name}|"
                                       f"{settings.fingerprint()}|{_stat(catalog_path)}|{facts['warn_error']}",
-                                      facts["selectors"])
+                                      facts["selectors"]) if facts.get("partial_parse", True) else None
             # The everyday case: nothing dbt parsed changed since this plugin wrote the output (and no
             # other trigger rewrote it since): skip even reading the nodes. The state is kept in dbt's
             # target folder, beside manifest.json, never beside an output folder the user chose.

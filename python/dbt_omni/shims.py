@@ -90,6 +90,9 @@ def invocation(adapter_type: str) -> dict:
         # shape the manifest keeps it
         "selectors": getattr(config, "manifest_selectors", None) or {},
         "warn_error": _warn_error(flags),
+        # --no-partial-parse: what the user runs when a partial parse missed a change, so the plugin's own
+        # shortcut (built on what a partial parse tracks) must not skip it either
+        "partial_parse": getattr(flags, "PARTIAL_PARSE", True) is not False,
     }
 
 

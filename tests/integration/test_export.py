@@ -523,6 +523,25 @@ def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_projec
 
 
 @pytest.mark.duckdb
+def test_a_full_parse_exports_what_a_partial_parse_cannot_see(tmp_path, copy_project, run_dbt):
+    """A config that changes with no file (the time, here) changes only on a full parse: dbt's
+    --no-partial-parse, the remedy a user reaches for, must reach the Omni files too, not be skipped."""
+    project = copy_project(tmp_path / "project")
+    (project / "models" / "stamped.sql").write_text(
+        "{{ config(alias='stamped_' ~ modules.datetime.datetime.now().strftime('%H%M%S%f')) }}\nselect 1 as id\n")
+    run_dbt(project, "deps", target=None)
+    only = vars_arg(select=["stamped"], output_dir="target/stamped")
+    views = []
+    for flags in ((), ("--no-partial-parse",)):
+        run_dbt(project, "parse", *flags, "--vars", only)
+        manifest = json.loads((project / "target" / "manifest.json").read_text())
+        alias = manifest["nodes"]["model.dbt_omni_integration_tests.stamped"]["alias"]
+        views.append(list(json.loads((project / "target" / "stamped" / "omni_export.json").read_text())["views"]))
+        assert len(views[-1]) == 1 and views[-1][0].endswith("__" + alias), (views, alias)
+    assert views[0] != views[1]
+
+
+@pytest.mark.duckdb
 @pytest.mark.versions  # the plugin reads dbt's own node and config objects, which may change between versions
 def test_config_and_fqn_selectors_pick_alike_from_dbt_objects_and_manifest_json(duckdb_project, run_dbt, run_cli):
     select = ["config.materialized:view", "config.contract.enforced:true", "metrics.customer_*", "dim_products.v1"]
