@@ -157,8 +157,9 @@ def run_export(args: argparse.Namespace) -> int:
     rewrite = not result.empty and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
-    for warning in [w for w in (no_project, unknown_target) if w] + _misplaced_settings(cli_vars) + result.warnings + \
-            ([rewrite] if rewrite else []):
+    edited = None if no_project else _edited_since(manifest, Path(manifest_path), project_dir)
+    for warning in [w for w in (no_project, unknown_target, edited) if w] + _misplaced_settings(cli_vars) + \
+            result.warnings + ([rewrite] if rewrite else []):
         print(WARNING + warning, file=sys.stderr)
     try:
         print(result.summary(), flush=True)
@@ -167,6 +168,38 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"{result.summary()} (cannot print it to standard output: {exc.strerror})", file=sys.stderr)
         return 1
     return 0
+
+
+def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Optional[str]:
+    """The CLI reads what dbt last parsed: a file of the project saved since (a description, a meta.omni
+    block) reaches the Omni files only after a dbt command, so say so, not "up to date". Seeds' data and
+    singular tests are not read by the export."""
+    try:
+        parsed = manifest_path.stat().st_mtime
+    except OSError:
+        return None
+    project = (manifest.get("metadata") or {}).get("project_name")
+    paths = {"dbt_project.yml", "selectors.yml"}
+    for section in ("nodes", "sources", "docs", "macros"):
+        for node in (manifest.get(section) or {}).values():
+            if not isinstance(node, dict) or node.get("package_name") != project:
+                continue
+            if node.get("resource_type") not in ("seed", "analysis") and not (
+                    node.get("resource_type") == "test" and node.get("test_metadata") is None):
+                paths.add(node.get("original_file_path"))
+            paths.add(node.get("patch_path"))  # the properties YAML, as package://path
+    newer = []
+    for path in sorted(p.split("://", 1)[-1] for p in paths if isinstance(p, str)):
+        try:
+            if (project_dir / path).stat().st_mtime > parsed:
+                newer.append(path)
+        except OSError:  # deleted since: a dbt command would say so
+            continue
+    if not newer:
+        return None
+    others = f" and {len(newer) - 1} other file(s)" if len(newer) > 1 else ""
+    return (f"{newer[0]}{others} changed since dbt wrote {manifest_path}, which is what this command reads: "
+            "run `dbt parse` first for the change to reach the Omni files")
 
 
 def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[str]:

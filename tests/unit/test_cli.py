@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -641,3 +642,35 @@ def test_a_catalog_given_by_flag_is_read_even_where_use_catalog_leaves_the_one_b
     assert main(["export", "--project-dir", str(tmp_path), "--force"]) == 0
     view = yaml.safe_load((tmp_path / "target" / "omni" / "analytics" / "orders.view.yaml").read_text())
     assert set(view["dimensions"]) == {"id"}
+
+
+def test_a_project_file_saved_after_manifest_json_is_said(tmp_path, capsys):
+    """The CLI reads what dbt last parsed: a description edited since is not in the files it writes, and
+    "up to date" alone would say it is."""
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    for path in ("models/orders.sql", "models/orders.yml", "seeds/plans.csv"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("")
+    manifest = make_manifest([model("orders", columns=["id"])])
+    seed = model("plans", path="seeds/plans.csv")
+    seed.update(resource_type="seed", unique_id="seed.shop.plans", patch_path=None)
+    manifest["nodes"]["seed.shop.plans"] = seed
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    parsed = (target / "manifest.json").stat().st_mtime
+    for path in ("dbt_project.yml", "models/orders.sql", "models/orders.yml", "seeds/plans.csv"):
+        os.utime(tmp_path / path, (parsed - 60, parsed - 60))
+    argv = ["export", "--project-dir", str(tmp_path)]
+    assert main(argv) == 0
+    assert "changed since dbt wrote" not in capsys.readouterr().err
+    os.utime(tmp_path / "seeds" / "plans.csv", (parsed + 60, parsed + 60))  # its rows are not exported
+    assert main(argv) == 0
+    assert "changed since dbt wrote" not in capsys.readouterr().err
+    for path in ("models/orders.yml", "dbt_project.yml"):
+        os.utime(tmp_path / path, (parsed + 60, parsed + 60))
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert (f"dbt-omni warning: dbt_project.yml and 1 other file(s) changed since dbt wrote {target / 'manifest.json'}, "
+            "which is what this command reads: run `dbt parse` first for the change to reach the Omni files") \
+        in captured.err and "up to date" in captured.out
