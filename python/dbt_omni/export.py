@@ -178,7 +178,8 @@ def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
 def renamed_views(previous: Optional[dict], views: list, context: ExportContext) -> list:
     """A view whose name changed since the last export for the same target (a model's schema or alias, a
     source's table moved): Omni content saved with the old name breaks unless the view keeps it as an
-    alias. Another target (dev and prod schemas) renames every view, and is no rename."""
+    alias; so does a view that is gone (a model renamed, which changes its unique id too, or deleted).
+    Another target (dev and prod schemas) renames every view, and is no rename."""
     if not previous or context.target_guessed or context.target_name is None \
             or previous.get("target_name") != context.target_name or not isinstance(previous.get("views"), dict):
         return []
@@ -193,6 +194,14 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext)
         warnings.append(f"{view.dbt_unique_id} ({view.dbt_path}): its Omni view is now {view.name}, was {old} at the "
                         f"last export for target {context.target_name}; Omni content saved with {old} (workbooks, "
                         f"dashboards) breaks unless the view keeps the old name: meta.omni: {{aliases: [{old}]}}")
+    ids, aliases = {view.dbt_unique_id for view in views}, {a for view in views for a in view.aliases or ()}
+    gone = sorted(name for name, unique_id in ((n, i) for i, n in was.items())
+                  if unique_id not in ids and name not in names and name not in aliases)
+    if gone:
+        warnings.append(f"{len(gone)} view(s) of the last export for target {context.target_name} are gone: "
+                        f"{', '.join(gone[:5])}{', ...' if len(gone) > 5 else ''} (a model renamed or deleted, or no "
+                        f"longer selected); Omni content saved with them breaks, unless a renamed model's view keeps "
+                        f"the old name: meta.omni: {{aliases: [{gone[0]}]}}")
     return warnings
 
 

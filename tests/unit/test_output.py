@@ -391,6 +391,26 @@ def test_a_view_renamed_since_the_last_export_is_told_to_keep_its_old_name_as_an
     assert result.written is True and renamed(result) == []
 
 
+def test_a_view_gone_since_the_last_export_is_said_once(out_dir, tmp_path):
+    """A model renamed gets another unique id: its view is not renamed but gone, and saved content with it."""
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    manifest = shop_manifest()
+    node = manifest["nodes"].pop("model.shop.customers")
+    node.update(name="clients", alias="clients", unique_id="model.shop.clients")
+    manifest["nodes"]["model.shop.clients"] = node
+    result = export_for_target(manifest, out_dir, tmp_path)
+    assert [w for w in result.warnings if "are gone" in w] == [
+        "1 view(s) of the last export for target dev are gone: analytics__customers (a model renamed or deleted, or "
+        "no longer selected); Omni content saved with them breaks, unless a renamed model's view keeps the old name: "
+        "meta.omni: {aliases: [analytics__customers]}"]
+    assert [w for w in export_for_target(manifest, out_dir, tmp_path).warnings if "are gone" in w] == []
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    node["meta"] = {"omni": {"aliases": ["analytics__customers"]}}
+    assert [w for w in export_for_target(manifest, out_dir, tmp_path).warnings if "are gone" in w] == []
+    export_for_target(shop_manifest(), out_dir, tmp_path, target="prod")
+    assert [w for w in export_for_target(manifest, out_dir, tmp_path, target="dev").warnings if "gone" in w] == []
+
+
 def test_another_target_or_a_guessed_one_renames_no_view(out_dir, tmp_path):
     """dev and prod schemas name every view differently: that is no rename to keep."""
     export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
