@@ -153,6 +153,9 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     lap("write")
     # Said once, by the export that did it (not in the record: the next export has nothing to say).
     warnings = omni.warnings + renamed_views(previous, omni.views, context) + _replaced_warnings(replaced, output_dir)
+    if isinstance(previous, dict) and previous.get("project_name") not in (None, project.project_name):
+        warnings.append(f"{output_dir} held the Omni model of dbt project {previous['project_name']}, now replaced by "
+                        f"{project.project_name}'s: give each project its own output_dir (or target-path)")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
                         seconds=seconds, standing=standing, digest=replaced.digest)
 

@@ -62,7 +62,8 @@ class OmniPlugin(dbtPlugin):
             if result.written or result.empty:
                 shims.log(result.summary())
             moved_from = saved.split("\n")[1] if saved.count("\n") >= 2 else ""
-            if result.written and moved_from not in ("", str(output_dir)) and (Path(moved_from) / RECORD).is_file():
+            if result.written and moved_from and Path(moved_from).resolve() != Path(output_dir).resolve() \
+                    and (Path(moved_from) / RECORD).is_file():
                 shims.log(f"dbt-omni: output_dir changed; {moved_from}, where the Omni model was written before, is "
                           "left as it was: delete it if nothing reads it any more")
             if key:  # a selection that matches nothing is kept too (its lines with it), or every command maps it;

@@ -906,3 +906,14 @@ def test_warnings_warn_error_makes_errors_are_not_excused_by_on_error_warn(out_d
     assert "(an error under --warn-error)" in str(info.value) and not out_dir.exists()
     assert tolerated(info.value, settings(on_error="warn"), out_dir) is None
     assert tolerated(OmniExportError("a bad meta.omni block"), settings(on_error="warn"), out_dir) is not None
+
+
+def test_another_projects_output_replaced_is_said(out_dir, tmp_path):
+    """Two projects with one target-path: each export silently replaced the other's Omni model."""
+    run_export(make_manifest([model("orders", columns=["id"])], project_name="shop"), out_dir, tmp_path)
+    other = make_manifest([model("visits", columns=["id"], package="web")], project_name="web")
+    result = run_export(other, out_dir, tmp_path)
+    assert result.written and [w for w in result.warnings if "held the Omni model" in w] == [
+        f"{out_dir} held the Omni model of dbt project shop, now replaced by web's: give each project its own "
+        "output_dir (or target-path)"]
+    assert [w for w in run_export(other, out_dir, tmp_path, force=True).warnings if "held the Omni model" in w] == []
