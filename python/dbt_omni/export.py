@@ -115,6 +115,11 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                  "in the YAML")
         omni.warnings.insert(0, empty)
         omni.drift.append(empty)
+    elif from_file and project.has_catalog and (older := catalog_older_than_models(
+            [project.models[view.dbt_unique_id] for view in omni.views if view.dbt_unique_id in project.models],
+            catalog_path, context)):
+        omni.warnings.append(older)
+        omni.drift.append(older)
     lap("map")
     drift = set(omni.drift)
     if warn_error and (escalated := [w for w in omni.warnings if w not in drift]):
@@ -176,6 +181,32 @@ def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
                         f"({some(replaced.edited)}), and the edits with them: every file is written from the dbt "
                         "project, so make the change in its meta.omni blocks")
     return warnings
+
+
+def catalog_older_than_models(models: list, catalog_path: Path, context: ExportContext) -> Optional[str]:
+    """A model (or seed, snapshot) file saved after catalog.json: the relation built from it may have other
+    columns than the catalog lists (a column renamed in the SQL stays a field by its old name), and nothing
+    else tells, where the YAML documents neither name."""
+    if context.project_dir is None:
+        return None
+    try:
+        made = catalog_path.stat().st_mtime
+    except OSError:
+        return None
+    newer = []
+    for model in models:
+        if model.in_catalog and not model.from_package and model.resource_type in ("model", "seed", "snapshot"):
+            try:
+                if (context.project_dir / model.path).stat().st_mtime > made:
+                    newer.append(model.path)
+            except OSError:
+                continue
+    if not newer:
+        return None
+    newer.sort()
+    return (f"{catalog_path} is older than {', '.join(newer[:3])}{f' and {len(newer) - 3} other(s)' if len(newer) > 3 else ''}: "
+            "the columns it lists for those relations may not be theirs any more (a column renamed in the SQL stays a "
+            "field by its old name); run `dbt docs generate` after building them")
 
 
 def renamed_views(previous: Optional[dict], views: list, context: ExportContext) -> list:

@@ -19,7 +19,7 @@ from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, ExportResult, export
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.output import RECORD, files_intact, record_digest, write_atomically
-from testkit import build, export_error, make_manifest, model, render_files, settings, shop_manifest
+from testkit import build, export_error, make_manifest, model, render_files, settings, shop_manifest, warehouse_catalog
 
 OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
 
@@ -917,3 +917,31 @@ def test_another_projects_output_replaced_is_said(out_dir, tmp_path):
         f"{out_dir} held the Omni model of dbt project shop, now replaced by web's: give each project its own "
         "output_dir (or target-path)"]
     assert [w for w in run_export(other, out_dir, tmp_path, force=True).warnings if "held the Omni model" in w] == []
+
+
+def test_a_model_file_saved_after_the_catalog_is_a_drift_warning(out_dir, tmp_path):
+    """A column renamed in the SQL and built: catalog.json still lists the old name, which stays a field
+    (the YAML documents neither), until `dbt docs generate`; nothing else would tell."""
+    manifest = make_manifest([model("orders", columns=["id"]), model("customers", columns=["id"])])
+    catalog = warehouse_catalog(manifest)
+    catalog["nodes"]["model.shop.orders"]["columns"]["units_ordered"] = {"name": "units_ordered", "type": "integer",
+                                                                         "index": 2}
+    (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+    made = (tmp_path / "catalog.json").stat().st_mtime
+    for name in ("orders", "customers"):
+        (tmp_path / "models").mkdir(exist_ok=True)
+        (tmp_path / "models" / f"{name}.sql").write_text("select 1 as id\n")
+        os.utime(tmp_path / "models" / f"{name}.sql", (made - 60, made - 60))
+
+    def run(**values):
+        return export(lambda catalog: from_manifest_dict(manifest, catalog), settings(output_dir=str(out_dir), **values),
+                      ExportContext(project_dir=tmp_path), catalog_path=tmp_path / "catalog.json", force=True)
+
+    assert [w for w in run().warnings if "is older than" in w] == []
+    os.utime(tmp_path / "models" / "orders.sql", (made + 60, made + 60))  # units_ordered renamed units_sold
+    result = run()
+    older = (f"{tmp_path / 'catalog.json'} is older than models/orders.sql: the columns it lists for those relations "
+             "may not be theirs any more (a column renamed in the SQL stays a field by its old name); run `dbt docs "
+             "generate` after building them")
+    assert [w for w in result.warnings if "is older than" in w] == [older]
+    assert [w for w in run(select=["customers"]).warnings if "is older than" in w] == []  # orders is not exported
