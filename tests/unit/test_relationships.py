@@ -47,6 +47,18 @@ def test_relationships_test_gives_many_to_one_left_join():
     }]
 
 
+def test_a_relationships_test_to_an_ephemeral_model_is_said_not_dropped_silently():
+    manifest = make_manifest(
+        [model("orders", columns=["order_id", "customer_id"]),
+         model("customers", columns=["customer_id"], materialized="ephemeral")],
+        [test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")],
+    )
+    omni = build(manifest)
+    assert omni.relationships == [] and omni.warnings == [
+        "model orders: the relationships test on customer_id names customers, an ephemeral model (no table or view "
+        "for Omni to join): no relationship is written for it"]
+
+
 def test_relationships_test_to_a_differently_named_column():
     manifest = make_manifest(
         [model("orders", columns=["order_id", "buyer"]), customers()],
