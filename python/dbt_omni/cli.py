@@ -36,9 +36,9 @@ def _parser() -> tuple:
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
     export.add_argument("--warn-error", action=argparse.BooleanOptionalAction,
-                        default=os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y", "on"),
+                        default=_dbt_warn_error(),
                         help="as dbt's --warn-error: a warning fails the export (nothing is written); "
-                             "default: dbt's DBT_WARN_ERROR")
+                             "default: dbt's DBT_WARN_ERROR, or DBT_WARN_ERROR_OPTIONS that make Note an error")
 
     verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
     verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")
@@ -200,6 +200,26 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
     others = f" and {len(newer) - 1} other file(s)" if len(newer) > 1 else ""
     return (f"{newer[0]}{others} changed since dbt wrote {manifest_path}, which is what this command reads: "
             "run `dbt parse` first for the change to reach the Omni files")
+
+
+def _dbt_warn_error() -> bool:
+    """What a dbt command in this environment would do with our warnings (dbt `Note` events, as the
+    plugin logs them): DBT_WARN_ERROR, or DBT_WARN_ERROR_OPTIONS with `error: all` (unless `warn` keeps
+    Note) or `error: [Note]` (older dbt: include / exclude), read as dbt reads it, as YAML."""
+    if os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y", "on"):
+        return True
+    import yaml
+
+    try:
+        options = yaml.safe_load(os.environ.get("DBT_WARN_ERROR_OPTIONS") or "{}")
+    except yaml.YAMLError:  # dbt itself refuses it, with its own message
+        return False
+    if not isinstance(options, dict):
+        return False
+    error, warn = options.get("error", options.get("include")), options.get("warn", options.get("exclude")) or []
+    if error in ("all", "*"):
+        return not (isinstance(warn, list) and "Note" in warn)
+    return isinstance(error, list) and "Note" in error
 
 
 def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[str]:

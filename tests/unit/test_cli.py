@@ -374,6 +374,12 @@ def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, mon
     assert main([*argv, "--no-warn-error"]) == 0  # the flag wins over the variable, as in dbt
     monkeypatch.setenv("DBT_WARN_ERROR", "false")
     assert main(argv) == 0
+    for options, fails in (('{"error": "all"}', True), ("{error: [Note]}", True), ("{include: all}", True),
+                           ('{"error": "all", "warn": ["Note"]}', False), ("{error: [NoNodesForSelectionCriteria]}", False),
+                           ("[", False)):  # the last: no YAML, which dbt refuses itself
+        monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", options)
+        assert main(argv) == (1 if fails else 0), options
+        capsys.readouterr()
 
 
 def _one_error(capsys) -> str:
