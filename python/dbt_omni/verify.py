@@ -140,6 +140,15 @@ class _View:
             return str(self.dbt_mode.macro(PACKAGE, "metric_median")(inner))
         raise self._error(f"verify cannot evaluate aggregate_type {kind}")
 
+    def _literal(self, value: Any) -> str:
+        """A filter value as the warehouse reads it: text quoted by the macro the metric macros use
+        (BigQuery and Spark escape a quote with a backslash, where others double it)."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        return str(self.dbt_mode.macro(PACKAGE, "sql_string")(str(value)))
+
     def filter_sql(self, field: str, condition: dict, measure: str) -> str:
         if not isinstance(condition, dict):
             raise OmniExportError(Problem(f"measure {measure}: the filter on {field} is not a mapping", file=str(self.path),
@@ -160,7 +169,7 @@ class _View:
                                               file=str(self.path), key=f"measures.{measure}.filters.{field}",
                                               expected="is or not, the operators verify can run"))
             values = value if isinstance(value, list) else [value]
-            literal = ", ".join(_literal(v) for v in values if v is not None)
+            literal = ", ".join(self._literal(v) for v in values if v is not None)
             tests = [f"{column} {'in' if operator == 'is' else 'not in'} ({literal})"] if literal else []
             if None in values:  # `is: null`: SQL's `in (null)` matches no row
                 tests.append(f"{column} is {'' if operator == 'is' else 'not '}null")
@@ -210,12 +219,6 @@ def _is_amount(dimension: dict) -> bool:
     return any(c in fmt for c in "$#0")
 
 
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _unusable(record: Any) -> Optional[str]:

@@ -22,9 +22,9 @@ def exported(tmp_path, extra_columns=(), **mrr):
         omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", **mrr}}})])
 
 
-def exported_project(tmp_path, models: list) -> tuple:
+def exported_project(tmp_path, models: list, adapter_type: str = "postgres") -> tuple:
     """(the typed project, the folder its export was written to), with the package's metric macros."""
-    manifest = make_manifest(models)
+    manifest = make_manifest(models, adapter_type=adapter_type)
     manifest["macros"] = package_macros()
     out = tmp_path / "omni"
     export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
@@ -89,6 +89,17 @@ def test_a_filter_naming_the_model_is_run_as_its_plain_field_and_a_timeframe_is_
 def test_a_null_in_a_filter_is_tested_with_is_null(tmp_path, condition, sql):
     project, out = exported(tmp_path, filters={"plan": condition})
     assert plan(project, out)[0].dbt_sql.endswith(f"from __DBT_OMNI_RELATION__ where {sql}")
+
+
+@pytest.mark.parametrize("adapter_type, literal", [("postgres", "'o''brien'"), ("bigquery", "'o\\'brien'"),
+                                                   ("spark", "'o\\'brien'")])
+def test_a_filter_value_is_quoted_as_the_warehouse_reads_it(tmp_path, adapter_type, literal):
+    """BigQuery refuses 'o''brien' and Spark reads it as 'obrien': verify quotes as the metric macros do."""
+    project, out = exported_project(tmp_path, [model("subscription_months", columns=[
+        "subscription_type", "subscription_amount", column("month_start", data_type="date"), "plan"],
+        omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue", "filters": {"plan": {"is": "o'brien"}}}}})],
+        adapter_type=adapter_type)
+    assert plan(project, out)[0].dbt_sql.endswith(f"from __DBT_OMNI_RELATION__ where plan in ({literal})")
 
 
 def test_a_quote_in_a_plan_type_value_is_doubled_in_the_sql(tmp_path):
