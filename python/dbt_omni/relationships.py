@@ -38,7 +38,10 @@ def build_relationships(mapper: Mapper) -> list:
             join_to_view=target.name,
             on_sql=f"${{{source.name}.{keys[0]}}} = ${{{target.name}.{keys[1]}}}",
         )
-        candidates.setdefault(rel.key(), []).append((rel, fk, _joins_on_a_key(mapper, target, keys[1], fk)))
+        on_key = _is_key(mapper, target, keys[1], fk.to_id, fk.to_column)
+        if on_key and _is_key(mapper, source, keys[0], fk.from_id, fk.from_column):
+            rel.relationship_type = "one_to_one"  # a key to a key (orders to their one invoice): no fan-out either way
+        candidates.setdefault(rel.key(), []).append((rel, fk, on_key))
     not_on_a_key = []
     for key, options in candidates.items():
         rel, fk, on_key = next((option for option in options if option[2]), options[0])
@@ -118,13 +121,13 @@ def warn_keyless_repeated(mapper: Mapper, views: list, relationships: list) -> N
                 "primary_key constraint, or unique + not_null tests on a column)")
 
 
-def _joins_on_a_key(mapper: Mapper, target: View, field: str, fk: ForeignKey) -> Optional[bool]:
-    """Whether the target column is a key (its view's primary key, or tested or constrained unique);
-    None where the target has no primary key to compare with (warn_keyless_repeated speaks of that)."""
-    pk = [d.name for d in target.dimensions if d.primary_key]
+def _is_key(mapper: Mapper, view: View, field: str, unique_id: str, column_name: str) -> Optional[bool]:
+    """Whether a join column is a key of its view (the primary key, or tested or constrained unique);
+    None where the view has no primary key to compare with (warn_keyless_repeated speaks of that)."""
+    pk = [d.name for d in view.dimensions if d.primary_key]
     if pk == [field]:
         return True
-    column = mapper.project.models[fk.to_id].find_column(fk.to_column)
+    column = mapper.project.models[unique_id].find_column(column_name)
     if column is not None and "unique" in {*column.tests, *column.constraints}:
         return True
     return False if pk else None

@@ -47,6 +47,21 @@ def test_relationships_test_gives_many_to_one_left_join():
     }]
 
 
+def test_a_key_to_a_key_is_one_to_one():
+    """invoices.order_id is invoices' primary key (or tested unique) and names orders' key: each side
+    finds one row at most, so neither side's measures fan out."""
+    orders = model("orders", columns=["order_id"], constraints=[{"type": "primary_key", "columns": ["order_id"]}])
+    for invoices in (model("invoices", columns=["order_id"], constraints=[{"type": "primary_key", "columns": ["order_id"]}]),
+                     model("invoices", columns=[column("order_id", constraints=[{"type": "unique"}]), "note"])):
+        manifest = make_manifest([invoices, orders],
+                                 [test_node("relationships", "invoices", "order_id", to="orders", field="order_id")])
+        assert [r["relationship_type"] for r in rels(manifest)] == ["one_to_one"]
+    lines = make_manifest([model("lines", columns=["line_id", "order_id"],
+                                 constraints=[{"type": "primary_key", "columns": ["line_id"]}]), orders],
+                          [test_node("relationships", "lines", "order_id", to="orders", field="order_id")])
+    assert [r["relationship_type"] for r in rels(lines)] == ["many_to_one"]
+
+
 def test_a_relationships_test_to_an_ephemeral_model_is_said_not_dropped_silently():
     manifest = make_manifest(
         [model("orders", columns=["order_id", "customer_id"]),
