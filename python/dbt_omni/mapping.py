@@ -738,7 +738,9 @@ class Mapper:
         raise_collected(problems)  # before the checks below, which read all of the view's fields
         if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions) \
                 and "count" not in ignored:  # an ignored column `count` is written `count: {ignored: true}`
-            measures.append(Measure(name="count", aggregate_type="count"))
+            # hidden where a measure of the view's own counts the rows already (order_count, "Orders"): two
+            # fields of one number in the field picker, as Omni's own files hide it
+            measures.append(Measure(name="count", aggregate_type="count", hidden=_counts_rows(measures, pk) or None))
         names = {d.name for d in dimensions}
         names.update(m.name for m in measures)
         if len(names) < len(dimensions) + len(measures):
@@ -923,6 +925,14 @@ KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", 
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")
+
+
+def _counts_rows(measures: list, pk: tuple) -> bool:
+    """Whether a shown, unfiltered measure counts the view's rows: count, or count_distinct of its one key."""
+    key = f"${{{field_name(pk[0])}}}" if len(pk) == 1 else None
+    return any(not m.hidden and not m.filters and (
+        (m.aggregate_type == "count" and m.sql is None) or (m.aggregate_type == "count_distinct" and m.sql == key))
+        for m in measures)
 
 
 def _well_formed_joins(joins) -> bool:

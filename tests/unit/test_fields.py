@@ -226,6 +226,20 @@ def test_default_count_measure_unless_one_is_declared():
     assert declared["measures"] == {"count": {"sql": "${order_id}", "aggregate_type": "count_distinct"}}
 
 
+def test_the_default_count_is_hidden_where_a_shown_measure_counts_the_rows_already():
+    """Orders and Count, one number twice in the field picker: Omni's own files hide its count then."""
+    def count_of(**measures):
+        return view_yaml(orders("order_id", "status", constraints=[{"type": "primary_key", "columns": ["order_id"]}],
+                                omni={"measures": measures}))["measures"]["count"]
+    assert count_of(order_count={"aggregate_type": "count", "label": "Orders"}) == {"aggregate_type": "count",
+                                                                                   "hidden": True}
+    assert count_of(orders={"aggregate_type": "count_distinct", "sql": "${order_id}"})["hidden"] is True
+    for other in ({"aggregate_type": "count", "hidden": True},  # not shown
+                  {"aggregate_type": "count", "filters": {"status": {"is": "paid"}}},  # other rows
+                  {"aggregate_type": "count_distinct", "sql": "${status}"}):  # other values
+        assert count_of(other=other) == {"aggregate_type": "count"}, other
+
+
 def test_field_defined_twice_is_an_error():
     error = export_error(orders(column("total"), omni={"measures": {"total": {"aggregate_type": "count"}}}))
     problem = one_problem(error)
