@@ -44,7 +44,35 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
             by_lower[topic.file_name.lower()] = topic.file_name
             topics[topic.file_name] = topic
     raise_collected(problems)
-    return [topics[name] for name in sorted(topics)]
+    ordered = [topics[name] for name in sorted(topics)]
+    if not mapper.settings.model_file.get("default_topic_access_filters"):
+        _warn_unfiltered(mapper, ordered, graph[1])
+    return ordered
+
+
+def _warn_unfiltered(mapper: Mapper, topics: list, real_view: dict) -> None:
+    """Row-level security is per topic: a view one topic filters by access_filters, shown by another topic
+    without any, shows every row there to the users the first restricts."""
+    filtered: dict = {}  # view -> the topics that filter its rows: their base views and the filters' views
+    for topic in topics:
+        for access_filter in topic.access_filters or ():
+            for view in (topic.base_view, field_view(str(access_filter.get("field", ""))) or topic.base_view):
+                filtered.setdefault(real_view.get(view, view), set()).add(topic.file_name)
+    for topic in topics:
+        if topic.access_filters is not None:  # its own filters, or [] (opted out of the model file's)
+            continue
+        shown, stack = {topic.base_view}, [topic.joins]
+        while stack:
+            branch = stack.pop()
+            shown.update(real_view.get(view, view) for view in branch)
+            stack.extend(branch.values())
+        if exposed := sorted(shown & filtered.keys()):
+            by = sorted(set().union(*(filtered[view] for view in exposed)))
+            mapper.warnings.append(
+                f"topic {topic.file_name} shows {', '.join(exposed)} without access_filters, where topic "
+                f"{' and '.join(by)} filter{'s' if len(by) == 1 else ''} their rows: a user those filters restrict "
+                "sees every row here (give this topic the filter too, access_filters: [] to mean it, or the model "
+                "file default_topic_access_filters)")
 
 
 def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:

@@ -443,3 +443,20 @@ def test_empty_access_filters_and_grants_are_written_so_a_topic_leaves_the_model
     assert "access_filters" not in result["customers"] and "required_access_grants" not in result["customers"]
     text = render_files(chain(orders={"topic": {"access_filters": [], "required_access_grants": []}}))
     assert "access_filters: []\n" in text["orders.topic.yaml"] and "required_access_grants: []\n" in text["orders.topic.yaml"]
+
+
+def test_a_view_one_topic_filters_by_access_filters_shown_by_another_without_them_is_a_warning():
+    """Row-level security is per topic: Order lines joined orders, which Orders filtered by channel, with
+    no filter of its own, so a user Orders restricted saw every order there."""
+    region = {"field": "regions.region_name", "user_attribute": "region"}
+    manifest = chain(orders={"topic": True}, customers={"topic": {"access_filters": [region]}},
+                     regions={"topic": {"access_filters": []}})
+    warnings = build(manifest).warnings
+    assert warnings == [
+        "topic orders shows analytics__customers, analytics__regions without access_filters, where topic customers "
+        "filters their rows: a user those filters restrict sees every row here (give this topic the filter too, "
+        "access_filters: [] to mean it, or the model file default_topic_access_filters)"]
+    assert build(manifest, model_file={"default_topic_access_filters": [region]}).warnings == []
+    both = chain(orders={"topic": {"access_filters": [{"field": "status", "user_attribute": "status"}]}},
+                 customers={"topic": {"access_filters": [region]}})
+    assert build(both).warnings == []  # each topic filters by its own rule: the user's word
