@@ -285,7 +285,8 @@ def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) ->
         options = call.options
         output_dir = call.context.output_dir(call.settings)
         project = read_dbt_project(call.load, call.context)
-        checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")))
+        checks = verify.plan(project, output_dir, _as_list(options.get("select")), _as_list(options.get("by")),
+                             call.context.target_name)
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
         exc = as_export_error(exc)
         return MacroResult(ok=False, message=str(exc))

@@ -250,8 +250,10 @@ def _of_metric(problem: Problem, measure: str, model) -> Problem:
                    suggestion=problem.suggestion)
 
 
-def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, by: Optional[list] = None) -> list:
-    """The checks for every shared-metric measure (of the selected models), each grain a check."""
+def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, by: Optional[list] = None,
+         target_name: Optional[str] = None) -> list:
+    """The checks for every shared-metric measure (of the selected models), each grain a check.
+    target_name: the dbt target this verify runs on, which must be the one the export was made for."""
     record_path = Path(output_dir) / RECORD
     if not record_path.is_file():
         raise OmniExportError(Problem("no export to verify", file=str(record_path),
@@ -264,6 +266,13 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     if unusable:
         raise OmniExportError(Problem(f"the export's record cannot be read ({unusable})", file=str(record_path),
                                       expected="omni_export.json as dbt-omni wrote it: export again"))
+    exported_for = record.get("target_name")
+    if target_name and isinstance(exported_for, str) and exported_for != target_name:  # its views read that target's
+        raise OmniExportError(Problem(  # schemas: "all measures match" would be about other files than meant
+            f"the Omni model in {output_dir} was exported for target {exported_for}, and this verify runs on target "
+            f"{target_name}", file=str(record_path),
+            expected=f"an export for {target_name} first (`dbt parse --target {target_name}`, or the run-operation "
+                     f"with --target {target_name}), or verify with --target {exported_for}"))
     dbt_mode = renderer(project, "dbt")
     chosen = selected_ids(project, select, "select") if select else set()  # dbt's selectors, or view names
     for selector in select or ():

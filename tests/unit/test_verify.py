@@ -352,3 +352,21 @@ def test_a_median_match_says_it_ran_dbts_median_on_both_sides(tmp_path):
     assert lines[-1].startswith("* analytics__orders.median_amount: aggregate_type median is Omni's own"), table
     ok, table = report(totals[:1], [([(Decimal("2.5"), 3)], [(2.5, 3)])])
     assert "*" not in table
+
+
+def test_an_export_for_another_target_is_not_verified(tmp_path):
+    """`dbt-omni verify --target prod` over the folder the dev build wrote said "all measures match" of the
+    dev views: the files meant for Omni were never checked."""
+    manifest = make_manifest([model("subscription_months", columns=["subscription_type", "subscription_amount"],
+                                    omni={"measures": {"mrr": {"metric": "monthly_recurring_revenue"}}})])
+    manifest["macros"] = package_macros()
+    out = tmp_path / "omni"
+    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+           ExportContext(project_dir=tmp_path, target_name="dev"))
+    project = from_manifest_dict(manifest)
+    assert plan(project, out, target_name="dev") and plan(project, out)  # the same target, or none known
+    with pytest.raises(OmniExportError) as info:
+        plan(project, out, target_name="prod")
+    problem = one_problem(info.value)
+    assert problem.message == f"the Omni model in {out} was exported for target dev, and this verify runs on target prod"
+    assert problem.expected.startswith("an export for prod first (`dbt parse --target prod`")
