@@ -250,7 +250,7 @@ def run_queries(adapter, checks: list, queries: list) -> MacroResult:
             for side, sql in zip(("dbt's", "Omni's"), pair, strict=True):
                 try:
                     sides.append(_on_warehouse(f"running {side} query of {check['measure']} ({grain})", adapter.execute,
-                                               sql, auto_begin=False, fetch=True)[1])
+                                               sql, auto_begin=False, fetch=True, expected=QUERY_REFUSED)[1])
                 except OmniExportError as exc:
                     sides.append(str(exc))
             data.append(sides)
@@ -259,7 +259,13 @@ def run_queries(adapter, checks: list, queries: list) -> MacroResult:
     return MacroResult(ok=True, message="", data=data)
 
 
-def _on_warehouse(what: str, call, *args, **kwargs):
+# What a refused verify query most often means: the relation is not as the export describes it.
+QUERY_REFUSED = ("the relation as the export describes it: a column or table it lacks means a model changed or was "
+                 "not built since the export (build it, export again), or the SQL is not this warehouse's; a lost "
+                 "connection: check profiles.yml and that the database is up")
+
+
+def _on_warehouse(what: str, call, *args, expected: str = "", **kwargs):
     """call(*args, **kwargs), with the warehouse's failure (no permission, a bad query) as one dbt-omni
     problem; any other exception is a bug of ours and is not dressed up as the warehouse's."""
     from dbt_omni import shims
@@ -270,9 +276,9 @@ def _on_warehouse(what: str, call, *args, **kwargs):
         lines = [line.strip() for line in str(exc).splitlines()]  # dbt's "Database Error", then the reason
         reason = next((line for line in lines if line and not line.startswith(("Database Error", "Runtime Error"))),
                       type(exc).__name__)
-        raise OmniExportError(Problem(f"the warehouse failed {what}: {reason}", key="target",
-                                      expected="a warehouse this dbt target can reach (check profiles.yml and that the "
-                                      "database is up), and SQL it accepts")) from None
+        raise OmniExportError(Problem(f"the warehouse failed {what}: {reason}", key=None if expected else "target",
+                                      expected=expected or "a warehouse this dbt target can reach (check profiles.yml "
+                                      "and that the database is up), and SQL it accepts")) from None
 
 
 def verify_plan(graph, project_name, adapter_type, dbt_version, options=None) -> MacroResult:

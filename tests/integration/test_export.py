@@ -855,8 +855,9 @@ def test_warehouse_failures_are_clear_errors_and_keep_output(postgres_project, r
                      expect_ok=False)
     text = result.stdout + result.stderr
     assert "dbt-omni verify: FAILED: the warehouse refused" in text, text[-2000:]
-    assert ("dbt-omni: key target: the warehouse failed running Omni's query of "
-            'analytics_metrics__subscription_months.arr (total): column "no_such_column" does not exist') in text, text[-2000:]
+    assert ("dbt-omni: the warehouse failed running Omni's query of analytics_metrics__subscription_months.arr "
+            '(total): column "no_such_column" does not exist (expected the relation as the export describes it: a '
+            "column or table it lacks means a model changed") in text, text[-2000:]
     assert re.search(r"analytics_metrics__subscription_months\.arr\s+total\s+ERROR \(below\)", text), text[-2000:]
     assert re.search(r"analytics_metrics__subscription_months\.mrr\s+total\s.*\syes$", text, re.MULTILINE), text[-2000:]
     assert "Traceback" not in text

@@ -286,7 +286,7 @@ def test_a_total_query_counts_the_rows_the_metric_saw(tmp_path):
 
 def test_a_refused_query_fails_its_check_names_the_reason_and_the_others_are_still_compared():
     total, other = Check("v.arr", None, None, "s", "t", "", ""), Check("v.mrr", None, None, "s", "t", "", "")
-    refused = "dbt-omni: key target: the warehouse failed running Omni's query of v.arr (total): no column x"
+    refused = "dbt-omni: the warehouse failed running Omni's query of v.arr (total): no column x"
     ok, table = report([total, other], [([(1, 1)], refused), ([(Decimal("2.5"), 3)], [(2.5, 3)])])
     assert not ok
     lines = table.splitlines()
