@@ -174,6 +174,8 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
     """The CLI reads what dbt last parsed: a file of the project saved since (a description, a meta.omni
     block) reaches the Omni files only after a dbt command, so say so, not "up to date". Seeds' data and
     singular tests are not read by the export."""
+    from dbt_omni.export import saved_after
+
     try:
         parsed = manifest_path.stat().st_mtime
     except OSError:
@@ -188,13 +190,7 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
                     node.get("resource_type") == "test" and node.get("test_metadata") is None):
                 paths.add(node.get("original_file_path"))
             paths.add(node.get("patch_path"))  # the properties YAML, as package://path
-    newer = []
-    for path in sorted(p.split("://", 1)[-1] for p in paths if isinstance(p, str)):
-        try:
-            if (project_dir / path).stat().st_mtime > parsed:
-                newer.append(path)
-        except OSError:  # deleted since: a dbt command would say so
-            continue
+    newer = saved_after(project_dir, (p.split("://", 1)[-1] for p in paths if isinstance(p, str)), parsed)
     if not newer:
         return None
     others = f" and {len(newer) - 1} other file(s)" if len(newer) > 1 else ""

@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from dbt_omni import __version__
 from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
@@ -183,6 +183,18 @@ def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
     return warnings
 
 
+def saved_after(root: Path, paths: Iterable[str], moment: float) -> list:
+    """Of the files at paths (relative to root), those saved after moment, sorted; a file gone is none."""
+    newer = []
+    for path in sorted(set(paths)):
+        try:
+            if (root / path).stat().st_mtime > moment:
+                newer.append(path)
+        except OSError:
+            continue
+    return newer
+
+
 def catalog_older_than_models(models: list, catalog_path: Path, context: ExportContext) -> Optional[str]:
     """A model (or seed, snapshot) file saved after catalog.json: the relation built from it may have other
     columns than the catalog lists (a column renamed in the SQL stays a field by its old name), and nothing
@@ -193,17 +205,10 @@ def catalog_older_than_models(models: list, catalog_path: Path, context: ExportC
         made = catalog_path.stat().st_mtime
     except OSError:
         return None
-    newer = []
-    for model in models:
-        if model.in_catalog and not model.from_package and model.resource_type in ("model", "seed", "snapshot"):
-            try:
-                if (context.project_dir / model.path).stat().st_mtime > made:
-                    newer.append(model.path)
-            except OSError:
-                continue
+    newer = saved_after(context.project_dir, (m.path for m in models if m.in_catalog and not m.from_package
+                                              and m.resource_type in ("model", "seed", "snapshot")), made)
     if not newer:
         return None
-    newer.sort()
     return (f"{catalog_path} is older than {', '.join(newer[:3])}{f' and {len(newer) - 3} other(s)' if len(newer) > 3 else ''}: "
             "the columns it lists for those relations may not be theirs any more (a column renamed in the SQL stays a "
             "field by its old name); run `dbt docs generate` after building them")
