@@ -134,15 +134,22 @@ def run_export(args: argparse.Namespace) -> int:
     unknown_target = _unknown_target(given_target, "--target" if args.target else "DBT_TARGET", profile)
     if unknown_target and args.warn_error:
         raise OmniExportError(Problem(f"{unknown_target} (an error under --warn-error)"))
+    own = default_manifest_path(project_dir).resolve()  # where dbt writes them, not a job's downloaded artifacts
+    own_artifacts = not no_project and Path(manifest_path).resolve() == own and (
+        args.catalog is None or Path(args.catalog).resolve() == own.parent / "catalog.json")
     context = ExportContext(
         project_dir=project_dir,
         target_name=given_target or (profile.default if profile else None),
         target_guessed=not given_target,
         target_path=str(Path(manifest_path).resolve().parent),
+        own_artifacts=own_artifacts,
     )
     # selectors.yml as a dbt command there reads it: a partial parse left manifest.json's copy as it was
-    selectors = shims.project_selectors(project_dir, cli_vars) \
-        if not no_project and any("selector:" in value for value in (*settings.select, *settings.exclude)) else None
+    selectors, unread = shims.project_selectors(project_dir, cli_vars) \
+        if not no_project and any("selector:" in value for value in (*settings.select, *settings.exclude)) \
+        else (None, None)
+    unread = unread and (f"selectors.yml cannot be read here as a dbt command reads it ({unread}): the selection "
+                         f"uses the copy in {manifest_path}, as of the last dbt command")
     result = export(
         lambda catalog: from_manifest_dict(manifest, catalog, selectors),
         settings,
@@ -157,8 +164,8 @@ def run_export(args: argparse.Namespace) -> int:
     rewrite = not result.empty and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
-    edited = None if no_project else _edited_since(manifest, Path(manifest_path), project_dir)
-    for warning in [w for w in (no_project, unknown_target, edited) if w] + _misplaced_settings(cli_vars) + \
+    edited = _edited_since(manifest, Path(manifest_path), project_dir) if own_artifacts else None
+    for warning in [w for w in (no_project, unknown_target, edited, unread) if w] + _misplaced_settings(cli_vars) + \
             result.warnings + ([rewrite] if rewrite else []):
         print(WARNING + warning, file=sys.stderr)
     try:
@@ -181,7 +188,7 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
     except OSError:
         return None
     project = (manifest.get("metadata") or {}).get("project_name")
-    paths = {"dbt_project.yml", "selectors.yml"}
+    paths = {"dbt_project.yml"}  # (selectors.yml is read as it is now, where a selector: needs it)
     for section in ("nodes", "sources", "docs", "macros"):
         for node in (manifest.get(section) or {}).values():
             if not isinstance(node, dict) or node.get("package_name") != project:
@@ -190,7 +197,8 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
                     node.get("resource_type") == "test" and node.get("test_metadata") is None):
                 paths.add(node.get("original_file_path"))
             paths.add(node.get("patch_path"))  # the properties YAML, as package://path
-    newer = saved_after(project_dir, (p.split("://", 1)[-1] for p in paths if isinstance(p, str)), parsed)
+    newer = saved_after(project_dir, (os.path.normpath(p.split("://", 1)[-1]) for p in paths if isinstance(p, str)),
+                        parsed)  # normpath: an on-run-end hook's file is ./dbt_project.yml
     if not newer:
         return None
     others = f" and {len(newer) - 1} other file(s)" if len(newer) > 1 else ""
@@ -201,7 +209,8 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
 def _dbt_warn_error() -> bool:
     """What a dbt command in this environment would do with our warnings (dbt `Note` events, as the
     plugin logs them): DBT_WARN_ERROR, or DBT_WARN_ERROR_OPTIONS with `error: all` (unless `warn` keeps
-    Note) or `error: [Note]` (older dbt: include / exclude), read as dbt reads it, as YAML."""
+    Note) or `error: [Note]` (older dbt: include / exclude), and Note not in `silence`, read as YAML, as dbt
+    reads it. (The project's `flags: warn_error_options` are dbt's own to apply: not read here.)"""
     if os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y", "on"):
         return True
     import yaml
@@ -213,6 +222,9 @@ def _dbt_warn_error() -> bool:
     if not isinstance(options, dict):
         return False
     error, warn = options.get("error", options.get("include")), options.get("warn", options.get("exclude")) or []
+    silence = options.get("silence") or []
+    if isinstance(silence, list) and "Note" in silence:  # silenced: no warning at all, so no error either
+        return False
     if error in ("all", "*"):
         return not (isinstance(warn, list) and "Note" in warn)
     return isinstance(error, list) and "Note" in error

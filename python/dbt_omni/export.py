@@ -34,6 +34,9 @@ class ExportContext:
     target_name: Optional[str] = None
     target_path: Optional[str] = None  # dbt's target-path; the default output is <target-path>/omni
     target_guessed: bool = False  # the CLI's profile default, not the target dbt ran with: no reason to rewrite
+    # manifest.json and catalog.json are the ones dbt wrote in this project's target folder, so their times can be
+    # compared with the project's files (not a job's downloaded artifacts, older or newer than its checkout)
+    own_artifacts: bool = True
 
     @classmethod
     def of_invocation(cls, facts: dict) -> "ExportContext":
@@ -115,11 +118,12 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
                  "in the YAML")
         omni.warnings.insert(0, empty)
         omni.drift.append(empty)
-    elif from_file and project.has_catalog and (older := catalog_older_than_models(
+    # Said by every export while true, but not recorded: its text follows file times, and the record must not.
+    timed = []
+    if from_file and project.has_catalog and context.own_artifacts and (older := catalog_older_than_models(
             [project.models[view.dbt_unique_id] for view in omni.views if view.dbt_unique_id in project.models],
             catalog_path, context)):
-        omni.warnings.append(older)
-        omni.drift.append(older)
+        timed.append(older)
     lap("map")
     drift = set(omni.drift)
     if warn_error and (escalated := [w for w in omni.warnings if w not in drift]):
@@ -134,6 +138,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         "project_name": project.project_name,
         "adapter_type": project.adapter_type,
         "target_name": context.target_name,
+        **({"target_guessed": True} if context.target_guessed else {}),  # the CLI's profile default: verify trusts no guess
         "model_name": settings.model_name or project.project_name,
         "connection": settings.connection,
         "counts": omni.counts(),
@@ -146,10 +151,10 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     lap("render")
     previous = previous_record(output_dir)
     unchanged = not force and _same_output(output_dir, previous, record,
-                                           ignore=("target_name",) if context.target_guessed else ())
+                                           ignore=("target_name", "target_guessed") if context.target_guessed else ())
     lap("compare")
     if unchanged:  # the warnings still stand: a CI log of an up-to-date export must show them too
-        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds,
+        return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings + timed, seconds=seconds,
                             standing=standing)
     record["git"] = git_state(context.project_dir)
     files[RECORD] = record_text(record)
@@ -157,10 +162,12 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     replaced = write_atomically(output_dir, files, settings.key("output_dir"), digest=digest)
     lap("write")
     # Said once, by the export that did it (not in the record: the next export has nothing to say).
-    warnings = omni.warnings + renamed_views(previous, omni.views, context) + _replaced_warnings(replaced, output_dir)
+    warnings = omni.warnings + timed + renamed_views(previous, omni.views, context) + \
+        _replaced_warnings(replaced, output_dir)
     if isinstance(previous, dict) and previous.get("project_name") not in (None, project.project_name):
         warnings.append(f"{output_dir} held the Omni model of dbt project {previous['project_name']}, now replaced by "
-                        f"{project.project_name}'s: give each project its own output_dir (or target-path)")
+                        f"{project.project_name}'s: two projects give each their own output_dir (or target-path); "
+                        "after renaming the project, nothing to do")
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
                         seconds=seconds, standing=standing, digest=replaced.digest)
 

@@ -591,7 +591,9 @@ class Mapper:
                               f"${{{dimension.name}}}")
         if block.get("sql") is None and not block.get("metric"):  # an aggregate of the column itself
             for measure in made:  # the sum of an amount in dollars is in dollars; a count is not
-                if measure.aggregate_type in NEEDS_NUMBER and column.data_type and not is_number(column.data_type):
+                if measure.aggregate_type in NEEDS_NUMBER and column.data_type and not is_number(column.data_type) \
+                        and not (measure.aggregate_type == "sum" and self.project.adapter_type == "duckdb"
+                                 and column.data_type.strip().lower() in ("boolean", "bool")):  # DuckDB sums those
                     self._warn_not_a_number(model, column, name, measure.aggregate_type)
                 if measure.format is None and measure.aggregate_type in KEEPS_UNIT:
                     measure.format = dimension.format
@@ -740,7 +742,8 @@ class Mapper:
                 and "count" not in ignored:  # an ignored column `count` is written `count: {ignored: true}`
             # hidden where a measure of the view's own counts the rows already (order_count, "Orders"): two
             # fields of one number in the field picker, as Omni's own files hide it
-            measures.append(Measure(name="count", aggregate_type="count", hidden=_counts_rows(measures, pk) or None))
+            measures.append(Measure(name="count", aggregate_type="count",
+                                    hidden=_counts_rows(measures, pk, view.name) or None))
         names = {d.name for d in dimensions}
         names.update(m.name for m in measures)
         if len(names) < len(dimensions) + len(measures):
@@ -927,11 +930,11 @@ _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")
 
 
-def _counts_rows(measures: list, pk: tuple) -> bool:
+def _counts_rows(measures: list, pk: tuple, view_name: str) -> bool:
     """Whether a shown, unfiltered measure counts the view's rows: count, or count_distinct of its one key."""
-    key = f"${{{field_name(pk[0])}}}" if len(pk) == 1 else None
+    keys = {f"${{{field_name(pk[0])}}}", f"${{{view_name}.{field_name(pk[0])}}}"} if len(pk) == 1 else set()
     return any(not m.hidden and not m.filters and (
-        (m.aggregate_type == "count" and m.sql is None) or (m.aggregate_type == "count_distinct" and m.sql == key))
+        (m.aggregate_type == "count" and m.sql in (None, "*")) or (m.aggregate_type == "count_distinct" and m.sql in keys))
         for m in measures)
 
 

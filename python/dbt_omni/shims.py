@@ -96,10 +96,11 @@ def invocation(adapter_type: str) -> dict:
     }
 
 
-def project_selectors(project_dir: Path, cli_vars: dict) -> Optional[dict]:
-    """selectors.yml as a dbt command in project_dir reads it (rendered, in the manifest's shape), for the
-    CLI: a partial parse keeps manifest.json's copy as it was. None without one, or where dbt cannot read it
-    (dbt's own commands say why) or reads it otherwise: manifest.json's copy is used then."""
+def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
+    """(selectors.yml as a dbt command in project_dir reads it, rendered, in the manifest's shape; or None,
+    and why where there is one), for the CLI: a partial parse keeps manifest.json's copy as it was. None
+    without one, or where it cannot be read here (`{{ target.name }}` needs a dbt command's profile; dbt
+    itself says what else is wrong): manifest.json's copy is used then."""
     try:
         import os
 
@@ -109,12 +110,13 @@ def project_selectors(project_dir: Path, cli_vars: dict) -> Optional[dict]:
 
         data = selector_data_from_root(str(project_dir))
         if not isinstance(data, dict) or not data.get("selectors"):
-            return None
+            return None, None
         set_invocation_context(os.environ)  # what env_var() reads; a dbt command sets it as it starts
         rendered = DbtProjectYamlRenderer(None, cli_vars).render_selectors(data)
-        return SelectorDict.parse_from_selectors_list(rendered["selectors"])
-    except Exception:
-        return None
+        return SelectorDict.parse_from_selectors_list(rendered["selectors"]), None
+    except Exception as exc:  # noqa: BLE001 - any failure means: use the manifest's copy, and say so
+        reason = " ".join(str(exc).split())
+        return None, reason[:200] or type(exc).__name__
 
 
 def _warn_error(flags) -> bool:

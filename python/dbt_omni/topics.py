@@ -53,11 +53,10 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
 def _warn_unfiltered(mapper: Mapper, topics: list, real_view: dict) -> None:
     """Row-level security is per topic: a view one topic filters by access_filters, shown by another topic
     without any, shows every row there to the users the first restricts."""
-    filtered: dict = {}  # view -> the topics that filter its rows: their base views and the filters' views
-    for topic in topics:
-        for access_filter in topic.access_filters or ():
-            for view in (topic.base_view, field_view(str(access_filter.get("field", ""))) or topic.base_view):
-                filtered.setdefault(real_view.get(view, view), set()).add(topic.file_name)
+    filtered: dict = {}  # base view -> the topics that filter its rows (a joined lookup view, stores for a
+    for topic in topics:  # filter on stores.region, may well be shown elsewhere: not counted)
+        if topic.access_filters:
+            filtered.setdefault(real_view.get(topic.base_view, topic.base_view), set()).add(topic.file_name)
     for topic in topics:
         if topic.access_filters is not None:  # its own filters, or [] (opted out of the model file's)
             continue

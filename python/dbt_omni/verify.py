@@ -267,7 +267,8 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         raise OmniExportError(Problem(f"the export's record cannot be read ({unusable})", file=str(record_path),
                                       expected="omni_export.json as dbt-omni wrote it: export again"))
     exported_for = record.get("target_name")
-    if target_name and isinstance(exported_for, str) and exported_for != target_name:  # its views read that target's
+    if target_name and isinstance(exported_for, str) and exported_for != target_name \
+            and not record.get("target_guessed"):  # its views read that target's
         raise OmniExportError(Problem(  # schemas: "all measures match" would be about other files than meant
             f"the Omni model in {output_dir} was exported for target {exported_for}, and this verify runs on target "
             f"{target_name}", file=str(record_path),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -376,6 +377,7 @@ def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, mon
     assert main(argv) == 0
     for options, fails in (('{"error": "all"}', True), ("{error: [Note]}", True), ("{include: all}", True),
                            ('{"error": "all", "warn": ["Note"]}', False), ("{error: [NoNodesForSelectionCriteria]}", False),
+                           ("{error: all, silence: [Note]}", False), ("{error: [Note], silence: [Note]}", False),
                            ("[", False)):  # the last: no YAML, which dbt refuses itself
         monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", options)
         assert main(argv) == (1 if fails else 0), options
@@ -661,6 +663,9 @@ def test_a_project_file_saved_after_manifest_json_is_said(tmp_path, capsys):
     seed = model("plans", path="seeds/plans.csv")
     seed.update(resource_type="seed", unique_id="seed.shop.plans", patch_path=None)
     manifest["nodes"]["seed.shop.plans"] = seed
+    manifest["nodes"]["operation.shop.shop-on-run-end-0"] = {  # an on-run-end hook: dbt names its file so
+        "resource_type": "operation", "unique_id": "operation.shop.shop-on-run-end-0", "package_name": "shop",
+        "original_file_path": "./dbt_project.yml", "depends_on": {"nodes": []}}
     target = tmp_path / "target"
     target.mkdir()
     (target / "manifest.json").write_text(json.dumps(manifest))
@@ -680,3 +685,25 @@ def test_a_project_file_saved_after_manifest_json_is_said(tmp_path, capsys):
     assert (f"dbt-omni warning: dbt_project.yml and 1 other file(s) changed since dbt wrote {target / 'manifest.json'}, "
             "which is what this command reads: run `dbt parse` first for the change to reach the Omni files") \
         in captured.err and "up to date" in captured.out
+    # A job's downloaded artifacts (a hosted dbt run's) are older or newer than its checkout by chance: not compared.
+    (tmp_path / "artifacts").mkdir()
+    shutil.copy(target / "manifest.json", tmp_path / "artifacts" / "manifest.json")
+    os.utime(tmp_path / "artifacts" / "manifest.json", (parsed - 600, parsed - 600))
+    assert main([*argv, "--manifest", str(tmp_path / "artifacts" / "manifest.json")]) == 0
+    assert "changed since dbt wrote" not in capsys.readouterr().err
+
+
+def test_a_selectors_yml_the_cli_cannot_render_falls_back_to_the_manifests_copy_and_says_so(tmp_path, capsys):
+    """`{{ target.name }}` needs a dbt command's profile: the CLI uses manifest.json's copy, said, not silently."""
+    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+    (tmp_path / "selectors.yml").write_text('selectors:\n  - name: mine\n    definition: "tag:{{ target.name }}"\n')
+    manifest = make_manifest([model("orders", columns=["id"], tags=["dev"]), model("customers", columns=["id"])])
+    manifest["selectors"] = {"mine": {"name": "mine", "definition": {"method": "tag", "value": "dev"}}}
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["export", "--project-dir", str(tmp_path), "--select", "selector:mine"]) == 0
+    err = capsys.readouterr().err
+    assert ("selectors.yml cannot be read here as a dbt command reads it (Compilation Error Could not render "
+            "tag:{{ target.name }}: 'target' is undefined): the selection uses the copy in ") in err, err
+    assert json.loads((tmp_path / "target" / "omni" / "omni_export.json").read_text())["views"].keys() == {
+        "analytics__orders"}

@@ -234,6 +234,8 @@ def test_the_default_count_is_hidden_where_a_shown_measure_counts_the_rows_alrea
     assert count_of(order_count={"aggregate_type": "count", "label": "Orders"}) == {"aggregate_type": "count",
                                                                                    "hidden": True}
     assert count_of(orders={"aggregate_type": "count_distinct", "sql": "${order_id}"})["hidden"] is True
+    assert count_of(orders={"aggregate_type": "count_distinct", "sql": "${orders.order_id}"})["hidden"] is True
+    assert count_of(rows={"aggregate_type": "count", "sql": "*"})["hidden"] is True
     for other in ({"aggregate_type": "count", "hidden": True},  # not shown
                   {"aggregate_type": "count", "filters": {"status": {"is": "paid"}}},  # other rows
                   {"aggregate_type": "count_distinct", "sql": "${status}"}):  # other values
@@ -519,6 +521,10 @@ def test_a_column_measure_summing_what_is_no_number_is_a_warning():
         "take a number there",
         "model orders: columns.tags.meta.omni.measures.n: aggregate_type sum of a column of type integer[]; warehouses take a "
         "number there"]
+    duckdb = make_manifest([model("orders", columns=[column("is_gift", data_type="boolean", omni={"measures": {
+        "gifts": {"aggregate_type": "sum"}, "gift_share": {"aggregate_type": "average"}}})])], adapter_type="duckdb")
+    assert [w.split(": ")[1] for w in build(duckdb).warnings] == [  # DuckDB sums booleans, but averages none
+        "columns.is_gift.meta.omni.measures.gift_share"]
 
 
 def test_times_of_day_of_a_date_are_a_warning():

@@ -453,10 +453,12 @@ def test_a_view_one_topic_filters_by_access_filters_shown_by_another_without_the
                      regions={"topic": {"access_filters": []}})
     warnings = build(manifest).warnings
     assert warnings == [
-        "topic orders shows analytics__customers, analytics__regions without access_filters, where topic customers "
-        "filters their rows: a user those filters restrict sees every row here (give this topic the filter too, "
-        "access_filters: [] to mean it, or the model file default_topic_access_filters)"]
+        "topic orders shows analytics__customers without access_filters, where topic customers filters their rows: "
+        "a user those filters restrict sees every row here (give this topic the filter too, access_filters: [] to "
+        "mean it, or the model file default_topic_access_filters)"]
     assert build(manifest, model_file={"default_topic_access_filters": [region]}).warnings == []
     both = chain(orders={"topic": {"access_filters": [{"field": "status", "user_attribute": "status"}]}},
                  customers={"topic": {"access_filters": [region]}})
     assert build(both).warnings == []  # each topic filters by its own rule: the user's word
+    lookup = chain(customers={"topic": {"access_filters": [region]}}, regions={"topic": True})
+    assert build(lookup).warnings == []  # regions is only joined for its names where customers filters: no base view

@@ -370,3 +370,7 @@ def test_an_export_for_another_target_is_not_verified(tmp_path):
     problem = one_problem(info.value)
     assert problem.message == f"the Omni model in {out} was exported for target dev, and this verify runs on target prod"
     assert problem.expected.startswith("an export for prod first (`dbt parse --target prod`")
+    # `dbt-omni export` without --target records the profile's default as a guess: no reason to refuse
+    export(lambda catalog: from_manifest_dict(manifest, catalog), settings_from_dict({"output_dir": str(out)}, source="t"),
+           ExportContext(project_dir=tmp_path, target_name="dev", target_guessed=True), force=True)
+    assert plan(project, out, target_name="prod")
