@@ -668,10 +668,6 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
-            elif to_id in project.ephemeral_models:
-                project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} "
-                                        f"names {project.ephemeral_models[to_id].name}, an ephemeral model (no table "
-                                        "or view for Omni to join): no relationship is written for it"))
 
 
 def _test_column(name: Any) -> Any:
