@@ -30,6 +30,8 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
         block = declared if isinstance(declared, dict) else {}
         with collecting(problems):
             topic = _topic(mapper, model, block, graph)
+            if declared is None and model.is_old_version:  # kept for saved content, out of the picker: the latest
+                topic.hidden = True                        # version's topic is the one to choose
             clash = by_lower.get(topic.file_name.lower())
             if clash is not None:
                 versions = model.version is not None and topic.file_name == block.get("name")

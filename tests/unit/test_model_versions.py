@@ -89,6 +89,9 @@ def test_topics_from_paths_name_older_versions_by_their_version():
     labelled = build(make_manifest([customers(v, omni={"label": "Customers"}) for v in (1, 2)]),
                      topics_from_paths=["models/marts"])
     assert [t.label for t in labelled.topics] == ["Customers", "Customers (v1)"]  # not two alike in Omni's picker
+    assert [t.hidden for t in labelled.topics] == [False, True]  # the older one kept for saved content, not offered
+    chosen = build(make_manifest([customers(1, omni={"topic": {"label": "Old customers"}}), customers(2)]))
+    assert [(t.label, t.hidden) for t in chosen.topics] == [("Old customers", False)]  # its own topic block: as asked
 
 
 def test_foreign_key_constraints_follow_dbt_refs_to_versions():
