@@ -241,7 +241,7 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext)
                         f"last export for target {context.target_name}; Omni content saved with {old} (workbooks, "
                         f"dashboards) breaks unless the view keeps the old name: meta.omni: {{aliases: [{old}]}}")
     ids, aliases = {view.dbt_unique_id for view in views}, {a for view in views for a in view.aliases or ()}
-    gone = sorted(name for name, unique_id in ((n, i) for i, n in was.items())
+    gone = sorted(name for unique_id, name in was.items()
                   if unique_id not in ids and name not in names and name not in aliases)
     if gone:
         warnings.append(f"{len(gone)} view(s) of the last export for target {context.target_name} are gone: "

@@ -101,9 +101,9 @@ def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
     and why where there is one), for the CLI: a partial parse keeps manifest.json's copy as it was. None
     without one, or where it cannot be read here (`{{ target.name }}` needs a dbt command's profile; dbt
     itself says what else is wrong): manifest.json's copy is used then."""
-    try:
-        import os
+    import os
 
+    try:
         from dbt.config.renderer import DbtProjectYamlRenderer
         from dbt.config.selectors import SelectorDict, selector_data_from_root
         from dbt_common.context import set_invocation_context

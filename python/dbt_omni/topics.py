@@ -53,7 +53,7 @@ def build_topics(mapper: Mapper, relationships: list) -> list:
 
 
 def _warn_unfiltered(mapper: Mapper, topics: list, real_view: dict) -> None:
-    """Row-level security is per topic: a view one topic filters by access_filters, shown by another topic
+    """Row-level security is per topic: the base view of a topic with access_filters, shown by another topic
     without any, shows every row there to the users the first restricts."""
     filtered: dict = {}  # base view -> the topics that filter its rows (a joined lookup view, stores for a
     for topic in topics:  # filter on stores.region, may well be shown elsewhere: not counted)
@@ -62,11 +62,7 @@ def _warn_unfiltered(mapper: Mapper, topics: list, real_view: dict) -> None:
     for topic in topics:
         if topic.access_filters is not None:  # its own filters, or [] (opted out of the model file's)
             continue
-        shown, stack = {topic.base_view}, [topic.joins]
-        while stack:
-            branch = stack.pop()
-            shown.update(real_view.get(view, view) for view in branch)
-            stack.extend(branch.values())
+        shown = {topic.base_view} | {real_view.get(view, view) for view in _joined_views(topic.joins)}
         if exposed := sorted(shown & filtered.keys()):
             by = sorted(set().union(*(filtered[view] for view in exposed)))
             mapper.warnings.append(
@@ -212,14 +208,20 @@ def _topic_label(model: Model, view: View) -> Optional[str]:
     return f"{view.label} (v{model.version})" if model.is_old_version else view.label
 
 
-def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
-    """A view name as the topic names it: itself when the topic has it, else its one alias in the
-    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
+def _joined_views(tree: dict) -> set:
+    """Every view (or alias) a nested joins map names, at any depth."""
     joined, stack = set(), [tree]
     while stack:
         branch = stack.pop()
         joined.update(branch)
         stack.extend(branch.values())
+    return joined
+
+
+def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
+    """A view name as the topic names it: itself when the topic has it, else its one alias in the
+    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
+    joined = _joined_views(tree)
 
     def name_of(view_name: str, model: Model, key: str) -> str:
         if view_name == base or view_name in joined:
