@@ -35,10 +35,10 @@ def _parser() -> tuple:
     export.add_argument("--target", default=None, help="dbt target name to record; default: DBT_TARGET, else the profile's")
     export.add_argument("--profiles-dir", type=Path, default=None)
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
-    export.add_argument("--warn-error", action=argparse.BooleanOptionalAction,
-                        default=_dbt_warn_error(),
+    export.add_argument("--warn-error", action=argparse.BooleanOptionalAction, default=None,
                         help="as dbt's --warn-error: a warning fails the export (nothing is written); "
-                             "default: dbt's DBT_WARN_ERROR, or DBT_WARN_ERROR_OPTIONS that make Note an error")
+                             "default: as a dbt command there: DBT_WARN_ERROR or DBT_WARN_ERROR_OPTIONS that make "
+                             "Note an error, else dbt_project.yml's flags: warn_error / warn_error_options")
 
     verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
     verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")
@@ -104,6 +104,7 @@ def run_export(args: argparse.Namespace) -> int:
         find_project_dir,
         load_settings,
         profile_targets,
+        project_flags,
     )
     from dbt_omni.export import ExportContext, export, plugin_rewrite_warning
     from dbt_omni.manifests import from_manifest_dict, load_catalog, load_manifest
@@ -124,6 +125,8 @@ def run_export(args: argparse.Namespace) -> int:
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
                              given_as={"output_dir": "--output", "select": "--select", "exclude": "--exclude"})
+    if args.warn_error is None:
+        args.warn_error = _dbt_warn_error(project_flags(project_dir) if not no_project else {})
     if no_project and args.warn_error:
         raise OmniExportError(Problem(f"{no_project} (an error under --warn-error)"))
     if args.catalog is not None and not args.catalog.exists():
@@ -206,17 +209,22 @@ def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Opt
             "run `dbt parse` first for the change to reach the Omni files")
 
 
-def _dbt_warn_error() -> bool:
-    """What a dbt command in this environment would do with our warnings (dbt `Note` events, as the
-    plugin logs them): DBT_WARN_ERROR, or DBT_WARN_ERROR_OPTIONS with `error: all` (unless `warn` keeps
-    Note) or `error: [Note]` (older dbt: include / exclude), and Note not in `silence`, read as YAML, as dbt
-    reads it. (The project's `flags: warn_error_options` are dbt's own to apply: not read here.)"""
-    if os.environ.get("DBT_WARN_ERROR", "").strip().lower() in ("1", "true", "t", "yes", "y", "on"):
-        return True
+def _dbt_warn_error(flags: dict) -> bool:
+    """What a dbt command in this project would do with our warnings (dbt `Note` events, as the plugin
+    logs them). As dbt takes each flag: the environment's DBT_WARN_ERROR / DBT_WARN_ERROR_OPTIONS, else
+    flags (dbt_project.yml's `flags:`) warn_error / warn_error_options. Options make Note an error by
+    `error: all` (unless `warn` keeps Note) or `error: [Note]` (older dbt: include / exclude), unless
+    `silence` has Note; read as YAML, as dbt reads them."""
     import yaml
 
+    given = os.environ.get("DBT_WARN_ERROR")
+    warn_error = given.strip().lower() in ("1", "true", "t", "yes", "y", "on") if given is not None \
+        else flags.get("warn_error") is True
+    if warn_error:
+        return True
     try:
-        options = yaml.safe_load(os.environ.get("DBT_WARN_ERROR_OPTIONS") or "{}")
+        options = yaml.safe_load(os.environ["DBT_WARN_ERROR_OPTIONS"] or "{}") \
+            if "DBT_WARN_ERROR_OPTIONS" in os.environ else flags.get("warn_error_options")
     except yaml.YAMLError:  # dbt itself refuses it, with its own message
         return False
     if not isinstance(options, dict):

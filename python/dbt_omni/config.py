@@ -95,6 +95,16 @@ def _dbt_project(project_dir: Path) -> Optional[dict]:
     return data if isinstance(data, dict) else {}
 
 
+def project_flags(project_dir: Path) -> dict:
+    """dbt_project.yml's `flags:` as written (dbt reads them unrendered, before the project); {} without.
+    A dbt_project.yml that is no YAML is dbt's to report: {} here too."""
+    try:
+        flags = (_dbt_project(project_dir) or {}).get("flags")
+    except OmniExportError:
+        return {}
+    return flags if isinstance(flags, dict) else {}
+
+
 def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
     path = Path(project_dir) / "dbt_project.yml"

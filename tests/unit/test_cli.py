@@ -384,6 +384,35 @@ def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, mon
         capsys.readouterr()
 
 
+def test_project_flags_warn_error_apply_as_in_a_dbt_command_there(tmp_path, capsys, monkeypatch):
+    """dbt_project.yml's `flags: warn_error: true` failed dbt parse on our warning and not dbt-omni export;
+    as in dbt, the environment wins over the project's flags, and the command line over both."""
+    monkeypatch.delenv("DBT_WARN_ERROR", raising=False)
+    monkeypatch.delenv("DBT_WARN_ERROR_OPTIONS", raising=False)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps(shop_manifest()))
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(manifest), "--output", str(tmp_path / "o"),
+            "--select", "orders"]
+    for flags, fails in (("{warn_error: true}", True), ("{warn_error: false}", False),
+                         ("{warn_error_options: {error: all}}", True), ("{warn_error_options: {error: [Note]}}", True),
+                         ("{warn_error_options: {error: all, warn: [Note]}}", False),
+                         ("{warn_error_options: {error: all, silence: [Note]}}", False),
+                         ("{send_anonymous_usage_stats: false}", False), ("[warn_error]", False)):
+        (tmp_path / "dbt_project.yml").write_text(f"name: shop\nflags: {flags}\n")
+        assert main(argv) == (1 if fails else 0), flags
+        err = capsys.readouterr().err
+        assert ("(an error under --warn-error)" in err) is fails and "Traceback" not in err
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nflags: {warn_error: true}\n")
+    assert main([*argv, "--no-warn-error"]) == 0
+    monkeypatch.setenv("DBT_WARN_ERROR", "false")
+    assert main(argv) == 0  # the environment's flag wins over the project's
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nflags: {warn_error_options: {error: all}}\n")
+    assert main(argv) == 1  # ... each flag on its own, as dbt takes them
+    monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", "{error: [NoNodesForSelectionCriteria]}")
+    assert main(argv) == 0
+    capsys.readouterr()
+
+
 def _one_error(capsys) -> str:
     err = capsys.readouterr().err
     assert err.startswith("dbt-omni: ") and err.count("\n") == 1 and "Traceback" not in err, err
