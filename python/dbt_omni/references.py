@@ -82,6 +82,12 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         warning where the catalog cannot tell). row_level: SQL evaluated per row (a dimension's, a
         join's), where a measure, an aggregate, cannot stand. written: SQL a user wrote (a test's or a
         constraint's join is made only where its columns are known: no error without the catalog)."""
+        if written and not bare and sql and sql.rstrip().endswith(";"):
+            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+            problems.append(Problem(f"{sql.strip()[-20:]!r} ends in ';'", file=model.meta_file if model else None,
+                                    model=model.name if model else None, key=key,
+                                    expected="SQL without a terminator: Omni puts it inside a query of its own "
+                                             "(LookML's ;; ends a parameter there, not here)"))
         for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
             view_name, field = (first, second) if second else (own_view.name if own_view else None, first)
             known = known_fields(view_name)
@@ -111,6 +117,12 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                            if has_catalog else "without catalog.json (dbt docs generate) its columns are unknown")
                 warnings.append(f"model {model.name if model else view_name}{where}: {key}: {field} is not a documented "
                                 f"column of {view_name}{f' (did you mean {near}?)' if near else ''}, and {unknown}")
+                continue
+            if field == "TABLE" and not second and not bare:  # LookML's, in a block moved from dbt2looker
+                problems.append(Problem("${TABLE} is LookML's, not Omni's", file=model.meta_file if model else None,
+                                        model=model.name if model else None, key=key,
+                                        expected="${column}: Omni reads a field of this view by its name "
+                                                 "(LookML's ${TABLE}.amount is ${amount})"))
                 continue
             problems.append(
                 Problem(

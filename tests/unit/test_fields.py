@@ -575,6 +575,26 @@ def test_a_dollar_brace_that_is_no_field_reference_is_an_error(sql, bad):
     assert problem.expected == "${field}, ${model.field} or ${field[timeframe]}, closed by }"
 
 
+def test_lookmls_table_reference_says_how_omni_writes_it():
+    """A block moved from dbt2looker: "${TABLE} is not a field" with a hint to document a column TABLE misled."""
+    manifest = orders(column("amount"), omni={"measures": {"total": {"aggregate_type": "sum", "sql": "${TABLE}.amount"}}})
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key) == ("${TABLE} is LookML's, not Omni's", "meta.omni.measures.total.sql")
+    assert "${amount}" in problem.expected
+
+
+@pytest.mark.parametrize("block, key", [
+    ({"measures": {"total": {"aggregate_type": "sum", "sql": "${amount} ;;"}}}, "meta.omni.measures.total.sql"),
+    ({"dimensions": {"gross": {"sql": "${amount} * 1.2;"}}}, "meta.omni.dimensions.gross.sql"),
+    ({"topic": {"always_where_sql": "${orders.amount} > 0 ;;"}}, "meta.omni.topic.always_where_sql"),
+])
+def test_sql_ending_in_a_terminator_is_an_error(block, key):
+    """LookML's ;; (or a ;) was written through to Omni, which puts the SQL inside a query of its own."""
+    problem = one_problem(export_error(orders(column("amount"), omni=block)))
+    assert (problem.key, problem.model) == (key, "orders") and problem.message.endswith("ends in ';'")
+    assert "LookML's ;;" in problem.expected
+
+
 @pytest.mark.parametrize("where, block", [
     ("meta.omni.measures.paid.filters", {"measures": {"paid": {"aggregate_type": "sum", "sql": "${amount}",
                                                                 "filters": {"status ": {"is": "paid"}}}}}),
