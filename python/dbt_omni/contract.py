@@ -14,7 +14,14 @@ ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "alw
            "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
            "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many",
-           "day": "date"}  # Lightdash's time interval DAY is Omni's timeframe date
+           "day": "date",  # Lightdash's time interval DAY is Omni's timeframe date
+           "has_many": "one_to_many", "hasmany": "one_to_many", "belongs_to": "many_to_one",  # Cube's, Rails'
+           "belongsto": "many_to_one", "has_one": "one_to_one", "hasone": "one_to_one"}
+# Values of other tools where the closest spelling would mislead: what to write instead.
+VALUE_HINTS = {"percent_of_total": " (LookML's percent_of_total is no Omni aggregate: Omni computes a percent of "
+                                   "total in a query)",
+               "number": " (LookML's type: number is a measure with sql alone, over other measures, and no "
+                         "aggregate_type)"}
 # Keys other tools' meta blocks use (Lightdash, dbt2looker, dbt-metabase, LookML), for a suggestion closest() cannot make:
 # the first of Omni's keys that is valid at that place (its first part, for `topic.x`), else none: the
 # closest spelling would mislead (Lightdash's column `dimension:` is not `description`).
@@ -27,7 +34,22 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "additional_dimensions": ("dimensions",),
                "show_underlying_values": ("drill_fields", "default_drill_fields"),
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
-               "visibility_type": ("hidden",)}
+               "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",)}
+# Omni's own parameters that the contract does not take at one place or any (../shared/omni-format.md lists
+# them): the closest spelling would be another parameter (groups is not group_label, sample_values not
+# all_values), so say so.
+OMNI_ONLY = frozenset((
+    "ai_fields", "always_having_filters", "always_having_sql", "auto_run", "base_view_label", "bin_boundaries",
+    "cache_policy", "colors", "custom_primary_key_sql_for_quick_aggs", "default_row_limit", "display_order",
+    "drill_fields", "drill_queries", "duration", "dynamic_top_n", "extends", "filter_single_select_only", "folder",
+    "groups", "ignore_from_extended", "join_from_view", "join_from_view_as", "join_from_view_as_label",
+    "level_of_detail", "links", "order_by_field", "owners", "relationships", "sample_queries", "sample_values",
+    "skip_parent_label", "suggest_from_field", "suggest_from_topic", "suggestion_list", "template",
+    "timeframe_metadata", "view_label", "views", "warehouse_override"))
+OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni it is in",
+                   "join_from_view_as": ": a join is from the model whose meta.omni it is in",
+                   "groups": "; Lightdash's groups is group_label",
+                   "relationships": "; a topic joins along the model's joins and relationships tests"}
 # Keys that belong elsewhere, where the closest spelling would mislead: (mapping, key) -> where they go.
 ELSEWHERE = {("vars.dbt_omni.model_file", "included_schemas"): "vars.dbt_omni.included_schemas, beside model_file",
              ("vars.dbt_omni.model_file", "ignored_schemas"): "vars.dbt_omni.included_schemas, beside model_file (Omni's "
@@ -144,7 +166,7 @@ def _problems(error, *, file, model, key_prefix) -> list:
         allowed = sorted(schema_part["properties"])
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
         return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]),
-                        expected=ELSEWHERE.get((key, extra)) or "one of " + ", ".join(allowed),
+                        expected=ELSEWHERE.get((key, extra)) or "one of " + ", ".join(allowed) + _omni_only(extra),
                         suggestion=None if (key, extra) in ELSEWHERE else _suggested_key(extra, allowed), **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]
@@ -153,18 +175,23 @@ def _problems(error, *, file, model, key_prefix) -> list:
 def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
     if extra in KEY_ALIASES:
         return next((key for key in KEY_ALIASES[extra] if key.partition(".")[0] in allowed), None)
-    return closest(extra, allowed)
+    return None if extra in OMNI_ONLY else closest(extra, allowed)
+
+
+def _omni_only(extra: Any) -> str:
+    return f" (Omni's {extra} is not one dbt-omni writes here{OMNI_ONLY_HINTS.get(extra, '')})" if extra in OMNI_ONLY else ""
 
 
 def _problem(error, key: str, where: dict, branches) -> Problem:
     validator, schema_part, value = error.validator, error.schema, error.instance
     if validator == "enum":
         options = [str(o) for o in schema_part["enum"]]
+        hint = VALUE_HINTS.get(str(value).lower(), "")
         return Problem(
             f"'{value}' is not allowed",
             key=key,
-            expected="one of " + ", ".join(options),
-            suggestion=_suggested_value(str(value), options),
+            expected="one of " + ", ".join(options) + hint,
+            suggestion=None if hint else _suggested_value(str(value), options),
             **where,
         )
     if validator == "type":

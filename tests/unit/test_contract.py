@@ -126,6 +126,36 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     assert one_problem(model_error(omni={"joins": [{"to": "x", "type": "left"}]})).suggestion == "join_type"
 
 
+@pytest.mark.parametrize("omni, key, suggestion, said", [
+    ({"joins": [{"join_to_view": "customers"}]}, "meta.omni.joins[0].join_to_view", "to", "one of "),
+    ({"joins": [{"to": "customers", "join_from_view": "orders"}]}, "meta.omni.joins[0].join_from_view", None,
+     "a join is from the model whose meta.omni it is in"),  # was: did you mean join_to_view_as (the alias)?
+    ({"topic": {"always_having_sql": "x"}}, "meta.omni.topic.always_having_sql", None, "not one dbt-omni writes"),
+    ({"dimensions": {"d": {"sql": "x", "sample_values": ["a"]}}}, "meta.omni.dimensions.d.sample_values", None,
+     "not one dbt-omni writes"),  # was: all_values, which restricts the filter's values
+    ({"dimensions": {"d": {"sql": "x", "groups": [{"sql": "y", "name": "Y"}]}}}, "meta.omni.dimensions.d.groups",
+     "group_label", "Omni's groups is not one dbt-omni writes here; Lightdash's groups is group_label"),
+    ({"topic": {"default_row_limit": 10}}, "meta.omni.topic.default_row_limit", None, "not one dbt-omni writes"),
+])
+def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
+    """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
+    problem = next(p for p in model_error(omni=omni).problems if p.key == key)
+    assert problem.suggestion == suggestion and said in problem.expected
+
+
+@pytest.mark.parametrize("value, suggestion", [("has_many", "one_to_many"), ("belongs_to", "many_to_one"),
+                                               ("hasOne", "one_to_one")])
+def test_other_tools_relationship_words_suggest_omnis(value, suggestion):
+    problem = one_problem(model_error(omni={"joins": [{"to": "customers", "relationship_type": value}]}))
+    assert problem.suggestion == suggestion  # has_many was many_to_many: another fan-out
+
+
+@pytest.mark.parametrize("value, said", [("percent_of_total", "no Omni aggregate"), ("number", "sql alone")])
+def test_lookml_measure_types_omni_lacks_say_what_to_write(value, said):
+    problem = one_problem(model_error(omni={"measures": {"m": {"aggregate_type": value, "sql": "x"}}}))
+    assert problem.suggestion is None and said in problem.expected  # was: percentile, and nothing for number
+
+
 def test_every_mistake_in_a_topic_block_is_reported_at_once():
     """A topic is `true` or a mapping (a oneOf): all the mapping's errors, not the deepest alone."""
     topic = {"labl": "x", "access_filters": [{"field": "a.b", "user_atribute": "x"},
