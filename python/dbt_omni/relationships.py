@@ -2,6 +2,7 @@
 join), and from meta.omni.joins, which replace an inferred join between the same two views."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Optional
 
 from dbt_omni.errors import closest, collecting, raise_collected
@@ -11,6 +12,8 @@ from dbt_omni.project import ForeignKey, Model
 
 if TYPE_CHECKING:
     from dbt_omni.mapping import Mapper
+
+SIMPLE_ON_RE = re.compile(r"\s*\$\{(\w+)\.(\w+)\}\s*=\s*\$\{(\w+)\.(\w+)\}\s*")  # ${a.x} = ${b.y}
 
 
 def build_relationships(mapper: Mapper) -> list:
@@ -70,6 +73,8 @@ def build_relationships(mapper: Mapper) -> list:
                         expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
                 explicit[rel.key()] = key
                 found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+                if "relationship_type" not in join:
+                    _warn_default_type(mapper, model, rel, key)
     raise_collected(problems)
     for rel, fk in not_on_a_key:
         if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
@@ -144,6 +149,26 @@ def _warn_not_a_key(mapper: Mapper, rel: Relationship, fk: ForeignKey) -> None:
         f"is not the primary key of {target.name} ({pk}), nor tested unique, so a value it repeats would count "
         f"{rel.join_from_view}'s measures once per match (written many_to_one); add a unique test, or declare the "
         "join in meta.omni.joins with its relationship_type")
+
+
+def _warn_default_type(mapper: Mapper, model: Model, rel: Relationship, key: str) -> None:
+    """A declared join without relationship_type is many_to_one; where its condition is one column on each
+    side and the joined side's is no key, that is likely the wrong way round (a join from customers to
+    their orders), and Omni would add up the joined rows once per match."""
+    match = SIMPLE_ON_RE.fullmatch(rel.on_sql)
+    if match is None:
+        return
+    joined = rel.join_to_view_as or rel.join_to_view
+    sides = {match[1]: match[2], match[3]: match[4]}
+    target = mapper.view_by_name[rel.join_to_view]
+    if joined not in sides or len(sides) != 2 or _is_key(mapper, target, sides[joined], target.dbt_unique_id,
+                                                         sides[joined]) is not False:
+        return
+    mapper.warnings.append(
+        f"model {model.name} ({model.meta_file}): {key}: no relationship_type, so many_to_one, but "
+        f"{sides[joined]} is not the primary key of {joined}, nor tested unique: where a row of {rel.join_from_view} "
+        "matches several there, Omni would count them once per match; say relationship_type: one_to_many "
+        "(or many_to_many), or many_to_one where it is one")
 
 
 def _key_field(mapper: Mapper, view: View, unique_id: str, column: str, fk: ForeignKey, names: dict) -> Optional[str]:

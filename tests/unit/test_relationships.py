@@ -245,6 +245,33 @@ def test_a_test_joining_on_a_column_that_is_not_the_targets_key_is_a_warning():
     assert [r.dbt_key for r in omni.relationships] == ["meta.omni.joins[0]"] and omni.warnings == []
 
 
+def test_a_declared_join_left_many_to_one_onto_a_column_that_is_no_key_is_a_warning():
+    """Lightdash's joins have no relationship type: one from customers to their orders became many_to_one,
+    and Omni's fan-out handling added orders up once per match, silently."""
+    def built(join: dict):
+        return build(make_manifest([
+            model("customers", columns=["customer_id", "name"], omni={"joins": [join]},
+                  constraints=[{"type": "primary_key", "columns": ["customer_id"]}]),
+            model("orders", columns=["order_id", "customer_id"],
+                  constraints=[{"type": "primary_key", "columns": ["order_id"]}]),
+        ]))
+
+    on_sql = "${customer_id} = ${orders.customer_id}"
+    omni = built({"to": "orders", "on_sql": on_sql})
+    assert [r.relationship_type for r in omni.relationships] == ["many_to_one"]  # as declared: only said
+    assert omni.warnings == [
+        "model customers (models/customers.yml): meta.omni.joins[0]: no relationship_type, so many_to_one, but "
+        "customer_id is not the primary key of analytics__orders, nor tested unique: where a row of "
+        "analytics__customers matches several there, Omni would count them once per match; say relationship_type: "
+        "one_to_many (or many_to_many), or many_to_one where it is one"]
+    assert built({"to": "orders", "on_sql": on_sql, "relationship_type": "one_to_many"}).warnings == []
+    assert built({"to": "orders", "on_sql": on_sql, "relationship_type": "many_to_one"}).warnings == []  # the user's word
+    assert built({"to": "orders", "on_sql": "${customer_id} = ${orders.order_id}"}).warnings == []  # onto the key
+    assert built({"to": "orders", "on_sql": on_sql + " and ${orders.order_id} > 0"}).warnings == []  # not simple: unsaid
+    aliased = built({"to": "orders", "join_to_view_as": "first_orders", "on_sql": "${customer_id} = ${first_orders.customer_id}"})
+    assert len(aliased.warnings) == 1 and "is not the primary key of first_orders" in aliased.warnings[0]
+
+
 def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
     manifest = make_manifest(
         [model("orders", columns=["order_id", "customer_id"],
