@@ -285,9 +285,15 @@ def _same_relation(node: Any, catalog_node: Any, other_relations: dict) -> Any:
     return None
 
 
+def _lf(text: Any) -> Any:
+    """A doc block of a checkout with Windows line ends (git's autocrlf) keeps them in the rendered
+    description, which Omni's files would then quote as one line; YAML's own texts have \n already."""
+    return text.replace("\r\n", "\n") if isinstance(text, str) else text
+
+
 def _yaml_path(node: Any) -> Optional[str]:
     patch = lookup(node, "patch_path")
-    return patch.split("://", 1)[-1] if patch else None
+    return patch.split("://", 1)[-1].replace("\\", "/") if patch else None
 
 
 def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta: list,
@@ -304,8 +310,9 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         database=lookup(node, "database"),
         schema=lookup(node, "schema", ""),
         table=lookup(node, "alias") or lookup(node, "name"),
-        description=lookup(node, "description", ""),
-        path=lookup(node, "original_file_path", ""),
+        description=_lf(lookup(node, "description", "")),
+        # dbt on Windows joins with a backslash: one spelling, so output and path: selection are the same there
+        path=lookup(node, "original_file_path", "").replace("\\", "/"),
         yaml_path=_yaml_path(node),
         tags=tuple(lookup(node, "tags", ())),
         omni=_merged_omni(*_values(node, ("meta", "config")), misspelt),
@@ -368,6 +375,8 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
             misspelt.append(f"columns.{name}.omni")
         if config is not None and _stray_omni(config):
             misspelt.append(f"columns.{name}.config.omni")
+        if description and "\r" in description:
+            description = _lf(description)
         model.columns[name] = Column(name, description or "", data_type, omni, kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
                                      stored_name=stored, catalog_type=wrong_kind)

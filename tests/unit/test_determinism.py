@@ -95,3 +95,35 @@ def test_every_fields_tags_are_sorted_and_said_once():
     assert view["dimensions"]["big"]["tags"] == ["a", "q"]
     assert view["measures"]["total"]["tags"] == ["x"]
     assert view["measures"]["mrr"]["tags"] == ["c", "r"]
+
+
+def test_a_manifest_written_on_windows_gives_the_same_files():
+    """dbt joins a node's file path with os.path.join: on Windows `models\\marts\\orders.sql`, which was
+    written into every view's comment, and matched no `topics_from_paths: [models/marts]` nor `path:` selection.
+    A checkout with Windows line ends (git's autocrlf) keeps them in a doc block's rendered description."""
+    def files(manifest, **settings):
+        return render_files(manifest, topics_from_paths=["models/marts"], **settings)
+
+    def as_on_windows(manifest: dict) -> dict:
+        out = copy.deepcopy(manifest)
+        for node in out["nodes"].values():
+            for key in ("original_file_path", "patch_path"):
+                if node.get(key):
+                    package, sep, path = node[key].rpartition("://")
+                    node[key] = package + sep + path.replace("/", "\\")
+            if node.get("description"):
+                node["description"] = node["description"].replace("\n", "\r\n")
+            for info in node.get("columns", {}).values():
+                info["description"] = info.get("description", "").replace("\n", "\r\n")
+        return out
+
+    manifest = make_manifest([
+        model("orders", columns=[column("order_id", description="The order.\n\nOne row each.")],
+              path="models/marts/orders.sql", description="Orders.\n\nOne row per order.\n"),
+        model("stg_orders", columns=["order_id"], path="models/staging/stg_orders.sql"),
+    ])
+    windows = as_on_windows(manifest)
+    assert "models\\marts\\orders.sql" in windows["nodes"]["model.shop.orders"]["original_file_path"]
+    assert files(windows) == files(manifest)
+    assert "analytics/orders.view.yaml" in files(manifest) and "orders.topic.yaml" in files(manifest)
+    assert list(files(windows, select=["path:models/marts"])) == list(files(manifest, select=["path:models/marts"]))
