@@ -291,6 +291,10 @@ def _lf(text: Any) -> Any:
     return text.replace("\r\n", "\n") if isinstance(text, str) else text
 
 
+def _posix(path: Any) -> Any:
+    return path.replace("\\", "/") if isinstance(path, str) else path  # another type: a shape error, said later
+
+
 def _yaml_path(node: Any) -> Optional[str]:
     patch = lookup(node, "patch_path")
     return patch.split("://", 1)[-1].replace("\\", "/") if patch else None
@@ -312,7 +316,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         table=lookup(node, "alias") or lookup(node, "name"),
         description=_lf(lookup(node, "description", "")),
         # dbt on Windows joins with a backslash: one spelling, so output and path: selection are the same there
-        path=lookup(node, "original_file_path", "").replace("\\", "/"),
+        path=_posix(lookup(node, "original_file_path", "")),
         yaml_path=_yaml_path(node),
         tags=tuple(lookup(node, "tags", ())),
         omni=_merged_omni(*_values(node, ("meta", "config")), misspelt),
