@@ -62,6 +62,16 @@ QUOTE = {"bigquery": "`", "databricks": "`", "spark": "`", "mysql": "`"}
 MAX_MODELS_SHOWN = 5  # in one warning about a relation many models name
 
 
+def sorted_maps(value):
+    """Every mapping inside value with its keys sorted (lists keep their order): a filter's operators or a
+    model file's access grants as written in YAML would move in the output when only reordered there."""
+    if isinstance(value, dict):
+        return {k: sorted_maps(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [sorted_maps(item) for item in value]
+    return value
+
+
 def _ignored(column: Column) -> bool:
     return bool(column.omni) and column.omni.get("ignore") is True
 
@@ -392,7 +402,7 @@ class Mapper:
         which a user may change); otherwise it is an error, since the filter changes what is counted."""
         if not filters:
             return None
-        return {self.translate_field_ref(k, model, f"{key}.{k}", own): v for k, v in sorted(filters.items())
+        return {self.translate_field_ref(k, model, f"{key}.{k}", own): sorted_maps(v) for k, v in sorted(filters.items())
                 if not (droppable and self.left_out(field_view(k), model, key, f"filter on {k}"))} or None
 
     # -- fields ------------------------------------------------------------------------------------
@@ -908,7 +918,7 @@ class Mapper:
                          {v.name for v in views} | set(self.aliases), "view")  # a join's alias names a view too
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
         return OmniModel(
-            model_file=ModelFile(included_schemas=schemas, extra=dict(self.settings.model_file)),
+            model_file=ModelFile(included_schemas=schemas, extra=sorted_maps(dict(self.settings.model_file))),
             views=views,
             relationships=relationships,
             topics=topics,

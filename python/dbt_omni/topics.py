@@ -106,7 +106,8 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
                 block.get("always_where_filters"), model, "meta.omni.topic.always_where_filters", own
             ),
             access_filters=None if block.get("access_filters") is None else [  # []: none of the model file's
-                {**f, "field": mapper.translate_field_ref(f["field"], model, "meta.omni.topic.access_filters", own)}
+                _access_filter({**f, "field": mapper.translate_field_ref(f["field"], model,
+                                                                         "meta.omni.topic.access_filters", own)})
                 for f in block["access_filters"]
             ],
             ai_context=block.get("ai_context"),
@@ -114,6 +115,14 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
         )
     finally:
         mapper.topic_scope = None
+
+
+ACCESS_FILTER_KEYS = ("field", "user_attribute", "values_for_unfiltered", "enable_sql_like_wildcards")  # as Omni lists them
+
+
+def _access_filter(entry: dict) -> dict:
+    """In one key order, whatever the YAML's (the contract allows only these keys)."""
+    return {key: entry[key] for key in ACCESS_FILTER_KEYS if key in entry}
 
 
 def _join_graph(relationships: list) -> tuple:

@@ -127,3 +127,26 @@ def test_a_manifest_written_on_windows_gives_the_same_files():
     assert files(windows) == files(manifest)
     assert "analytics/orders.view.yaml" in files(manifest) and "orders.topic.yaml" in files(manifest)
     assert list(files(windows, select=["path:models/marts"])) == list(files(manifest, select=["path:models/marts"]))
+
+
+def test_maps_inside_filters_access_filters_and_the_model_file_do_not_follow_the_yamls_key_order():
+    """Only the top level was sorted: `{greater_than: 10, less_than: 100}` written the other way round,
+    an access filter's keys, or the model file's access grants moved lines in the output."""
+    def files(reverse: bool) -> dict:
+        def ordered(mapping: dict) -> dict:
+            return dict(reversed(list(mapping.items()))) if reverse else mapping
+
+        manifest = make_manifest([model("orders", columns=["amount", "channel"], omni={
+            "measures": {"mid": {"aggregate_type": "sum", "sql": "${amount}",
+                                 "filters": {"amount": ordered({"greater_than": 10, "less_than": 100})}}},
+            "topic": {"default_filters": {"channel": ordered({"is": "web", "not": "app"})},
+                      "access_filters": [ordered({"field": "channel", "user_attribute": "sales_channel",
+                                                  "values_for_unfiltered": ["all"]})]}})])
+        grants = ordered({"zz_money": ordered({"user_attribute": "team", "allowed_values": ["finance"]}),
+                          "aa_ops": ordered({"user_attribute": "team", "allowed_values": ["ops"]})})
+        return render_files(manifest, model_file={"access_grants": grants})
+
+    assert files(reverse=True) == files(reverse=False)
+    written = files(reverse=False)
+    assert "  - field: analytics__orders.channel\n    user_attribute: sales_channel\n" in written["orders.topic.yaml"]
+    assert written["model.yaml"].index("aa_ops") < written["model.yaml"].index("zz_money")
