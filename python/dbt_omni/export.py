@@ -113,7 +113,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     standing = [halves] if (halves := halves_differ(project)) else []
     omni.warnings[:0] = standing
     if from_file and catalog is not None and not project.has_catalog:
-        empty = (f"{catalog_path} lists no relations (written by `dbt docs generate --empty-catalog`, or before any "
+        empty = (f"{_in_project(catalog_path, context.project_dir)} lists no relations (written by `dbt docs generate --empty-catalog`, or before any "
                  "model was built): read as no catalog, so only documented columns are fields, typed by their data_type "
                  "in the YAML")
         omni.warnings.insert(0, empty)
@@ -188,6 +188,15 @@ def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
                         f"({some(replaced.edited)}), and the edits with them: every file is written from the dbt "
                         "project, so make the change in its meta.omni blocks")
     return warnings
+
+
+def _in_project(path, project_dir) -> str:
+    """A path in a recorded warning: relative to the project where it is inside (the plugin gives it
+    absolute, the CLI as typed), so the record, which decides "up to date", does not follow the spelling."""
+    try:
+        return Path(path).resolve().relative_to(Path(project_dir).resolve()).as_posix()
+    except (ValueError, TypeError, OSError):
+        return str(path)
 
 
 def saved_after(root: Path, paths: Iterable[str], moment: float) -> list:

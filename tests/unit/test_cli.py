@@ -583,6 +583,21 @@ def test_an_empty_catalog_is_read_as_none_and_said_so(tmp_path, capsys):
         (tmp_path / "empty" / p.relative_to(tmp_path / "none")).read_bytes() for p in views]
 
 
+def test_the_recorded_empty_catalog_warning_does_not_follow_how_the_path_is_spelt(tmp_path, capsys, monkeypatch):
+    """The record decides "up to date": the plugin gave the catalog's path absolute and the CLI as typed, so
+    each export after the other rewrote the output."""
+    manifest = _shop_project(tmp_path / "shop")
+    catalog = tmp_path / "shop" / "target" / "empty_catalog.json"
+    catalog.write_text(json.dumps({"metadata": {}, "nodes": {}, "sources": {}, "errors": None}))
+    monkeypatch.chdir(tmp_path / "shop")
+    base = ["export", "--manifest", str(manifest), "--output", str(tmp_path / "o")]
+    assert main([*base, "--catalog", "target/empty_catalog.json"]) == 0
+    first = capsys.readouterr()
+    assert "wrote" in first.out and "target/empty_catalog.json lists no relations" in first.err
+    assert main([*base, "--catalog", str(catalog)]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
 def test_a_bug_of_ours_is_one_line_to_report_not_a_traceback(tmp_path, capsys, monkeypatch):
     """Every trigger's last resort; the bug is simulated, since each one found is fixed and tested."""
     import dbt_omni.cli
