@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -13,12 +14,26 @@ from dbt_omni import shims
 
 shims.install_jinja_module()
 STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the last export was made from
+_SUSPENDED = []  # non-empty inside suspended(): `dbt-omni verify`'s own dbt command, a check, writes nothing
+
+
+@contextmanager
+def suspended():
+    """No export by the plugin in dbt commands run in this block (in this process): verify's parse with
+    another warehouse (a dead one, another target's database) rewrote the Omni files without its columns."""
+    _SUSPENDED.append(True)
+    try:
+        yield
+    finally:
+        _SUSPENDED.pop()
 
 
 class OmniPlugin(dbtPlugin):
     @shims.plugin_hook
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
+        if _SUSPENDED:
+            return {}
         from dbt_omni import __version__
         from dbt_omni.config import chose_dbt_omni, load_settings
         from dbt_omni.errors import WARNING, WarningsAsErrors, as_export_error

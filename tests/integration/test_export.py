@@ -620,6 +620,14 @@ def test_verify_catches_a_broken_measure(duckdb_project, run_cli):
     assert re.search(r"analytics_metrics__subscription_months\.mrr\s+total\s.*NO \(1 differ\)", text)
     assert re.search(r"analytics_metrics__trials\.trial_conversion_rate\s+total\s.*\syes", text)  # still checked
     assert "Traceback" not in text
+    # A check writes nothing: verify's own parse against another database (here a dead one) made the plugin
+    # rewrite target/omni without the catalog's columns (the catalog is of the other database).
+    before = tree(duckdb_project / "target" / "omni")
+    dead = run_cli("verify", "--project-dir", duckdb_project, "--profiles-dir", duckdb_project, cwd=duckdb_project,
+                   expect_ok=False, env={"DBT_OMNI_DUCKDB_PATH": str(duckdb_project / "no_such_folder" / "x.duckdb")})
+    assert dead.returncode == 1 and "Traceback" not in dead.stdout + dead.stderr
+    assert "wrote Omni model" not in dead.stdout + dead.stderr
+    assert tree(duckdb_project / "target" / "omni") == before
 
 
 def break_meta(project: Path) -> Path:
