@@ -9,7 +9,16 @@ from typing import Callable, Optional
 
 from dbt_omni.config import Settings
 from dbt_omni.errors import OmniExportError, Problem, closest, collecting, raise_collected
-from dbt_omni.names import VERSION_RE, column_field, field_name, field_view, safe_component, spelt_otherwise
+from dbt_omni.names import (
+    MAX_FILE_NAME,
+    VERSION_RE,
+    column_field,
+    field_name,
+    field_view,
+    safe_component,
+    spelt_otherwise,
+    too_long,
+)
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import (
     DBT_REF_RE,
@@ -172,6 +181,13 @@ class Mapper:
             if model.database and default_database and model.database != default_database:
                 view.catalog = model.database
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
+            for part, suffix, key in ((schema, "", "schema"), (table, ".view.yaml", "alias")):
+                if too_long(part, suffix):  # else the write fails, and the message blames the output folder
+                    raise OmniExportError(Problem(
+                        f"the view's {'folder' if key == 'schema' else 'file'} name {part[:30]}...{suffix} is "
+                        f"{len(part + suffix)} characters long", file=model.path, model=model.shown_name,
+                        key=f"config.{key}", expected=f"at most {MAX_FILE_NAME} characters, a file system's limit: "
+                        f"a shorter {key}"))
             if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table
                 if not prefix or (schema, table) != (prefix + model.schema, model.table):

@@ -9,6 +9,13 @@ FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors write it: the v1 of `customers.v1`
 
 
+MAX_FILE_NAME = 255  # characters (bytes, safe_component's being ASCII) of a file name on ext4, APFS and NTFS
+
+
+def too_long(name: str, suffix: str = "") -> bool:
+    return len(name) + len(suffix) > MAX_FILE_NAME
+
+
 def safe_component(name: str) -> str:
     """A file or folder name that cannot leave the output folder (no separators, no leading dot), and
     a view name `${view.field}` can hold: letters, digits and underscores (a schema `finance-reporting`

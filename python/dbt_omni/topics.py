@@ -6,7 +6,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni.errors import collecting, raise_collected
-from dbt_omni.names import field_view, safe_component
+from dbt_omni.names import MAX_FILE_NAME, field_view, safe_component, too_long
 from dbt_omni.omni_model import Topic, View
 from dbt_omni.project import Model
 from dbt_omni.selection import under_paths
@@ -86,9 +86,14 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
         ]
         tree = _join_tree(base, graph, wanted, model, key)
     mapper.topic_scope = _topic_scope(base, tree, graph[1])
+    file_name = safe_component(block.get("name") or _topic_name(model))
+    if too_long(file_name, ".topic.yaml"):  # else the write fails, and the message blames the output folder
+        raise model.error(f"the topic's file name {file_name[:30]}....topic.yaml is {len(file_name) + 11} characters "
+                          "long", key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - 11} "
+                          "characters (a file system's limit), which the model's name is where the topic sets none")
     try:  # the scope changes how every reference below resolves, and only these
         return Topic(
-            file_name=safe_component(block.get("name") or _topic_name(model)),
+            file_name=file_name,
             base_view=base,
             label=block.get("label") or _topic_label(model, own),
             description=block.get("description") or None,

@@ -82,6 +82,25 @@ def test_a_dash_in_a_schema_is_no_part_of_a_view_name_so_references_to_it_are_ch
     assert yaml.safe_load(files["finance_reporting/orders.view.yaml"])["schema"] == "finance-reporting"
 
 
+def test_a_name_too_long_for_a_file_is_an_error_naming_the_model_and_its_setting(out_dir, tmp_path):
+    """A 250-character alias failed the write with "cannot write to output_dir: File name too long", which
+    sent the user to a setting that was fine; such names are allowed by DuckDB and Snowflake."""
+    def error(**kwargs):
+        return export_error(make_manifest([model("orders", columns=["id"], **kwargs)])).problems[0]
+
+    problem = error(alias="x" * 250)
+    assert (problem.model, problem.key, problem.file) == ("orders", "config.alias", "models/orders.sql")
+    assert problem.message.endswith("....view.yaml is 260 characters long") and "at most 255" in problem.expected
+    assert error(schema="s" * 256).key == "config.schema"
+    build(make_manifest([model("orders", columns=["id"], alias="x" * 245)]))  # 255 exactly: fine
+    topic = error(omni={"topic": {"name": "t" * 245}})
+    assert (topic.key, topic.message) == ("meta.omni.topic.name", f"the topic's file name {'t' * 30}....topic.yaml "
+                                          "is 256 characters long")
+    build(make_manifest([model("orders", columns=["id"], omni={"topic": {"name": "t" * 244}})]))
+    result = run_export(make_manifest([model("orders", columns=["id"], alias="x" * 245)]), out_dir, tmp_path)
+    assert result.written and (out_dir / "analytics" / ("x" * 245 + ".view.yaml")).is_file()  # the limit is real
+
+
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt", "C:x", "a\\b", "a//b", "./x", "x/"])
 def test_write_atomically_refuses_paths_leaving_the_folder(out_dir, tmp_path, bad):
     with pytest.raises(OmniExportError, match="refusing to write"):
