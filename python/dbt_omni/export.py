@@ -112,7 +112,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     omni = build_omni_model(project, settings)
     standing = [halves] if (halves := halves_differ(project)) else []
     omni.warnings[:0] = standing
-    if from_file and catalog is not None and not project.has_catalog:
+    if from_file and catalog is not None and not project.has_catalog and not project.foreign_catalog:
         empty = (f"{_in_project(catalog_path, context.project_dir)} lists no relations (written by `dbt docs generate --empty-catalog`, or before any "
                  "model was built): read as no catalog, so only documented columns are fields, typed by their data_type "
                  "in the YAML")

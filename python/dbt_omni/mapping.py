@@ -104,6 +104,11 @@ class Mapper:
         elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog
                         and m.unique_id not in project.other_relations]
+        if project.foreign_catalog:
+            self._drift(
+                f"catalog.json is of another dbt project ({', '.join(project.foreign_catalog[:3])}), not of "
+                f"{project.project_name}: its unique ids match none of this manifest's, so it is not read and only "
+                "documented columns are fields (pass this project's: `dbt docs generate` writes it)")
         if project.has_catalog and uncatalogued:
             self._drift(
                 f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"

@@ -192,6 +192,7 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
+    foreign_catalog: tuple = ()  # the projects a catalog.json of none of this manifest's packages is of
     # unique_id -> (the relation catalog.json describes for it, the one it builds), where they differ (a catalog
     # of another target, or from before a schema or alias change): its columns are not this relation's
     other_relations: dict = field(default_factory=dict)
@@ -612,6 +613,7 @@ def read_project(
             exc.add_note(f"sources.{lookup(node, 'unique_id')}")
             raise
 
+    foreign = _foreign_catalog(catalog_nodes, {m.package_name for m in (*models.values(), *ephemeral.values())})
     project = DbtProject(
         project_name=project_name,
         adapter_type=adapter_type,
@@ -625,7 +627,9 @@ def read_project(
         functions=read_functions,
         dependents=others,
         selectors=dict(selectors or {}),
-        has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))),  # an empty one tells nothing
+        # an empty one tells nothing; nor does one of another project (its unique ids match none of ours)
+        has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))) and not foreign,
+        foreign_catalog=foreign,
         disabled_models=disabled,
         other_relations=other_relations,
     )
@@ -639,6 +643,13 @@ def read_project(
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)
     return project
+
+
+def _foreign_catalog(catalog_nodes: Mapping[str, Any], packages: set) -> tuple:
+    """The packages a catalog's nodes are of (`model.<package>.<name>`), where none is this manifest's:
+    a catalog.json of another project, passed by mistake, matches no model and would be said per model."""
+    theirs = {unique_id.split(".")[1] for unique_id in catalog_nodes if unique_id.count(".") >= 2}
+    return tuple(sorted(theirs)) if theirs and packages and not theirs & packages else ()
 
 
 def _attach_tests(project: DbtProject, tests: list) -> None:

@@ -583,6 +583,26 @@ def test_an_empty_catalog_is_read_as_none_and_said_so(tmp_path, capsys):
         (tmp_path / "empty" / p.relative_to(tmp_path / "none")).read_bytes() for p in views]
 
 
+def test_a_catalog_of_another_project_is_said_to_be_one_and_not_read(tmp_path, capsys):
+    """--catalog of another project was "catalog.json lists no columns of 3 exported models: built or renamed
+    since...?", a guess that sent the user to rebuild."""
+    manifest = _shop_project(tmp_path / "shop")
+    base = ["export", "--manifest", str(manifest), "--project-dir", str(tmp_path / "shop")]
+    assert main([*base, "--output", str(tmp_path / "none")]) == 0
+    capsys.readouterr()
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"metadata": {}, "sources": {}, "errors": None, "nodes": {
+        "model.jaffle_shop.orders": {"metadata": {"schema": "analytics", "name": "orders"},
+                                     "columns": {"id": {"name": "id", "type": "integer", "index": 1}}}}}))
+    assert main([*base, "--catalog", str(catalog), "--output", str(tmp_path / "other")]) == 0
+    err = capsys.readouterr().err
+    assert "catalog.json is of another dbt project (jaffle_shop), not of shop" in err
+    assert "built or renamed" not in err and "lists no relations" not in err, err
+    views = sorted((tmp_path / "none").rglob("*.yaml"))
+    assert views and [p.read_bytes() for p in views] == [
+        (tmp_path / "other" / p.relative_to(tmp_path / "none")).read_bytes() for p in views]
+
+
 def test_the_recorded_empty_catalog_warning_does_not_follow_how_the_path_is_spelt(tmp_path, capsys, monkeypatch):
     """The record decides "up to date": the plugin gave the catalog's path absolute and the CLI as typed, so
     each export after the other rewrote the output."""
