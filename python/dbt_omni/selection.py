@@ -91,13 +91,16 @@ def _matches(model: Model, selector: str, key: str, root: str, value: Any = None
     if method in ("source", "selector"):
         return False  # _Selection looks these up: source tables (also those only read), named selectors
     not_supported = method in NOT_SUPPORTED  # dbt's run state, test or semantic-layer nodes: nothing to export
+    written = ".".join((method, *arguments))  # `confg.materialized`: the suggestion keeps the key typed
+    near = closest(method, METHODS)
     raise OmniExportError(
         Problem(
-            f"selector method '{method}:' is not supported by dbt-omni" if not_supported else f"unknown selector method '{method}:'",
+            f"selector method '{written}:' is not supported by dbt-omni" if not_supported
+            else f"unknown selector method '{written}:'",
             key=key,
             expected="a model name, folder or path, or one of "
             + ", ".join(f"{m}:" if m != "config" else "config.<key>:" for m in METHODS),
-            suggestion=(closest(method, METHODS) or "") + ":" if closest(method, METHODS) else None,
+            suggestion=".".join((near, *arguments)) + ":" if near else None,
         )
     )
 
@@ -418,7 +421,7 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
         "resource_type": lambda: (*RELATION_TYPES, "source"),
         "file": lambda: {posixpath.basename(m.path) for m in models},
         "path": lambda: {folder for m in models for folder in _folders(m.path)} | {m.path for m in models},  # see _closest
-        "source": lambda: {name for m in models for uid in m.depends_on if uid.startswith("source.")
+        "source": lambda: {name for m in models for uid in (*m.depends_on, m.unique_id) if uid.startswith("source.")
                            for name in (uid.split(".")[2], ".".join(uid.split(".", 3)[2:]))},  # source, source.table
     }
     ephemeral = {m.name for m in project.ephemeral_models.values()}

@@ -104,7 +104,8 @@ def test_a_function_selected_alone_says_what_it_is():
         "view for Omni to read (cents_to_dollars+ selects what uses it)"]
 
 
-@pytest.mark.parametrize("selector, suggestion", [("tga:finance", "tag:"), ("pth:models", "path:")])
+@pytest.mark.parametrize("selector, suggestion", [("tga:finance", "tag:"), ("pth:models", "path:"),
+                                                  ("confg.materialized:table", "config.materialized:")])  # was config:
 def test_unknown_selector_method_suggests_the_closest(selector, suggestion):
     with pytest.raises(OmniExportError) as info:
         build(project(), select=[selector])
@@ -453,6 +454,12 @@ def test_source_tables_are_not_exported_by_default():
 def test_a_misspelt_source_is_a_warning_with_the_closest():
     omni = build(with_sources(), select=["orders", "source:strpe+"])
     assert omni.warnings == ["select 'source:strpe+' matches no exportable model; did you mean 'source:stripe'?"]
+    unread = with_sources()  # a source no model reads: its name was no spelling to suggest
+    unread["sources"]["source.shop.stripe.payouts"] = source("stripe", "payouts", columns=["id"])
+    unread["sources"] = {"source.shop.stripe.payouts": unread["sources"]["source.shop.stripe.payouts"]}
+    omni = build(unread, select=["orders", "source:stripe.payout"])
+    assert omni.warnings == ["select 'source:stripe.payout' matches no exportable model; did you mean "
+                             "'source:stripe.payouts'?"]
 
 
 @pytest.mark.parametrize("selector, expected", [
