@@ -39,6 +39,10 @@ def load_json(path: Path, what: str, hint: str) -> dict:
             data = json.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError:
         raise OmniExportError(Problem(f"{what} not found", file=str(path), expected=hint)) from None
+    except IsADirectoryError:  # `--manifest target`
+        inside = Path(path) / f"{what}.json"
+        raise OmniExportError(Problem("is a folder", file=str(path), expected=hint, suggestion=str(inside)
+                                      if inside.is_file() else None)) from None
     except (OSError, ValueError) as exc:
         raise OmniExportError(Problem(f"cannot read {what}: {exc}", file=str(path), expected=hint)) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), dict):

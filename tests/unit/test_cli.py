@@ -48,6 +48,18 @@ def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):
     assert "cannot read manifest" in err and str(path) in err and "Traceback" not in err
 
 
+def test_a_folder_given_as_the_manifest_suggests_the_manifest_in_it(tmp_path, capsys):
+    """`--manifest target` printed Python's "[Errno 21] Is a directory: 'target'"."""
+    (tmp_path / "target").mkdir()
+    argv = ["export", "--project-dir", str(tmp_path), "--manifest", str(tmp_path / "target")]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "Errno" not in err and "did you mean" not in err
+    (tmp_path / "target" / "manifest.json").write_text("{}")
+    assert main(argv) == 1
+    assert f"did you mean '{tmp_path / 'target' / 'manifest.json'}'" in capsys.readouterr().err
+
+
 def test_invalid_meta_is_reported_with_exit_1(tmp_path, capsys):
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(make_manifest([model("orders", columns=["id"], omni={"lable": "x"})])))
