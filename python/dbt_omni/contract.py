@@ -194,6 +194,10 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
             suggestion=None if hint else _suggested_value(str(value), options),
             **where,
         )
+    if validator == "type" and type(value).__name__.endswith("Undefined"):  # Jinja's, from `{{ name }}` dbt rendered
+        return Problem("is Jinja's undefined: dbt rendered a {{ ... }} here that names nothing it knows", key=key,
+                       expected="the text as Omni should read it; Omni's own {{ ... }} templating goes inside "
+                                "{% raw %}...{% endraw %}", **where)
     if validator == "type":
         if branches and all(b.validator == "type" for b in branches):  # no branch takes this type: name them all
             wanted = [t for b in branches for t in ([b.schema["type"]] if isinstance(b.schema["type"], str) else b.schema["type"])]

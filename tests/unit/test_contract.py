@@ -383,3 +383,13 @@ def test_a_mistake_in_a_model_the_selection_leaves_out_is_a_warning():
                                   "unknown key 'lable' (expected one of ") and "did you mean 'label'?" in left_out[1]
     error = export_error(manifest, select=["stg_orders"])
     assert "meta.omni.lable" in str(error) and "columns.order_id.meta.omni.hiden" in str(error)
+
+
+def test_a_jinja_undefined_dbt_left_in_a_block_says_to_wrap_omnis_templating_in_raw():
+    """dbt-core 1.12 renders `label: "{{ omni_thing }}"` to Jinja's Undefined: it was '"" has the wrong type'."""
+    import jinja2
+
+    problem = one_problem(model_error(omni={"label": jinja2.Undefined(name="omni_thing")}))
+    assert (problem.key, problem.message) == ("meta.omni.label", "is Jinja's undefined: dbt rendered a {{ ... }} "
+                                                                 "here that names nothing it knows")
+    assert "{% raw %}" in problem.expected
