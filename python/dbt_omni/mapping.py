@@ -458,6 +458,9 @@ class Mapper:
             keys = [declared] if isinstance(declared, str) else list(declared)
             by_field = {field_name(name): name for name in model.columns}  # `crmid` for the column "CrmId"
             keys = [key if key in model.columns or key in dimensions else by_field.get(key, key) for key in keys]
+            if twice := next((key for key in keys if keys.count(key) > 1), None):
+                raise model.error(f"primary key column '{twice}' is named twice", key="meta.omni.primary_key",
+                                  expected="each column of the key once (a compound key of distinct columns)")
             if unnamed := [name for name in flagged_dimensions if name not in keys]:
                 raise model.error(
                     f"meta.omni.dimensions.{unnamed[0]} says primary_key: true, but meta.omni.primary_key names "

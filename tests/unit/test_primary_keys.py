@@ -1,6 +1,8 @@
 """Where a view's primary key comes from, in order: meta.omni.primary_key, column meta, constraints, tests."""
 from __future__ import annotations
 
+import pytest
+
 from testkit import (
     build,
     column,
@@ -284,3 +286,11 @@ def test_an_undocumented_primary_key_named_like_a_measure_is_an_error_naming_bot
     problem = one_problem(export_error(manifest))
     assert (problem.key, problem.message) == (
         "meta.omni.measures.total", "field 'total' is defined twice (meta.omni.primary_key and meta.omni.measures.total)")
+
+
+@pytest.mark.parametrize("declared", [["order_id", "order_id"], ["order_id", "amount", "order_id"]])
+def test_a_compound_key_naming_a_column_twice_is_an_error(declared):
+    """It was written as custom_compound_primary_key_sql: [order_id, order_id], a key Omni would trust."""
+    manifest = make_manifest([model("orders", columns=["order_id", "amount"], omni={"primary_key": declared})])
+    problem = one_problem(export_error(manifest))
+    assert (problem.message, problem.key) == ("primary key column 'order_id' is named twice", "meta.omni.primary_key")
