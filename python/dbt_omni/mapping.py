@@ -752,8 +752,11 @@ class Mapper:
                 dimension = self._dimension(model, column, column.name == pk_column)
             except OmniExportError as error:
                 problems += error.problems
-                continue
-            dimensions.append(dimension)
+                if not (omni and omni.get("measures")):
+                    continue
+                dimension = Dimension(column_field(column.name)[0])  # a stand-in: its measures' mistakes are said too
+            else:
+                dimensions.append(dimension)
             if omni and omni.get("measures"):
                 for name, block in sorted(omni["measures"].items()):
                     with collecting(problems):

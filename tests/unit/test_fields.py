@@ -365,6 +365,15 @@ def test_invalid_named_format_suggests_the_closest():
     assert "did you mean 'usdcurrency_2'" in str(error)
 
 
+def test_a_columns_mistake_and_its_measures_mistakes_are_said_at_once():
+    """The column's bad format stopped its measures from being checked: their mistakes came a round later."""
+    manifest = orders(column("amount", omni={"format": "usd_money", "measures": {
+        "total": {"aggregate_type": "sum", "format": "usd_money"}, "big": {"aggregate_type": "max", "format": "nmber"}}}))
+    assert sorted(p.key for p in export_error(manifest).problems) == [
+        "columns.amount.meta.omni.format", "columns.amount.meta.omni.measures.big.format",
+        "columns.amount.meta.omni.measures.total.format"]
+
+
 @pytest.mark.parametrize("fmt, suggestion", [
     ("usd_currency_2", "usdcurrency_2"),  # read as a D3 / Excel format string before
     ("percent2", "percent"),
