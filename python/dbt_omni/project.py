@@ -635,7 +635,7 @@ def read_project(
     )
     for model in models.values():
         model.from_package = model.package_name != project_name
-    project.notices += [(model.unique_id, f"model {model.shown_name}: {key} in {model.meta_file}: " + (
+    project.notices += [(model.unique_id, f"model {model.shown_name}: {key} {_block_place(model, key)}: " + (
         "dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in dbt_project.yml `+meta: "
         "{omni: ...}`), so this block is ignored" if key.endswith(".omni") else
         "did you mean meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored"))
@@ -643,6 +643,14 @@ def read_project(
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)
     return project
+
+
+def _block_place(model: Model, key: str) -> str:
+    """Where a misplaced block may be: a model's `config.omni` comes from its YAML's config:, its SQL's
+    config() or a folder's +omni: in dbt_project.yml, which dbt merges without saying which."""
+    if key == "config.omni":
+        return f"(from config: in {model.meta_file}, config() in {model.path}, or +omni: in dbt_project.yml)"
+    return f"in {model.meta_file}"
 
 
 def _foreign_catalog(catalog_nodes: Mapping[str, Any], packages: set) -> tuple:

@@ -103,10 +103,13 @@ def test_an_omni_block_outside_meta_is_a_warning_not_silently_dropped():
     node["columns"]["email"]["omni"] = {"hidden": True}
     node["columns"]["phone"]["config"]["omni"] = {"hidden": True}
     omni = build(make_manifest([node]))
-    rest = "in models/customers.yml: dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in " \
+    rest = ": dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in " \
            "dbt_project.yml `+meta: {omni: ...}`), so this block is ignored"
-    assert omni.warnings == [f"model customers: {key} {rest}" for key in
-                             ("config.omni", "columns.email.omni", "columns.phone.config.omni")]
+    # a model's config.omni may be a folder's +omni: (it named the model's YAML, which had none)
+    assert omni.warnings == [f"model customers: {key} {where}{rest}" for key, where in (
+        ("config.omni", "(from config: in models/customers.yml, config() in models/customers.sql, or +omni: in "
+                        "dbt_project.yml)"),
+        ("columns.email.omni", "in models/customers.yml"), ("columns.phone.config.omni", "in models/customers.yml"))]
     assert [d.hidden for d in omni.views[0].dimensions] == [None, None, None]  # as said: not read
 
 
