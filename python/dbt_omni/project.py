@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping, Optional
 
@@ -487,7 +487,18 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
             model.problem("is not a mapping", key, expected="a mapping of its keys, as the README's meta.omni reference lists them")
         )
         return
-    problems.extend(contract.check(kind, block, file=model.meta_file, model=model.shown_name, key_prefix=key))
+    found = contract.check(kind, block, file=model.meta_file, model=model.shown_name, key_prefix=key)
+    problems.extend(_column_hint(p, model, f"{key}.dimensions.") if kind == "model" else p for p in found)
+
+
+def _column_hint(problem: Problem, model: Model, dimensions: str) -> Problem:
+    """Omni's own way, `dimensions: {status: {label: ...}}` for a column, is "sql is missing" in the contract:
+    a meta.omni dimension is a new field, and a column's settings go under the column."""
+    name = problem.key[len(dimensions):] if problem.key and problem.key.startswith(dimensions) else None
+    if problem.message != "required key 'sql' is missing" or not name or model.find_column(name) is None:
+        return problem
+    return replace(problem, expected=f"sql, for a new field; {name} is a column, whose own label, format, ... go "
+                                     f"under it (columns: - name: {name}, config: meta: omni: {{...}})")
 
 
 def resolve_ref(text: str, models_by_name: Mapping[str, list], package: str) -> Optional[Any]:

@@ -393,3 +393,13 @@ def test_a_jinja_undefined_dbt_left_in_a_block_says_to_wrap_omnis_templating_in_
     assert (problem.key, problem.message) == ("meta.omni.label", "is Jinja's undefined: dbt rendered a {{ ... }} "
                                                                  "here that names nothing it knows")
     assert "{% raw %}" in problem.expected
+
+
+def test_a_dimension_named_like_a_column_without_sql_says_where_a_columns_settings_go():
+    """Omni's own spelling, `dimensions: {amount: {label: ...}}` for a column, was only "required key 'sql' is
+    missing"; a new field (no such column) keeps that message."""
+    problem = one_problem(model_error(omni={"dimensions": {"amount": {"label": "Amount (USD)"}}}))
+    assert (problem.key, problem.message) == ("meta.omni.dimensions.amount", "required key 'sql' is missing")
+    assert "amount is a column, whose own label, format, ... go under it (columns: - name: amount" in problem.expected
+    other = one_problem(model_error(omni={"dimensions": {"gross": {"label": "Gross"}}}))
+    assert "is a column" not in other.expected
