@@ -129,11 +129,16 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         metrics = [macro for macro in omni_mode.macro_names(package)
                    if _macro_meta(mapper.project, package, macro).get("kind") == "metric"]  # as _metrics.yml says
         short = METRIC_ABBREVIATIONS.get(macro_name.lower()) if package == "dbt_omni" else None
+        semantic = package == "dbt_omni" and not elsewhere and any(  # dbt's semantic layer: a name, no macro
+            lookup(node, "resource_type") == "metric" and lookup(node, "name") == macro_name
+            for node in mapper.project.dependents)
         raise model.error(f"unknown metric macro '{package}.{macro_name}'", key=f"{key}.metric",
                           expected=f"a macro of package {package}" + (
                               " (a metric written without a package is dbt_omni's)" if elsewhere else "") + (
-                              f"; its shared metrics: {', '.join(metrics)}" if metrics and not elsewhere else ""),
-                          suggestion=f"{elsewhere[0]}.{macro_name}" if elsewhere
+                              f"; its shared metrics: {', '.join(metrics)}" if metrics and not elsewhere else "") + (
+                              f"; {macro_name} is a metric of dbt's semantic layer (metrics: in YAML), which "
+                              "dbt-omni does not read: give this measure its aggregate_type and sql" if semantic else ""),
+                          suggestion=None if semantic else f"{elsewhere[0]}.{macro_name}" if elsewhere
                           else short if short and omni_mode.has(package, short)
                           else closest(macro_name, metrics or omni_mode.macro_names(package)))
     try:

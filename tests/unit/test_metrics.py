@@ -384,4 +384,10 @@ def test_an_unknown_metric_lists_dbt_omnis_shared_metrics_and_knows_their_short_
                                        "annual_recurring_revenue, average_order_value, ")
     assert "safe_divide" not in problem.expected and "monthly_amount" not in problem.expected  # helpers, not metrics
     assert one_problem(export_error(with_kinds({"x": {"metric": "MRR"}}))).suggestion == "monthly_recurring_revenue"
+    # a metric of dbt's semantic layer by that name: said to be one, not "did you mean" another definition
+    semantic = with_kinds({"x": {"metric": "aov"}})
+    semantic["metrics"] = {"metric.shop.aov": {"resource_type": "metric", "name": "aov", "unique_id": "metric.shop.aov",
+                                               "depends_on": {"nodes": []}}}
+    problem = one_problem(export_error(semantic))
+    assert problem.suggestion is None and "aov is a metric of dbt's semantic layer" in problem.expected
     assert one_problem(export_error(with_kinds({"x": {"metric": "avg_order_value"}}))).suggestion == "average_order_value"
