@@ -156,21 +156,27 @@ def run_export(args: argparse.Namespace) -> int:
         else (None, None)
     unread = unread and (f"selectors.yml cannot be read here as a dbt command reads it ({unread}): the selection "
                          f"uses the copy in {manifest_path}, as of the last dbt command")
-    result = export(
-        lambda catalog: from_manifest_dict(manifest, catalog, selectors),
-        settings,
-        context,
-        catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
-        # --catalog given is read even under use_catalog: false, which is about the catalog beside the manifest
-        catalog=load_catalog(args.catalog) if args.catalog is not None and not settings.use_catalog else None,
-        force=args.force,
-        warn_error=args.warn_error,
-    )
+    # Said with an error too: one already fixed in the YAML but not yet parsed is read again from the manifest.
+    edited = _edited_since(manifest, Path(manifest_path), project_dir) if own_artifacts else None
+    try:
+        result = export(
+            lambda catalog: from_manifest_dict(manifest, catalog, selectors),
+            settings,
+            context,
+            catalog_path=args.catalog or Path(manifest_path).parent / "catalog.json",
+            # --catalog given is read even under use_catalog: false, which is about the catalog beside the manifest
+            catalog=load_catalog(args.catalog) if args.catalog is not None and not settings.use_catalog else None,
+            force=args.force,
+            warn_error=args.warn_error,
+        )
+    except OmniExportError:
+        if edited:
+            print(WARNING + edited, file=sys.stderr)
+        raise
     plugin_acts = chose_dbt_omni(manifest.get("macros"), project_dir)  # as in a dbt command there, without --vars
     rewrite = not result.empty and not no_project and plugin_acts and plugin_rewrite_warning(
         settings, context, lambda: load_settings(project_dir),  # a dbt command's plugin there, without --vars
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
-    edited = _edited_since(manifest, Path(manifest_path), project_dir) if own_artifacts else None
     for warning in [w for w in (no_project, unknown_target, edited, unread) if w] + _misplaced_settings(cli_vars) + \
             result.warnings + ([rewrite] if rewrite else []):
         print(WARNING + warning, file=sys.stderr)

@@ -767,6 +767,13 @@ def test_a_project_file_saved_after_manifest_json_is_said(tmp_path, capsys):
     os.utime(tmp_path / "artifacts" / "manifest.json", (parsed - 600, parsed - 600))
     assert main([*argv, "--manifest", str(tmp_path / "artifacts" / "manifest.json")]) == 0
     assert "changed since dbt wrote" not in capsys.readouterr().err
+    # An error already fixed in the YAML, not yet parsed: said again from the manifest, so the hint goes with it.
+    manifest["nodes"]["model.shop.orders"]["meta"] = {"omni": {"lable": "Orders"}}
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    os.utime(target / "manifest.json", (parsed, parsed))
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "meta.omni.lable" in err and "changed since dbt wrote" in err and "run `dbt parse` first" in err
 
 
 def test_a_selectors_yml_the_cli_cannot_render_falls_back_to_the_manifests_copy_and_says_so(tmp_path, capsys):
