@@ -369,7 +369,9 @@ class Mapper:
         is written as that alias, the name Omni gives it there."""
         if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
             return name, self._model_of(self.aliases[name])
-        view = self.view_for(name, model, key)
+        # dbt copies a versioned model's meta into every version: its own name there means that version
+        own = model.version is not None and name == model.name and self.views.get(model.unique_id)
+        view = own or self.view_for(name, model, key)
         written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
         return written, self._model_of(view)
 

@@ -120,7 +120,7 @@ def warn_keyless_repeated(mapper: Mapper, views: list, relationships: list) -> N
                 and not any(d.primary_key for d in view.dimensions)):
             model = mapper.project.models[view.dbt_unique_id]
             mapper.warnings.append(
-                f"{model.resource_type} {model.name} ({model.meta_file}): no primary key, and its join with "
+                f"{model.resource_type} {model.shown_name} ({model.meta_file}): no primary key, and its join with "
                 f"{repeated[view.name]} "
                 "repeats its rows, so Omni cannot keep its measures right there (set meta.omni.primary_key, a "
                 "primary_key constraint, or unique + not_null tests on a column)")

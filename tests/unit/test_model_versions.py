@@ -131,3 +131,31 @@ def test_an_older_version_the_selection_leaves_out_is_dropped_from_a_topic_and_n
     manifest = make_manifest([customers(1), customers(2), orders(omni={"measures": {"named": measure}})])
     problem = one_problem(export_error(manifest, select=["orders", "customers.v2"]))
     assert problem.message == "model 'customers.v1' is not exported (not selected, or ignore: true)"
+
+
+def test_a_versions_own_name_in_its_inherited_meta_means_that_version():
+    """dbt copies a versioned model's meta into every version: `${customers.name}` and `customers.*` in it
+    wrote v2's view into v1's file, its relationship and its topic, silently."""
+    omni_block = {"dimensions": {"loud_name": {"sql": "upper(${customers.name})"}},
+                  "joins": [{"to": "orders", "on_sql": "${customers.customer_id} = ${orders.customer_id}",
+                             "relationship_type": "one_to_many"}],
+                  "topic": {"fields": ["customers.*"]}}
+    omni = build(make_manifest([customers(1, omni=omni_block), customers(2, omni=omni_block), orders()]))
+    views = {v.name: v for v in omni.views}
+    for version in ("v1", "v2"):
+        loud = next(d for d in views[f"analytics__customers_{version}"].dimensions if d.name == "loud_name")
+        assert loud.sql == f"upper(${{analytics__customers_{version}.name}})"
+    assert sorted((r.join_from_view, r.on_sql) for r in omni.relationships) == [
+        (f"analytics__customers_{v}", f"${{analytics__customers_{v}.customer_id}} = ${{analytics__orders.customer_id}}")
+        for v in ("v1", "v2")]
+    assert sorted((t.base_view, t.fields[0]) for t in omni.topics) == [
+        (f"analytics__customers_{v}", f"analytics__customers_{v}.*") for v in ("v1", "v2")]
+
+
+def test_a_keyless_version_repeated_by_a_join_is_named_with_its_version():
+    """Two versions without a key: the same warning twice, neither naming its version."""
+    omni = build(make_manifest([customers(1, constraints=[]), customers(2, constraints=[]), orders(omni={"joins": [
+        {"to": "customers", "on_sql": "${orders.customer_id} = ${customers.customer_id}"},
+        {"to": "customers.v1", "on_sql": "${orders.customer_id} = ${analytics__customers_v1.customer_id}"}]})]))
+    assert sorted(w.split(" (")[0] for w in omni.warnings if "no primary key" in w) == ["model customers v1",
+                                                                                        "model customers v2"]
