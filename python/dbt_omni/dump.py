@@ -244,7 +244,8 @@ def _fields_block(key: str, fields: list, keys: tuple) -> str:
 
 def view_text(view: View) -> str:
     lines = [f"# Reference this view as {view.name}",
-             f"# Written by dbt-omni from {_comment(view.dbt_unique_id)} ({_comment(view.dbt_path)}): "
+             f"# Written by dbt-omni from {_comment(view.dbt_unique_id)}"
+             f"{f' ({_comment(view.dbt_path)})' if view.dbt_path else ''}: "
              "change the dbt project, not this file."]
     if view.upstream:
         lines.append("# dbt upstream: " + _comment(", ".join(view.upstream)))

@@ -145,6 +145,8 @@ class Model:
     def meta_file(self) -> str:
         """The file a user edits for this model's meta.omni, as messages name it."""
         file = self.yaml_path or self.path
+        if not file:  # a node of another project (dbt-loom, dbt's cross-project ref): no file of ours
+            return f"the YAML of project {self.package_name}, not in this one"
         return f"{file} (package {self.package_name})" if self.from_package else file
 
     @property

@@ -158,3 +158,17 @@ def test_meta_omni_reaches_a_source_table_by_its_view_name_and_a_source_can_decl
     [relationship] = omni.relationships
     assert relationship.on_sql == "${analytics__payments.charge_id} = ${raw__stripe_charges.id}"
     assert [t.base_view for t in omni.topics] == ["raw__stripe_charges"]
+
+
+def test_a_node_of_another_project_without_files_is_named_so():
+    """dbt-loom (and dbt's cross-project refs) put another project's public models in the manifest with no
+    file paths: messages said "( (package platform))" and the view's header "from model.platform.x ()"."""
+    node = model("dim_accounts", columns=["account_id"], package="platform", path="")
+    node["original_file_path"], node["patch_path"] = "", None
+    manifest = make_manifest([node, model("orders", columns=["order_id", "account_id"], omni={
+        "joins": [{"to": "dim_accounts", "on_sql": "${orders.account_id} = ${dim_accounts.account_id}"}]})])
+    files = render_files(manifest, select=["orders", "package:platform"])
+    assert "# Written by dbt-omni from model.platform.dim_accounts: change" in files["analytics/dim_accounts.view.yaml"]
+    warnings = build(manifest, select=["orders", "package:platform"]).warnings
+    assert any("model dim_accounts (the YAML of project platform, not in this one): no primary key" in w
+               for w in warnings), warnings
