@@ -176,7 +176,22 @@ class Mapper:
                     self._unexported_views.setdefault(view_name, m.name if m.version is None else f"{m.name}.v{m.version}")
         return self._unexported_views.get(name)
 
+    @staticmethod
+    def _name_problems(model: Model, schema: str, table: str, prefix: str) -> list:
+        """A file or folder name too long for a file system, naming the setting that makes it so."""
+        source = model.resource_type == "source"
+        folder_key = "schema" if source else "config.schema"
+        if prefix and too_long(safe_component(model.schema), "", "") is None:
+            folder_key = "database"  # the prefix did: another database than the connection's, or scope_view_names
+        where = dict(file=model.meta_file if source else model.path, model=model.shown_name,
+                     expected=f"at most {MAX_FILE_NAME} characters, a file system's limit")
+        return [Problem(message, key=key, **where) for name, suffix, what, key in (
+            (schema, "", "view's folder", folder_key), (table, ".view.yaml", "view's file", "identifier" if source
+                                                                                     else "config.alias"))
+                if (message := too_long(name, suffix, what))]
+
     def _register_views(self) -> None:
+        too_long_names: list = []  # said all at once, before any other view's mistakes
         taken: dict = {}
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
         default_database = self.default_database = self._default_database()
@@ -186,13 +201,7 @@ class Mapper:
             if model.database and default_database and model.database != default_database:
                 view.catalog = model.database
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
-            for part, suffix, key in ((schema, "", "schema"), (table, ".view.yaml", "alias")):
-                if too_long(part, suffix):  # else the write fails, and the message blames the output folder
-                    raise OmniExportError(Problem(
-                        f"the view's {'folder' if key == 'schema' else 'file'} name {part[:30]}...{suffix} is "
-                        f"{len(part + suffix)} characters long", file=model.path, model=model.shown_name,
-                        key=f"config.{key}", expected=f"at most {MAX_FILE_NAME} characters, a file system's limit: "
-                        f"a shorter {key}"))
+            too_long_names += self._name_problems(model, schema, table, prefix)
             if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table
                 if not prefix or (schema, table) != (prefix + model.schema, model.table):
@@ -223,6 +232,7 @@ class Mapper:
                 self.view_by_version[f"{model.name}.v{model.version}"] = view
                 if re.fullmatch(r"\w+", model.version):  # `name_v1`, dbt's own alias of a version: ${name_v1.x}
                     self.view_by_version[f"{model.name}_v{model.version}"] = view
+        raise_collected(too_long_names)
         # ${name.x} means what an unpinned ref('name') means in dbt: the root project's model before a
         # package's, the latest version of a versioned one (an older one: `name.v1` or `name_v1` in a join's
         # `to` or a topic's joins, `name_v1` in ${...} and field names, `name.v1.field` in a topic's too).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Optional
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors write it: the v1 of `customers.v1`
@@ -12,8 +13,12 @@ VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors writ
 MAX_FILE_NAME = 255  # characters (bytes, safe_component's being ASCII) of a file name on ext4, APFS and NTFS
 
 
-def too_long(name: str, suffix: str = "") -> bool:
-    return len(name) + len(suffix) > MAX_FILE_NAME
+def too_long(name: str, suffix: str, what: str) -> Optional[str]:
+    """The message for a file or folder name longer than file systems allow (the write would fail, and
+    its message blame the output folder); None when it fits."""
+    if len(name) + len(suffix) <= MAX_FILE_NAME:
+        return None
+    return f"the {what} name {name[:30]}...{suffix} is {len(name) + len(suffix)} characters long"
 
 
 def safe_component(name: str) -> str:

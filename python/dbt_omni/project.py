@@ -382,7 +382,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
             misspelt.append(f"columns.{name}.omni")
         if config is not None and _stray_omni(config):
             misspelt.append(f"columns.{name}.config.omni")
-        if description and "\r" in description:
+        if type(description) is str and "\r" in description:  # another type: the shape error names it
             description = _lf(description)
         model.columns[name] = Column(name, description or "", data_type, omni, kinds,
                                      quoted=quoted, missing=missing, tags=tuple(sorted(tags)) if tags else (),
@@ -662,7 +662,8 @@ def _block_place(model: Model, key: str) -> str:
     """Where a misplaced block may be: a model's `config.omni` comes from its YAML's config:, its SQL's
     config() or a folder's +omni: in dbt_project.yml, which dbt merges without saying which."""
     if key == "config.omni":
-        return f"(from config: in {model.meta_file}, config() in {model.path}, or +omni: in dbt_project.yml)"
+        sql = f", config() in {model.path}" if model.path else ""
+        return f"(from config: in {model.meta_file}{sql}, or +omni: in dbt_project.yml)"
     return f"in {model.meta_file}"
 
 

@@ -85,12 +85,11 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
             mapper.ref_view(n, model, key)[0] for n in joins if not mapper.left_out(n, model, key, "join")
         ]
         tree = _join_tree(base, graph, wanted, model, key)
-    mapper.topic_scope = _topic_scope(base, tree, graph[1])
     file_name = safe_component(block.get("name") or _topic_name(model))
-    if too_long(file_name, ".topic.yaml"):  # else the write fails, and the message blames the output folder
-        raise model.error(f"the topic's file name {file_name[:30]}....topic.yaml is {len(file_name) + 11} characters "
-                          "long", key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - 11} "
+    if message := too_long(file_name, ".topic.yaml", "topic's file"):
+        raise model.error(message, key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - 11} "
                           "characters (a file system's limit), which the model's name is where the topic sets none")
+    mapper.topic_scope = _topic_scope(base, tree, graph[1])
     try:  # the scope changes how every reference below resolves, and only these
         return Topic(
             file_name=file_name,

@@ -482,6 +482,11 @@ ORDERS = "model.shop.orders"
     (lambda m: m["nodes"][ORDERS]["depends_on"].__setitem__("nodes", [1]), f"nodes.{ORDERS}.depends_on.nodes"),
     (lambda m: next(iter(m["nodes"][ORDERS]["columns"].values())).__setitem__("description", ["x"]),
      f"nodes.{ORDERS}.columns.order_id.description"),
+    (lambda m: next(iter(m["nodes"][ORDERS]["columns"].values())).__setitem__("description", 5),
+     f"nodes.{ORDERS}.columns.order_id.description"),  # not "TypeError" (the check for \r line ends)
+    (lambda m: next(iter(m["nodes"][ORDERS]["columns"].values())).__setitem__("description", True),
+     f"nodes.{ORDERS}.columns.order_id.description"),
+    (lambda m: m["nodes"][ORDERS].__setitem__("description", 5), f"nodes.{ORDERS}.description"),
 ])
 def test_a_value_of_a_type_dbt_never_writes_is_an_error_naming_its_key(tmp_path, capsys, change, key):
     manifest = _shop_project(tmp_path / "shop")

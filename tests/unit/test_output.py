@@ -19,7 +19,18 @@ from dbt_omni.errors import OmniExportError
 from dbt_omni.export import ExportContext, ExportResult, export
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.output import RECORD, files_intact, record_digest, write_atomically
-from testkit import build, export_error, make_manifest, model, render_files, settings, shop_manifest, warehouse_catalog
+from testkit import (
+    build,
+    export_error,
+    make_manifest,
+    model,
+    render_files,
+    settings,
+    shop_manifest,
+    source,
+    test_node,
+    warehouse_catalog,
+)
 
 OLD = 1_000_000_000  # a fixed mtime in 2001: any rewrite shows
 
@@ -99,6 +110,29 @@ def test_a_name_too_long_for_a_file_is_an_error_naming_the_model_and_its_setting
     build(make_manifest([model("orders", columns=["id"], omni={"topic": {"name": "t" * 244}})]))
     result = run_export(make_manifest([model("orders", columns=["id"], alias="x" * 245)]), out_dir, tmp_path)
     assert result.written and (out_dir / "analytics" / ("x" * 245 + ".view.yaml")).is_file()  # the limit is real
+    # all at once, each naming its own setting: a source's identifier, a database prefix
+    long_db = model("payments", columns=["id"])
+    long_db["database"] = "d" * 250  # another database than the connection's: the folder is <database>_<schema>
+    both = export_error(make_manifest([model("orders", columns=["id"], alias="x" * 250), long_db,
+                                       model("customers", columns=["id"])],
+                                      sources=[source("stripe", "charges", identifier="c" * 250)]),
+                        select=["orders", "payments", "customers", "source:stripe"])
+    assert sorted((p.model, p.key) for p in both.problems) == [
+        ("orders", "config.alias"), ("payments", "database"), ("stripe.charges", "identifier")]
+
+
+def test_a_topic_name_too_long_leaves_no_scope_for_the_next_topic():
+    """The topic's join scope was set before the check failed: the next model's topic then resolved its
+    joins in that scope, a second, false error."""
+    manifest = make_manifest([
+        model("orders", columns=["order_id", "customer_id"], omni={
+            "joins": [{"to": "customers", "join_to_view_as": "buyer", "on_sql": "${customer_id} = ${buyer.customer_id}"}],
+            "topic": {"name": "o" * 250, "joins": ["buyer"]}}),
+        model("payments", columns=["payment_id", "customer_id"], omni={"topic": {"joins": ["customers"]}}),
+        model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}]),
+    ], [test_node("relationships", "payments", "customer_id", to="customers", field="customer_id")])
+    problems = export_error(manifest).problems
+    assert [p.key for p in problems] == ["meta.omni.topic.name"], [str(p) for p in problems]
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/tmp/dbt-omni-escape.txt", "C:x", "a\\b", "a//b", "./x", "x/"])
