@@ -34,18 +34,19 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "additional_dimensions": ("dimensions",),
                "show_underlying_values": ("drill_fields", "default_drill_fields"),
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
-               "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",)}
-# Omni's own parameters that the contract does not take at one place or any (../shared/omni-format.md lists
-# them): the closest spelling would be another parameter (groups is not group_label, sample_values not
-# all_values), so say so.
+               "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
+               "drill_fields": ("default_drill_fields",)}  # a measure's, which a model has as default_drill_fields
+# Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
+# spelling would be another parameter (groups is not group_label, sample_values not all_values), so say so.
 OMNI_ONLY = frozenset((
-    "ai_fields", "always_having_filters", "always_having_sql", "auto_run", "base_view_label", "bin_boundaries",
-    "cache_policy", "colors", "custom_primary_key_sql_for_quick_aggs", "default_row_limit", "display_order",
-    "drill_fields", "drill_queries", "duration", "dynamic_top_n", "extends", "filter_single_select_only", "folder",
-    "groups", "ignore_from_extended", "join_from_view", "join_from_view_as", "join_from_view_as_label",
-    "level_of_detail", "links", "order_by_field", "owners", "relationships", "sample_queries", "sample_values",
-    "skip_parent_label", "suggest_from_field", "suggest_from_topic", "suggestion_list", "template",
-    "timeframe_metadata", "view_label", "views", "warehouse_override"))
+    "ai_fields", "always_having_filters", "always_having_sql", "base_view_label", "bin_boundaries", "cache_policy",
+    "colors", "custom_primary_key_sql_for_quick_aggs", "display_order", "drill_queries", "duration",
+    "dynamic_top_n", "filter_single_select_only", "folder", "groups", "ignore_from_extended", "join_from_view",
+    "join_from_view_as", "join_from_view_as_label", "level_of_detail", "links", "order_by_field", "owners",
+    "relationships", "sample_queries", "sample_values", "skip_parent_label", "suggest_from_field",
+    "suggest_from_topic", "suggestion_list", "timeframe_metadata", "view_label", "views", "warehouse_override"))
+# Omni parameters of topics (and the model file) that the contract takes in the model file only.
+MODEL_FILE_ONLY = frozenset(("auto_run", "default_row_limit", "extends", "template"))
 OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni it is in",
                    "join_from_view_as": ": a join is from the model whose meta.omni it is in",
                    "groups": "; Lightdash's groups is group_label",
@@ -175,15 +176,21 @@ def _problems(error, *, file, model, key_prefix) -> list:
 def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
     if extra in KEY_ALIASES:
         return next((key for key in KEY_ALIASES[extra] if key.partition(".")[0] in allowed), None)
-    return None if extra in OMNI_ONLY else closest(extra, allowed)
+    return None if extra in OMNI_ONLY or extra in MODEL_FILE_ONLY else closest(extra, allowed)
 
 
 def _omni_only(extra: Any) -> str:
-    return f" (Omni's {extra} is not one dbt-omni writes here{OMNI_ONLY_HINTS.get(extra, '')})" if extra in OMNI_ONLY else ""
+    if extra in MODEL_FILE_ONLY:
+        return f" (dbt-omni takes Omni's {extra} in vars.dbt_omni.model_file only)"
+    return f" (Omni's {extra} is not one dbt-omni writes{OMNI_ONLY_HINTS.get(extra, '')})" if extra in OMNI_ONLY else ""
 
 
 def _problem(error, key: str, where: dict, branches) -> Problem:
     validator, schema_part, value = error.validator, error.schema, error.instance
+    if type(value).__name__.endswith("Undefined"):  # Jinja's, from a `{{ name }}` dbt rendered, whatever the check
+        return Problem("is Jinja's undefined: dbt rendered a {{ ... }} here that names nothing it knows", key=key,
+                       expected="the text as Omni should read it; Omni's own {{ ... }} templating goes inside "
+                                "{% raw %}...{% endraw %}", **where)
     if validator == "enum":
         options = [str(o) for o in schema_part["enum"]]
         hint = VALUE_HINTS.get(str(value).lower(), "")
@@ -194,10 +201,6 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
             suggestion=None if hint else _suggested_value(str(value), options),
             **where,
         )
-    if validator == "type" and type(value).__name__.endswith("Undefined"):  # Jinja's, from `{{ name }}` dbt rendered
-        return Problem("is Jinja's undefined: dbt rendered a {{ ... }} here that names nothing it knows", key=key,
-                       expected="the text as Omni should read it; Omni's own {{ ... }} templating goes inside "
-                                "{% raw %}...{% endraw %}", **where)
     if validator == "type":
         if branches and all(b.validator == "type" for b in branches):  # no branch takes this type: name them all
             wanted = [t for b in branches for t in ([b.schema["type"]] if isinstance(b.schema["type"], str) else b.schema["type"])]

@@ -134,13 +134,33 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     ({"dimensions": {"d": {"sql": "x", "sample_values": ["a"]}}}, "meta.omni.dimensions.d.sample_values", None,
      "not one dbt-omni writes"),  # was: all_values, which restricts the filter's values
     ({"dimensions": {"d": {"sql": "x", "groups": [{"sql": "y", "name": "Y"}]}}}, "meta.omni.dimensions.d.groups",
-     "group_label", "Omni's groups is not one dbt-omni writes here; Lightdash's groups is group_label"),
-    ({"topic": {"default_row_limit": 10}}, "meta.omni.topic.default_row_limit", None, "not one dbt-omni writes"),
+     "group_label", "Omni's groups is not one dbt-omni writes; Lightdash's groups is group_label"),
+    ({"topic": {"default_row_limit": 10}}, "meta.omni.topic.default_row_limit", None,
+     "takes Omni's default_row_limit in vars.dbt_omni.model_file only"),  # was: default_filters
+    ({"drill_fields": ["amount"]}, "meta.omni.drill_fields", "default_drill_fields", "one of "),  # a measure's key
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
     problem = next(p for p in model_error(omni=omni).problems if p.key == key)
     assert problem.suggestion == suggestion and said in problem.expected
+
+
+def test_omni_only_keys_are_none_the_contract_takes_anywhere():
+    """Else a key valid elsewhere (a measure's drill_fields) lost its suggestion at a place it is not."""
+    taken: set = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            taken.update(node.get("properties") or {})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(contract.schema())
+    assert not contract.OMNI_ONLY & taken
+    assert contract.MODEL_FILE_ONLY <= taken
 
 
 @pytest.mark.parametrize("value, suggestion", [("has_many", "one_to_many"), ("belongs_to", "many_to_one"),
@@ -393,6 +413,8 @@ def test_a_jinja_undefined_dbt_left_in_a_block_says_to_wrap_omnis_templating_in_
     assert (problem.key, problem.message) == ("meta.omni.label", "is Jinja's undefined: dbt rendered a {{ ... }} "
                                                                  "here that names nothing it knows")
     assert "{% raw %}" in problem.expected
+    enum = one_problem(model_error(omni={"joins": [{"to": "customers", "relationship_type": jinja2.Undefined()}]}))
+    assert enum.message.startswith("is Jinja's undefined")  # was "'' is not allowed"
 
 
 def test_a_dimension_named_like_a_column_without_sql_says_where_a_columns_settings_go():
