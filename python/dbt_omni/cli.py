@@ -226,14 +226,14 @@ def _dbt_warn_error(flags: dict) -> bool:
     `silence` has Note; read as YAML, as dbt reads them."""
     import yaml
 
-    given = os.environ.get("DBT_WARN_ERROR")
-    warn_error = given.strip().lower() in ("1", "true", "t", "yes", "y", "on") if given is not None \
+    given = os.environ.get("DBT_WARN_ERROR")  # empty is unset, as click (dbt's) reads it
+    warn_error = given.strip().lower() in ("1", "true", "t", "yes", "y", "on") if given \
         else flags.get("warn_error") is True
     if warn_error:
         return True
     try:
-        options = yaml.safe_load(os.environ["DBT_WARN_ERROR_OPTIONS"] or "{}") \
-            if "DBT_WARN_ERROR_OPTIONS" in os.environ else flags.get("warn_error_options")
+        options = yaml.safe_load(os.environ["DBT_WARN_ERROR_OPTIONS"]) \
+            if os.environ.get("DBT_WARN_ERROR_OPTIONS") else flags.get("warn_error_options")
     except yaml.YAMLError:  # dbt itself refuses it, with its own message
         return False
     if not isinstance(options, dict):

@@ -256,7 +256,7 @@ class Mapper:
                 continue  # a model whose block breaks the contract elsewhere still names its aliases, or
                 # every reference to one would be a second, false error in the same round
             for index, join in enumerate(joins):
-                alias, target = join.get("join_to_view_as"), self.find_view(join["to"])
+                alias, target = join.get("join_to_view_as"), self.own_version(model, join["to"]) or self.find_view(join["to"])
                 if not alias or target is None:
                     continue
                 if alias in self.aliases and self.aliases[alias] is not target:
@@ -321,9 +321,13 @@ class Mapper:
         """The exported view a name means: a dbt model's name, an Omni view name, or `name.v1`."""
         return self.view_by_model_name.get(name) or self.view_by_name.get(name) or self.view_by_version.get(name)
 
+    def own_version(self, model: Model, name: str) -> Optional[View]:
+        """dbt copies a versioned model's meta into every version: its own name there means that version."""
+        return self.views.get(model.unique_id) if model.version is not None and name == model.name else None
+
     def view_for(self, name: str, model: Model, key: str) -> View:
         """The exported view for a dbt model name (or an Omni view name), or a clear error."""
-        view = self.find_view(name)
+        view = self.own_version(model, name) or self.find_view(name)
         if view is not None:
             return view
         suggestion = None
@@ -379,9 +383,7 @@ class Mapper:
         is written as that alias, the name Omni gives it there."""
         if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
             return name, self._model_of(self.aliases[name])
-        # dbt copies a versioned model's meta into every version: its own name there means that version
-        own = model.version is not None and name == model.name and self.views.get(model.unique_id)
-        view = own or self.view_for(name, model, key)
+        view = self.view_for(name, model, key)
         written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
         return written, self._model_of(view)
 

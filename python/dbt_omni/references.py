@@ -68,7 +68,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         if not REF_SHAPE_RE.fullmatch(str(ref)):
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             problems.append(Problem(f"'{ref}' is not a field reference", file=model.meta_file if model else None,
-                                    model=model.name if model else None, key=key,
+                                    model=model.shown_name if model else None, key=key,
                                     expected="field, model.field, field[timeframe], model.*, all_views.* or tag:name"))
 
     def measure_names(view_name):
@@ -85,7 +85,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         if written and not bare and sql and sql.rstrip().endswith(";"):
             model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
             problems.append(Problem(f"{sql.strip()[-20:]!r} ends in ';'", file=model.meta_file if model else None,
-                                    model=model.name if model else None, key=key,
+                                    model=model.shown_name if model else None, key=key,
                                     expected="SQL without a terminator: Omni puts it inside a query of its own "
                                              "(LookML's ;; ends a parameter there, not here)"))
         for first, second, timeframe in SQL_REF_RE.findall(sql or ""):
@@ -100,11 +100,11 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 if row_level and field in measure_names(view_name):
                     problems.append(Problem(
                         f"${{{field}}} is a measure of {view_name}: this SQL is evaluated row by row, and a measure "
-                        "aggregates rows", file=model.meta_file if model else None, model=model.name if model else None,
+                        "aggregates rows", file=model.meta_file if model else None, model=model.shown_name if model else None,
                         key=key, expected="a column or dimension (or make this a measure: sql alone may combine measures)"))
                 elif written and not bare and field in only_in_catalog(view_name):  # an error where there is no catalog
                     target = models_by_id[by_name[view_name].dbt_unique_id]
-                    warnings.append(f"model {model.name if model else view_name}: {key}: ${{{field}}} is a column only "
+                    warnings.append(f"model {model.shown_name if model else view_name}: {key}: ${{{field}}} is a column only "
                                     f"catalog.json lists (of {view_name}): where there is none (a fresh clone, a CI "
                                     "run before `dbt docs generate`) this is an error; document it under columns: in "
                                     f"{target.meta_file}")
@@ -115,12 +115,12 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 where = f" ({model.meta_file})" if model is not None and model.meta_file else ""
                 unknown = ("catalog.json lists none of its columns (built or renamed since the last `dbt docs generate`?)"
                            if has_catalog else "without catalog.json (dbt docs generate) its columns are unknown")
-                warnings.append(f"model {model.name if model else view_name}{where}: {key}: {field} is not a documented "
+                warnings.append(f"model {model.shown_name if model else view_name}{where}: {key}: {field} is not a documented "
                                 f"column of {view_name}{f' (did you mean {near}?)' if near else ''}, and {unknown}")
                 continue
             if field == "TABLE" and not second and not bare:  # LookML's, in a block moved from dbt2looker
                 problems.append(Problem("${TABLE} is LookML's, not Omni's", file=model.meta_file if model else None,
-                                        model=model.name if model else None, key=key,
+                                        model=model.shown_name if model else None, key=key,
                                         expected="${column}: Omni reads a field of this view by its name "
                                                  "(LookML's ${TABLE}.amount is ${amount})"))
                 continue
@@ -128,7 +128,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                 Problem(
                     f"{field if bare else '${%s}' % field} is not a field of {view_name}",
                     file=model.meta_file if model else None,
-                    model=model.name if model else None,
+                    model=model.shown_name if model else None,
                     key=key,
                     expected="a column, dimension or measure of that view" + _new_column_hint(target),
                     suggestion=closest(field, known),
@@ -136,7 +136,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
             )
 
     def check_timeframe(timeframe: str, view_name, field: str, known, model, key: str) -> None:
-        where = dict(file=model.meta_file if model else None, model=model.name if model else None, key=key)
+        where = dict(file=model.meta_file if model else None, model=model.shown_name if model else None, key=key)
         if timeframe not in TIMEFRAMES:
             problems.append(Problem(f"[{timeframe}] is not an Omni timeframe ({field}[{timeframe}])",
                                     expected="one of " + ", ".join(TIMEFRAMES), suggestion=closest(timeframe, TIMEFRAMES),
@@ -170,14 +170,15 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                         and value not in dimension.all_values:  # 1.0 is the value 1
                     model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
                     near = closest(str(value), sorted(allowed))
-                    warnings.append(f"model {model.name if model else view.name}: {key}.{ref}: {operator} {value!r} is "
+                    warnings.append(f"model {model.shown_name if model else view.name}: {key}.{ref}: {operator} {value!r} is "
                                     f"none of {field}'s all_values ({', '.join(sorted(allowed))}; an accepted_values test "
                                     f"gives them), so it matches no row{f'; did you mean {near}?' if near else ''}")
 
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):
             for item in items:
-                if item.sql and "${" in item.sql:  # most fields: no SQL, or none with references
+                # most fields: no SQL, or none with references (nor a terminator, which check() refuses)
+                if item.sql and ("${" in item.sql or item.sql.rstrip().endswith(";")):
                     check(item.sql, view, view, f"{item.dbt_key or f'{kind} {item.name}'}.sql",
                           row_level=kind == "dimension")
         for measure in view.measures:

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from dbt_omni.errors import closest, collecting, raise_collected
-from dbt_omni.names import column_field
+from dbt_omni.names import column_field, field_name
 from dbt_omni.omni_model import Dimension, Relationship, View
 from dbt_omni.project import ForeignKey, Model
 
@@ -161,11 +161,14 @@ def _warn_default_type(mapper: Mapper, model: Model, rel: Relationship, key: str
     joined = rel.join_to_view_as or rel.join_to_view
     sides = {match[1]: match[2], match[3]: match[4]}
     target = mapper.view_by_name[rel.join_to_view]
-    if joined not in sides or len(sides) != 2 or _is_key(mapper, target, sides[joined], target.dbt_unique_id,
-                                                         sides[joined]) is not False:
+    if joined not in sides or len(sides) != 2:
+        return
+    columns = mapper.project.models[target.dbt_unique_id].columns  # the field's dbt column ("Customer ID")
+    column = next((name for name in columns if field_name(name) == sides[joined]), sides[joined])
+    if _is_key(mapper, target, sides[joined], target.dbt_unique_id, column) is not False:
         return
     mapper.warnings.append(
-        f"model {model.name} ({model.meta_file}): {key}: no relationship_type, so many_to_one, but "
+        f"model {model.shown_name} ({model.meta_file}): {key}: no relationship_type, so many_to_one, but "
         f"{sides[joined]} is not the primary key of {joined}, nor tested unique: where a row of {rel.join_from_view} "
         "matches several there, Omni would count them once per match; say relationship_type: one_to_many "
         "(or many_to_many), or many_to_one where it is one")

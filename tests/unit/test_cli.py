@@ -416,6 +416,9 @@ def test_project_flags_warn_error_apply_as_in_a_dbt_command_there(tmp_path, caps
         assert ("(an error under --warn-error)" in err) is fails and "Traceback" not in err
     (tmp_path / "dbt_project.yml").write_text("name: shop\nflags: {warn_error: true}\n")
     assert main([*argv, "--no-warn-error"]) == 0
+    monkeypatch.setenv("DBT_WARN_ERROR", "")
+    monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", "")
+    assert main(argv) == 1  # empty is unset, as dbt (click) reads it: the project's flag applies
     monkeypatch.setenv("DBT_WARN_ERROR", "false")
     assert main(argv) == 0  # the environment's flag wins over the project's
     (tmp_path / "dbt_project.yml").write_text("name: shop\nflags: {warn_error_options: {error: all}}\n")

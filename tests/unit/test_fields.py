@@ -599,6 +599,8 @@ def test_lookmls_table_reference_says_how_omni_writes_it():
     ({"measures": {"total": {"aggregate_type": "sum", "sql": "${amount} ;;"}}}, "meta.omni.measures.total.sql"),
     ({"dimensions": {"gross": {"sql": "${amount} * 1.2;"}}}, "meta.omni.dimensions.gross.sql"),
     ({"topic": {"always_where_sql": "${orders.amount} > 0 ;;"}}, "meta.omni.topic.always_where_sql"),
+    ({"dimensions": {"gross": {"sql": "amount * 1.2;"}}}, "meta.omni.dimensions.gross.sql"),  # no ${...}: was unchecked
+    ({"measures": {"total": {"aggregate_type": "sum", "sql": "amount ;; "}}}, "meta.omni.measures.total.sql"),
 ])
 def test_sql_ending_in_a_terminator_is_an_error(block, key):
     """LookML's ;; (or a ;) was written through to Omni, which puts the SQL inside a query of its own."""

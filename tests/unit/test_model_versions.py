@@ -159,3 +159,26 @@ def test_a_keyless_version_repeated_by_a_join_is_named_with_its_version():
         {"to": "customers.v1", "on_sql": "${orders.customer_id} = ${analytics__customers_v1.customer_id}"}]})]))
     assert sorted(w.split(" (")[0] for w in omni.warnings if "no primary key" in w) == ["model customers v1",
                                                                                         "model customers v2"]
+
+
+def test_warnings_about_a_versions_inherited_block_name_the_version():
+    """A join without relationship_type onto no key, inherited by two versions: two warnings alike but for
+    their last words, neither naming its version."""
+    block = {"joins": [{"to": "orders", "on_sql": "${customers.customer_id} = ${orders.customer_id}"}]}
+    omni = build(make_manifest([customers(1, omni=block), customers(2, omni=block),
+                                orders(constraints=[{"type": "primary_key", "columns": ["order_id"]}])]))
+    assert sorted(w.split(" (")[0] for w in omni.warnings if "no relationship_type" in w) == [
+        "model customers v1", "model customers v2"]
+
+
+def test_a_versions_own_name_as_a_joins_to_means_that_version_too():
+    """`to: customers` with an alias (a self-join) in the inherited block joined v1 to v2, while the same
+    join's on_sql meant v1."""
+    block = {"joins": [{"to": "customers", "join_to_view_as": "parent_customers", "relationship_type": "many_to_one",
+                        "on_sql": "${customers.customer_id} = ${parent_customers.customer_id}"}]}
+    omni = build(make_manifest([customers(1, omni=block), customers(2)]))
+    assert [(r.join_from_view, r.join_to_view) for r in omni.relationships] == [
+        ("analytics__customers_v1", "analytics__customers_v1")]
+    # inherited by both, one alias would name two views: said, as for any two joins under one alias
+    problem = one_problem(export_error(make_manifest([customers(1, omni=block), customers(2, omni=block)])))
+    assert "parent_customers names analytics__customers_v2 here, and analytics__customers_v1" in problem.message

@@ -270,6 +270,13 @@ def test_a_declared_join_left_many_to_one_onto_a_column_that_is_no_key_is_a_warn
     assert built({"to": "orders", "on_sql": on_sql + " and ${orders.order_id} > 0"}).warnings == []  # not simple: unsaid
     aliased = built({"to": "orders", "join_to_view_as": "first_orders", "on_sql": "${customer_id} = ${first_orders.customer_id}"})
     assert len(aliased.warnings) == 1 and "is not the primary key of first_orders" in aliased.warnings[0]
+    spaced = build(make_manifest([  # a column spelt "Customer ID", tested unique: a key by its dbt name
+        model("customers", columns=["customer_id", "name"], omni={"joins": [
+            {"to": "orders", "on_sql": "${customer_id} = ${orders.customer_id}"}]},
+              constraints=[{"type": "primary_key", "columns": ["customer_id"]}]),
+        model("orders", columns=["order_id", "Customer ID"], constraints=[{"type": "primary_key", "columns": ["order_id"]}]),
+    ], [test_node("unique", "orders", "Customer ID")]))
+    assert not [w for w in spaced.warnings if "no relationship_type" in w], spaced.warnings
 
 
 def test_test_and_meta_join_on_same_pair_dedupe_and_meta_wins():
