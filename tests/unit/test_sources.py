@@ -172,3 +172,7 @@ def test_a_node_of_another_project_without_files_is_named_so():
     warnings = build(manifest, select=["orders", "package:platform"]).warnings
     assert any("model dim_accounts (the YAML of project platform, not in this one): no primary key" in w
                for w in warnings), warnings
+    node["config"]["omni"] = {"label": "Accounts"}  # misplaced: said without an empty config() path
+    warnings = build(manifest, select=["orders", "package:platform"]).warnings
+    assert "model dim_accounts: config.omni (from config: in the YAML of project platform, not in this one, or " \
+           "+omni: in dbt_project.yml): dbt-omni reads" in " ".join(warnings), warnings
