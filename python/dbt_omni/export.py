@@ -65,13 +65,14 @@ class ExportResult:
     digest: Optional[str] = None  # with export(digest=True), of a write: output.record_digest as it left the folder
 
     def summary(self) -> str:
+        shown = os.path.normpath(self.output_dir)  # `project/../omni_out` as the folder it is
         if self.empty:
             kept = "is as it was" if self.output_dir.exists() else "was not made"
-            return f"dbt-omni: no model selected; nothing written, {self.output_dir} {kept}"
+            return f"dbt-omni: no model selected; nothing written, {shown} {kept}"
         if not self.written:
-            return f"dbt-omni: Omni model in {self.output_dir} is up to date"
+            return f"dbt-omni: Omni model in {shown} is up to date"
         counts = ", ".join(f"{n} {k[:-1] if n == 1 and k.endswith('s') else k}" for k, n in self.counts.items())
-        return f"dbt-omni: wrote Omni model to {self.output_dir} ({counts})"
+        return f"dbt-omni: wrote Omni model to {shown} ({counts})"
 
 
 def export(

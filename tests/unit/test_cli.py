@@ -118,6 +118,9 @@ def test_default_output_is_beside_the_manifest(tmp_path, capsys):
     (target / "manifest.json").write_text(json.dumps(shop_manifest()))
     assert main(["export", "--project-dir", str(tmp_path)]) == 0, capsys.readouterr().err
     assert (target / "omni" / "model.yaml").is_file()
+    (tmp_path / "sub").mkdir()  # an output_dir through .. is said as the folder it is
+    assert main(["export", "--project-dir", str(tmp_path), "--output", "sub/../omni_out"]) == 0
+    assert f"wrote Omni model to {tmp_path / 'omni_out'} (" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("flag", ["--select", "-s"])  # -s: dbt's short form, typed by habit
