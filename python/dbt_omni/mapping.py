@@ -181,7 +181,7 @@ class Mapper:
         """A file or folder name too long for a file system, naming the setting that makes it so."""
         source = model.resource_type == "source"
         folder_key = "schema" if source else "config.schema"
-        if prefix and too_long(safe_component(model.schema), "", "") is None:
+        if prefix and len(safe_component(model.schema)) <= MAX_FILE_NAME:
             folder_key = "database"  # the prefix did: another database than the connection's, or scope_view_names
         where = dict(file=model.meta_file if source else model.path, model=model.shown_name,
                      expected=f"at most {MAX_FILE_NAME} characters, a file system's limit")

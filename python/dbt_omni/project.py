@@ -300,7 +300,7 @@ def _posix(path: Any) -> Any:
 
 def _yaml_path(node: Any) -> Optional[str]:
     patch = lookup(node, "patch_path")
-    return patch.split("://", 1)[-1].replace("\\", "/") if patch else None
+    return _posix(patch.split("://", 1)[-1]) if patch else None
 
 
 def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta: list,

@@ -160,9 +160,9 @@ def _warn_default_type(mapper: Mapper, model: Model, rel: Relationship, key: str
         return
     joined = rel.join_to_view_as or rel.join_to_view
     sides = {match[1]: match[2], match[3]: match[4]}
-    target = mapper.view_by_name[rel.join_to_view]
     if joined not in sides or len(sides) != 2:
         return
+    target = mapper.view_by_name[rel.join_to_view]
     columns = mapper.project.models[target.dbt_unique_id].columns  # the field's dbt column ("Customer ID")
     column = next((name for name in columns if field_name(name) == sides[joined]), sides[joined])
     if _is_key(mapper, target, sides[joined], target.dbt_unique_id, column) is not False:

@@ -14,6 +14,8 @@ from dbt_omni.selection import under_paths
 if TYPE_CHECKING:
     from dbt_omni.mapping import Mapper
 
+TOPIC_SUFFIX = ".topic.yaml"  # as omni_model.Topic.path writes it
+
 
 def build_topics(mapper: Mapper, relationships: list) -> list:
     topics: dict = {}
@@ -86,9 +88,9 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
         ]
         tree = _join_tree(base, graph, wanted, model, key)
     file_name = safe_component(block.get("name") or _topic_name(model))
-    if message := too_long(file_name, ".topic.yaml", "topic's file"):
-        raise model.error(message, key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - 11} "
-                          "characters (a file system's limit), which the model's name is where the topic sets none")
+    if message := too_long(file_name, TOPIC_SUFFIX, "topic's file"):
+        raise model.error(message, key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - len(TOPIC_SUFFIX)}"
+                          " characters (a file system's limit), which the model's name is where the topic sets none")
     mapper.topic_scope = _topic_scope(base, tree, graph[1])
     try:  # the scope changes how every reference below resolves, and only these
         return Topic(
