@@ -623,11 +623,14 @@ def test_verify_catches_a_broken_measure(duckdb_project, run_cli):
     # A check writes nothing: verify's own parse against another database (here a dead one) made the plugin
     # rewrite target/omni without the catalog's columns (the catalog is of the other database).
     before = tree(duckdb_project / "target" / "omni")
+    state = duckdb_project / "target" / "dbt_omni_plugin_state.txt"
+    assert before and state.is_file()  # the plugin's output and state are there to be kept
+    state_before = state.read_bytes()
     dead = run_cli("verify", "--project-dir", duckdb_project, "--profiles-dir", duckdb_project, cwd=duckdb_project,
                    expect_ok=False, env={"DBT_OMNI_DUCKDB_PATH": str(duckdb_project / "no_such_folder" / "x.duckdb")})
     assert dead.returncode == 1 and "Traceback" not in dead.stdout + dead.stderr
     assert "wrote Omni model" not in dead.stdout + dead.stderr
-    assert tree(duckdb_project / "target" / "omni") == before
+    assert tree(duckdb_project / "target" / "omni") == before and state.read_bytes() == state_before
 
 
 def break_meta(project: Path) -> Path:

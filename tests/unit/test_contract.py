@@ -143,6 +143,8 @@ def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, su
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
     problem = next(p for p in model_error(omni=omni).problems if p.key == key)
     assert problem.suggestion == suggestion and said in problem.expected
+    if said == "one of ":  # a key of another tool or place, not an Omni parameter the contract lacks
+        assert "(Omni's" not in problem.expected and "takes Omni's" not in problem.expected
 
 
 def test_omni_only_keys_are_none_the_contract_takes_anywhere():

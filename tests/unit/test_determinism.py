@@ -127,6 +127,9 @@ def test_a_manifest_written_on_windows_gives_the_same_files():
     assert files(windows) == files(manifest)
     assert "analytics/orders.view.yaml" in files(manifest) and "orders.topic.yaml" in files(manifest)
     assert list(files(windows, select=["path:models/marts"])) == list(files(manifest, select=["path:models/marts"]))
+    # the YAML file's path (patch_path) too: `path:` a properties file selects its models
+    yaml_path = manifest["nodes"]["model.shop.orders"]["patch_path"].split("://")[1]
+    assert list(files(windows, select=[f"path:{yaml_path}"])) == list(files(manifest, select=[f"path:{yaml_path}"])) != []
 
 
 def test_maps_inside_filters_access_filters_and_the_model_file_do_not_follow_the_yamls_key_order():
