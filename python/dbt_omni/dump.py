@@ -26,8 +26,8 @@ YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+
                               r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _resolver = yaml.resolver.Resolver()
 MAX_IMPLICIT_KEY = 1024  # YAML's limit on a `key:` written without `?` (PyYAML refuses a longer one)
-_NONES = repeat(None)
-SHORT_TEXT = 40  # at most this long: a name, key, label or format, which recur (cached); longer: a description  # map(is_not, values, _NONES): which values are set
+_NONES = repeat(None)  # map(is_not, values, _NONES): which values are set
+SHORT_TEXT = 40  # at most this long: a name, key, label or format, which recur (cached); longer: a description
 
 
 def _scalar(value: Any) -> str:
