@@ -51,6 +51,13 @@ OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni
                    "join_from_view_as": ": a join is from the model whose meta.omni it is in",
                    "groups": "; Lightdash's groups is group_label",
                    "relationships": "; a topic joins along the model's joins and relationships tests"}
+# Omni's parameters that the contract takes at other places only, and where (the closest spelling gives nothing).
+OMNI_OTHER_PLACES = {
+    "ignored": "dbt-omni writes Omni's ignored from a column's ignore: true; a meta.omni dimension or measure you do "
+               "not want is one to leave out",
+    "all_values": "dbt-omni writes Omni's all_values for dimensions only: a column's, or a meta.omni dimension's",
+    "drill_fields": "dbt-omni writes Omni's drill_fields for measures only; a model's default_drill_fields is for "
+                    "all of its measures"}
 # Keys that belong elsewhere, where the closest spelling would mislead: (mapping, key) -> where they go.
 ELSEWHERE = {("vars.dbt_omni.model_file", "included_schemas"): "vars.dbt_omni.included_schemas, beside model_file",
              ("vars.dbt_omni.model_file", "ignored_schemas"): "vars.dbt_omni.included_schemas, beside model_file (Omni's "
@@ -66,6 +73,10 @@ EMPTY_LIST_HINTS = {"timeframes": " (Omni's format defines no empty list of time
 EMPTY_TEXT_HINTS = {"label": " (leave label out for Omni's own, made from the name)",
                     "group_label": " (leave group_label out for no group)",
                     "join_to_view_as_label": " (leave it out for a label made from join_to_view_as)"}
+# A mapping where the contract takes text: what to do instead.
+OBJECT_HINTS = {"format": " (Omni's conditional format, depends_on/conditions/else, is one dbt-omni takes in "
+                          "vars.dbt_omni.model_file.custom_formats only: define it there under a name, and write "
+                          "that name here)"}
 EXPECTED_TEXT = {
     "boolean": "true or false",
     "integer": "a whole number",
@@ -182,6 +193,8 @@ def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
 def _omni_only(extra: Any) -> str:
     if extra in MODEL_FILE_ONLY:
         return f" (dbt-omni takes Omni's {extra} in vars.dbt_omni.model_file only)"
+    if extra in OMNI_OTHER_PLACES:
+        return f" ({OMNI_OTHER_PLACES[extra]})"
     return f" (Omni's {extra} is not one dbt-omni writes{OMNI_ONLY_HINTS.get(extra, '')})" if extra in OMNI_ONLY else ""
 
 
@@ -210,6 +223,8 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         typed = {"boolean": "as_bool", "integer": "as_number", "number": "as_number"}
         hint = next((f"; text from env_var() becomes one with dbt's filter: {{{{ env_var('NAME') | {typed[w]} }}}}"
                      for w in wanted if w in typed), "") if isinstance(value, str) and key.startswith("vars.") else ""
+        if isinstance(value, dict):
+            hint = OBJECT_HINTS.get(key.rpartition(".")[2], hint)
         return Problem(
             f"{json.dumps(value, default=str)} has the wrong type",
             key=key,

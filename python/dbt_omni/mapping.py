@@ -42,10 +42,31 @@ NAMED_FORMATS = (
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
 FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency"}  # Lightdash's currency formats
+# Omni's currency formats take any currency's code as a prefix (Omni's format docs: "a currency prefix like usd,
+# gbp, or jpy"): currency, accounting and bigcurrency, as usdcurrency, jpyaccounting, bigchfcurrency. ISO 4217's codes.
+CURRENCY_CODES = frozenset("""
+    aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd btn bwp byn bzd cad cdf chf
+    clp cny cop crc cup cve czk djf dkk dop dzd egp ern etb eur fjd fkp gbp gel ghs gip gmd gnf gtq gyd hkd hnl htg
+    huf idr ils inr iqd irr isk jmd jod jpy kes kgs khr kmf kpw krw kwd kyd kzt lak lbp lkr lrd lsl lyd mad mdl mga
+    mkd mmk mnt mop mru mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk php pkr pln pyg qar ron rsd
+    rub rwf sar sbd scr sdg sek sgd shp sle sos srd ssp stn svc syp szl thb tjs tmt tnd top try ttd twd tzs uah ugx
+    usd uyu uzs ves vnd vuv wst xaf xcd xof xpf yer zar zmw zwl""".split())
+CURRENCY_FORMAT_RE = re.compile(r"(big)?([a-z]{3})(currency)|([a-z]{3})(accounting)")
+MAX_FORMAT_DECIMALS = 4  # `_N` of a named format: Omni's format docs say "up to 4"
 # A format made only of letters, digits and underscores means a named one (no D3 or Excel format
 # looks like that, but Excel's date codes: yyyy, mmm, dd, ...).
 NAMED_FORMAT_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*?)(_\d+)?$")
 EXCEL_DATE_CODE_RE = re.compile(r"^[ymdhsYMDHS]+$")
+
+
+def is_named_format(name: str) -> bool:
+    """name: a named format in lowercase, without its `_N` decimals."""
+    if name in NAMED_FORMATS:
+        return True
+    match = CURRENCY_FORMAT_RE.fullmatch(name)
+    return match is not None and (match[2] or match[4]) in CURRENCY_CODES
+
+
 DEFAULT_TIMEFRAMES = {
     "date": ["date", "week", "month", "quarter", "year"],
     "timestamp": ["raw", "date", "week", "month", "quarter", "year"],
@@ -446,14 +467,21 @@ class Mapper:
         if value is None or value in self.custom_formats:  # the model file's own: Omni takes `format: <its name>`
             return value
         match = NAMED_FORMAT_RE.match(value)
-        if match and match.group(1).lower() not in NAMED_FORMATS and not EXCEL_DATE_CODE_RE.match(value):
+        if match and is_named_format(match.group(1).lower()) and match.group(2) \
+                and int(match.group(2)[1:]) > MAX_FORMAT_DECIMALS:
+            raise model.error(f"format '{value}' has {int(match.group(2)[1:])} decimals", key=key,
+                              expected=f"_0 to _{MAX_FORMAT_DECIMALS} decimals, as Omni's named formats take (or a "
+                                       "D3 / Excel format string such as 0.000000)",
+                              suggestion=f"{match.group(1)}_{MAX_FORMAT_DECIMALS}")
+        if match and not is_named_format(match.group(1).lower()) and not EXCEL_DATE_CODE_RE.match(value):
             name = match.group(1).lower()
             found = (closest(value, self.custom_formats) or FORMAT_ALIASES.get(name)
                      or closest(name.replace("_", ""), NAMED_FORMATS))
             raise model.error(
                 f"unknown format '{value}'",
                 key=key,
-                expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", optionally _N decimals), "
+                expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", a currency format with another "
+                "currency's code: jpycurrency, chfaccounting, ...; optionally _0 to _4 decimals), "
                 + (f"a custom format of vars.dbt_omni.model_file ({', '.join(self.custom_formats)}), "
                    if self.custom_formats else "")
                 + "or a D3 / Excel format string",

@@ -20,7 +20,7 @@ import yaml
 
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import MacroError
-from dbt_omni.mapping import EXCEL_DATE_CODE_RE, NAMED_FORMAT_RE, NAMED_FORMATS
+from dbt_omni.mapping import EXCEL_DATE_CODE_RE, NAMED_FORMAT_RE, is_named_format
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
 from dbt_omni.names import column_field
 from dbt_omni.output import RECORD
@@ -215,7 +215,7 @@ def _is_amount(dimension: dict) -> bool:
     fmt = str(dimension.get("format") or "").lower()
     named = NAMED_FORMAT_RE.match(fmt)
     if named and not EXCEL_DATE_CODE_RE.match(fmt):
-        return named.group(1) in NAMED_FORMATS and named.group(1) != "id"
+        return is_named_format(named.group(1)) and named.group(1) != "id"
     return any(c in fmt for c in "$#0")
 
 

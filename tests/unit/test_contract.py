@@ -138,6 +138,13 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     ({"topic": {"default_row_limit": 10}}, "meta.omni.topic.default_row_limit", None,
      "takes Omni's default_row_limit in vars.dbt_omni.model_file only"),  # was: default_filters
     ({"drill_fields": ["amount"]}, "meta.omni.drill_fields", "default_drill_fields", "one of "),  # a measure's key
+    # Omni's parameters at a place the contract does not take them (a bare "unknown key" before)
+    ({"dimensions": {"d": {"sql": "x", "ignored": True}}}, "meta.omni.dimensions.d.ignored", None,
+     "from a column's ignore: true"),
+    ({"measures": {"m": {"aggregate_type": "count", "all_values": ["a"]}}}, "meta.omni.measures.m.all_values", None,
+     "all_values for dimensions only"),
+    ({"dimensions": {"d": {"sql": "x", "drill_fields": ["y"]}}}, "meta.omni.dimensions.d.drill_fields", None,
+     "drill_fields for measures only"),
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
@@ -162,6 +169,7 @@ def test_omni_only_keys_are_none_the_contract_takes_anywhere():
 
     walk(contract.schema())
     assert not contract.OMNI_ONLY & taken
+    assert set(contract.OMNI_OTHER_PLACES) <= taken | {"ignored"}  # ignored: written from a column's `ignore`
     assert contract.MODEL_FILE_ONLY <= taken
 
 

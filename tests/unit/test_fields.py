@@ -390,6 +390,36 @@ def test_a_format_of_letters_digits_and_underscores_must_be_a_named_one(fmt, sug
     assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
 
 
+def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
+    """Omni's currency formats take a currency's code as prefix (jpy, chf, ...): refused before but for usd, eur
+    and gbp. Its decimals go up to 4: `number_7` was written, and Omni would not take it."""
+    formats = ["jpycurrency_0", "CHFaccounting_2", "bigsekcurrency", "usdcurrency_4", "number_0"]
+    manifest = orders(*(column(f"c{i}", omni={"format": fmt}) for i, fmt in enumerate(formats)))
+    view = view_yaml(manifest)
+    assert [view["dimensions"][f"c{i}"]["format"] for i in range(len(formats))] == formats
+    for fmt, suggestion in (("xyzcurrency", "currency"), ("jpyaccountng", "accounting")):  # no such currency / a typo
+        problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
+        assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
+        assert "jpycurrency, chfaccounting" in problem.expected
+    problem = one_problem(export_error(orders(column("amount", omni={"format": "number_7"}))))
+    assert (problem.key, problem.message, problem.suggestion) == (
+        "columns.amount.meta.omni.format", "format 'number_7' has 7 decimals", "number_4")
+    assert problem.expected.startswith("_0 to _4 decimals")
+    assert view_yaml(orders(column("amount", omni={"format": "0.0000000"})))["dimensions"]["amount"]["format"] == \
+        "0.0000000"  # more decimals: a D3 / Excel format string
+
+
+def test_a_conditional_format_says_where_omnis_format_object_goes():
+    conditional = {"depends_on": {"field": "currency"}, "conditions": [{"condition": {"is": "USD"},
+                                                                        "value": "usdcurrency_2"}], "else": "currency_2"}
+    problem = one_problem(export_error(orders(column("amount", omni={"format": conditional}))))
+    assert problem.key == "columns.amount.meta.omni.format" and problem.expected.startswith("a string (Omni's conditional")
+    assert "vars.dbt_omni.model_file.custom_formats" in problem.expected
+    formats = {"custom_formats": {"local_money": conditional}}  # where it goes: named there, written as given
+    assert view_yaml(orders(column("amount", omni={"format": "local_money"})), model_file=formats)[
+        "dimensions"]["amount"]["format"] == "local_money"
+
+
 def test_a_format_may_name_a_custom_format_of_the_model_file():
     """Omni's `format: <name>` refers to model_file.custom_formats, which the settings pass through."""
     formats = {"custom_formats": {"revenue_fmt": "usdcurrency_0", "weight": '#,##0.00 "kg"'}}
@@ -1233,11 +1263,13 @@ def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
     warnings = build(manifest).warnings
     assert warnings == [
         "model orders: meta.omni.measures.done.filters.status: is 'complete' is none of status's all_values (cancelled, "
-        "completed, pending; an accepted_values test gives them), so it matches no row; did you mean completed?",
+        "completed, pending: its accepted_values test or meta.omni.all_values), so it matches no row; did you mean "
+        "completed?",
+        # `not` a value the column never has keeps every row: the filter does nothing, it does not empty the topic
         "model orders: meta.omni.topic.default_filters.analytics__orders.status: not 'canceled' is none of status's "
-        "all_values (cancelled, completed, pending; an accepted_values test gives them), so it matches no row; did "
-        "you mean cancelled?"]
+        "all_values (cancelled, completed, pending: its accepted_values test or meta.omni.all_values), so it excludes "
+        "no row (the filter does nothing); did you mean cancelled?"]
     numbered = make_manifest([model("orders", columns=[column("tier", omni={"all_values": [1, 2]}), "amount"], omni={
         "measures": {"top": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"tier": {"is": [1.0, "2", 3]}}}}})])
     assert [w.partition(": is")[2] for w in build(numbered).warnings] == [
-        " 3 is none of tier's all_values (1, 2; an accepted_values test gives them), so it matches no row"]
+        " 3 is none of tier's all_values (1, 2: its accepted_values test or meta.omni.all_values), so it matches no row"]

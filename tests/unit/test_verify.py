@@ -173,7 +173,7 @@ def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeyp
     """Grouping by a price or a per-row timestamp checks one row per group, not the aggregation."""
     monkeypatch.setattr(verify, "MAX_GRAINS", 10)
     project, out = exported(tmp_path, extra_columns=[
-        column("list_price", omni={"format": "usdcurrency_2"}), column("discount", omni={"format": "$#,##0.00"}),
+        column("list_price", omni={"format": "jpycurrency_0"}), column("discount", omni={"format": "$#,##0.00"}),
         column("updated_at", data_type="timestamp"), column("shipped_on", data_type="date", omni={"format": "yyyy"}),
         column("packed_at", data_type="timestamp", omni={"format": "hh:mm:ss.000"})])
     assert [c.grain for c in plan(project, out)] == [
