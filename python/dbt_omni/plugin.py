@@ -77,7 +77,7 @@ class OmniPlugin(dbtPlugin):
             if result.written or result.empty:
                 shims.log(result.summary())
             moved_from = saved.split("\n")[1] if saved.count("\n") >= 2 else ""
-            if result.written and moved_from and Path(moved_from).resolve() != Path(output_dir).resolve() \
+            if result.written and moved_from and _another_folder(moved_from, output_dir, facts["project_dir"]) \
                     and (Path(moved_from) / RECORD).is_file():
                 shims.log(f"dbt-omni: output_dir changed; {moved_from}, where the Omni model was written before, is "
                           "left as it was: delete it if nothing reads it any more")
@@ -106,6 +106,19 @@ class OmniPlugin(dbtPlugin):
                         "Omni model, and write_on_parse: false turns the plugin off")
             raise DbtRuntimeError(f"{error}\n({hint})") from None
         return {}
+
+
+def _another_folder(before: str, output_dir, project_dir: Path) -> bool:
+    """Whether the plugin wrote to another folder before than now: not the same one spelt otherwise, nor the
+    same folder of a project that moved with its target/ (a copy, or a CI cache of target/ restored into
+    another checkout), where the folder it names belongs to the project in its old place."""
+    before, now = Path(before).resolve(), Path(output_dir).resolve()
+    if before == now:
+        return False
+    if now.is_relative_to(project_dir) and not before.is_relative_to(project_dir):
+        inside = now.relative_to(project_dir).parts
+        return before.parts[len(before.parts) - len(inside):] != inside
+    return True
 
 
 def _state(key: str, output_dir, digest: Optional[str]) -> str:

@@ -277,7 +277,7 @@ def test_plugin_can_be_turned_off(duckdb_project, run_dbt):
 
 
 @pytest.mark.duckdb
-def test_plugin_says_once_where_it_left_the_folder_of_an_earlier_output_dir(duckdb_project, run_dbt):
+def test_plugin_says_once_where_it_left_the_folder_of_an_earlier_output_dir(duckdb_project, run_dbt, tmp_path):
     """A sync job still reading the old folder would copy a model that no longer changes."""
     run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_before", select=["dim_customers"]))
     moved = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/omni_after", select=["dim_customers"]))
@@ -289,6 +289,14 @@ def test_plugin_says_once_where_it_left_the_folder_of_an_earlier_output_dir(duck
     again = run_dbt(duckdb_project, "parse", "--vars", vars_arg(output_dir="target/../target/omni_after",
                                                                 select=["dim_customers"]))
     assert "wrote Omni model" in again.stdout and "output_dir changed" not in again.stdout
+    # a copy of the project with its target/ (a CI cache restored into another checkout) names the original's
+    # folder: no changed output_dir, and no advice to delete a folder the original still uses
+    moved = tmp_path / "copy"
+    shutil.copytree(duckdb_project, moved, symlinks=True)
+    (moved / "target" / "omni_after" / "model.yaml").unlink()  # so that the plugin writes again
+    copied = run_dbt(moved, "parse", "--vars", vars_arg(output_dir="target/../target/omni_after",
+                                                        select=["dim_customers"]))
+    assert "wrote Omni model" in copied.stdout and "output_dir changed" not in copied.stdout, copied.stdout
 
 
 @pytest.mark.duckdb

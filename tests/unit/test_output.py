@@ -1002,3 +1002,17 @@ def test_a_model_file_saved_after_the_catalog_is_said_but_not_recorded(out_dir, 
     downloaded = export(lambda catalog: from_manifest_dict(manifest, catalog), settings(output_dir=str(out_dir)),
                         ExportContext(project_dir=tmp_path, own_artifacts=False), catalog_path=tmp_path / "catalog.json")
     assert [w for w in downloaded.warnings if "is older than" in w] == []  # a job's artifacts: times say nothing
+
+
+def test_the_plugin_says_output_dir_changed_only_for_another_folder(tmp_path):
+    """A project copied with its target/ (or a CI cache of target/ restored into another checkout) names its
+    old place's folder: that is no changed output_dir, and "delete it" would be advice against the copy."""
+    from dbt_omni.plugin import _another_folder
+
+    old, new = tmp_path / "p10", tmp_path / "copy"
+    assert not _another_folder(str(old / "target/omni"), new / "target/omni", new)
+    assert not _another_folder(str(new / "target/../target/omni"), new / "target/omni", new)  # spelt otherwise
+    assert _another_folder(str(new / "target/omni_before"), new / "target/omni", new)
+    assert _another_folder(str(old / "target/omni_before"), new / "target/omni", new)
+    assert _another_folder(str(tmp_path / "omni-repo"), new / "target/omni", new)  # a folder outside, before
+    assert _another_folder(str(new / "target/omni"), tmp_path / "omni-repo", new)
