@@ -128,8 +128,10 @@ def run_export(args: argparse.Namespace) -> int:
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
                              given_as={"output_dir": "--output", "select": "--select", "exclude": "--exclude"})
+    flags = project_flags(project_dir) if not no_project else {}
     if args.warn_error is None:
-        args.warn_error = _dbt_warn_error(project_flags(project_dir) if not no_project else {})
+        args.warn_error = _dbt_warn_error(flags)
+    silenced = _note_silenced(_dbt_warn_error_options(flags))  # as a dbt command there would not print them
     if no_project and args.warn_error:
         raise OmniExportError(Problem(f"{no_project} (an error under --warn-error)"))
     if args.catalog is not None and not args.catalog.exists():
@@ -179,7 +181,8 @@ def run_export(args: argparse.Namespace) -> int:
         ExportContext(project_dir=project_dir, target_path=str(default_manifest_path(project_dir).parent)))
     for warning in [w for w in (no_project, unknown_target, edited, unread) if w] + _misplaced_settings(cli_vars) + \
             result.warnings + ([rewrite] if rewrite else []):
-        print(WARNING + warning, file=sys.stderr)
+        if not silenced:
+            print(WARNING + warning, file=sys.stderr)
     try:
         print(result.summary(), flush=True)
     except OSError as exc:  # standard output closed or full (`| head -0`, > /dev/full): no bug, and the export is done
@@ -224,27 +227,37 @@ def _dbt_warn_error(flags: dict) -> bool:
     flags (dbt_project.yml's `flags:`) warn_error / warn_error_options. Options make Note an error by
     `error: all` (unless `warn` keeps Note) or `error: [Note]` (older dbt: include / exclude), unless
     `silence` has Note; read as YAML, as dbt reads them."""
-    import yaml
-
     given = os.environ.get("DBT_WARN_ERROR")  # empty is unset, as click (dbt's) reads it
     warn_error = given.strip().lower() in ("1", "true", "t", "yes", "y", "on") if given \
         else flags.get("warn_error") is True
     if warn_error:
         return True
-    try:
-        options = yaml.safe_load(os.environ["DBT_WARN_ERROR_OPTIONS"]) \
-            if os.environ.get("DBT_WARN_ERROR_OPTIONS") else flags.get("warn_error_options")
-    except yaml.YAMLError:  # dbt itself refuses it, with its own message
-        return False
-    if not isinstance(options, dict):
+    options = _dbt_warn_error_options(flags)
+    if options is None or _note_silenced(options):  # silenced: no warning at all, so no error either
         return False
     error, warn = options.get("error", options.get("include")), options.get("warn", options.get("exclude")) or []
-    silence = options.get("silence") or []
-    if isinstance(silence, list) and "Note" in silence:  # silenced: no warning at all, so no error either
-        return False
     if error in ("all", "*"):
         return not (isinstance(warn, list) and "Note" in warn)
     return isinstance(error, list) and "Note" in error
+
+
+def _dbt_warn_error_options(flags: dict) -> Optional[dict]:
+    """DBT_WARN_ERROR_OPTIONS, else flags' warn_error_options, read as YAML as dbt reads them."""
+    import yaml
+
+    given = os.environ.get("DBT_WARN_ERROR_OPTIONS")
+    try:
+        options = yaml.safe_load(given) if given else flags.get("warn_error_options")
+    except yaml.YAMLError:
+        raise OmniExportError(Problem("is no YAML or JSON mapping", key="DBT_WARN_ERROR_OPTIONS",
+                                      expected='a mapping, as dbt takes it: \'{"error": "all", "warn": ["Note"]}\'')) from None
+    return options if isinstance(options, dict) else None
+
+
+def _note_silenced(options: Optional[dict]) -> bool:
+    """`silence: [Note]`: our warnings are Note events, which a dbt command then does not print."""
+    silence = (options or {}).get("silence") or []
+    return isinstance(silence, list) and "Note" in silence
 
 
 def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[str]:

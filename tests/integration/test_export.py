@@ -728,6 +728,26 @@ def test_warn_error_a_settings_mistake_and_on_error_warn_keep_earlier_output(duc
 
 
 @pytest.mark.duckdb
+@pytest.mark.versions  # dbt-core 1.12 makes every warn-level event an error under --warn-error, unless handled
+def test_a_stale_catalog_stays_a_warning_under_warn_error_and_silence_hides_our_warnings(duckdb_project,
+                                                                                          tmp_path_factory, run_dbt):
+    """A model the catalog predates (it is built after the plugin's parse) is a warning by design under
+    --warn-error: on dbt 1.12 it failed the parse as an 'internal error', after writing the files."""
+    project = clone(duckdb_project, tmp_path_factory)
+    (project / "models" / "extra").mkdir()
+    (project / "models" / "extra" / "fresh.sql").write_text("select 1 as id\n")
+    (project / "models" / "extra" / "_extra.yml").write_text("models:\n  - name: fresh\n    columns:\n      - name: id\n")
+    result = run_dbt(project, "parse", "--warn-error")
+    text = result.stdout + result.stderr
+    assert "dbt-omni warning: " in text and "fresh" in text and "internal error" not in text, text[-2000:]
+    assert (project / "target" / "omni" / "analytics" / "fresh.view.yaml").is_file()
+    (project / "models" / "extra" / "fresh.sql").write_text("select 2 as id\n")  # so that the plugin exports again
+    for args in (("parse",), ("ls", "-s", "fresh")):  # exporting, then its shortcut, which says the warnings it keeps
+        result = run_dbt(project, *args, "--warn-error-options", '{"silence": ["Note"]}')
+        assert "dbt-omni warning" not in result.stdout + result.stderr, (args, result.stdout[-2000:])
+
+
+@pytest.mark.duckdb
 def test_a_join_to_a_disabled_model_is_said_alike_by_the_plugin_and_the_macros(duckdb_project, tmp_path_factory,
                                                                                  run_dbt):
     """Jinja's graph holds no disabled models: run-operation and on-run-end said 'unknown model' where the

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from dbt_omni.cli import main
+from dbt_omni.cli import WARNING, main
 from testkit import make_manifest, model, shop_manifest, warehouse_catalog
 
 
@@ -393,10 +393,13 @@ def test_dbts_warn_error_variable_applies_as_the_flag_does(tmp_path, capsys, mon
     for options, fails in (('{"error": "all"}', True), ("{error: [Note]}", True), ("{include: all}", True),
                            ('{"error": "all", "warn": ["Note"]}', False), ("{error: [NoNodesForSelectionCriteria]}", False),
                            ("{error: all, silence: [Note]}", False), ("{error: [Note], silence: [Note]}", False),
-                           ("[", False)):  # the last: no YAML, which dbt refuses itself
+                           ("[", True)):  # the last: no YAML, which dbt refuses too (it was ignored)
         monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", options)
         assert main(argv) == (1 if fails else 0), options
-        capsys.readouterr()
+        err = capsys.readouterr().err
+        # silenced: a dbt command prints no Note, so this command prints no warning (it printed them)
+        assert fails or (WARNING in err) is ("silence" not in options), (options, err)
+    assert "key DBT_WARN_ERROR_OPTIONS: is no YAML or JSON mapping" in err
 
 
 def test_project_flags_warn_error_apply_as_in_a_dbt_command_there(tmp_path, capsys, monkeypatch):
