@@ -9,41 +9,63 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
+from dbt_omni.config import dbt_env, dbt_env_var, dbt_project_dir
 from dbt_omni.errors import WARNING, OmniExportError, Problem, closest, internal_error
 
 
 def _parser() -> tuple:
     """The parser, and its subcommands' parsers by name."""
-    parser = argparse.ArgumentParser(prog="dbt-omni", description="Export a dbt project to an Omni model.")
+    # allow_abbrev=False: dbt takes no abbreviation, and `--profile` (dbt's profile name) read as --profiles-dir
+    parser = argparse.ArgumentParser(prog="dbt-omni", description="Export a dbt project to an Omni model.",
+                                     allow_abbrev=False)
     parser.add_argument("--version", action="version", version=f"dbt-omni {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    export = commands.add_parser("export", help="write the Omni model from a dbt manifest")
+    export = commands.add_parser("export", help="write the Omni model from a dbt manifest", allow_abbrev=False)
     export.add_argument("--project-dir", type=Path, default=None,
-                        help="the dbt project (for vars: dbt_omni:); default: DBT_PROJECT_DIR, else the current folder, "
-                        "else the one whose dbt_project.yml is above --manifest")
+                        help="the dbt project (for vars: dbt_omni:); default: DBT_PROJECT_DIR, else as dbt finds it "
+                        "(the current folder or the nearest above it with a dbt_project.yml), else the one whose "
+                        "dbt_project.yml is above --manifest")
     export.add_argument("--manifest", type=Path, default=None,
-                        help="manifest.json; default: <project-dir>/<target-path>/manifest.json, the target path "
-                        "as dbt takes it (DBT_TARGET_PATH, else dbt_project.yml's target-path, else target)")
+                        help="manifest.json (relative to the current folder); default: "
+                        "<project-dir>/<target-path>/manifest.json, the target path as dbt takes it "
+                        "(DBT_TARGET_PATH, else dbt_project.yml's target-path, else target)")
     export.add_argument("--catalog", type=Path, default=None,
-                        help="catalog.json for column types; default: beside the manifest, if there")
-    export.add_argument("--output", default=None, help="output folder; default: vars.dbt_omni.output_dir, else <target-path>/omni")
-    export.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models (seeds, snapshots) in dbt's selection syntax: names, folders, tag:X, path:P, config.K:V, source:S+, +parents, children+")
+                        help="catalog.json for column types (relative to the current folder); default: beside the "
+                        "manifest, if there")
+    export.add_argument("--output", default=None, help="output folder (relative to the project, as output_dir); "
+                        "default: vars.dbt_omni.output_dir, else <target-path>/omni")
+    export.add_argument("-s", "--select", nargs="+", action="extend", default=None,
+                        help="models (seeds, snapshots, sources) in dbt's selection syntax: names, folders, wildcards, "
+                        "a,b (both), +parents, children+, n+, @, and the methods tag:, path:, file:, fqn:, package:, "
+                        "config.K:, resource_type:, source:, access:, group:, version:, selector:")
     export.add_argument("--exclude", nargs="+", action="extend", default=None, help="models to leave out, same syntax")
+    export.add_argument("--selector", default=None,
+                        help="a selector of selectors.yml, as dbt's --selector (instead of --select and --exclude)")
     export.add_argument("--vars", default=None,
                         help="as dbt's --vars, a YAML mapping: '{dbt_omni: {topics_from_paths: [models/marts]}}'")
-    export.add_argument("--target", default=None, help="dbt target name to record; default: DBT_TARGET, else the profile's")
-    export.add_argument("--profiles-dir", type=Path, default=None)
+    export.add_argument("-t", "--target", default=None,
+                        help="dbt target name to record; default: DBT_TARGET, else the profile's")
+    export.add_argument("--profile", default=None,
+                        help="the profile of profiles.yml for --target's check; default: DBT_PROFILE, else dbt_project.yml's")
+    export.add_argument("--profiles-dir", type=Path, default=None,
+                        help="the folder of profiles.yml, for --target's check; default: as dbt finds it "
+                        "(DBT_PROFILES_DIR, the current folder, ~/.dbt)")
     export.add_argument("--force", action="store_true", help="write even when nothing changed")
     export.add_argument("--warn-error", action=argparse.BooleanOptionalAction, default=None,
                         help="as dbt's --warn-error: a warning fails the export (nothing is written); "
                              "default: as a dbt command there: DBT_WARN_ERROR or DBT_WARN_ERROR_OPTIONS that make "
                              "Note an error, else dbt_project.yml's flags: warn_error / warn_error_options")
 
-    verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch")
-    verify.add_argument("--project-dir", type=Path, default=None, help="the dbt project; passed to dbt run-operation")
-    verify.add_argument("--profiles-dir", type=Path, default=None, help="passed to dbt run-operation")
-    verify.add_argument("--target", default=None, help="the target whose warehouse runs the queries")
+    verify = commands.add_parser("verify", help="run shared-metric measures as Omni and as dbt; fail on a mismatch",
+                                 allow_abbrev=False)
+    verify.add_argument("--project-dir", type=Path, default=None,
+                        help="the dbt project; passed to dbt run-operation (default: as dbt finds it)")
+    verify.add_argument("--profiles-dir", type=Path, default=None,
+                        help="passed to dbt run-operation (default: as dbt finds it)")
+    verify.add_argument("--profile", default=None, help="passed to dbt run-operation (default: dbt_project.yml's)")
+    verify.add_argument("-t", "--target", default=None,
+                        help="the target whose warehouse runs the queries (default: the profile's)")
     verify.add_argument("-s", "--select", nargs="+", action="extend", default=None, help="models whose measures to check (dbt's selection syntax, or Omni view names)")
     verify.add_argument("--by", nargs="+", action="extend", default=None, help="dimensions to group by (default: a few)")
     verify.add_argument("--output", default=None, help="the exported Omni model; default: vars.dbt_omni.output_dir, else <target-path>/omni")
@@ -59,13 +81,18 @@ def run_verify(args: argparse.Namespace) -> int:
     options = {"select": args.select, "by": args.by, "output_dir": args.output}
     command = ["run-operation", "omni_verify", "--args", json.dumps({k: v for k, v in options.items() if v})]
     for flag, value in (("--project-dir", args.project_dir), ("--profiles-dir", args.profiles_dir),
-                        ("--target", args.target)):
+                        ("--profile", args.profile), ("--target", args.target)):
         if value:
             command += [flag, str(value)]
     from dbt_omni.plugin import suspended
 
     with suspended():  # a check: the plugin's export in this dbt command would rewrite the Omni files
-        return 0 if dbtRunner().invoke(command).success else 1
+        result = dbtRunner().invoke(command)
+    if not result.success and type(result.exception).__name__ in ("DbtUsageException", "DbtInternalException"):
+        # dbt refused its own options (`--profiles-dir /nope`) before logging anything: it said nothing
+        print(f"dbt-omni verify: dbt refused the command: {result.exception}", file=sys.stderr)
+        return 2
+    return 0 if result.success else 1
 
 
 def _vars(text: Optional[str]) -> Optional[dict]:
@@ -113,15 +140,26 @@ def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.manifests import from_manifest_dict, load_catalog, load_manifest
 
     cli_vars = _vars(args.vars)
-    given_project = args.project_dir or (Path(os.environ["DBT_PROJECT_DIR"]) if os.environ.get("DBT_PROJECT_DIR") else None)
+    if args.select is not None and not "".join(args.select).strip():  # `-s "$MODELS"` with MODELS empty
+        print(WARNING + "--select '' selects nothing, as in dbt (leave --select out for every model); nothing "
+              "exported", file=sys.stderr)
+        return 0
+    if args.selector:
+        if args.select or args.exclude:
+            raise OmniExportError(Problem("--selector with --select or --exclude", key="--selector",
+                                          expected="one or the other, as dbt takes them (a selector of selectors.yml "
+                                                   "may itself exclude)"))
+        args.select = [f"selector:{args.selector}"]
+    given_project = args.project_dir or (Path(value) if (value := dbt_env("PROJECT_DIR")) else None)
+    if args.profiles_dir is not None and not args.profiles_dir.is_dir():
+        raise OmniExportError(Problem(f"{args.profiles_dir} is not a folder", key="--profiles-dir",
+                                      expected="the folder holding profiles.yml"))
     manifest_path = args.manifest or default_manifest_path(given_project)
-    if args.manifest is None and given_project is None and not manifest_path.exists() \
-            and not Path("dbt_project.yml").is_file():  # run from a folder inside the project (models/marts)
-        above = next((folder for folder in Path.cwd().parents if (folder / "dbt_project.yml").is_file()), None)
+    if args.manifest is None and given_project is None and not _exists(manifest_path) \
+            and not (dbt_project_dir() / "dbt_project.yml").is_file():
         raise OmniExportError(Problem(
-            "manifest not found, and this folder holds no dbt_project.yml", file=str(manifest_path),
-            expected=(f"the dbt project's folder ({above}): run there, or pass --project-dir {above}" if above else
-                      "a dbt project's folder: run there, or pass --project-dir or --manifest")))
+            "manifest not found, and neither this folder nor any above it holds a dbt_project.yml",
+            file=str(manifest_path), expected="a dbt project's folder: run there, or pass --project-dir or --manifest"))
     manifest = load_manifest(manifest_path)
     project_dir, no_project = find_project_dir(given_project, manifest_path,
                                                (manifest.get("metadata") or {}).get("project_name") or "")
@@ -137,9 +175,9 @@ def run_export(args: argparse.Namespace) -> int:
     if args.catalog is not None and not args.catalog.exists():
         raise OmniExportError(Problem("catalog not found", file=str(args.catalog), key="--catalog",
                                       expected="the catalog.json that `dbt docs generate` writes"))
-    given_target = args.target or os.environ.get("DBT_TARGET")
-    profile = profile_targets(project_dir, args.profiles_dir)
-    unknown_target = _unknown_target(given_target, "--target" if args.target else "DBT_TARGET", profile)
+    given_target = args.target or dbt_env("TARGET")
+    profile = profile_targets(project_dir, args.profiles_dir, args.profile or dbt_env("PROFILE"))
+    unknown_target = _unknown_target(given_target, "--target" if args.target else dbt_env_var("TARGET"), profile)
     if unknown_target and args.warn_error:
         raise OmniExportError(Problem(f"{unknown_target} (an error under --warn-error)"))
     own = default_manifest_path(project_dir).resolve()  # where dbt writes them, not a job's downloaded artifacts
@@ -192,6 +230,14 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exists(path: Path) -> bool:
+    """Path.exists, but a folder we may not look into (permissions) counts as there: reading it then says why."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
+
+
 def _edited_since(manifest: dict, manifest_path: Path, project_dir: Path) -> Optional[str]:
     """The CLI reads what dbt last parsed: a file of the project saved since (a description, a meta.omni
     block) reaches the Omni files only after a dbt command, so say so, not "up to date". Seeds' data and
@@ -227,7 +273,7 @@ def _dbt_warn_error(flags: dict) -> bool:
     flags (dbt_project.yml's `flags:`) warn_error / warn_error_options. Options make Note an error by
     `error: all` (unless `warn` keeps Note) or `error: [Note]` (older dbt: include / exclude), unless
     `silence` has Note; read as YAML, as dbt reads them."""
-    given = os.environ.get("DBT_WARN_ERROR")  # empty is unset, as click (dbt's) reads it
+    given = dbt_env("WARN_ERROR")  # empty is unset, as click (dbt's) reads it
     warn_error = given.strip().lower() in ("1", "true", "t", "yes", "y", "on") if given \
         else flags.get("warn_error") is True
     if warn_error:
@@ -245,11 +291,11 @@ def _dbt_warn_error_options(flags: dict) -> Optional[dict]:
     """DBT_WARN_ERROR_OPTIONS, else flags' warn_error_options, read as YAML as dbt reads them."""
     import yaml
 
-    given = os.environ.get("DBT_WARN_ERROR_OPTIONS")
+    given = dbt_env("WARN_ERROR_OPTIONS")
     try:
         options = yaml.safe_load(given) if given else flags.get("warn_error_options")
     except yaml.YAMLError:
-        raise OmniExportError(Problem("is no YAML or JSON mapping", key="DBT_WARN_ERROR_OPTIONS",
+        raise OmniExportError(Problem("is no YAML or JSON mapping", key=dbt_env_var("WARN_ERROR_OPTIONS"),
                                       expected='a mapping, as dbt takes it: \'{"error": "all", "warn": ["Note"]}\'')) from None
     return options if isinstance(options, dict) else None
 
@@ -274,7 +320,13 @@ def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[s
 def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     """argparse's parse_args, but a mistyped option is named with the closest valid spelling."""
     parser, commands = _parser()
-    args, unknown = parser.parse_known_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    command = next((i for i, word in enumerate(given) if word in commands), None)
+    early = [word for word in given[:command] if word.startswith("-") and word not in ("-h", "--help", "--version")]
+    if command and early:  # dbt's global flags go first (`dbt --warn-error run`); ours go after the command
+        moved = [*given[command:command + 1], *given[:command], *given[command + 1:]]
+        parser.error(f"options go after the command: dbt-omni {' '.join(moved)}")
+    args, unknown = parser.parse_known_args(given)
     if unknown:
         command = commands[args.command]
         valid = [option for action in command._actions for option in action.option_strings]  # no public API

@@ -81,6 +81,24 @@ def _given_as(problem: Problem, origins: Mapping[str, str]) -> Problem:
     return problem
 
 
+def dbt_env_var(name: str) -> Optional[str]:
+    """The environment variable a dbt command takes a flag from: DBT_ENGINE_<name> (dbt-core 1.11+ reads
+    it first), else DBT_<name>; None where neither is set (empty is unset, as click reads it)."""
+    return next((var for var in (f"DBT_ENGINE_{name}", f"DBT_{name}") if os.environ.get(var)), None)
+
+
+def dbt_env(name: str) -> Optional[str]:
+    var = dbt_env_var(name)
+    return os.environ[var] if var else None
+
+
+def dbt_project_dir() -> Path:
+    """dbt's default project folder: the nearest of the current folder and those above it that holds a
+    dbt_project.yml (dbt.cli.resolvers.default_project_dir), else the current folder."""
+    here = Path.cwd()
+    return next((folder for folder in (here, *here.parents) if (folder / "dbt_project.yml").is_file()), here)
+
+
 def _dbt_project(project_dir: Path) -> Optional[dict]:
     """project_dir's dbt_project.yml as a dict; None when there is no such file."""
     path = Path(project_dir) / "dbt_project.yml"
@@ -199,13 +217,17 @@ def dbt_project_name(project_dir: Path) -> Optional[str]:
 
 def default_manifest_path(given: Optional[Path]) -> Path:
     """manifest.json where dbt writes it: in the given project (the CLI's --project-dir, else
-    DBT_PROJECT_DIR) or else the current folder, under DBT_TARGET_PATH or the project's `target-path`
-    (else target)."""
-    project = Path(given or os.getcwd()).resolve()
-    target = os.environ.get("DBT_TARGET_PATH")
+    DBT_PROJECT_DIR) or else dbt's default project folder, under DBT_TARGET_PATH or the project's
+    `target-path`, rendered as dbt renders it (else target)."""
+    project = Path(given).resolve() if given else dbt_project_dir()
+    target = dbt_env("TARGET_PATH")
     if not target and project.is_dir():
         configured = (_dbt_project(project) or {}).get("target-path")
-        target = configured if isinstance(configured, str) and "{{" not in configured else None
+        if isinstance(configured, str) and "{{" in configured:  # `{{ env_var('DBT_TARGET', 'target') }}`
+            from dbt_omni.shims import rendered_project_text
+
+            configured = rendered_project_text(configured)
+        target = configured if isinstance(configured, str) else None
     return project / (target or "target") / "manifest.json"
 
 
@@ -218,7 +240,7 @@ def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_projec
         candidates = [Path(given).resolve()]
     else:
         above = next((d for d in Path(manifest_path).resolve().parents if (d / "dbt_project.yml").is_file()), None)
-        candidates = [Path.cwd().resolve(), *([above] if above else [])]
+        candidates = [dbt_project_dir().resolve(), *([above] if above else [])]
     others = []
     for folder in candidates:
         name = dbt_project_name(folder)
@@ -371,18 +393,19 @@ class ProfileTargets(NamedTuple):
     names: tuple  # every target under its outputs
 
 
-def profile_targets(project_dir: Optional[Path], profiles_dir: Optional[Path] = None) -> Optional[ProfileTargets]:
+def profile_targets(project_dir: Optional[Path], profiles_dir: Optional[Path] = None,
+                    profile: Optional[str] = None) -> Optional[ProfileTargets]:
     """The dbt project's profile, read as dbt finds profiles.yml (--profiles-dir, DBT_PROFILES_DIR, the
     current folder, ~/.dbt: dbt.cli.resolvers.default_profiles_dir, not the project's folder); None if it
-    cannot be known (no such file, no such profile, unreadable)."""
+    cannot be known (no such file, no such profile, unreadable). profile: dbt's --profile, else the project's."""
     import yaml
 
     project_dir = Path(project_dir or os.getcwd())
     try:
-        profile = (_dbt_project(project_dir) or {}).get("profile")
+        profile = profile or (_dbt_project(project_dir) or {}).get("profile")
     except OmniExportError:
         return None
-    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), Path.cwd(), Path.home() / ".dbt"]
+    candidates = [profiles_dir, dbt_env("PROFILES_DIR"), Path.cwd(), Path.home() / ".dbt"]
     for folder in candidates:
         path = Path(folder) / "profiles.yml" if folder else None
         if path is None or not path.is_file():

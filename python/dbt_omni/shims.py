@@ -119,6 +119,22 @@ def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
         return None, reason[:200] or type(exc).__name__
 
 
+def rendered_project_text(text: str) -> Optional[str]:
+    """A value of dbt_project.yml (target-path) as a dbt command renders it (env_var(), ...), for the CLI;
+    None where it cannot be rendered here (a var() needs --vars, which a dbt command would have)."""
+    import os
+
+    try:
+        from dbt.config.renderer import DbtProjectYamlRenderer
+        from dbt_common.context import set_invocation_context
+
+        set_invocation_context(os.environ)
+        value = DbtProjectYamlRenderer(None, {}).render_value(text)
+    except Exception:  # noqa: BLE001 - any failure: not rendered, and the caller says what it then reads
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _warn_error(flags) -> bool:
     """dbt's --warn-error, or --warn-error-options that make our warnings errors: `error: all` (unless
     `warn: [Note]` keeps them warnings) or `error: [Note]`. Our warnings are dbt `Note` events at warn

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -29,15 +30,23 @@ def test_default_manifest_path_is_under_the_project(tmp_path, capsys):
     assert str(tmp_path.resolve() / "target" / "manifest.json") in capsys.readouterr().err
 
 
-def test_run_from_a_folder_inside_the_project_names_the_projects_folder(tmp_path, capsys, monkeypatch):
-    (tmp_path / "dbt_project.yml").write_text("name: shop\n")
+def test_run_from_a_folder_inside_the_project_finds_the_project_as_dbt_does(tmp_path, capsys, monkeypatch):
+    """dbt (and `dbt-omni verify`, which runs dbt) find dbt_project.yml in a folder above; export stopped."""
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars: {dbt_omni: {select: [orders]}}\n")
     (tmp_path / "models" / "marts").mkdir(parents=True)
-    monkeypatch.delenv("DBT_PROJECT_DIR", raising=False)
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    for name in ("DBT_PROJECT_DIR", "DBT_ENGINE_PROJECT_DIR", "DBT_TARGET_PATH", "DBT_ENGINE_TARGET_PATH"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path / "models" / "marts")
+    assert main(["export"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "target" / "omni" / "analytics").iterdir()) == ["orders.view.yaml"]
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path.parent)  # no project here nor above
     assert main(["export"]) == 1
     err = capsys.readouterr().err
-    assert "manifest not found, and this folder holds no dbt_project.yml" in err
-    assert f"run there, or pass --project-dir {tmp_path}" in err and err.count("\n") == 1
+    assert "manifest not found, and neither this folder nor any above it holds a dbt_project.yml" in err
+    assert err.count("\n") == 1
 
 
 def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):
@@ -804,3 +813,111 @@ def test_a_selectors_yml_the_cli_cannot_render_falls_back_to_the_manifests_copy_
             "tag:{{ target.name }}: 'target' is undefined): the selection uses the copy in ") in err, err
     assert json.loads((tmp_path / "target" / "omni" / "omni_export.json").read_text())["views"].keys() == {
         "analytics__orders"}
+
+
+def _shop(tmp_path: Path, project_yml: str = "name: shop\nprofile: shop\n") -> Path:
+    (tmp_path / "dbt_project.yml").write_text(project_yml)
+    (tmp_path / "profiles.yml").write_text("shop:\n  target: dev\n  outputs: {dev: {type: duckdb}, prod: {type: duckdb}}\n")
+    return tmp_path
+
+
+def _isolated_from_dbt_env(monkeypatch) -> None:
+    for name in ("PROJECT_DIR", "TARGET_PATH", "TARGET", "PROFILE", "PROFILES_DIR", "WARN_ERROR", "WARN_ERROR_OPTIONS"):
+        monkeypatch.delenv(f"DBT_{name}", raising=False)
+        monkeypatch.delenv(f"DBT_ENGINE_{name}", raising=False)
+
+
+def test_dbt_engine_variables_count_as_in_dbt_1_11_and_win(tmp_path, capsys, monkeypatch):
+    """dbt 1.11 reads DBT_ENGINE_TARGET_PATH before DBT_TARGET_PATH: the plugin (in dbt) wrote t2/omni, the
+    command line read target/manifest.json, unsaid; DBT_ENGINE_TARGET was not recorded, DBT_ENGINE_WARN_ERROR
+    not applied."""
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path)
+    for folder in ("target", "t2"):
+        (project / folder).mkdir()
+        (project / folder / "manifest.json").write_text(json.dumps(shop_manifest()))
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("DBT_TARGET_PATH", "target")
+    monkeypatch.setenv("DBT_ENGINE_TARGET_PATH", "t2")
+    monkeypatch.setenv("DBT_ENGINE_TARGET", "prod")
+    assert main(["export", "-s", "orders"]) == 0, capsys.readouterr().err
+    record = json.loads((project / "t2" / "omni" / "omni_export.json").read_text())
+    assert record["target_name"] == "prod" and not (project / "target" / "omni").exists()
+    monkeypatch.setenv("DBT_ENGINE_TARGET", "prd")
+    monkeypatch.setenv("DBT_ENGINE_WARN_ERROR", "true")
+    assert main(["export", "-s", "orders", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "DBT_ENGINE_TARGET prd: profile shop in" in err and "(an error under --warn-error)" in err
+
+
+def test_a_jinja_target_path_is_rendered_as_dbt_renders_it(tmp_path, capsys, monkeypatch):
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path, "name: shop\ntarget-path: \"{{ env_var('MY_TARGET', 'jout') }}\"\n")
+    (project / "jout").mkdir()
+    (project / "jout" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(project), "-s", "orders"]) == 0, capsys.readouterr().err
+    assert (project / "jout" / "omni" / "omni_export.json").is_file()
+
+
+def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch):
+    """`--profile` (dbt's profile name) was taken for --profiles-dir by argparse's abbreviations; `-t`,
+    `--selector` and `--profile` are dbt's; a flag before the command (dbt's global-flag habit) is said."""
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path)
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    (project / "selectors.yml").write_text("selectors:\n  - name: just_orders\n    definition: orders\n")
+    monkeypatch.chdir(project)
+    with pytest.raises(SystemExit) as info:
+        main(["export", "--profiles", str(project)])
+    assert info.value.code == 2 and "unrecognized arguments: --profiles" in capsys.readouterr().err
+    assert main(["export", "--selector", "just_orders", "-t", "prod"]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (project / "target" / "omni" / "analytics").iterdir()) == ["orders.view.yaml"]
+    assert main(["export", "--selector", "just_orders", "-s", "orders"]) == 1
+    assert "--selector with --select or --exclude" in capsys.readouterr().err
+    (project / "profiles.yml").write_text("other:\n  target: x\n  outputs: {x: {type: duckdb}}\n"
+                                          + (project / "profiles.yml").read_text())
+    assert main(["export", "-s", "orders", "--profile", "other", "-t", "prod", "--force"]) == 0
+    assert "profile other in" in capsys.readouterr().err  # prod is no target of that profile
+    with pytest.raises(SystemExit) as info:
+        main(["--warn-error", "export", "-s", "orders"])
+    assert info.value.code == 2
+    assert "options go after the command: dbt-omni export --warn-error -s orders" in capsys.readouterr().err
+
+
+def test_an_empty_select_selects_nothing_as_in_dbt(tmp_path, capsys, monkeypatch):
+    """`-s "$MODELS"` with MODELS empty exported every model; dbt selects none."""
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path)
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(project), "-s", " "]) == 0
+    assert "--select '' selects nothing" in capsys.readouterr().err
+    assert not (project / "target" / "omni").exists()
+
+
+def test_a_profiles_dir_or_target_folder_that_cannot_be_read_is_said(tmp_path, capsys, monkeypatch):
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path)
+    assert main(["export", "--project-dir", str(project), "--profiles-dir", str(tmp_path / "nope")]) == 1
+    assert f"key --profiles-dir: {tmp_path / 'nope'} is not a folder" in capsys.readouterr().err
+    real_exists = Path.exists
+
+    def denied(path):  # a target folder without read permission (root, running the tests, is never denied)
+        if path.name == "manifest.json":
+            raise PermissionError(13, "Permission denied")
+        return real_exists(path)
+
+    monkeypatch.setattr(Path, "exists", denied)
+    monkeypatch.chdir(project)
+    assert main(["export"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "manifest" in err, err
+
+
+def test_verify_says_what_dbt_refused_of_its_options(tmp_path, capsys, monkeypatch):
+    """dbt's runner returns its click errors unsaid: `dbt-omni verify --profiles-dir /nope` printed nothing."""
+    _isolated_from_dbt_env(monkeypatch)
+    assert main(["verify", "--profiles-dir", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dbt-omni verify: dbt refused the command: ") and "nope" in err, err
