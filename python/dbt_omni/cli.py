@@ -338,7 +338,12 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parse(argv)
+    """The exit code, also for a usage mistake or --help (argparse's SystemExit), so that a caller in
+    Python (an orchestrator) gets a code, as from dbt's dbtRunner, not an exception."""
+    try:
+        args = _parse(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return {"export": run_export, "verify": run_verify}[args.command](args)  # argparse allows no other
     except OmniExportError as exc:

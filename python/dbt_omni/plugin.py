@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
@@ -14,25 +15,27 @@ from dbt_omni import shims
 
 shims.install_jinja_module()
 STATE_FILE = "dbt_omni_plugin_state.txt"  # in dbt's target folder: what the last export was made from
-_SUSPENDED = []  # non-empty inside suspended(): `dbt-omni verify`'s own dbt command, a check, writes nothing
+_SUSPENDED = threading.local()  # .on inside suspended(): `dbt-omni verify`'s own dbt command, a check, writes nothing
 
 
 @contextmanager
 def suspended():
-    """No export by the plugin in dbt commands run in this block (in this process): verify's parse with
-    another warehouse (a dead one, another target's database) rewrote the Omni files without its columns."""
-    _SUSPENDED.append(True)
+    """No export by the plugin in dbt commands run in this block (in this thread, which runs their parse:
+    another thread's dbt command in the same process exports as ever): verify's parse with another
+    warehouse (a dead one, another target's database) rewrote the Omni files without its columns."""
+    before = getattr(_SUSPENDED, "on", False)
+    _SUSPENDED.on = True
     try:
         yield
     finally:
-        _SUSPENDED.pop()
+        _SUSPENDED.on = before
 
 
 class OmniPlugin(dbtPlugin):
     @shims.plugin_hook
     def get_manifest_artifacts(self, manifest):
         """Export, or do nothing when nothing changed; returns no artifact for dbt to write."""
-        if _SUSPENDED:
+        if getattr(_SUSPENDED, "on", False):
             return {}
         from dbt_omni import __version__
         from dbt_omni.config import chose_dbt_omni, load_settings
@@ -42,6 +45,15 @@ class OmniPlugin(dbtPlugin):
 
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
+        root = shims.manifest_project_root(manifest)
+        if root is not None and root != facts["project_dir"]:
+            # dbt keeps a command's project, flags and target process-wide: two commands at once in one
+            # process (threads calling dbtRunner) see each other's, and this manifest would go to the other
+            # project's folder with its settings
+            shims.log(f"{WARNING}the manifest is of the project in {root}, but dbt's command is of "
+                      f"{facts['project_dir']} (two dbt commands at once in one process, which dbt does not support, "
+                      "or a manifest given from elsewhere): the Omni model was not written", "warn")
+            return {}
         try:
             if not chose_dbt_omni(getattr(manifest, "macros", None), facts["project_dir"], facts["cli_vars"]):
                 return {}

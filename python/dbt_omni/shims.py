@@ -96,6 +96,19 @@ def invocation(adapter_type: str) -> dict:
     }
 
 
+def manifest_project_root(manifest) -> Optional[Path]:
+    """The folder of the root project a live manifest was parsed from (a file of it knows); None if unknown.
+    dbt reads the root project's files first, so the loop ends at once."""
+    name = getattr(manifest.metadata, "project_name", None)
+    try:
+        for source_file in manifest.files.values():
+            if source_file.project_name == name:
+                return Path(source_file.path.project_root).resolve()
+    except (AttributeError, TypeError, OSError):  # another dbt's shapes: no check rather than a failed command
+        return None
+    return None
+
+
 def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
     """(selectors.yml as a dbt command in project_dir reads it, rendered, in the manifest's shape; or None,
     and why where there is one), for the CLI: a partial parse keeps manifest.json's copy as it was. None
@@ -158,7 +171,7 @@ def _flags():
         return None
 
 
-_SAID_WARNINGS: set = set()  # (dbt's invocation id, warning): see log
+_SAID_WARNINGS: set = set()  # (dbt's invocation id, warning) of the running command: see log
 
 
 def log(message: str, level: str = "info") -> None:
@@ -176,6 +189,9 @@ def log(message: str, level: str = "info") -> None:
     if level in ("warn", "error") and (invocation := _invocation_id()) is not None:
         if (invocation, message) in _SAID_WARNINGS:
             return
+        if any(said != invocation for said, _ in _SAID_WARNINGS):  # a new command: forget the last one's
+            # (a long-lived process, an orchestrator running dbt in-process, would keep them all)
+            _SAID_WARNINGS.clear()
         _SAID_WARNINGS.add((invocation, message))
     if level == "warn" and _silenced(_flags()):  # as dbt 1.12 does; 1.10 and 1.11 printed a silenced Note
         return

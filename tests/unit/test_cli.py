@@ -240,10 +240,8 @@ def test_a_manifest_whose_sources_are_no_mapping_is_a_one_line_error(tmp_path, c
     (["export", "stray"], None),
 ])
 def test_mistyped_option_names_the_closest_one(argv, hint, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
+    assert main(argv) == 2  # a code, not argparse's SystemExit: main() is called in-process too
     err = capsys.readouterr().err
-    assert exit_info.value.code == 2
     assert f"dbt-omni {argv[0]}: error: unrecognized arguments: {' '.join(argv[1:])}" in err
     assert (hint in err) if hint else "did you mean" not in err
 
@@ -868,9 +866,8 @@ def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch)
     (project / "target" / "manifest.json").write_text(json.dumps(shop_manifest()))
     (project / "selectors.yml").write_text("selectors:\n  - name: just_orders\n    definition: orders\n")
     monkeypatch.chdir(project)
-    with pytest.raises(SystemExit) as info:
-        main(["export", "--profiles", str(project)])
-    assert info.value.code == 2 and "unrecognized arguments: --profiles" in capsys.readouterr().err
+    assert main(["export", "--profiles", str(project)]) == 2
+    assert "unrecognized arguments: --profiles" in capsys.readouterr().err
     assert main(["export", "--selector", "just_orders", "-t", "prod"]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (project / "target" / "omni" / "analytics").iterdir()) == ["orders.view.yaml"]
     assert main(["export", "--selector", "just_orders", "-s", "orders"]) == 1
@@ -879,9 +876,7 @@ def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch)
                                           + (project / "profiles.yml").read_text())
     assert main(["export", "-s", "orders", "--profile", "other", "-t", "prod", "--force"]) == 0
     assert "profile other in" in capsys.readouterr().err  # prod is no target of that profile
-    with pytest.raises(SystemExit) as info:
-        main(["--warn-error", "export", "-s", "orders"])
-    assert info.value.code == 2
+    assert main(["--warn-error", "export", "-s", "orders"]) == 2
     assert "options go after the command: dbt-omni export --warn-error -s orders" in capsys.readouterr().err
 
 
@@ -921,3 +916,10 @@ def test_verify_says_what_dbt_refused_of_its_options(tmp_path, capsys, monkeypat
     assert main(["verify", "--profiles-dir", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dbt-omni verify: dbt refused the command: ") and "nope" in err, err
+
+
+def test_main_returns_a_code_for_help_version_and_usage_mistakes(capsys):
+    """An orchestrator calling main() in-process got argparse's SystemExit."""
+    assert main(["--version"]) == 0 and main(["export", "--help"]) == 0
+    assert main(["export", "--no-such-flag"]) == 2 and main([]) == 2
+    capsys.readouterr()
