@@ -1016,3 +1016,19 @@ def test_the_plugin_says_output_dir_changed_only_for_another_folder(tmp_path):
     assert _another_folder(str(old / "target/omni_before"), new / "target/omni", new)
     assert _another_folder(str(tmp_path / "omni-repo"), new / "target/omni", new)  # a folder outside, before
     assert _another_folder(str(new / "target/omni"), tmp_path / "omni-repo", new)
+
+
+def test_a_warning_is_said_once_per_dbt_command_and_the_last_commands_are_forgotten(monkeypatch):
+    """A long-lived process running dbt in-process kept every command's warnings."""
+    import dbt_common.events.functions as events
+
+    from dbt_omni import shims
+
+    fired, command = [], ["one"]
+    monkeypatch.setattr(events, "fire_event", lambda event, level=None: fired.append(event.msg))
+    monkeypatch.setattr(shims, "_invocation_id", lambda: command[0])
+    monkeypatch.setattr(shims, "_SAID_WARNINGS", set())
+    for name in ("one", "one", "two", "two", "three"):
+        command[0] = name
+        shims.log("dbt-omni warning: w", "warn")
+    assert fired == ["dbt-omni warning: w"] * 3 and shims._SAID_WARNINGS == {("three", "dbt-omni warning: w")}
