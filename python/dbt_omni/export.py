@@ -126,8 +126,12 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
             catalog_path, context)):
         timed.append(older)
     lap("map")
+    previous = previous_record(output_dir)
+    # Said once, by the export that makes the change (not recorded: the next export has nothing to say); known
+    # before writing, so that --warn-error stops the export on them too.
+    changes = renamed_views(previous, omni.views, context) + _another_project(previous, project, output_dir)
     drift = set(omni.drift)
-    if warn_error and (escalated := [w for w in omni.warnings if w not in drift]):
+    if warn_error and (escalated := [w for w in omni.warnings if w not in drift] + changes):
         raise WarningsAsErrors([Problem(f"{w} (an error under --warn-error)") for w in escalated])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True,
@@ -150,7 +154,6 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
         "metrics": omni.extra.get("metrics", {}),
     }
     lap("render")
-    previous = previous_record(output_dir)
     unchanged = not force and _same_output(output_dir, previous, record,
                                            ignore=("target_name", "target_guessed") if context.target_guessed else ())
     lap("compare")
@@ -162,15 +165,18 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     check_output_dir(output_dir, context.project_dir, settings.key("output_dir"))
     replaced = write_atomically(output_dir, files, settings.key("output_dir"), digest=digest)
     lap("write")
-    # Said once, by the export that did it (not in the record: the next export has nothing to say).
-    warnings = omni.warnings + timed + renamed_views(previous, omni.views, context) + \
-        _replaced_warnings(replaced, output_dir)
-    if isinstance(previous, dict) and previous.get("project_name") not in (None, project.project_name):
-        warnings.append(f"{output_dir} held the Omni model of dbt project {previous['project_name']}, now replaced by "
-                        f"{project.project_name}'s: two projects give each their own output_dir (or target-path); "
-                        "after renaming the project, nothing to do")
+    # What the write replaced is known only under its lock: said after it, so never an error (--warn-error).
+    warnings = omni.warnings + timed + changes + _replaced_warnings(replaced, output_dir)
     return ExportResult(output_dir=output_dir, written=True, counts=omni.counts(), warnings=warnings,
                         seconds=seconds, standing=standing, digest=replaced.digest)
+
+
+def _another_project(previous: Optional[dict], project: DbtProject, output_dir: Path) -> list:
+    if isinstance(previous, dict) and previous.get("project_name") not in (None, project.project_name):
+        return [f"{output_dir} held the Omni model of dbt project {previous['project_name']}, now replaced by "
+                f"{project.project_name}'s: two projects give each their own output_dir (or target-path); after "
+                "renaming the project, nothing to do"]
+    return []
 
 
 def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:

@@ -464,6 +464,22 @@ def test_a_view_gone_since_the_last_export_is_said_once(out_dir, tmp_path):
     assert [w for w in export_for_target(manifest, out_dir, tmp_path, target="dev").warnings if "gone" in w] == []
 
 
+def test_warn_error_stops_an_export_that_renames_a_view_before_it_writes(out_dir, tmp_path):
+    """The rename warning was made after the write: --warn-error (a CI gate) passed a rename that breaks
+    saved Omni content, and wrote it."""
+    from dbt_omni.errors import WarningsAsErrors
+
+    export_for_target(shop_manifest(), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    moved = shop_manifest(customers=model("customers", columns=["customer_id", "region_id", "name"],
+                                          alias="dim_customers"))
+    with pytest.raises(WarningsAsErrors) as info:
+        export(lambda catalog: from_manifest_dict(moved, catalog), settings(output_dir=str(out_dir)),
+               ExportContext(project_dir=tmp_path, target_name="dev"), warn_error=True)
+    assert "its Omni view is now analytics__dim_customers" in str(info.value) and "are gone" not in str(info.value)
+    assert snapshot(out_dir) == before
+
+
 def test_another_target_or_a_guessed_one_renames_no_view(out_dir, tmp_path):
     """dev and prod schemas name every view differently: that is no rename to keep."""
     export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
