@@ -986,6 +986,12 @@ def test_another_projects_output_replaced_is_said(out_dir, tmp_path):
         f"{out_dir} held the Omni model of dbt project shop, now replaced by web's: two projects give each their own "
         "output_dir (or target-path); after renaming the project, nothing to do"]
     assert [w for w in run_export(other, out_dir, tmp_path, force=True).warnings if "held the Omni model" in w] == []
+    run_export(make_manifest([model("orders", columns=["id"])], project_name="shop"), out_dir, tmp_path)
+    before = snapshot(out_dir)
+    with pytest.raises(OmniExportError, match="held the Omni model of dbt project shop"):  # before writing
+        export(lambda catalog: from_manifest_dict(other, catalog), settings(output_dir=str(out_dir)),
+               ExportContext(project_dir=tmp_path), warn_error=True)
+    assert snapshot(out_dir) == before
 
 
 def test_a_model_file_saved_after_the_catalog_is_said_but_not_recorded(out_dir, tmp_path):
