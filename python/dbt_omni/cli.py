@@ -140,10 +140,9 @@ def run_export(args: argparse.Namespace) -> int:
     from dbt_omni.manifests import from_manifest_dict, load_catalog, load_manifest
 
     cli_vars = _vars(args.vars)
-    if args.select is not None and not "".join(args.select).strip():  # `-s "$MODELS"` with MODELS empty
-        print(WARNING + "--select '' selects nothing, as in dbt (leave --select out for every model); nothing "
-              "exported", file=sys.stderr)
-        return 0
+    nothing = args.select is not None and not "".join(args.select).strip()  # `-s "$MODELS"`, MODELS empty
+    if nothing:
+        args.select = None  # said below, once the project's --warn-error is known
     if args.selector:
         if args.select or args.exclude:
             raise OmniExportError(Problem("--selector with --select or --exclude", key="--selector",
@@ -154,7 +153,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.profiles_dir is not None and not args.profiles_dir.is_dir():
         raise OmniExportError(Problem(f"{args.profiles_dir} is not a folder", key="--profiles-dir",
                                       expected="the folder holding profiles.yml"))
-    manifest_path = args.manifest or default_manifest_path(given_project)
+    manifest_path = args.manifest or default_manifest_path(given_project, cli_vars)
     if args.manifest is None and given_project is None and not _exists(manifest_path) \
             and not (dbt_project_dir() / "dbt_project.yml").is_file():
         raise OmniExportError(Problem(
@@ -170,6 +169,13 @@ def run_export(args: argparse.Namespace) -> int:
     if args.warn_error is None:
         args.warn_error = _dbt_warn_error(flags)
     silenced = _note_silenced(_dbt_warn_error_options(flags))  # as a dbt command there would not print them
+    if nothing:
+        said = "--select '' selects nothing, as in dbt (leave --select out for every model); nothing exported"
+        if args.warn_error:
+            raise OmniExportError(Problem(f"{said} (an error under --warn-error)"))
+        if not silenced:
+            print(WARNING + said, file=sys.stderr)
+        return 0
     if no_project and args.warn_error:
         raise OmniExportError(Problem(f"{no_project} (an error under --warn-error)"))
     if args.catalog is not None and not args.catalog.exists():
@@ -180,7 +186,7 @@ def run_export(args: argparse.Namespace) -> int:
     unknown_target = _unknown_target(given_target, "--target" if args.target else dbt_env_var("TARGET"), profile)
     if unknown_target and args.warn_error:
         raise OmniExportError(Problem(f"{unknown_target} (an error under --warn-error)"))
-    own = default_manifest_path(project_dir).resolve()  # where dbt writes them, not a job's downloaded artifacts
+    own = default_manifest_path(project_dir, cli_vars).resolve()  # where dbt writes them, not a job's downloaded artifacts
     own_artifacts = not no_project and Path(manifest_path).resolve() == own and (
         args.catalog is None or Path(args.catalog).resolve() == own.parent / "catalog.json")
     context = ExportContext(
@@ -210,7 +216,7 @@ def run_export(args: argparse.Namespace) -> int:
             warn_error=args.warn_error,
         )
     except OmniExportError:
-        if edited:
+        if edited and not silenced:
             print(WARNING + edited, file=sys.stderr)
         raise
     plugin_acts = chose_dbt_omni(manifest.get("macros"), project_dir)  # as in a dbt command there, without --vars
@@ -318,7 +324,8 @@ def _unknown_target(target: Optional[str], given_as: str, profile) -> Optional[s
 
 
 def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
-    """argparse's parse_args, but a mistyped option is named with the closest valid spelling."""
+    """argparse's parse_args, but a mistyped option is named with the closest valid spelling, and an option
+    before the command (dbt's global-flag habit) is said to go after it."""
     parser, commands = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
     command = next((i for i, word in enumerate(given) if word in commands), None)

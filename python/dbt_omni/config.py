@@ -4,6 +4,7 @@ Every trigger reads settings through `load_settings`, so the four of them agree.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -84,7 +85,20 @@ def _given_as(problem: Problem, origins: Mapping[str, str]) -> Problem:
 def dbt_env_var(name: str) -> Optional[str]:
     """The environment variable a dbt command takes a flag from: DBT_ENGINE_<name> (dbt-core 1.11+ reads
     it first), else DBT_<name>; None where neither is set (empty is unset, as click reads it)."""
-    return next((var for var in (f"DBT_ENGINE_{name}", f"DBT_{name}") if os.environ.get(var)), None)
+    names = (f"DBT_ENGINE_{name}", f"DBT_{name}") if _dbt_reads_engine_vars() else (f"DBT_{name}",)
+    return next((var for var in names if os.environ.get(var)), None)
+
+
+@functools.lru_cache(maxsize=None)
+def _dbt_reads_engine_vars() -> bool:
+    """dbt-core 1.11 and later (1.10 ignores DBT_ENGINE_*); without dbt-core installed, as the latest."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        major, minor = (int(part) for part in version("dbt-core").split(".")[:2])
+    except (PackageNotFoundError, ValueError):
+        return True
+    return (major, minor) >= (1, 11)
 
 
 def dbt_env(name: str) -> Optional[str]:
@@ -215,7 +229,7 @@ def dbt_project_name(project_dir: Path) -> Optional[str]:
     return None if data is None else str(data.get("name") or "")
 
 
-def default_manifest_path(given: Optional[Path]) -> Path:
+def default_manifest_path(given: Optional[Path], cli_vars: Optional[dict] = None) -> Path:
     """manifest.json where dbt writes it: in the given project (the CLI's --project-dir, else
     DBT_PROJECT_DIR) or else dbt's default project folder, under DBT_TARGET_PATH or the project's
     `target-path`, rendered as dbt renders it (else target)."""
@@ -226,7 +240,7 @@ def default_manifest_path(given: Optional[Path]) -> Path:
         if isinstance(configured, str) and "{{" in configured:  # `{{ env_var('DBT_TARGET', 'target') }}`
             from dbt_omni.shims import rendered_project_text
 
-            configured = rendered_project_text(configured)
+            configured = rendered_project_text(configured, cli_vars)  # unrendered: target, as dbt's default
         target = configured if isinstance(configured, str) else None
     return project / (target or "target") / "manifest.json"
 
@@ -234,13 +248,13 @@ def default_manifest_path(given: Optional[Path]) -> Path:
 def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:
     """The dbt project a manifest.json is of, whose `vars: dbt_omni:` are the settings, and a warning
     when there is none. Given (--project-dir), it must be that project; else, as dbt, the current
-    folder, or else the folder above the manifest that holds dbt_project.yml (a manifest passed by
+    folder or the nearest above it with a dbt_project.yml, or else the folder above the manifest that holds one (a manifest passed by
     path from elsewhere brings its own project, not the settings of whatever project we stand in)."""
     if given is not None:
         candidates = [Path(given).resolve()]
     else:
         above = next((d for d in Path(manifest_path).resolve().parents if (d / "dbt_project.yml").is_file()), None)
-        candidates = [dbt_project_dir().resolve(), *([above] if above else [])]
+        candidates = [dbt_project_dir().resolve(), *([above] if above else [])]  # dbt's, then the manifest's
     others = []
     for folder in candidates:
         name = dbt_project_name(folder)

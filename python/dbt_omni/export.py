@@ -129,10 +129,14 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     previous = previous_record(output_dir)
     # Said once, by the export that makes the change (not recorded: the next export has nothing to say); known
     # before writing, so that --warn-error stops the export on them too.
-    changes = renamed_views(previous, omni.views, context) + _another_project(previous, project, output_dir)
+    # (An empty selection writes nothing, so it renames or replaces nothing either.)
+    changes = renamed_views(previous, omni.views, context) + _another_project(previous, project, output_dir) \
+        if omni.views else []
     drift = set(omni.drift)
     if warn_error and (escalated := [w for w in omni.warnings if w not in drift] + changes):
-        raise WarningsAsErrors([Problem(f"{w} (an error under --warn-error)") for w in escalated])
+        # a change meant (a model deleted on purpose) stops every such export until one writes it
+        accept = {w: "; if it is meant, export once without --warn-error" for w in changes}
+        raise WarningsAsErrors([Problem(f"{w} (an error under --warn-error{accept.get(w, '')})") for w in escalated])
     if not omni.views:  # a selection gone wrong (a typo, a tag not yet used) must not empty the output
         return ExportResult(output_dir=output_dir, written=False, warnings=omni.warnings, seconds=seconds, empty=True,
                             standing=standing)

@@ -485,7 +485,8 @@ class Mapper:
                 + (f"a custom format of vars.dbt_omni.model_file ({', '.join(self.custom_formats)}), "
                    if self.custom_formats else "")
                 + "or a D3 / Excel format string",
-                suggestion=found if found in self.custom_formats else found and found + (match.group(2) or ""),
+                suggestion=found if found in self.custom_formats else found and found + (
+                    f"_{min(int(match.group(2)[1:]), MAX_FORMAT_DECIMALS)}" if match.group(2) else ""),
             )
         return value
 

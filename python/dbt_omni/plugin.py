@@ -45,15 +45,6 @@ class OmniPlugin(dbtPlugin):
 
         facts = shims.invocation(manifest.metadata.adapter_type)
         settings = output_dir = None
-        root = shims.manifest_project_root(manifest)
-        if root is not None and root != facts["project_dir"]:
-            # dbt keeps a command's project, flags and target process-wide: two commands at once in one
-            # process (threads calling dbtRunner) see each other's, and this manifest would go to the other
-            # project's folder with its settings
-            shims.log(f"{WARNING}the manifest is of the project in {root}, but dbt's command is of "
-                      f"{facts['project_dir']} (two dbt commands at once in one process, which dbt does not support, "
-                      "or a manifest given from elsewhere): the Omni model was not written", "warn")
-            return {}
         try:
             if not chose_dbt_omni(getattr(manifest, "macros", None), facts["project_dir"], facts["cli_vars"]):
                 return {}

@@ -155,9 +155,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                                 "timeframes")
 
     def check_values(ref: str, condition, own_view, source_view, key: str) -> None:
-        """A filter's `is` / `not` value that the field's all_values (its accepted_values test) lacks: an `is`
-        filter then matches no row, and the measure is 0 or the topic empty, without a word; a `not` filter
-        excludes nothing."""
+        """A filter's `is` / `not` value that the field's all_values (its accepted_values test) lacks: no row
+        has it, so an `is` filter of it alone matches no row (the measure is 0 or the topic empty, without a
+        word), and a `not` excludes nothing by it."""
         view_name, _, field = ref.lstrip("-").rpartition(".")
         view = by_name.get(view_name) if view_name else own_view
         dimension = next((d for d in view.dimensions if d.name == field), None) if view else None
@@ -171,10 +171,9 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
                         and value not in dimension.all_values:  # 1.0 is the value 1
                     model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
                     near = closest(str(value), sorted(allowed))
-                    effect = "it matches no row" if operator == "is" else "it excludes no row (the filter does nothing)"
                     warnings.append(f"model {model.shown_name if model else view.name}: {key}.{ref}: {operator} {value!r} is "
                                     f"none of {field}'s all_values ({', '.join(sorted(allowed))}: its accepted_values test "
-                                    f"or meta.omni.all_values), so {effect}{f'; did you mean {near}?' if near else ''}")
+                                    f"or meta.omni.all_values), so no row has it{f'; did you mean {near}?' if near else ''}")
 
     for view in views:
         for kind, items in (("dimension", view.dimensions), ("measure", view.measures)):

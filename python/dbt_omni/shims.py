@@ -96,19 +96,6 @@ def invocation(adapter_type: str) -> dict:
     }
 
 
-def manifest_project_root(manifest) -> Optional[Path]:
-    """The folder of the root project a live manifest was parsed from (a file of it knows); None if unknown.
-    dbt reads the root project's files first, so the loop ends at once."""
-    name = getattr(manifest.metadata, "project_name", None)
-    try:
-        for source_file in manifest.files.values():
-            if source_file.project_name == name:
-                return Path(source_file.path.project_root).resolve()
-    except (AttributeError, TypeError, OSError):  # another dbt's shapes: no check rather than a failed command
-        return None
-    return None
-
-
 def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
     """(selectors.yml as a dbt command in project_dir reads it, rendered, in the manifest's shape; or None,
     and why where there is one), for the CLI: a partial parse keeps manifest.json's copy as it was. None
@@ -132,9 +119,9 @@ def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
         return None, reason[:200] or type(exc).__name__
 
 
-def rendered_project_text(text: str) -> Optional[str]:
-    """A value of dbt_project.yml (target-path) as a dbt command renders it (env_var(), ...), for the CLI;
-    None where it cannot be rendered here (a var() needs --vars, which a dbt command would have)."""
+def rendered_project_text(text: str, cli_vars: Optional[dict] = None) -> Optional[str]:
+    """A value of dbt_project.yml (target-path) as a dbt command with these --vars renders it (env_var(),
+    var()), for the CLI; None where it cannot be rendered here (the caller then takes dbt's default)."""
     import os
 
     try:
@@ -142,7 +129,7 @@ def rendered_project_text(text: str) -> Optional[str]:
         from dbt_common.context import set_invocation_context
 
         set_invocation_context(os.environ)
-        value = DbtProjectYamlRenderer(None, {}).render_value(text)
+        value = DbtProjectYamlRenderer(None, cli_vars or {}).render_value(text)
     except Exception:  # noqa: BLE001 - any failure: not rendered, and the caller says what it then reads
         return None
     return value if isinstance(value, str) else None
@@ -200,8 +187,8 @@ def log(message: str, level: str = "info") -> None:
     except Exception as exc:
         # dbt 1.12 (require_all_warnings_handled_by_warn_error, its default) makes every warn-level event an
         # error under --warn-error. The export has made errors of the warnings that are to be, before writing;
-        # those left are about a stale catalog, warnings by design (a build must first refresh it), so they are
-        # said as info, still starting "dbt-omni warning:".
+        # those left stay warnings by design (a stale catalog, which a build must first refresh; what the write
+        # replaced, known only as it wrote), so they are said as info, still starting "dbt-omni warning:".
         if level != "warn" or type(exc).__name__ != "EventCompilationError":
             raise
         fire_event(Note(msg=message), level=EventLevel.INFO)

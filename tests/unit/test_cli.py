@@ -829,7 +829,10 @@ def test_dbt_engine_variables_count_as_in_dbt_1_11_and_win(tmp_path, capsys, mon
     """dbt 1.11 reads DBT_ENGINE_TARGET_PATH before DBT_TARGET_PATH: the plugin (in dbt) wrote t2/omni, the
     command line read target/manifest.json, unsaid; DBT_ENGINE_TARGET was not recorded, DBT_ENGINE_WARN_ERROR
     not applied."""
+    from dbt_omni import config
+
     _isolated_from_dbt_env(monkeypatch)
+    monkeypatch.setattr(config, "_dbt_reads_engine_vars", lambda: True)  # dbt-core 1.11+
     project = _shop(tmp_path)
     for folder in ("target", "t2"):
         (project / folder).mkdir()
@@ -846,6 +849,9 @@ def test_dbt_engine_variables_count_as_in_dbt_1_11_and_win(tmp_path, capsys, mon
     assert main(["export", "-s", "orders", "--force"]) == 1
     err = capsys.readouterr().err
     assert "DBT_ENGINE_TARGET prd: profile shop in" in err and "(an error under --warn-error)" in err
+    monkeypatch.setattr(config, "_dbt_reads_engine_vars", lambda: False)  # dbt-core 1.10 ignores them
+    assert main(["export", "-s", "orders"]) == 0, capsys.readouterr().err
+    assert (project / "target" / "omni" / "omni_export.json").is_file()
 
 
 def test_a_jinja_target_path_is_rendered_as_dbt_renders_it(tmp_path, capsys, monkeypatch):
@@ -855,6 +861,11 @@ def test_a_jinja_target_path_is_rendered_as_dbt_renders_it(tmp_path, capsys, mon
     (project / "jout" / "manifest.json").write_text(json.dumps(shop_manifest()))
     assert main(["export", "--project-dir", str(project), "-s", "orders"]) == 0, capsys.readouterr().err
     assert (project / "jout" / "omni" / "omni_export.json").is_file()
+    (project / "dbt_project.yml").write_text("name: shop\ntarget-path: \"{{ var('tp', 'jout') }}\"\n")
+    (project / "vout").mkdir()
+    (project / "vout" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(project), "-s", "orders", "--vars", "{tp: vout}"]) == 0
+    assert (project / "vout" / "omni" / "omni_export.json").is_file()  # with the command's --vars, as in dbt
 
 
 def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch):
@@ -889,6 +900,11 @@ def test_an_empty_select_selects_nothing_as_in_dbt(tmp_path, capsys, monkeypatch
     assert main(["export", "--project-dir", str(project), "-s", " "]) == 0
     assert "--select '' selects nothing" in capsys.readouterr().err
     assert not (project / "target" / "omni").exists()
+    assert main(["export", "--project-dir", str(project), "-s", "", "--warn-error"]) == 1  # as dbt ls fails then
+    assert "selects nothing, as in dbt (leave --select out for every model); nothing exported (an error under " \
+           "--warn-error)" in capsys.readouterr().err
+    assert main(["export", "--project-dir", str(project), "-s", "", "--manifest", str(tmp_path / "nope.json")]) == 1
+    assert "manifest not found" in capsys.readouterr().err  # the other checks still run
 
 
 def test_a_profiles_dir_or_target_folder_that_cannot_be_read_is_said(tmp_path, capsys, monkeypatch):

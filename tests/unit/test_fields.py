@@ -405,6 +405,8 @@ def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
     assert (problem.key, problem.message, problem.suggestion) == (
         "columns.amount.meta.omni.format", "format 'number_7' has 7 decimals", "number_4")
     assert problem.expected.startswith("_0 to _4 decimals")
+    problem = one_problem(export_error(orders(column("amount", omni={"format": "numbr_7"}))))
+    assert problem.suggestion == "number_4"  # not number_7, which is refused in turn
     assert view_yaml(orders(column("amount", omni={"format": "0.0000000"})))["dimensions"]["amount"]["format"] == \
         "0.0000000"  # more decimals: a D3 / Excel format string
 
@@ -1263,13 +1265,13 @@ def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
     warnings = build(manifest).warnings
     assert warnings == [
         "model orders: meta.omni.measures.done.filters.status: is 'complete' is none of status's all_values (cancelled, "
-        "completed, pending: its accepted_values test or meta.omni.all_values), so it matches no row; did you mean "
+        "completed, pending: its accepted_values test or meta.omni.all_values), so no row has it; did you mean "
         "completed?",
-        # `not` a value the column never has keeps every row: the filter does nothing, it does not empty the topic
+        # (`not` a value no row has excludes nothing: "matches no row" was said of it)
         "model orders: meta.omni.topic.default_filters.analytics__orders.status: not 'canceled' is none of status's "
-        "all_values (cancelled, completed, pending: its accepted_values test or meta.omni.all_values), so it excludes "
-        "no row (the filter does nothing); did you mean cancelled?"]
+        "all_values (cancelled, completed, pending: its accepted_values test or meta.omni.all_values), so no row has "
+        "it; did you mean cancelled?"]
     numbered = make_manifest([model("orders", columns=[column("tier", omni={"all_values": [1, 2]}), "amount"], omni={
         "measures": {"top": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"tier": {"is": [1.0, "2", 3]}}}}})])
     assert [w.partition(": is")[2] for w in build(numbered).warnings] == [
-        " 3 is none of tier's all_values (1, 2: its accepted_values test or meta.omni.all_values), so it matches no row"]
+        " 3 is none of tier's all_values (1, 2: its accepted_values test or meta.omni.all_values), so no row has it"]

@@ -477,7 +477,13 @@ def test_warn_error_stops_an_export_that_renames_a_view_before_it_writes(out_dir
         export(lambda catalog: from_manifest_dict(moved, catalog), settings(output_dir=str(out_dir)),
                ExportContext(project_dir=tmp_path, target_name="dev"), warn_error=True)
     assert "its Omni view is now analytics__dim_customers" in str(info.value) and "are gone" not in str(info.value)
+    assert "(an error under --warn-error; if it is meant, export once without --warn-error)" in str(info.value)
     assert snapshot(out_dir) == before
+    # an empty selection writes nothing, so it renames nothing (every view was said to be gone)
+    result = export(lambda catalog: from_manifest_dict(moved, catalog),
+                    settings(output_dir=str(out_dir), select=["orders"], exclude=["orders"]),
+                    ExportContext(project_dir=tmp_path, target_name="dev"), warn_error=True)
+    assert result.empty and snapshot(out_dir) == before
 
 
 def test_another_target_or_a_guessed_one_renames_no_view(out_dir, tmp_path):
