@@ -123,10 +123,13 @@ class MacroRenderer:
         if key not in self._compiled:
             try:
                 template = self.env.from_string(self._sources[key])
-                module = template.make_module(vars=self._context(package))
+                # Rendering the file defines its macros in the context, as make_module does; but a module
+                # exports no name starting with "_", which a package's private helpers have.
+                context = template.new_context(self._context(package))
+                "".join(template.root_render_func(context))
             except jinja2.TemplateError as exc:
                 raise MacroError(f"cannot compile macro {package}.{name}: {exc}") from None
-            self._compiled[key] = getattr(module, name)
+            self._compiled[key] = context.vars[name]
         return self._compiled[key]
 
     def signature(self, package: str, name: str) -> dict:
@@ -179,7 +182,7 @@ class _Namespace:
         self._renderer, self._package = renderer, package
 
     def __getattr__(self, name: str):
-        if name.startswith("_"):
+        if name.startswith("__"):  # dunder names are Python's, not macros (single: a package's own helpers)
             raise AttributeError(name)
         return self._renderer.macro(self._package, name)
 

@@ -776,6 +776,50 @@ def test_verifys_suspension_of_the_plugin_holds_in_its_own_thread_only(duckdb_pr
     assert "EXPORTED {'ok': True} True" in done.stdout, done.stdout[-3000:]
 
 
+# One Python process compiles every case (a `dbt compile` each would cost a start-up each).
+COMPILE_INLINE = """
+import json, sys
+from dbt.cli.main import dbtRunner
+project, cases = sys.argv[1], json.loads(sys.argv[2])
+said = {}
+for sql in cases:
+    lines = []  # dbt logs the error itself; its exception says only "Error parsing inline query"
+    result = dbtRunner(callbacks=[lambda event: lines.append(event.info.msg)]).invoke(
+        ["compile", "--inline", sql, "--project-dir", project, "--profiles-dir", project, "--target", "duckdb",
+         "--vars", "{dbt_omni: {write_on_parse: false}}", "--quiet"])
+    said[sql] = "ok" if result.success else " | ".join(map(str, lines))
+print("SAID " + json.dumps(said))
+"""
+
+
+@pytest.mark.duckdb
+@pytest.mark.versions  # Jinja's undefined names and keyword arguments, as each dbt version renders them
+def test_a_models_mistaken_metric_arguments_stop_the_parse_naming_the_metric(duckdb_project):
+    """Misspelt, unquoted, a list, Jinja in the text: Jinja's own 'takes no keyword argument' named the macro
+    by its internal name, and the others reached the warehouse as broken SQL, or a list's text."""
+    cases = {
+        "select {{ dbt_omni.average_order_value(amount_colum='order_amount') }} from t":
+            "dbt_omni.average_order_value: unknown argument 'amount_colum' (it takes amount_column, order_id_column, "
+            "by name); did you mean 'amount_column'?",
+        "select {{ dbt_omni.monthly_recurring_revenue(amount_column=subscription_amount) }} from t":
+            "dbt_omni.monthly_recurring_revenue: amount_column names nothing dbt knows (an unquoted column name?): "
+            "give the column as text, amount_column='amount'",
+        "select {{ dbt_omni.average_order_value(amount_column=['order_amount']) }} from t":
+            "dbt_omni.average_order_value: amount_column is ['order_amount']: give one column's name or SQL "
+            "expression as text",
+        "select {{ dbt_omni.median_order_value(amount_column='{{ order_amount }}') }} from t":
+            "dbt_omni.median_order_value: amount_column holds '{{'",
+        "select {{ dbt_omni.monthly_recurring_revenue(type_column=none, amount_column='mrr') }} from t": "ok",
+    }
+    done = subprocess.run([sys.executable, "-c", COMPILE_INLINE, str(duckdb_project), json.dumps(list(cases))],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    said = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("SAID "))[len("SAID "):])
+    for sql, expected in cases.items():
+        assert (said[sql] == "ok") if expected == "ok" else expected in said[sql], (sql, said[sql])
+
+
 @pytest.mark.duckdb
 def test_a_join_to_a_disabled_model_is_said_alike_by_the_plugin_and_the_macros(duckdb_project, tmp_path_factory,
                                                                                  run_dbt):

@@ -6,6 +6,7 @@
     customers with MRR in any of them.
 -#}
 {% macro active_customers(customer_id_column='customer_id', mrr_column='mrr') %}
+    {%- do dbt_omni._metric_arguments('active_customers', kwargs, {'customer_id_column': customer_id_column, 'mrr_column': mrr_column}) -%}
     {{ return(adapter.dispatch('active_customers', 'dbt_omni')(customer_id_column, mrr_column)) }}
 {% endmacro %}
 

@@ -7,6 +7,7 @@
     Non-additive ratio.
 -#}
 {% macro average_revenue_per_account(mrr_column='mrr') %}
+    {%- do dbt_omni._metric_arguments('average_revenue_per_account', kwargs, {'mrr_column': mrr_column}) -%}
     {{ return(adapter.dispatch('average_revenue_per_account', 'dbt_omni')(mrr_column)) }}
 {% endmacro %}
 

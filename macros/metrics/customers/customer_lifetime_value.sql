@@ -7,6 +7,7 @@
     pool several periods (e.g. a cohort or a plan over a year) for a stable value.
 -#}
 {% macro customer_lifetime_value(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('customer_lifetime_value', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('customer_lifetime_value', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 

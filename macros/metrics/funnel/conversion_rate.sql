@@ -5,6 +5,7 @@
     counted once). Non-additive ratio.
 -#}
 {% macro conversion_rate(entity_id_column='trial_id', converted_at_column='converted_at') %}
+    {%- do dbt_omni._metric_arguments('conversion_rate', kwargs, {'entity_id_column': entity_id_column, 'converted_at_column': converted_at_column}) -%}
     {{ return(adapter.dispatch('conversion_rate', 'dbt_omni')(entity_id_column, converted_at_column)) }}
 {% endmacro %}
 

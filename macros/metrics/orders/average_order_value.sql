@@ -4,6 +4,7 @@
     Non-additive ratio.
 -#}
 {% macro average_order_value(amount_column='order_amount', order_id_column='order_id') %}
+    {%- do dbt_omni._metric_arguments('average_order_value', kwargs, {'amount_column': amount_column, 'order_id_column': order_id_column}) -%}
     {{ return(adapter.dispatch('average_order_value', 'dbt_omni')(amount_column, order_id_column)) }}
 {% endmacro %}
 

@@ -5,6 +5,7 @@
     (both not null, 0 when none). Additive, over time too (a flow).
 -#}
 {% macro churned_mrr(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('churned_mrr', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('churned_mrr', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 

@@ -5,6 +5,7 @@
     macros). Additive, over time too (a flow).
 -#}
 {% macro net_new_mrr(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('net_new_mrr', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('net_new_mrr', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 

@@ -6,6 +6,7 @@
     over several periods it pools customer-periods (churn events / customer-periods at risk).
 -#}
 {% macro customer_churn_rate(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('customer_churn_rate', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('customer_churn_rate', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 

@@ -6,6 +6,7 @@
     previous_mrr not null). Non-additive ratio.
 -#}
 {% macro net_revenue_retention(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('net_revenue_retention', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('net_revenue_retention', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 

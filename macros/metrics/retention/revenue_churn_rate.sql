@@ -4,6 +4,7 @@
     Grain: one row per customer per period (mrr, previous_mrr not null). Non-additive ratio.
 -#}
 {% macro revenue_churn_rate(mrr_column='mrr', previous_mrr_column='previous_mrr') %}
+    {%- do dbt_omni._metric_arguments('revenue_churn_rate', kwargs, {'mrr_column': mrr_column, 'previous_mrr_column': previous_mrr_column}) -%}
     {{ return(adapter.dispatch('revenue_churn_rate', 'dbt_omni')(mrr_column, previous_mrr_column)) }}
 {% endmacro %}
 
