@@ -248,8 +248,9 @@ def default_manifest_path(given: Optional[Path], cli_vars: Optional[dict] = None
 def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:
     """The dbt project a manifest.json is of, whose `vars: dbt_omni:` are the settings, and a warning
     when there is none. Given (--project-dir), it must be that project; else, as dbt, the current
-    folder or the nearest above it with a dbt_project.yml, or else the folder above the manifest that holds one (a manifest passed by
-    path from elsewhere brings its own project, not the settings of whatever project we stand in)."""
+    folder or the nearest above it with a dbt_project.yml, or else the folder above the manifest that holds
+    one (a manifest passed by path from elsewhere brings its own project, not the settings of whatever
+    project we stand in)."""
     if given is not None:
         candidates = [Path(given).resolve()]
     else:

@@ -130,7 +130,7 @@ def rendered_project_text(text: str, cli_vars: Optional[dict] = None) -> Optiona
 
         set_invocation_context(os.environ)
         value = DbtProjectYamlRenderer(None, cli_vars or {}).render_value(text)
-    except Exception:  # noqa: BLE001 - any failure: not rendered, and the caller says what it then reads
+    except Exception:  # noqa: BLE001 - any failure: not rendered (a var() this command lacks, ...)
         return None
     return value if isinstance(value, str) else None
 
