@@ -215,6 +215,10 @@ COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quo
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
 # here match names case-insensitively.
 UNQUOTED_CASE = {"postgres": str.lower, "redshift": str.lower, "duckdb": str.lower, "snowflake": str.upper}
+# Warehouses that store a relation's name given unquoted in lower case (DuckDB keeps the case it was given;
+# how Omni spells Snowflake's upper-case names is not known here, so they stay as dbt writes them).
+FOLDS_RELATION_NAMES = {"postgres": str.lower, "redshift": str.lower}
+RELATION_PART_RE = re.compile(r'"(?:[^"]|"")*"|[^."]+')  # one part of dbt's relation_name: quoted, or bare
 
 
 def _values(obj: Any, keys: tuple) -> tuple:
@@ -354,9 +358,14 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
     columns = lookup(node, "columns", {})
     if not isinstance(columns, dict):  # dbt's live nodes hold a dict too
         raise ShapeError("columns", "a mapping of column names")
+    # A seed's quote_columns or a source's quoting: {column: true}: its columns were created (or are read)
+    # quoted, so "CustomerID" is reached only so, as a column's own quote: true says
+    node_quotes = unquoted_case is not None and (lookup(model.config, "quote_columns") is True
+                                                 or lookup(lookup(node, "quoting"), "column") is True)
     for name, info in columns.items():
         description, data_type, constraints, meta, config, quote, tags, stray = _values(info, COLUMN_KEYS)
-        missing, stored, quoted, wrong_kind = False, None, quote is True, None
+        quoted = quote is True or (quote is None and node_quotes and unquoted_case(name) != name)
+        missing, stored, wrong_kind = False, None, None
         if in_catalog:
             stored = name if name in undocumented else by_lower.get(name.lower(), "")
             catalog_info = undocumented.pop(stored, None)
@@ -397,6 +406,23 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         comment = lookup(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
         model.columns[name] = Column(name=name, description=comment if isinstance(comment, str) else "",
                                      data_type=lookup(info, "type"), quoted=quoted, documented=False)
+    return model
+
+
+def _as_stored(model: Model, adapter_type: str) -> Model:
+    """The schema and table as the warehouse stores them: with `quoting: false` (a project's, a source's),
+    dbt writes `MartB.OrderFactsB` unquoted, which PostgreSQL keeps as martb.orderfactsb; Omni, reading
+    "MartB"."OrderFactsB", would find no such relation (nor would the catalog's spelling reach the view).
+    dbt's relation_name quotes exactly the parts its quoting policy quotes."""
+    fold = FOLDS_RELATION_NAMES.get(adapter_type)
+    if fold is None or not isinstance(model.relation_name, str):
+        return model
+    parts = RELATION_PART_RE.findall(model.relation_name)
+    if len(parts) >= 2:
+        if not parts[-2].startswith('"') and isinstance(model.schema, str):
+            model.schema = fold(model.schema)
+        if not parts[-1].startswith('"') and isinstance(model.table, str):
+            model.table = fold(model.table)
     return model
 
 
@@ -598,8 +624,8 @@ def read_project(
                     continue
                 unique_id = lookup(node, "unique_id")
                 catalog_node = _same_relation(node, catalog_nodes.get(unique_id), other_relations)
-                models[unique_id] = _checked(_read_model(node, catalog_node, column_constraints, misspelt_meta,
-                                                         unquoted_case))
+                models[unique_id] = _checked(_as_stored(_read_model(node, catalog_node, column_constraints,
+                                                                    misspelt_meta, unquoted_case), adapter_type))
             else:
                 others.append(node)
                 if resource_type == "test" and lookup(node, "test_metadata") is not None:
@@ -621,7 +647,7 @@ def read_project(
             source = _read_model(node, catalog_node, column_constraints, misspelt_meta, unquoted_case)
             source.name = f"{lookup(node, 'source_name')}.{lookup(node, 'name')}"
             source.table = lookup(node, "identifier") or lookup(node, "name")
-            models[unique_id] = _checked(source)
+            models[unique_id] = _checked(_as_stored(source, adapter_type))
         except Exception as exc:
             exc.add_note(f"sources.{lookup(node, 'unique_id')}")
             raise

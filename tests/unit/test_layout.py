@@ -6,6 +6,7 @@ import yaml
 
 from testkit import (
     build,
+    column,
     export_error,
     make_manifest,
     model,
@@ -260,3 +261,38 @@ def test_a_views_lineage_names_its_upstream_models_and_sources():
                                     depends_on=["model.shop.customers", "source.shop.crm.orders"])])
     header = render_files(manifest)["analytics/orders.view.yaml"].splitlines()[:3]
     assert "# dbt upstream: model.shop.customers, source.shop.crm.orders" in header, header
+
+
+def test_a_relation_dbt_writes_unquoted_is_named_as_postgres_stores_it():
+    """quoting: false and `+schema: MartB`, `alias: OrderFactsB`: PostgreSQL built martb.orderfactsb, and the
+    view said "MartB"."OrderFactsB", which Omni would not find (nor did catalog.json's spelling reach it)."""
+    unquoted = model("orders", columns=["id"], schema="MartB", alias="OrderFactsB")
+    unquoted["relation_name"] = "db.MartB.OrderFactsB"
+    quoted = model("customers", columns=["id"], schema="Marts", alias="Customers")  # quoting on: kept as written
+    files = render_files(make_manifest([unquoted, quoted]))
+    assert "martb/orderfactsb.view.yaml" in files and "Marts/Customers.view.yaml" in files, sorted(files)
+    assert yaml.safe_load(files["martb/orderfactsb.view.yaml"])["table_name"] == "orderfactsb"
+    half = model("orders", columns=["id"], schema="MartB", alias="OrderFactsB")
+    half["relation_name"] = 'db."MartB".OrderFactsB'  # only the schema quoted
+    assert "MartB/orderfactsb.view.yaml" in render_files(make_manifest([half]))
+    raw = source("shop", "orders", columns=["id"], schema="Raw", identifier="Orders_Raw")
+    raw["relation_name"] = "db.Raw.Orders_Raw"  # a source's quoting: {schema: false, identifier: false}
+    assert "raw/orders_raw.view.yaml" in render_files(make_manifest([], sources=[raw]), select=["source:shop"])
+    duck = make_manifest([unquoted], adapter_type="duckdb")  # DuckDB keeps the case a name was created in
+    assert "MartB/OrderFactsB.view.yaml" in render_files(duck)
+
+
+def test_columns_a_seed_or_source_quotes_are_read_quoted_without_a_catalog():
+    """A seed's quote_columns: true made the column "CustomerID"; the view read customerid (no catalog yet)."""
+    seed = model("customers", columns=["CustomerID", "name", {**column("Region"), "quote": False}], alias="customers")
+    seed.update(resource_type="seed", unique_id="seed.shop.customers")
+    seed["config"]["quote_columns"] = True
+    dimensions = yaml.safe_load(render_files(make_manifest([seed]), select=["customers"])[
+        "analytics/customers.view.yaml"])["dimensions"]
+    assert dimensions["customerid"] == {"sql": '"CustomerID"'} and dimensions["name"] == {}
+    assert dimensions["region"] == {}  # its own quote: false wins
+    raw = source("shop", "people", columns=["FullName"], schema="raw")
+    raw["quoting"] = {"column": True}
+    dimensions = yaml.safe_load(render_files(make_manifest([], sources=[raw]), select=["source:shop"])[
+        "raw/people.view.yaml"])["dimensions"]
+    assert dimensions["fullname"] == {"sql": '"FullName"'}
