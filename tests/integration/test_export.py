@@ -809,6 +809,10 @@ def test_a_models_mistaken_metric_arguments_stop_the_parse_naming_the_metric(duc
             "expression as text",
         "select {{ dbt_omni.median_order_value(amount_column='{{ order_amount }}') }} from t":
             "dbt_omni.median_order_value: amount_column holds '{{'",
+        "select {{ dbt_omni.median_order_value(amount_column='  ') }} from t":
+            "dbt_omni.median_order_value: amount_column is empty",
+        "select {{ dbt_omni.average_order_value(amt_column='order_amount') }} from t":  # too far for a suggestion
+            "unknown argument 'amt_column' (it takes amount_column, order_id_column, by name)",
         "select {{ dbt_omni.monthly_recurring_revenue(type_column=none, amount_column='mrr') }} from t": "ok",
     }
     done = subprocess.run([sys.executable, "-c", COMPILE_INLINE, str(duckdb_project), json.dumps(list(cases))],
@@ -818,6 +822,7 @@ def test_a_models_mistaken_metric_arguments_stop_the_parse_naming_the_metric(duc
     said = json.loads(next(line for line in done.stdout.splitlines() if line.startswith("SAID "))[len("SAID "):])
     for sql, expected in cases.items():
         assert (said[sql] == "ok") if expected == "ok" else expected in said[sql], (sql, said[sql])
+    assert "did you mean" not in said["select {{ dbt_omni.average_order_value(amt_column='order_amount') }} from t"]
 
 
 @pytest.mark.duckdb

@@ -814,6 +814,7 @@ def test_a_selectors_yml_the_cli_cannot_render_falls_back_to_the_manifests_copy_
 
 
 def _shop(tmp_path: Path, project_yml: str = "name: shop\nprofile: shop\n") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "dbt_project.yml").write_text(project_yml)
     (tmp_path / "profiles.yml").write_text("shop:\n  target: dev\n  outputs: {dev: {type: duckdb}, prod: {type: duckdb}}\n")
     return tmp_path
@@ -861,6 +862,12 @@ def test_a_jinja_target_path_is_rendered_as_dbt_renders_it(tmp_path, capsys, mon
     (project / "jout" / "manifest.json").write_text(json.dumps(shop_manifest()))
     assert main(["export", "--project-dir", str(project), "-s", "orders"]) == 0, capsys.readouterr().err
     assert (project / "jout" / "omni" / "omni_export.json").is_file()
+    monkeypatch.setenv("MY_TARGET", "eout")  # env_var() reads the environment, as in a dbt command
+    (project / "eout").mkdir()
+    (project / "eout" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    assert main(["export", "--project-dir", str(project), "-s", "orders"]) == 0, capsys.readouterr().err
+    assert (project / "eout" / "omni" / "omni_export.json").is_file()
+    monkeypatch.delenv("MY_TARGET")
     (project / "dbt_project.yml").write_text("name: shop\ntarget-path: \"{{ var('tp', 'jout') }}\"\n")
     (project / "vout").mkdir()
     (project / "vout" / "manifest.json").write_text(json.dumps(shop_manifest()))
@@ -881,12 +888,19 @@ def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch)
     assert "unrecognized arguments: --profiles" in capsys.readouterr().err
     assert main(["export", "--selector", "just_orders", "-t", "prod"]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (project / "target" / "omni" / "analytics").iterdir()) == ["orders.view.yaml"]
-    assert main(["export", "--selector", "just_orders", "-s", "orders"]) == 1
-    assert "--selector with --select or --exclude" in capsys.readouterr().err
+    for other in (["-s", "orders"], ["--exclude", "orders"]):
+        assert main(["export", "--selector", "just_orders", *other]) == 1
+        assert "--selector with --select or --exclude" in capsys.readouterr().err
     (project / "profiles.yml").write_text("other:\n  target: x\n  outputs: {x: {type: duckdb}}\n"
                                           + (project / "profiles.yml").read_text())
     assert main(["export", "-s", "orders", "--profile", "other", "-t", "prod", "--force"]) == 0
     assert "profile other in" in capsys.readouterr().err  # prod is no target of that profile
+    monkeypatch.setenv("DBT_PROFILE", "other")
+    assert main(["export", "-s", "orders", "-t", "x", "--force"]) == 0
+    assert "no such target" not in capsys.readouterr().err  # x is other's target
+    monkeypatch.delenv("DBT_PROFILE")
+    assert main(["-t", "prod", "export"]) == 2 and "options go after the command" in capsys.readouterr().err
+    assert main(["--vers"]) == 2 and "dbt-omni 0" not in capsys.readouterr().out  # no abbreviation of --version
     assert main(["--warn-error", "export", "-s", "orders"]) == 2
     assert "options go after the command: dbt-omni export --warn-error -s orders" in capsys.readouterr().err
 
@@ -905,6 +919,8 @@ def test_an_empty_select_selects_nothing_as_in_dbt(tmp_path, capsys, monkeypatch
            "--warn-error)" in capsys.readouterr().err
     assert main(["export", "--project-dir", str(project), "-s", "", "--manifest", str(tmp_path / "nope.json")]) == 1
     assert "manifest not found" in capsys.readouterr().err  # the other checks still run
+    monkeypatch.setenv("DBT_WARN_ERROR_OPTIONS", '{"silence": ["Note"]}')
+    assert main(["export", "--project-dir", str(project), "-s", ""]) == 0 and capsys.readouterr().err == ""
 
 
 def test_a_profiles_dir_or_target_folder_that_cannot_be_read_is_said(tmp_path, capsys, monkeypatch):
@@ -924,6 +940,12 @@ def test_a_profiles_dir_or_target_folder_that_cannot_be_read_is_said(tmp_path, c
     assert main(["export"]) == 1
     err = capsys.readouterr().err
     assert "internal error" not in err and "manifest" in err, err
+    elsewhere = tmp_path / "elsewhere"  # no project here: the manifest's folder is still said to be unreadable
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["export"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "neither this folder" not in err, err
 
 
 def test_verify_says_what_dbt_refused_of_its_options(tmp_path, capsys, monkeypatch):
@@ -939,3 +961,67 @@ def test_main_returns_a_code_for_help_version_and_usage_mistakes(capsys):
     assert main(["--version"]) == 0 and main(["export", "--help"]) == 0
     assert main(["export", "--no-such-flag"]) == 2 and main([]) == 2
     capsys.readouterr()
+
+
+def test_verify_passes_dbts_flags_through(monkeypatch):
+    import dbt.cli.main
+
+    seen = []
+
+    class Runner:
+        def invoke(self, command):
+            seen.extend(command)
+            return type("Result", (), {"success": True, "exception": None})()
+
+    monkeypatch.setattr(dbt.cli.main, "dbtRunner", Runner)
+    assert main(["verify", "--profile", "p", "-t", "prod", "--profiles-dir", "pd", "--project-dir", "pr"]) == 0
+    assert [seen[seen.index(flag) + 1] for flag in ("--profile", "--target", "--profiles-dir", "--project-dir")] == \
+        ["p", "prod", "pd", "pr"]
+
+
+def test_dbt_engine_variables_are_read_from_dbt_core_1_11_on(monkeypatch):
+    from importlib import metadata
+
+    from dbt_omni import config
+
+    for installed, reads in (("1.11.0", True), ("1.12.6", True), ("1.10.23", False), ("2.0.0", True)):
+        monkeypatch.setattr(metadata, "version", lambda name, installed=installed: installed)
+        assert config._dbt_reads_engine_vars.__wrapped__() is reads, installed
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", missing)
+    assert config._dbt_reads_engine_vars.__wrapped__() is True
+
+
+def test_the_project_above_the_current_folder_gives_the_settings_of_a_manifest_from_elsewhere(tmp_path, capsys,
+                                                                                           monkeypatch):
+    """Run from models/ with --manifest of a downloaded artifact: dbt's project folder is the one above."""
+    _isolated_from_dbt_env(monkeypatch)
+    project = _shop(tmp_path / "shop", "name: shop\nvars: {dbt_omni: {select: [orders]}}\n")
+    (project / "models").mkdir()
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir()
+    (artifacts / "manifest.json").write_text(json.dumps(shop_manifest()))
+    monkeypatch.chdir(project / "models")
+    assert main(["export", "--manifest", str(artifacts / "manifest.json"), "--output", "out"]) == 0, \
+        capsys.readouterr().err
+    assert sorted(p.name for p in (project / "out" / "analytics").iterdir()) == ["orders.view.yaml"]
+
+
+def test_dbt_engine_profiles_dir_finds_the_profile(tmp_path, capsys, monkeypatch):
+    from dbt_omni import config
+
+    _isolated_from_dbt_env(monkeypatch)
+    monkeypatch.setattr(config, "_dbt_reads_engine_vars", lambda: True)
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "dbt_project.yml").write_text("name: shop\nprofile: shop\n")
+    profiles = tmp_path / "profiles"
+    _shop(profiles, "name: unused\n")
+    (project / "target").mkdir()
+    (project / "target" / "manifest.json").write_text(json.dumps(shop_manifest()))
+    monkeypatch.setenv("DBT_ENGINE_PROFILES_DIR", str(profiles))
+    assert main(["export", "--project-dir", str(project), "-s", "orders", "-t", "prd"]) == 0
+    assert "--target prd: profile shop in" in capsys.readouterr().err  # found there: the unknown target is said

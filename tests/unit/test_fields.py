@@ -407,6 +407,8 @@ def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
     assert problem.expected.startswith("_0 to _4 decimals")
     problem = one_problem(export_error(orders(column("amount", omni={"format": "numbr_7"}))))
     assert problem.suggestion == "number_4"  # not number_7, which is refused in turn
+    problem = one_problem(export_error(orders(column("amount", omni={"format": "jpycurrency_6"}))))
+    assert (problem.message, problem.suggestion) == ("format 'jpycurrency_6' has 6 decimals", "jpycurrency_4")
     assert view_yaml(orders(column("amount", omni={"format": "0.0000000"})))["dimensions"]["amount"]["format"] == \
         "0.0000000"  # more decimals: a D3 / Excel format string
 

@@ -391,3 +391,28 @@ def test_an_unknown_metric_lists_dbt_omnis_shared_metrics_and_knows_their_short_
     problem = one_problem(export_error(semantic))
     assert problem.suggestion is None and "aov is a metric of dbt's semantic layer" in problem.expected
     assert one_problem(export_error(with_kinds({"x": {"metric": "avg_order_value"}}))).suggestion == "average_order_value"
+
+
+def test_every_metric_macro_checks_all_of_its_own_arguments():
+    """A metric macro that forgets the check, or names another metric or leaves an argument out of it, would
+    give a dbt model Jinja's own messages again (or none) for that metric."""
+    import re
+    from pathlib import Path
+
+    import jinja2
+
+    folder = Path(__file__).resolve().parents[2] / "macros" / "metrics"
+    checked = 0
+    for path in sorted(folder.glob("*/*.sql")):
+        if path.parent.name in ("helpers", "primitives"):
+            continue
+        source = path.read_text()
+        macro = next(node for node in jinja2.Environment(extensions=["jinja2.ext.do"]).parse(source).find_all(
+            jinja2.nodes.Macro) if not node.name.startswith("default__"))
+        call = re.search(r"dbt_omni\._metric_arguments\('(\w+)', kwargs, \{([^}]*)\}\)", source)
+        assert call, f"{path.name} does not call _metric_arguments"
+        given = re.findall(r"'(\w+)': (\w+)", call.group(2))
+        params = [arg.name for arg in macro.args]
+        assert call.group(1) == macro.name and given == [(name, name) for name in params], path.name
+        checked += 1
+    assert checked == 16

@@ -1044,6 +1044,51 @@ def test_the_plugin_says_output_dir_changed_only_for_another_folder(tmp_path):
     assert _another_folder(str(old / "target/omni_before"), new / "target/omni", new)
     assert _another_folder(str(tmp_path / "omni-repo"), new / "target/omni", new)  # a folder outside, before
     assert _another_folder(str(new / "target/omni"), tmp_path / "omni-repo", new)
+    assert _another_folder(str(new / "sub/target/omni"), new / "target/omni", new)  # moved within the project
+
+
+def test_the_plugin_exports_nothing_while_suspended_and_nesting_keeps_it_so():
+    """verify's own dbt command must not rewrite the Omni files; the manifest here would fail if it were read."""
+    from dbt_omni.plugin import OmniPlugin, suspended
+
+    hook = OmniPlugin("shop").get_manifest_artifacts
+    with suspended():
+        with suspended():
+            assert hook(object()) == {}
+        assert hook(object()) == {}  # the inner block's end leaves the outer one's suspension
+    with pytest.raises(AttributeError):  # not suspended: it reads the manifest (an object() has no metadata)
+        hook(object())
+
+
+def test_dbt_1_12s_warn_error_of_every_warning_leaves_ours_warnings(monkeypatch):
+    """dbt 1.12 raises EventCompilationError for a warn-level event under --warn-error; the warnings the export
+    left are warnings by design, said at info level. Any other failure of dbt's logger is not hidden."""
+    import dbt_common.events.functions as events
+    from dbt_common.events.base_types import EventLevel
+
+    from dbt_omni import shims
+
+    class EventCompilationError(Exception):
+        pass
+
+    fired = []
+
+    def fire_event(event, level=None):
+        if level == EventLevel.WARN:
+            raise EventCompilationError(event.msg)
+        fired.append((level, event.msg))
+
+    monkeypatch.setattr(events, "fire_event", fire_event)
+    monkeypatch.setattr(shims, "_invocation_id", lambda: None)
+    shims.log("dbt-omni warning: stale", "warn")
+    assert fired == [(EventLevel.INFO, "dbt-omni warning: stale")]
+
+    def broken(event, level=None):
+        raise RuntimeError("a logger failed")
+
+    monkeypatch.setattr(events, "fire_event", broken)
+    with pytest.raises(RuntimeError):
+        shims.log("dbt-omni warning: stale", "warn")
 
 
 def test_a_warning_is_said_once_per_dbt_command_and_the_last_commands_are_forgotten(monkeypatch):
