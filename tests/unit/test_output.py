@@ -1056,7 +1056,9 @@ def test_the_plugin_exports_nothing_while_suspended_and_nesting_keeps_it_so():
         with suspended():
             assert hook(object()) == {}
         assert hook(object()) == {}  # the inner block's end leaves the outer one's suspension
-    with pytest.raises(AttributeError):  # not suspended: it reads the manifest (an object() has no metadata)
+    from dbt_common.exceptions import DbtRuntimeError
+
+    with pytest.raises(DbtRuntimeError, match="has no attribute 'metadata'"):  # not suspended: it reads it
         hook(object())
 
 
