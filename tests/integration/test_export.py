@@ -945,6 +945,26 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_pro
 
 
 @pytest.mark.postgres
+def test_a_source_dbt_reads_unquoted_is_named_as_postgres_stores_it(postgres_project, run_dbt, run_cli,
+                                                                   postgres_server, tmp_path_factory):
+    """quoting: false on a source spelt Analytics_Raw.Products: dbt reads analytics_raw.products, and the view
+    said "Analytics_Raw"."Products", which names no relation on PostgreSQL (or, where one is so spelt, another)."""
+    env, project = postgres_server.env, clone(postgres_project, tmp_path_factory)
+    (project / "models" / "staging" / "_folded.yml").write_text(
+        "sources:\n  - name: folded\n    schema: Analytics_Raw\n    quoting: {schema: false, identifier: false}\n"
+        "    tables:\n      - name: products\n        identifier: Products\n")
+    run_dbt(project, "parse", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env)
+    run_cli("export", "--project-dir", project, "--select", "source:folded", "--output", "target/folded",
+            "--target", "postgres", cwd=project, env=env)
+    view = yaml.safe_load((project / "target" / "folded" / "analytics_raw" / "products.view.yaml").read_text())
+    assert (view["schema"], view["table_name"]) == ("analytics_raw", "products")
+    # the relation as Omni's query names it, quoted, exists
+    shown = run_dbt(project, "show", "--inline", 'select count(*) as n from "analytics_raw"."products"',
+                    "--vars", vars_arg(write_on_parse=False), target="postgres", env=env)
+    assert "Previewing inline node" in shown.stdout, shown.stdout[-2000:]  # (run_dbt fails on an error)
+
+
+@pytest.mark.postgres
 def test_four_triggers_write_identical_bytes_on_postgres(postgres_project, run_dbt, run_cli, postgres_server):
     check_four_triggers(postgres_project, run_dbt, run_cli, "postgres", env=postgres_server.env)
 
