@@ -217,15 +217,17 @@ class Mapper:
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
         default_database = self.default_database = self._default_database()
         for model in self.models:
-            view = View(schema=model.schema, table_name=model.table, dbt_unique_id=model.unique_id, dbt_path=model.path)
+            view = View(schema=model.stored_schema or model.schema, table_name=model.stored_table or model.table,
+                        dbt_unique_id=model.unique_id, dbt_path=model.path)
             prefix = self._view_prefix(model)
             if model.database and default_database and model.database != default_database:
-                view.catalog = model.database
+                view.catalog = model.stored_database or model.database
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
             too_long_names += self._name_problems(model, schema, table, prefix)
-            if (schema, table) != (model.schema, model.table):  # the file's name, not the relation Omni reads
+            if (schema, table) != (view.schema, view.table_name):  # the file's name, not the relation Omni reads
                 view.file_schema, view.file_table = schema, table
-                if not prefix or (schema, table) != (prefix + model.schema, model.table):
+                if (schema, table) != (model.schema, model.table) and (
+                        not prefix or (schema, table) != (prefix + model.schema, model.table)):
                     self.warnings.append(
                         f"model {model.name}: relation {model.schema}.{model.table} is the Omni view {view.name} "
                         f"({view.path}): its name in Omni references"

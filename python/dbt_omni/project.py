@@ -133,6 +133,11 @@ class Model:
     in_catalog: bool = False  # the catalog (or the warehouse) listed its columns: a column not among them does not exist
     relation_name: Optional[str] = None  # as dbt renders it ("db"."schema"."table"): a compiled foreign key's `to`
     contract_enforced: bool = False  # dbt fails the build unless the YAML lists exactly the columns the SQL makes
+    # The relation as the warehouse spells it where that is not how dbt writes it and the view's name keeps
+    # dbt's (Snowflake: ANALYTICS.FCT_ORDERS of the view analytics__fct_orders, as Omni's own files have it)
+    stored_database: Optional[str] = None
+    stored_schema: Optional[str] = None
+    stored_table: Optional[str] = None
     from_package: bool = False  # an installed package's: its file paths are relative to that package
 
     @property
@@ -215,9 +220,11 @@ COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quo
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
 # here match names case-insensitively.
 UNQUOTED_CASE = {"postgres": str.lower, "redshift": str.lower, "duckdb": str.lower, "snowflake": str.upper}
-# Warehouses that store a relation's name given unquoted in lower case (DuckDB keeps the case it was given;
-# how Omni spells Snowflake's upper-case names is not known here, so they stay as dbt writes them).
+# Warehouses that store a relation's name given unquoted in lower case (DuckDB keeps the case it was given),
+# which is the view's name too; and Snowflake, which stores it in upper case, where Omni's own view files
+# keep the name in lower case and write `schema: ANALYTICS`, `table_name: FCT_ORDERS`, `catalog: DB`.
 FOLDS_RELATION_NAMES = {"postgres": str.lower, "redshift": str.lower}
+STORED_SPELLING = {"snowflake": str.upper}
 RELATION_PART_RE = re.compile(r'"(?:[^"]|"")*"|[^."]+')  # one part of dbt's relation_name: quoted, or bare
 
 
@@ -410,19 +417,24 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
 
 
 def _as_stored(model: Model, adapter_type: str) -> Model:
-    """The schema and table as the warehouse stores them: with `quoting: false` (a project's, a source's),
-    dbt writes `MartB.OrderFactsB` unquoted, which PostgreSQL keeps as martb.orderfactsb; Omni, reading
-    "MartB"."OrderFactsB", would find no such relation (nor would the catalog's spelling reach the view).
-    dbt's relation_name quotes exactly the parts its quoting policy quotes."""
-    fold = FOLDS_RELATION_NAMES.get(adapter_type)
-    if fold is None or not isinstance(model.relation_name, str):
+    """The schema and table as the warehouse stores them: with `quoting: false` (a project's, a source's;
+    dbt-snowflake's default), dbt writes `MartB.OrderFactsB` unquoted, which PostgreSQL keeps as
+    martb.orderfactsb and Snowflake as MARTB.ORDERFACTSB; Omni, reading "MartB"."OrderFactsB", would find no
+    such relation. dbt's relation_name quotes exactly the parts its quoting policy quotes."""
+    fold, spell = FOLDS_RELATION_NAMES.get(adapter_type), STORED_SPELLING.get(adapter_type)
+    if (fold is None and spell is None) or not isinstance(model.relation_name, str):
         return model
-    parts = RELATION_PART_RE.findall(model.relation_name)
-    if len(parts) >= 2:
-        if not parts[-2].startswith('"') and isinstance(model.schema, str):
-            model.schema = fold(model.schema)
-        if not parts[-1].startswith('"') and isinstance(model.table, str):
-            model.table = fold(model.table)
+    bare = [not part.startswith('"') for part in RELATION_PART_RE.findall(model.relation_name)]
+    if len(bare) < 2 or not all(isinstance(v, str) for v in (model.schema, model.table)):
+        return model  # (another type: _checked names it)
+    if fold is not None:
+        model.schema = fold(model.schema) if bare[-2] else model.schema
+        model.table = fold(model.table) if bare[-1] else model.table
+    else:
+        model.stored_schema = spell(model.schema) if bare[-2] else None
+        model.stored_table = spell(model.table) if bare[-1] else None
+        model.stored_database = spell(model.database) if len(bare) >= 3 and bare[-3] \
+            and isinstance(model.database, str) else None
     return model
 
 

@@ -296,3 +296,23 @@ def test_columns_a_seed_or_source_quotes_are_read_quoted_without_a_catalog():
     dimensions = yaml.safe_load(render_files(make_manifest([], sources=[raw]), select=["source:shop"])[
         "raw/people.view.yaml"])["dimensions"]
     assert dimensions["fullname"] == {"sql": '"FullName"'}
+
+
+def test_a_snowflake_relation_is_spelt_as_stored_and_its_view_named_in_lower_case():
+    """dbt-snowflake writes names unquoted (its default quoting), which Snowflake stores in upper case; Omni's
+    own files for such a table say `schema: ANALYTICS`, `table_name: FCT_ORDERS`, `catalog: ANALYTICS_PROD` of a
+    view named in lower case. We wrote the lower case there, a relation Omni's quoted query would not find."""
+    orders = model("fct_orders", columns=["id"], schema="analytics")
+    orders["relation_name"] = "db.analytics.fct_orders"
+    other_db = model("users", columns=["id"], schema="ecomm")
+    other_db.update(database="analytics_prod", relation_name="analytics_prod.ecomm.users")
+    quoted = model("Customers", columns=["id"], schema="analytics")  # quoting: true: created as written
+    manifest = make_manifest([orders, {**model("b", columns=["id"]), "relation_name": "db.analytics.b"}, other_db,
+                              quoted], adapter_type="snowflake")
+    files = parse(render_files(manifest))
+    view = files["analytics/fct_orders.view.yaml"]
+    assert (view["schema"], view["table_name"]) == ("ANALYTICS", "FCT_ORDERS")
+    assert files["analytics/Customers.view.yaml"]["table_name"] == "Customers"
+    users = files["analytics_prod_ecomm/users.view.yaml"]
+    assert (users["catalog"], users["schema"], users["table_name"]) == ("ANALYTICS_PROD", "ECOMM", "USERS")
+    assert files["model.yaml"]["included_schemas"] == ["ANALYTICS", "ECOMM", "analytics"]
