@@ -171,17 +171,21 @@ class Mapper:
     def _default_database(self) -> Optional[str]:
         """The database most of the project's own models are built in: the connection's, as far as the
         manifest can tell (the same answer for every trigger, unlike the target each one sees)."""
-        counts = Counter(m.database for m in self.project.models.values()
+        counts = Counter(_database(m) for m in self.project.models.values()
                          if m.resource_type == "model" and m.package_name == self.project.project_name and m.database)
         return min(counts, key=lambda db: (-counts[db], db)) if counts else None
+
+    def _in_other_database(self, model: Model) -> bool:
+        """As the warehouse spells the databases: on Snowflake a source's `database: RAW` and the models' `raw`
+        are one database."""
+        return bool(model.database and self.default_database and _database(model) != self.default_database)
 
     def _view_prefix(self, model: Model) -> str:
         """What Omni puts before <schema>__<table> in a view's name: its database, for a relation in
         another database than the connection's (a source in RAW, a +database model; Omni reads it by
         `catalog`: docs.omni.co/connect-data/view-name-generation) or on a connection that scopes every
         view name so."""
-        if model.database and (self.settings.scope_view_names
-                               or (self.default_database and model.database != self.default_database)):
+        if model.database and (self.settings.scope_view_names or self._in_other_database(model)):
             return f"{model.database}_"
         return ""
 
@@ -215,13 +219,13 @@ class Mapper:
         too_long_names: list = []  # said all at once, before any other view's mistakes
         taken: dict = {}
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
-        default_database = self.default_database = self._default_database()
+        self.default_database = self._default_database()
         for model in self.models:
             view = View(schema=model.stored_schema or model.schema, table_name=model.stored_table or model.table,
                         dbt_unique_id=model.unique_id, dbt_path=model.path)
             prefix = self._view_prefix(model)
-            if model.database and default_database and model.database != default_database:
-                view.catalog = model.stored_database or model.database
+            if self._in_other_database(model):
+                view.catalog = _database(model)
             schema, table = safe_component(prefix + model.schema), safe_component(model.table)
             too_long_names += self._name_problems(model, schema, table, prefix)
             if (schema, table) != (view.schema, view.table_name):  # the file's name, not the relation Omni reads
@@ -1010,6 +1014,11 @@ KEEPS_UNIT = frozenset({"sum", "min", "max", "average", "median", "percentile", 
 _by_name = operator.attrgetter("name")
 _grants_of = operator.attrgetter("required_access_grants")
 _aliases_of = operator.attrgetter("aliases")
+
+
+def _database(model: Model) -> Optional[str]:
+    """The model's database as the warehouse spells it (Snowflake: upper case, where dbt writes it unquoted)."""
+    return model.stored_database or model.database
 
 
 def _counts_rows(measures: list, pk: tuple, view_name: str) -> bool:

@@ -219,11 +219,19 @@ COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quo
 # How a warehouse stores a name written unquoted: a catalog name in any other case was created quoted
 # (Postgres "Order Date", Snowflake "order_id") and must be quoted to be read. Warehouses left out
 # here match names case-insensitively.
-UNQUOTED_CASE = {"postgres": str.lower, "redshift": str.lower, "duckdb": str.lower, "snowflake": str.upper}
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(name: str) -> str:
+    """PostgreSQL folds only A-Z of a name given unquoted (in a UTF-8 database `Ärger` stays `Ärger`)."""
+    return name.translate(_ASCII_LOWER)
+
+
+UNQUOTED_CASE = {"postgres": _ascii_lower, "redshift": _ascii_lower, "duckdb": str.lower, "snowflake": str.upper}
 # Warehouses that store a relation's name given unquoted in lower case (DuckDB keeps the case it was given),
 # which is the view's name too; and Snowflake, which stores it in upper case, where Omni's own view files
 # keep the name in lower case and write `schema: ANALYTICS`, `table_name: FCT_ORDERS`, `catalog: DB`.
-FOLDS_RELATION_NAMES = {"postgres": str.lower, "redshift": str.lower}
+FOLDS_RELATION_NAMES = {"postgres": _ascii_lower, "redshift": _ascii_lower}
 STORED_SPELLING = {"snowflake": str.upper}
 RELATION_PART_RE = re.compile(r'"(?:[^"]|"")*"|[^."]+')  # one part of dbt's relation_name: quoted, or bare
 
@@ -365,10 +373,13 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
     columns = lookup(node, "columns", {})
     if not isinstance(columns, dict):  # dbt's live nodes hold a dict too
         raise ShapeError("columns", "a mapping of column names")
-    # A seed's quote_columns or a source's quoting: {column: true}: its columns were created (or are read)
-    # quoted, so "CustomerID" is reached only so, as a column's own quote: true says
-    node_quotes = unquoted_case is not None and (lookup(model.config, "quote_columns") is True
-                                                 or lookup(lookup(node, "quoting"), "column") is True)
+    # A seed's columns, which dbt creates quoted unless its quote_columns is false (dbt-snowflake: unless it is
+    # true), or a source's quoting: {column: true}: "CustomerID" is reached only quoted, as a column's own
+    # quote: true says. (A model's quote_columns is no dbt setting: dbt keeps it, and ignores it.)
+    seed_quotes = lookup(model.config, "quote_columns")
+    node_quotes = unquoted_case is not None and (
+        (model.resource_type == "seed" and (seed_quotes is True or (seed_quotes is None and unquoted_case is not str.upper)))
+        or lookup(lookup(node, "quoting"), "column") is True)
     for name, info in columns.items():
         description, data_type, constraints, meta, config, quote, tags, stray = _values(info, COLUMN_KEYS)
         quoted = quote is True or (quote is None and node_quotes and unquoted_case(name) != name)

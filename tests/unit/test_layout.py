@@ -280,17 +280,28 @@ def test_a_relation_dbt_writes_unquoted_is_named_as_postgres_stores_it():
     assert "raw/orders_raw.view.yaml" in render_files(make_manifest([], sources=[raw]), select=["source:shop"])
     duck = make_manifest([unquoted], adapter_type="duckdb")  # DuckDB keeps the case a name was created in
     assert "MartB/OrderFactsB.view.yaml" in render_files(duck)
+    umlaut = model("orders", columns=["id"], schema="MartB", alias="Ärger_Facts")
+    umlaut["relation_name"] = "db.MartB.Ärger_Facts"  # PostgreSQL folds A-Z only
+    assert yaml.safe_load(render_files(make_manifest([umlaut]))["martb/_rger_facts.view.yaml"])["table_name"] == \
+        "Ärger_facts"
 
 
 def test_columns_a_seed_or_source_quotes_are_read_quoted_without_a_catalog():
     """A seed's quote_columns: true made the column "CustomerID"; the view read customerid (no catalog yet)."""
-    seed = model("customers", columns=["CustomerID", "name", {**column("Region"), "quote": False}], alias="customers")
-    seed.update(resource_type="seed", unique_id="seed.shop.customers")
-    seed["config"]["quote_columns"] = True
-    dimensions = yaml.safe_load(render_files(make_manifest([seed]), select=["customers"])[
-        "analytics/customers.view.yaml"])["dimensions"]
-    assert dimensions["customerid"] == {"sql": '"CustomerID"'} and dimensions["name"] == {}
-    assert dimensions["region"] == {}  # its own quote: false wins
+    def seed_dimensions(quote_columns, adapter_type="postgres", resource_type="seed") -> dict:
+        seed = model("customers", columns=["CustomerID", "name", {**column("Region"), "quote": False}])
+        seed.update(resource_type=resource_type, unique_id=f"{resource_type}.shop.customers")
+        seed["config"]["quote_columns"] = quote_columns
+        return yaml.safe_load(render_files(make_manifest([seed], adapter_type=adapter_type), select=["customers"])[
+            "analytics/customers.view.yaml"])["dimensions"]
+
+    for quote_columns in (True, None):  # dbt quotes a seed's columns unless told not to (dbt-adapters' default)
+        dimensions = seed_dimensions(quote_columns)
+        assert dimensions["customerid"] == {"sql": '"CustomerID"'} and dimensions["name"] == {}
+        assert dimensions["region"] == {}  # its own quote: false wins
+    assert seed_dimensions(False)["customerid"] == {}
+    assert seed_dimensions(None, "snowflake")["customerid"] == {}  # dbt-snowflake's seeds: unquoted by default
+    assert seed_dimensions(True, resource_type="model")["customerid"] == {}  # no dbt setting of a model
     raw = source("shop", "people", columns=["FullName"], schema="raw")
     raw["quoting"] = {"column": True}
     dimensions = yaml.safe_load(render_files(make_manifest([], sources=[raw]), select=["source:shop"])[
@@ -306,13 +317,21 @@ def test_a_snowflake_relation_is_spelt_as_stored_and_its_view_named_in_lower_cas
     orders["relation_name"] = "db.analytics.fct_orders"
     other_db = model("users", columns=["id"], schema="ecomm")
     other_db.update(database="analytics_prod", relation_name="analytics_prod.ecomm.users")
-    quoted = model("Customers", columns=["id"], schema="analytics")  # quoting: true: created as written
+    quoted = model("Customers", columns=["id"], schema="analytics")
+    quoted["relation_name"] = 'db.analytics."Customers"'  # quoting: {identifier: true}: created as written
     manifest = make_manifest([orders, {**model("b", columns=["id"]), "relation_name": "db.analytics.b"}, other_db,
                               quoted], adapter_type="snowflake")
     files = parse(render_files(manifest))
     view = files["analytics/fct_orders.view.yaml"]
     assert (view["schema"], view["table_name"]) == ("ANALYTICS", "FCT_ORDERS")
-    assert files["analytics/Customers.view.yaml"]["table_name"] == "Customers"
+    assert (files["analytics/Customers.view.yaml"]["schema"], files["analytics/Customers.view.yaml"]["table_name"]) \
+        == ("ANALYTICS", "Customers")
     users = files["analytics_prod_ecomm/users.view.yaml"]
     assert (users["catalog"], users["schema"], users["table_name"]) == ("ANALYTICS_PROD", "ECOMM", "USERS")
-    assert files["model.yaml"]["included_schemas"] == ["ANALYTICS", "ECOMM", "analytics"]
+    assert files["model.yaml"]["included_schemas"] == ["ANALYTICS", "ECOMM"]
+    # a source's `database: DB` is the models' unquoted `db`: one database, no catalog nor prefix
+    raw = source("shop", "orders", columns=["id"], schema="raw")
+    raw.update(database="DB", relation_name="DB.raw.orders")
+    files = parse(render_files(make_manifest([orders], adapter_type="snowflake", sources=[raw]),
+                               select=["fct_orders", "source:shop"]))
+    assert "catalog" not in files["raw/orders.view.yaml"], sorted(files)

@@ -13,7 +13,8 @@
         {%- for valid in given -%}
             {%- for length in range(near.length + 1, [name | length, valid | length] | min + 1) -%}
                 {%- if name[:length] == valid[:length] -%}
-                    {%- set near.name, near.length = valid, length -%}
+                    {%- set near.name = valid -%}
+                    {%- set near.length = length -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
@@ -27,7 +28,8 @@
             {{ exceptions.raise_compiler_error(
                 where ~ name ~ " names nothing dbt knows (an unquoted column name?): give the column as text, " ~ example) }}
         {%- elif value is none -%}
-            {%- if name != 'type_column' -%}
+            {#- not at parse (execute is false), where what a model reads from the warehouse (run_query, ...) is none -#}
+            {%- if name != 'type_column' and execute -%}
                 {{ exceptions.raise_compiler_error(where ~ name ~ " is none: give the column as text, " ~ example) }}
             {%- endif -%}
         {%- elif value is not string -%}
