@@ -328,10 +328,10 @@ def _parse(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     before the command (dbt's global-flag habit) is said to go after it."""
     parser, commands = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    command = next((i for i, word in enumerate(given) if word in commands), None)
-    early = [word for word in given[:command] if word.startswith("-") and word not in ("-h", "--help", "--version")]
-    if command and early:  # dbt's global flags go first (`dbt --warn-error run`); ours go after the command
-        moved = [*given[command:command + 1], *given[:command], *given[command + 1:]]
+    at = next((i for i, word in enumerate(given) if word in commands), None)
+    early = [word for word in given[:at] if word.startswith("-") and word not in ("-h", "--help", "--version")]
+    if at and early:  # dbt's global flags go first (`dbt --warn-error run`); ours go after the command
+        moved = [given[at], *given[:at], *given[at + 1:]]
         parser.error(f"options go after the command: dbt-omni {' '.join(moved)}")
     args, unknown = parser.parse_known_args(given)
     if unknown:
