@@ -18,6 +18,7 @@ from dbt_omni.names import (
     safe_component,
     spelt_otherwise,
     too_long,
+    windows_device,
 )
 from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
 from dbt_omni.project import (
@@ -218,6 +219,7 @@ class Mapper:
     def _register_views(self) -> None:
         too_long_names: list = []  # said all at once, before any other view's mistakes
         taken: dict = {}
+        folders: dict = {}  # a view folder's lowercase -> (its spelling, the model that wrote it first)
         by_name: dict = {}  # model name -> [(model, view)]: versions and packages can share a name
         self.default_database = self._default_database()
         for model in self.models:
@@ -252,6 +254,14 @@ class Mapper:
                     )
                 )
             taken[view.name.lower()] = model.unique_id
+            folder = view.path.split("/", 1)[0]
+            first, other = folders.setdefault(folder.lower(), (folder, model))
+            if first != folder:
+                raise self._folder_case_error(other, model, first, folder, prefix)
+            if devices := [part for part in (folder, view.file_table or view.table_name) if windows_device(part)]:
+                self.warnings.append(f"model {model.name}: the Omni view file {view.path}: {devices[0]} is a name "
+                                     "Windows keeps for a device, so Windows cannot write the file nor Git for Windows "
+                                     "check it out (another schema or alias avoids it)")
             self.views[model.unique_id] = view
             self.view_by_name[view.name] = view
             by_name.setdefault(model.name, []).append((model, view))
@@ -272,6 +282,19 @@ class Mapper:
                 self.warnings.append(
                     f"model name {name} is used by two packages; ${{{name}.x}} means {current[0].name}"
                 )
+
+    @staticmethod
+    def _folder_case_error(other: Model, model: Model, first: str, folder: str, prefix: str) -> OmniExportError:
+        """Folders named alike but for case are one folder on macOS's and Windows' file systems (and in a
+        git checkout there): the second model's view would be read from the first one's folder, under
+        another name than every reference to it gives."""
+        source = model.resource_type == "source"
+        key = "database" if prefix and folder[:len(prefix)] != first[:len(prefix)] else "schema" if source else "config.schema"
+        return OmniExportError(Problem(
+            f"its Omni view folder {folder} differs only in case from {first}, the folder of {other.unique_id}: "
+            "one folder on macOS and Windows, where the view would be named after the other folder",
+            file=model.meta_file if source else model.path, model=model.shown_name, key=key,
+            expected=f"one spelling of a schema (and database) for all its relations: {first}"))
 
     def _register_join_aliases(self) -> None:
         """A join's join_to_view_as, before any SQL or field list is translated: Omni lets a view's

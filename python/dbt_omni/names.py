@@ -21,6 +21,15 @@ def too_long(name: str, suffix: str, what: str) -> Optional[str]:
     return f"the {what} name {name[:30]}...{suffix} is {len(name) + len(suffix)} characters long"
 
 
+# Names Windows keeps for devices, with or without an extension (`nul.view.yaml` too): Windows cannot
+# create such a file, nor Git for Windows check one out.
+WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10))})
+
+
+def windows_device(name: str) -> bool:
+    return name.split(".", 1)[0].upper() in WINDOWS_DEVICES
+
+
 def safe_component(name: str) -> str:
     """A file or folder name that cannot leave the output folder (no separators, no leading dot), and
     a view name `${view.field}` can hold: letters, digits and underscores (a schema `finance-reporting`

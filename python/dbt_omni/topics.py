@@ -6,7 +6,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni.errors import collecting, raise_collected
-from dbt_omni.names import MAX_FILE_NAME, field_view, safe_component, too_long
+from dbt_omni.names import MAX_FILE_NAME, field_view, safe_component, too_long, windows_device
 from dbt_omni.omni_model import Topic, View
 from dbt_omni.project import Model
 from dbt_omni.selection import under_paths
@@ -91,6 +91,10 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
     if message := too_long(file_name, TOPIC_SUFFIX, "topic's file"):
         raise model.error(message, key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - len(TOPIC_SUFFIX)}"
                           " characters (a file system's limit), which the model's name is where the topic sets none")
+    if windows_device(file_name):
+        mapper.warnings.append(f"model {model.name}: the topic file {file_name}{TOPIC_SUFFIX}: {file_name} is a name Windows "
+                               "keeps for a device, so Windows cannot write the file nor Git for Windows check it out "
+                               "(meta.omni.topic.name: another name avoids it)")
     mapper.topic_scope = _topic_scope(base, tree, graph[1])
     try:  # the scope changes how every reference below resolves, and only these
         return Topic(

@@ -201,6 +201,49 @@ def test_two_models_writing_one_view_file_are_an_error(alias):
                                f"(model.shop.orders and model.shop.orders_copy){same}")
 
 
+def test_view_folders_differing_only_in_case_are_an_error():
+    """Sales/ and sales/ are one folder on macOS and Windows: the second view would be read as Sales__customers,
+    which no reference names (found by a file-system review)."""
+    manifest = make_manifest([model("orders", columns=["id"], schema="Sales"), model("customers", columns=["id"], schema="sales")])
+    problem = one_problem(export_error(manifest))
+    assert (problem.model, problem.key, problem.file) == ("orders", "config.schema", "models/orders.sql")
+    assert problem.message == ("its Omni view folder Sales differs only in case from sales, the folder of "
+                               "model.shop.customers: one folder on macOS and Windows, where the view would be named "
+                               "after the other folder")
+    assert problem.expected == "one spelling of a schema (and database) for all its relations: sales"
+
+
+def test_a_sources_database_spelt_in_another_case_is_named_as_the_key_to_change():
+    """Snowflake's RAW and raw are one database, but `database: raw` in one sources file and RAW in another
+    made the folders RAW_stripe/ and raw_stripe/."""
+    charges = {**source("stripe", "charges", columns=["id"], schema="stripe"), "database": "RAW"}
+    payments = {**source("stripe_b", "payments", columns=["id"], schema="stripe"), "database": "raw"}
+    manifest = make_manifest([model("orders", columns=["id"])], sources=[charges, payments])
+    problem = one_problem(export_error(manifest, select=["source:*"]))
+    assert (problem.model, problem.key, problem.file) == ("stripe_b.payments", "database", "models/staging/_sources.yml")
+    assert problem.message.startswith("its Omni view folder raw_stripe differs only in case from RAW_stripe, the folder "
+                                      "of source.shop.stripe.charges:")
+    # one spelling is one folder
+    omni = build(make_manifest([model("orders", columns=["id"])], sources=[charges, {**payments, "database": "RAW"}]),
+                 select=["source:*"])
+    assert sorted(v.path for v in omni.views) == ["RAW_stripe/charges.view.yaml", "RAW_stripe/payments.view.yaml"]
+
+
+def test_a_name_windows_keeps_for_a_device_is_warned_of():
+    manifest = make_manifest([model("orders", columns=["id"], alias="con"), model("customers", columns=["id"], schema="aux"),
+                              model("payments", columns=["id"], omni={"topic": {"name": "Nul"}}),
+                              model("console", columns=["id"], alias="com10")])
+    warnings = [w for w in build(manifest).warnings if "Windows" in w]
+    assert warnings == [
+        "model customers: the Omni view file aux/customers.view.yaml: aux is a name Windows keeps for a device, so "
+        "Windows cannot write the file nor Git for Windows check it out (another schema or alias avoids it)",
+        "model orders: the Omni view file analytics/con.view.yaml: con is a name Windows keeps for a device, so "
+        "Windows cannot write the file nor Git for Windows check it out (another schema or alias avoids it)",
+        "model payments: the topic file Nul.topic.yaml: Nul is a name Windows keeps for a device, so Windows cannot "
+        "write the file nor Git for Windows check it out (meta.omni.topic.name: another name avoids it)",
+    ]
+
+
 def test_a_seed_and_a_source_over_one_table_say_to_select_one_of_them():
     seed = {**model("raw_customers", columns=["id"], schema="raw"), "resource_type": "seed",
             "unique_id": "seed.shop.raw_customers"}
