@@ -130,7 +130,7 @@ def _export(load_project, settings, context, catalog_path, catalog, force, warn_
     # Said once, by the export that makes the change (not recorded: the next export has nothing to say); known
     # before writing, so that --warn-error stops the export on them too.
     # (An empty selection writes nothing, so it renames or replaces nothing either.)
-    changes = renamed_views(previous, omni.views, context) + _another_project(previous, project, output_dir) \
+    changes = renamed_views(previous, omni.views, context, project) + _another_project(previous, project, output_dir) \
         if omni.views else []
     drift = set(omni.drift)
     if warn_error and (escalated := [w for w in omni.warnings if w not in drift] + changes):
@@ -241,11 +241,13 @@ def catalog_older_than_models(models: list, catalog_path: Path, context: ExportC
             "field by its old name); run `dbt docs generate` after building them")
 
 
-def renamed_views(previous: Optional[dict], views: list, context: ExportContext) -> list:
+def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
+                  project: Optional[DbtProject] = None) -> list:
     """A view whose name changed since the last export for the same target (a model's schema or alias, a
     source's table moved): Omni content saved with the old name breaks unless the view keeps it as an
-    alias; so does a view that is gone (a model renamed, which changes its unique id too, or deleted).
-    Another target (dev and prod schemas) renames every view, and is no rename."""
+    alias; so does a view that is gone (a model renamed, which changes its unique id too, deleted, or
+    made ephemeral or disabled: no alias helps those). Another target (dev and prod schemas) renames
+    every view, and is no rename."""
     if not previous or context.target_guessed or context.target_name is None \
             or previous.get("target_name") != context.target_name or not isinstance(previous.get("views"), dict):
         return []
@@ -261,14 +263,32 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext)
                         f"last export for target {context.target_name}; Omni content saved with {old} (workbooks, "
                         f"dashboards) breaks unless the view keeps the old name: meta.omni: {{aliases: [{old}]}}")
     ids, aliases = {view.dbt_unique_id for view in views}, {a for view in views for a in view.aliases or ()}
-    gone = sorted(name for unique_id, name in was.items()
+    gone = sorted((name, unique_id) for unique_id, name in was.items()
                   if unique_id not in ids and name not in names and name not in aliases)
+    unbuilt = [(name, unique_id, why) for name, unique_id in gone if (why := _unbuilt(unique_id, project))]
+    if unbuilt:
+        warnings.append(f"{len(unbuilt)} view(s) of the last export for target {context.target_name} are gone: "
+                        + ", ".join(f"{name} ({unique_id} is {why} now)" for name, unique_id, why in unbuilt[:5])
+                        + f"{', ...' if len(unbuilt) > 5 else ''}; Omni content saved with them breaks (dbt no longer "
+                        "builds their relations, nor drops them)")
+    gone = [name for name, unique_id in gone if not _unbuilt(unique_id, project)]
     if gone:
         warnings.append(f"{len(gone)} view(s) of the last export for target {context.target_name} are gone: "
                         f"{', '.join(gone[:5])}{', ...' if len(gone) > 5 else ''} (a model renamed or deleted, or no "
                         f"longer selected); Omni content saved with them breaks, unless a renamed model's view keeps "
                         f"the old name: meta.omni: {{aliases: [{gone[0]}]}}")
     return warnings
+
+
+def _unbuilt(unique_id: str, project: Optional[DbtProject]) -> Optional[str]:
+    """Why dbt no longer builds the relation of a model still in the project: "ephemeral" or "disabled"."""
+    if project is None:
+        return None
+    if unique_id in project.ephemeral_models:
+        return "ephemeral"
+    parts = unique_id.split(".")  # dbt's <type>.<package>.<name>[.v<version>]; disabled models are known by name
+    return "disabled" if len(parts) >= 3 and parts[0] in ("model", "seed", "snapshot") \
+        and parts[2] in project.disabled_models else None
 
 
 def halves_differ(project: DbtProject) -> Optional[str]:

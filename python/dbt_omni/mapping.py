@@ -28,6 +28,7 @@ from dbt_omni.project import (
     DbtProject,
     Model,
     contract_problems,
+    ephemeral_blocks,
     is_number,
     left_out_problems,
     time_kind,
@@ -123,6 +124,11 @@ class Mapper:
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
+        ephemeral, problems = ephemeral_blocks(project)
+        self.warnings += [f"model {m.shown_name}: its meta.omni is not exported: the model is ephemeral, so no relation "
+                          "is there for Omni to read (materialize it as a view or table, or move the block to a model "
+                          "built from it)" for m in ephemeral if m.omni.get("ignore") is not True]
+        self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
         elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog
                         and m.unique_id not in project.other_relations]

@@ -495,9 +495,20 @@ def contract_problems(models: Iterable[Model]) -> tuple:
 def left_out_problems(project: DbtProject, exported: set) -> list:
     """The mistakes in the meta.omni blocks of the root project's models that the selection leaves out:
     warnings, not errors (nothing is written from them), shown before such a model is selected."""
-    left_out = [m for m in project.models.values() if m.unique_id not in exported
-                and m.package_name == project.project_name and (m.omni or any(c.omni for c in m.columns.values()))]
+    left_out = [m for m in _with_blocks(project, project.models.values()) if m.unique_id not in exported]
     return _merged(_problems(left_out)) if left_out else []
+
+
+def ephemeral_blocks(project: DbtProject) -> tuple:
+    """(the root project's ephemeral models with meta.omni blocks, the blocks' mistakes): never exported,
+    as no relation is there for Omni to read, which their authors are told rather than left to wonder."""
+    models = _with_blocks(project, project.ephemeral_models.values())
+    return models, _merged(_problems(models)) if models else []
+
+
+def _with_blocks(project: DbtProject, models: Iterable[Model]) -> list:
+    return [m for m in models if m.package_name == project.project_name
+            and (m.omni or any(c.omni for c in m.columns.values()))]
 
 
 def _problems(models: Iterable[Model]) -> list:

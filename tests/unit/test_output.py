@@ -464,6 +464,22 @@ def test_a_view_gone_since_the_last_export_is_said_once(out_dir, tmp_path):
     assert [w for w in export_for_target(manifest, out_dir, tmp_path, target="dev").warnings if "gone" in w] == []
 
 
+def test_a_view_gone_as_its_model_became_ephemeral_or_disabled_says_so(out_dir, tmp_path):
+    """No alias can keep such a view: the warning said "a model renamed or deleted", and to add one (found by
+    a review of dbt's node kinds)."""
+    manifest = shop_manifest()
+    manifest["nodes"]["model.shop.orders_copy"] = {**manifest["nodes"]["model.shop.customers"], "name": "orders_copy",
+                                                   "alias": "orders_copy", "unique_id": "model.shop.orders_copy"}
+    export_for_target(manifest, out_dir, tmp_path)
+    manifest["nodes"]["model.shop.customers"]["config"]["materialized"] = "ephemeral"
+    manifest["disabled"] = {"model.shop.orders_copy": [manifest["nodes"].pop("model.shop.orders_copy")]}
+    result = export_for_target(manifest, out_dir, tmp_path)
+    assert [w for w in result.warnings if "are gone" in w] == [
+        "2 view(s) of the last export for target dev are gone: analytics__customers (model.shop.customers is ephemeral "
+        "now), analytics__orders_copy (model.shop.orders_copy is disabled now); Omni content saved with them breaks "
+        "(dbt no longer builds their relations, nor drops them)"]
+
+
 def test_warn_error_stops_an_export_that_renames_a_view_before_it_writes(out_dir, tmp_path):
     """The rename warning was made after the write: --warn-error (a CI gate) passed a rename that breaks
     saved Omni content, and wrote it."""

@@ -72,6 +72,27 @@ def test_ephemeral_models_are_never_exported():
     assert "helper" not in exported(select=["helper", "orders"])
 
 
+def test_an_ephemeral_models_meta_omni_is_said_to_be_not_exported_and_its_mistakes_are_warnings():
+    """It was dropped without a word, a misspelt key too (found by a review of dbt's node kinds)."""
+    manifest = make_manifest([
+        model("orders", columns=["id"]),
+        model("eph_orders", columns=[column("amount", omni={"lable": "Amount"})], materialized="ephemeral",
+              config_omni={"label": "Orders (eph)", "topic": True}),
+        model("eph_quiet", columns=["id"], materialized="ephemeral", config_omni={"ignore": True}),
+        model("eph_plain", columns=["id"], materialized="ephemeral"),
+        {**model("eph_package", columns=["id"], materialized="ephemeral", config_omni={"label": "X"}, package="lib")},
+    ])
+    omni = build(manifest)
+    assert [v.name for v in omni.views] == ["analytics__orders"]
+    ours = [w for w in omni.warnings if "ephemeral" in w]
+    assert len(ours) == 2
+    assert ours[0] == ("model eph_orders: its meta.omni is not exported: the model is ephemeral, so no relation is there "
+                       "for Omni to read (materialize it as a view or table, or move the block to a model built from it)")
+    assert ours[1].startswith("file models/eph_orders.yml, model eph_orders, key columns.amount.meta.omni.lable: "
+                              "unknown key 'lable' (expected one of ai_context, ")
+    assert ours[1].endswith("; did you mean 'label'? (in an ephemeral model: a warning, as it is not exported)")
+
+
 def through_an_ephemeral_model_and_a_function() -> dict:
     """orders reads the ephemeral helper; refunds calls the function cents_to_dollars (dbt 1.11+)."""
     manifest = make_manifest([
