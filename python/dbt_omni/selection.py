@@ -442,6 +442,12 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                 if method == "fqn" and value in functions:
                     hint = f"; {value} is a function (a UDF): no table or view for Omni to read ({value}+ selects what uses it)"
                     break
+                if method == "fqn" and value in project.disabled_models:
+                    hint = f"; {value} is disabled (enabled: false): dbt builds no table or view for it"
+                    break
+                if method == "fqn" and (kind := _other_node_kinds(project).get(value)):
+                    hint = f"; {value} is {'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('_', ' ')}, which dbt builds no table or view for"
+                    break
                 if any(_matches(m, base, settings.key(setting), root) for m in unexported):
                     hint = (f"; it picks only ephemeral models or functions: no table or view for Omni to read "
                             f"({base}+ selects what uses them)")
@@ -462,6 +468,17 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
                 hint = "; it takes folders (models/marts), not selectors" + (f": '{suggestion}'?" if suggestion else "")
             warnings.append(f"topics_from_paths '{folder}' holds no model{hint}")
     return warnings
+
+
+def _other_node_kinds(project: DbtProject) -> dict:
+    """name -> resource type of the nodes no selector of ours exports (analyses, exposures, metrics, ...)."""
+    kinds = {}
+    for node in project.dependents:
+        name, kind = lookup(node, "name"), lookup(node, "resource_type")
+        kind = str(getattr(kind, "value", kind) or "")  # dbt's objects hold a NodeType
+        if isinstance(name, str) and kind and kind not in ("test", "unit_test"):
+            kinds.setdefault(name, kind)
+    return kinds
 
 
 def _closest(method: str, value: str, spellings: set) -> Optional[str]:

@@ -156,6 +156,24 @@ def test_a_selector_matching_no_model_is_a_warning_with_the_closest_spelling(sel
     assert omni.warnings[0] == warning
 
 
+def test_a_selector_naming_a_disabled_model_or_an_analysis_says_what_it_is():
+    """`-s an_orders` (an analysis) was "did you mean 'orders'?" (found by a review of dbt's node kinds)."""
+    manifest = project()
+    manifest["disabled"] = {"model.shop.old_orders": [{**model("old_orders", columns=["id"]), "config": {"enabled": False}}]}
+    manifest["nodes"]["analysis.shop.an_orders"] = {**model("an_orders"), "resource_type": "analysis",
+                                                    "unique_id": "analysis.shop.an_orders"}
+    manifest["exposures"] = {"exposure.shop.orders_dash": {"name": "orders_dash", "resource_type": "exposure",
+                                                           "unique_id": "exposure.shop.orders_dash",
+                                                           "depends_on": {"nodes": ["model.shop.orders"]}}}
+    warnings = build(manifest, select=["customers", "old_orders", "an_orders", "orders_dash"]).warnings
+    assert warnings[:3] == [
+        "select 'old_orders' matches no exportable model; old_orders is disabled (enabled: false): dbt builds no table "
+        "or view for it",
+        "select 'an_orders' matches no exportable model; an_orders is an analysis, which dbt builds no table or view for",
+        "select 'orders_dash' matches no exportable model; orders_dash is an exposure, which dbt builds no table or view for",
+    ]
+
+
 def test_selectors_that_match_give_no_warning():
     assert build(project(), select=["orders", "tag:finance", "path:models/staging", "package:utils"]).warnings == []
 
