@@ -21,9 +21,11 @@ from dbt_omni.omni_model import Dimension, OmniModel, Relationship, Topic, View
 
 PLAIN_RE = re.compile(r"[A-Za-z0-9_$(][A-Za-z0-9_$ .,;/()*+=<>'!?&%@|{}\[\]^~-]*")
 INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
-# Omni may read YAML 1.2, where these are numbers even though PyYAML (YAML 1.1) reads them as text.
-YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
-                              r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+# Omni's YAML loader is not known: these are text to PyYAML (YAML 1.1) but numbers, dates or booleans to
+# YAML 1.2 loaders or to the 1.1 spec's own lists (go-yaml takes 0X1F and 1e_3; the spec's booleans y and n), so
+# they are quoted too (found by fuzzing the writer against six loaders).
+YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9_]*)?|0[oObBxX][0-9A-Fa-f_]*"
+                              r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[yYnN]")
 _resolver = yaml.resolver.Resolver()
 MAX_IMPLICIT_KEY = 1024  # YAML's limit on a `key:` written without `?` (PyYAML refuses a longer one)
 _NONES = repeat(None)  # map(is_not, values, _NONES): which values are set

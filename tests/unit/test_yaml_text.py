@@ -33,6 +33,16 @@ def test_yaml_1_2_numbers_and_1_1_booleans_are_quoted():
         assert _scalar(text).startswith('"'), text
 
 
+def test_text_other_yaml_loaders_read_as_numbers_dates_or_booleans_is_quoted():
+    """Text to PyYAML, but not to go-yaml (0X1F, 1e_3, 2024-1-2), ruamel (0o1_7) or the YAML 1.1 spec's own
+    booleans (Y/N flags in accepted_values): Omni's loader is not known (found by fuzzing six loaders)."""
+    for text in ("0o1_7", "0o_7", "0X1F", "0O17", "0B101", "1e3_", "1e_3", "2024-1-2", "y", "Y", "n", "N"):
+        assert _scalar(text).startswith('"'), text
+        assert yaml.safe_load(_scalar(text)) == text
+    for text in ("1st", "x1", "id", "usdcurrency_2", "yy", "no_show"):  # still plain
+        assert _scalar(text) == text
+
+
 def test_plain_where_safe_and_blocks_for_multiline_text():
     assert _scalar("${order_amount} + ${shipping_amount}") == "${order_amount} + ${shipping_amount}"
     assert _yaml({"description": "First line.\nSecond line."}) == "description: |-\n  First line.\n  Second line.\n"
