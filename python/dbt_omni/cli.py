@@ -356,6 +356,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OmniExportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except RuntimeError as exc:  # Path.resolve() on Python 3.11 and 3.12 (3.13 raises an OSError, said as such)
+        loop = str(exc).startswith("Symlink loop")
+        print(f"dbt-omni: {exc}: a folder or file given links back to itself" if loop else str(internal_error(exc)),
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:  # Ctrl-C: the output folder is as it was (output.write_atomically)
         print("dbt-omni: interrupted; the Omni model was not changed", file=sys.stderr)
         return 130

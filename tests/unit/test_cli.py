@@ -49,6 +49,17 @@ def test_run_from_a_folder_inside_the_project_finds_the_project_as_dbt_does(tmp_
     assert err.count("\n") == 1
 
 
+def test_a_project_folder_that_links_back_to_itself_is_a_one_line_error(tmp_path, capsys):
+    """Python 3.11 and 3.12's Path.resolve() raise RuntimeError for a symlink loop: it was an "internal error"
+    (found by a Python-version review; 3.13 raises an OSError, said as the manifest's)."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert main(["export", "--project-dir", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1
+    assert "a" in err and ("links back to itself" in err or "Too many levels of symbolic links" in err)
+
+
 def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):
     path = tmp_path / "manifest.json"
     path.write_text("{not json")
