@@ -88,7 +88,7 @@ def invocation(adapter_type: str) -> dict:
         "cli_vars": getattr(config, "cli_vars", None) or getattr(flags, "VARS", None) or {},
         # selectors.yml as this command read it (a partial parse leaves the manifest's copy stale), in the
         # shape the manifest keeps it
-        "selectors": getattr(config, "manifest_selectors", None) or {},
+        "selectors": getattr(config, "manifest_selectors", None),  # None: unknown; {}: no selectors.yml
         "warn_error": _warn_error(flags),
         # --no-partial-parse: what the user runs when a partial parse missed a change, so the plugin's own
         # shortcut (built on what a partial parse tracks) must not skip it either
@@ -98,9 +98,9 @@ def invocation(adapter_type: str) -> dict:
 
 def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
     """(selectors.yml as a dbt command in project_dir reads it, rendered, in the manifest's shape; or None,
-    and why where there is one), for the CLI: a partial parse keeps manifest.json's copy as it was. None
-    without one, or where it cannot be read here (`{{ target.name }}` needs a dbt command's profile; dbt
-    itself says what else is wrong): manifest.json's copy is used then."""
+    and why), for the CLI: a partial parse keeps manifest.json's copy as it was, also of a selectors.yml
+    deleted since ({} then). None where it cannot be read here (`{{ target.name }}` needs a dbt command's
+    profile; dbt itself says what else is wrong): manifest.json's copy is used then."""
     import os
 
     try:
@@ -110,7 +110,7 @@ def project_selectors(project_dir: Path, cli_vars: dict) -> tuple:
 
         data = selector_data_from_root(str(project_dir))
         if not isinstance(data, dict) or not data.get("selectors"):
-            return None, None
+            return {}, None
         set_invocation_context(os.environ)  # what env_var() reads; a dbt command sets it as it starts
         rendered = DbtProjectYamlRenderer(None, cli_vars).render_selectors(data)
         return SelectorDict.parse_from_selectors_list(rendered["selectors"]), None
@@ -233,7 +233,8 @@ def unchanged_key(manifest: Any, extra: str, selectors: Optional[dict] = None) -
                             sorted((state.project_hashes or {}).items()))).encode())
         # selectors.yml is in none of those (a `selector:` in vars.dbt_omni.select reads it), and a partial
         # parse keeps the manifest's copy stale: the one this command read is passed in
-        digest.update(json.dumps(selectors or getattr(manifest, "selectors", None) or {}, sort_keys=True,
+        digest.update(json.dumps(selectors if selectors is not None else getattr(manifest, "selectors", None) or {},
+                                 sort_keys=True,
                                  default=str).encode())
     except Exception:
         return None

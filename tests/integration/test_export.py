@@ -530,6 +530,16 @@ def test_the_plugin_follows_an_edit_of_selectors_yml_alone(tmp_path, copy_projec
             "selector:omni_pick", cwd=project)
     assert sorted(json.loads((project / "target" / "cli_picked" / "omni_export.json").read_text())["views"]) == [
         "analytics_staging__stg_orders"]
+    # Deleted: a partial parse keeps even the manifest's copy of it, which an empty {} from the command was taken
+    # to mean unknown, so the plugin skipped and the CLI exported from the copy (found by a staleness review).
+    (project / "selectors.yml").unlink()
+    before = record.read_bytes()
+    failed = run_dbt(project, "parse", "--vars", picked, expect_ok=False)
+    assert "no selector 'omni_pick'" in failed.stdout + failed.stderr
+    assert record.read_bytes() == before
+    failed = run_cli("export", "--project-dir", project, "--output", project / "target" / "cli_picked", "--select",
+                     "selector:omni_pick", cwd=project, expect_ok=False)
+    assert "no selector 'omni_pick'" in failed.stderr
 
 
 @pytest.mark.duckdb
