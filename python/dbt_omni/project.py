@@ -734,7 +734,13 @@ def _foreign_catalog(catalog_nodes: Mapping[str, Any], packages: set) -> tuple:
     return tuple(sorted(theirs)) if theirs and packages and not theirs & packages else ()
 
 
+# dbt's error_if thresholds under which a test fails on its first failing row (dbt's default is != 0)
+ANY_ROW_FAILS = ("!=0", "<>0", ">0", ">=1")
+IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _attach_tests(project: DbtProject, tests: list) -> None:
+    by_name = None  # project.models_by_name(), made only for a relationships test whose target dbt did not record
     for test in tests:
         metadata = lookup(test, "test_metadata")
         test_name = lookup(metadata, "name", "")
@@ -744,10 +750,11 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         model = project.models.get(attached)
         if model is None:
             continue
-        # A test with `where:` holds for some rows only, and one with `severity: warn` is let fail: neither
-        # makes a primary key or a list of every value.
+        # A test with `where:` holds for some rows only, and one with `severity: warn` or an error_if
+        # threshold (`>100`) is let fail: none makes a primary key or a list of every value.
         config = lookup(test, "config")
-        every_row = not lookup(config, "where") and str(lookup(config, "severity") or "").lower() != "warn"
+        every_row = not lookup(config, "where") and str(lookup(config, "severity") or "").lower() != "warn" \
+            and str(lookup(config, "error_if") or "!= 0").replace(" ", "") in ANY_ROW_FAILS
         if test_name == "unique_combination_of_columns" and not column_name:
             if every_row:
                 model.unique_combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
@@ -755,25 +762,61 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         if not column_name:
             continue
         column = model.find_column(column_name)
+        if column is None and not model.columns_known and isinstance(column_name, str) \
+                and IDENTIFIER_RE.fullmatch(column_name):
+            # a model-level test's column the YAML does not list: the test proves it exists, as a catalog
+            # would (`lower(email)`, an expression, is no column)
+            column = model.columns[column_name] = Column(column_name, "", documented=False)
         if column is not None:
             if every_row or test_name not in ("unique", "not_null"):
                 column.tests = tuple(sorted(set(column.tests) | {test_name}))
             values = kwargs.get("values")
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
+                if kwargs.get("quote") is False:  # SQL literals: 'a', 1, true
+                    values = [_sql_literal(v) for v in values]
                 if all(isinstance(v, (str, int, float, bool)) for v in values):
                     column.accepted_values = tuple(values)
                 else:
                     project.notices.append((model.unique_id, f"model {model.name}: the accepted_values test on "
                                             f"{column_name} lists a value that is not one text or number "
-                                            f"({next(v for v in values if not isinstance(v, (str, int, float, bool)))!r}): "
+                                            f"({next(v for v in kwargs['values'] if _sql_literal(v) is None or not isinstance(v, (str, int, float, bool)))!r}"
+                                            f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
         if test_name == "relationships":
-            to_id = next((n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n != attached), attached)
+            others = [n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n != attached]
+            if others:
+                to_id = others[0]
+            else:  # to itself (employees.manager_id), or to a model dbt did not add: a disabled one
+                by_name = by_name if by_name is not None else project.models_by_name()
+                target = resolve_ref(str(kwargs.get("to") or ""), by_name, model.package_name)
+                to_id = target.unique_id if target is not None else None
+                if to_id is None and (ref := DBT_REF_RE.search(str(kwargs.get("to") or ""))) \
+                        and (name := ref.group(2) or ref.group(1)) in project.disabled_models:
+                    project.notices.append((model.unique_id, f"model {model.name}: the relationships test on "
+                                            f"{column_name} is to {name}, which is disabled (enabled: false): "
+                                            "no relationship"))
             to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _sql_literal(value: Any) -> Any:
+    """A value of `accepted_values` with `quote: false`, as SQL reads it: 'a' is a, 1 and true as such;
+    None for an expression (no value a filter can offer)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if re.fullmatch(r"-?[0-9]+", text):
+        return int(text)
+    if re.fullmatch(r"-?[0-9]*\.[0-9]+", text):
+        return float(text)
+    return None
 
 
 def _test_column(name: Any) -> Any:

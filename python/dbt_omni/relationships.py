@@ -20,6 +20,9 @@ def build_relationships(mapper: Mapper) -> list:
     found: dict = {}
     dimension_names: dict = {}
     candidates: dict = {}  # Relationship.key() -> [(relationship, its foreign key, whether it joins on a key)]
+    # (from view, to view, the from field, warning): a join Omni takes only under an alias, said unless a
+    # meta.omni join with one reads that field (as each warning advises)
+    aliased_only: list = []
     for fk in sorted(mapper.project.foreign_keys, key=lambda f: (f.from_id, f.from_column, f.to_id, f.to_column)):
         source, target = mapper.views.get(fk.from_id), mapper.views.get(fk.to_id)
         if source is None or target is None:
@@ -28,9 +31,10 @@ def build_relationships(mapper: Mapper) -> list:
                                     f"relationship ({fk.origin} on {fk.from_column})")
             continue
         if source is target:  # employees.manager_id -> employees.id: Omni joins a view to itself only by an alias
-            mapper.warnings.append(f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "
-                                   f"{source.name} to itself needs an alias; declare it in meta.omni.joins with "
-                                   "join_to_view_as")
+            aliased_only.append((source.name, target.name, column_field(fk.from_column)[0],
+                                 f"{fk.origin} {fk.from_id}.{fk.from_column} -> {fk.to_id}.{fk.to_column}: a join of "
+                                 f"{source.name} to itself needs an alias; declare it in meta.omni.joins with "
+                                 "join_to_view_as"))
             continue
         keys = (_key_field(mapper, source, fk.from_id, fk.from_column, fk, dimension_names),
                 _key_field(mapper, target, fk.to_id, fk.to_column, fk, dimension_names))
@@ -49,12 +53,12 @@ def build_relationships(mapper: Mapper) -> list:
     for key, options in candidates.items():
         rel, fk, on_key = next((option for option in options if option[2]), options[0])
         found[key] = rel
-        for other, _, _ in options:
+        for other, other_fk, _ in options:
             if other.on_sql != rel.on_sql:
-                mapper.warnings.append(
+                aliased_only.append((rel.join_from_view, rel.join_to_view, column_field(other_fk.from_column)[0],
                     f"{rel.join_from_view} -> {rel.join_to_view}: second join ({other.on_sql}) left out, as Omni joins "
                     f"two views once ({rel.on_sql} kept{', on the key' if on_key else ''}); declare it in "
-                    "meta.omni.joins with join_to_view_as")
+                    "meta.omni.joins with join_to_view_as"))
         if on_key is False:
             not_on_a_key.append((rel, fk))
     problems: list = []
@@ -76,6 +80,10 @@ def build_relationships(mapper: Mapper) -> list:
                 if "relationship_type" not in join:
                     _warn_default_type(mapper, model, rel, key)
     raise_collected(problems)
+    aliased = [rel for rel in found.values() if rel.join_to_view_as]
+    mapper.warnings += [warning for source, target, field, warning in aliased_only
+                        if not any(rel.join_from_view == source and rel.join_to_view == target
+                                   and f"${{{source}.{field}}}" in rel.on_sql for rel in aliased)]
     for rel, fk in not_on_a_key:
         if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
             _warn_not_a_key(mapper, rel, fk)

@@ -225,6 +225,18 @@ def test_tests_of_severity_warn_make_no_primary_key():
     assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == []
 
 
+@pytest.mark.parametrize("error_if, key", [(">100", False), (">= 10", False), ("!= 0", True), ("<> 0", True),
+                                           (">0", True), (">=1", True)])
+def test_a_test_with_an_error_if_threshold_lets_rows_repeat_and_makes_no_primary_key(error_if, key):
+    """`error_if: ">100"` passes up to 100 duplicates, as severity: warn lets all pass (found by a review of
+    dbt's tests); dbt's default, != 0, fails on the first."""
+    tests = unique_not_null("customers", "email")
+    tests[0]["config"]["error_if"] = error_if
+    tests[1]["config"]["warn_if"] = ">100"  # under severity error, warn_if changes nothing
+    manifest = make_manifest([model("customers", columns=["email"])], tests)
+    assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == (["email"] if key else [])
+
+
 def test_a_primary_key_constraint_on_a_column_that_is_no_field_is_a_warning_not_a_key_to_nowhere():
     """Before dbt docs generate an undocumented column is no field: a compound key naming it would name nothing."""
     for columns in (["id"], ["region_id", "store_id"]):

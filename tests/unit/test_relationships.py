@@ -442,6 +442,75 @@ def test_a_self_join_needs_an_alias():
         "analytics__categories", "parent", "${analytics__categories.parent_id} = ${parent.category_id}")
 
 
+def test_a_join_warned_of_for_want_of_an_alias_is_not_warned_of_once_declared_with_one():
+    """Following either warning's advice still left it said, so --warn-error could never pass (found by a
+    review of dbt's tests)."""
+    tree = model("categories", columns=["category_id", "parent_id"],
+                 constraints=[{"type": "primary_key", "columns": ["category_id"]}])
+    orders = model("orders", columns=["order_id", "billing_customer_id", "shipping_customer_id"])
+    customers = model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}])
+    tests = [test_node("relationships", "categories", "parent_id", to="categories", field="category_id"),
+             test_node("relationships", "orders", "billing_customer_id", to="customers", field="customer_id"),
+             test_node("relationships", "orders", "shipping_customer_id", to="customers", field="customer_id")]
+    before = [w for w in build(make_manifest([tree, orders, customers], tests)).warnings if "join_to_view_as" in w]
+    assert len(before) == 2 and "to itself" in before[0] and "shipping_customer_id" in before[1]
+    tree["meta"] = {"omni": {"joins": [{"to": "categories", "join_to_view_as": "parent",
+                                        "on_sql": "${parent_id} = ${parent.category_id}"}]}}
+    orders["meta"] = {"omni": {"joins": [{"to": "customers", "join_to_view_as": "shipping_customer",
+                                          "on_sql": "${shipping_customer_id} = ${shipping_customer.customer_id}"}]}}
+    omni = build(make_manifest([tree, orders, customers], tests))
+    assert [w for w in omni.warnings if "join_to_view_as" in w] == []
+    assert sorted((r.join_from_view, r.join_to_view_as or r.join_to_view) for r in omni.relationships) == [
+        ("analytics__categories", "parent"), ("analytics__orders", "analytics__customers"),
+        ("analytics__orders", "shipping_customer")]
+    # an alias joining on another column is no answer to either
+    orders["meta"]["omni"]["joins"][0]["on_sql"] = "${billing_customer_id} = ${shipping_customer.customer_id}"
+    assert [w for w in build(make_manifest([tree, orders, customers], tests)).warnings if "join_to_view_as" in w] == \
+        before[1:]
+
+
+def test_a_relationships_test_to_a_disabled_model_gives_no_join_and_says_so():
+    """dbt's depends_on lists only the tested model then: it was taken for a join to itself (found by a review
+    of dbt's tests)."""
+    manifest = make_manifest([model("orders", columns=["order_id", "gone_id"])],
+                             [test_node("relationships", "orders", "gone_id", to="gone", field="gid")])
+    manifest["nodes"]["test.shop.relationships_orders_gone_id__gone"]["depends_on"]["nodes"] = ["model.shop.orders"]
+    manifest["disabled"] = {"model.shop.gone": [{**model("gone", columns=["gid"]), "config": {"enabled": False}}]}
+    omni = build(manifest)
+    assert omni.relationships == [] and omni.warnings == [
+        "model orders: the relationships test on gone_id is to gone, which is disabled (enabled: false): no relationship"]
+
+
+def test_a_model_level_test_on_a_column_the_yaml_does_not_list_keys_and_joins_without_a_catalog_too():
+    """`data_tests: [unique: {column_name: uid}]` on the model: the test proves the column exists, as the catalog
+    would show; without one the key and the join were left out silently (found by a review of dbt's tests)."""
+    tests = [test_node("unique", "orders", "uid"), test_node("not_null", "orders", "uid"),
+             test_node("relationships", "orders", "customer_id", to="customers", field="customer_id"),
+             test_node("unique", "orders", "lower(email)")]
+    for node in tests:
+        node["column_name"] = None  # model-level: only the kwargs name it
+    manifest = make_manifest([model("orders"), model("customers", columns=["customer_id"])], tests)
+    omni = build(manifest)
+    orders = next(v for v in omni.views if v.name == "analytics__orders")
+    assert [(d.name, d.primary_key) for d in orders.dimensions] == [("customer_id", None), ("uid", True)]
+    assert [r.on_sql for r in omni.relationships] == [
+        "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"]
+
+
+def test_accepted_values_with_quote_false_are_sql_literals():
+    values = ["'a'", "'it''s'", "1", "2.5", "true", "-3"]
+    node = test_node("accepted_values", "orders", "status")
+    node["test_metadata"]["kwargs"].update(values=values, quote=False)
+    omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
+    status = next(d for d in omni.views[0].dimensions if d.name == "status")
+    assert status.all_values == ["a", "it's", 1, 2.5, True, -3]
+    node["test_metadata"]["kwargs"]["values"] = ["'a'", "upper('b')"]
+    omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
+    assert next(d for d in omni.views[0].dimensions if d.name == "status").all_values is None
+    assert omni.warnings == ["model orders: the accepted_values test on status lists a value that is not one text or "
+                             "number (\"upper('b')\", quote: false): its values are not written as all_values"]
+
+
 def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():
     """dbt writes a `quote: true` column's tests with the quotes: column_name '"Parent Key"'."""
     parent_key = {**column("Parent Key"), "quote": True}
