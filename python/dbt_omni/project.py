@@ -743,8 +743,8 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
     by_name = None  # project.models_by_name(), made only for a relationships test whose target dbt did not record
     for test in tests:
         metadata = lookup(test, "test_metadata")
-        test_name = lookup(metadata, "name", "")
-        kwargs = lookup(metadata, "kwargs", {})
+        test_name, kwargs = _as_core_test(lookup(metadata, "namespace") or "", lookup(metadata, "name", ""),
+                                          lookup(metadata, "kwargs", {}))
         column_name = _test_column(lookup(test, "column_name") or kwargs.get("column_name"))
         attached = lookup(test, "attached_node") or _tested_source(test, kwargs)
         model = project.models.get(attached)
@@ -753,7 +753,8 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         # A test with `where:` holds for some rows only, and one with `severity: warn` or an error_if
         # threshold (`>100`) is let fail: none makes a primary key or a list of every value.
         config = lookup(test, "config")
-        every_row = not lookup(config, "where") and str(lookup(config, "severity") or "").lower() != "warn" \
+        every_row = not lookup(config, "where") and not kwargs.get("row_condition") \
+            and str(lookup(config, "severity") or "").lower() != "warn" \
             and str(lookup(config, "error_if") or "!= 0").replace(" ", "") in ANY_ROW_FAILS
         if test_name == "unique_combination_of_columns" and not column_name:
             if every_row:
@@ -768,8 +769,9 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
             # would (`lower(email)`, an expression, is no column)
             column = model.columns[column_name] = Column(column_name, "", documented=False)
         if column is not None:
-            if every_row or test_name not in ("unique", "not_null"):
-                column.tests = tuple(sorted(set(column.tests) | {test_name}))
+            if every_row or test_name not in ("unique", "not_null", "primary_key"):
+                names = {"unique", "not_null"} if test_name == "primary_key" else {test_name}
+                column.tests = tuple(sorted(set(column.tests) | names))
             values = kwargs.get("values")
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
                 if kwargs.get("quote") is False:  # SQL literals: 'a', 1, true
@@ -800,6 +802,28 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _as_core_test(namespace: str, name: str, kwargs: Mapping) -> tuple:
+    """(the dbt test name, its arguments) of a package's test that says the same: dbt_constraints' keys
+    (its whole purpose), dbt_expectations' unique / not null (row_condition kept, read as a where), and
+    dbt_utils.relationships_where, whose join holds for the rows it joins. `primary_key`: unique + not_null."""
+    if namespace == "dbt_constraints" and name in ("primary_key", "unique_key"):
+        if isinstance(kwargs.get("column_names"), list) and not kwargs.get("column_name"):
+            return "unique_combination_of_columns" if name == "primary_key" else "", \
+                {"combination_of_columns": kwargs["column_names"]}
+        return name.replace("unique_key", "unique"), kwargs
+    if namespace == "dbt_constraints" and name == "foreign_key":
+        return "relationships", {**kwargs, "column_name": kwargs.get("column_name") or kwargs.get("fk_column_name"),
+                                 "to": kwargs.get("pk_table_name"), "field": kwargs.get("pk_column_name")}
+    if namespace == "dbt_expectations" and name in EXPECTATIONS:
+        return EXPECTATIONS[name], kwargs
+    if namespace == "dbt_utils" and name == "relationships_where":
+        return "relationships", kwargs
+    return name, kwargs
+
+
+EXPECTATIONS = {"expect_column_values_to_be_unique": "unique", "expect_column_values_to_not_be_null": "not_null"}
 
 
 def _sql_literal(value: Any) -> Any:

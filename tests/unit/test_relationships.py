@@ -511,6 +511,45 @@ def test_accepted_values_with_quote_false_are_sql_literals():
                              "number (\"upper('b')\", quote: false): its values are not written as all_values"]
 
 
+def _package_test(namespace: str, name: str, on: str, column_name, depends_on=(), **kwargs) -> dict:
+    node = test_node("unique", on, column_name or "x")
+    node.update(unique_id=f"test.shop.{namespace}_{name}_{on}_{column_name}", column_name=column_name)
+    node["test_metadata"] = {"name": name, "namespace": namespace, "kwargs": {**kwargs, "model": f"ref('{on}')"}}
+    node["depends_on"]["nodes"] = [*depends_on, f"model.shop.{on}"]
+    return node
+
+
+def test_package_tests_that_say_key_or_join_count_as_dbts_own():
+    """dbt_constraints exists to declare keys, dbt_expectations has unique / not null of its own, and a
+    relationships_where join holds where it joins: each gave nothing (found by a review of dbt's tests)."""
+    tests = [
+        _package_test("dbt_constraints", "primary_key", "customers", "customer_id"),
+        _package_test("dbt_constraints", "primary_key", "order_lines", None, column_names=["order_id", "line_no"]),
+        _package_test("dbt_constraints", "foreign_key", "orders", None, depends_on=["model.shop.customers"],
+                      fk_column_name="customer_id", pk_table_name="ref('customers')", pk_column_name="customer_id"),
+        _package_test("dbt_expectations", "expect_column_values_to_be_unique", "orders", "order_id"),
+        _package_test("dbt_expectations", "expect_column_values_to_not_be_null", "orders", "order_id"),
+        _package_test("dbt_utils", "relationships_where", "order_lines", "order_id", depends_on=["model.shop.orders"],
+                      to="ref('orders')", field="order_id", from_condition="order_id > 0"),
+        # for some rows only: no key
+        _package_test("dbt_expectations", "expect_column_values_to_be_unique", "products", "sku",
+                      row_condition="active"),
+        _package_test("dbt_expectations", "expect_column_values_to_not_be_null", "products", "sku"),
+    ]
+    manifest = make_manifest([model("customers", columns=["customer_id"]),
+                              model("orders", columns=["order_id", "customer_id"]),
+                              model("order_lines", columns=["order_id", "line_no"]),
+                              model("products", columns=["sku"])], tests)
+    omni = build(manifest)
+    keys = {v.name: ([d.name for d in v.dimensions if d.primary_key], v.custom_compound_primary_key_sql)
+            for v in omni.views}
+    assert keys == {"analytics__customers": (["customer_id"], None), "analytics__orders": (["order_id"], None),
+                    "analytics__order_lines": ([], ["order_id", "line_no"]), "analytics__products": ([], None)}
+    assert sorted(r.on_sql for r in omni.relationships) == [
+        "${analytics__order_lines.order_id} = ${analytics__orders.order_id}",
+        "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"]
+
+
 def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():
     """dbt writes a `quote: true` column's tests with the quotes: column_name '"Parent Key"'."""
     parent_key = {**column("Parent Key"), "quote": True}
