@@ -756,9 +756,22 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         every_row = not lookup(config, "where") and not kwargs.get("row_condition") \
             and str(lookup(config, "severity") or "").lower() != "warn" \
             and str(lookup(config, "error_if") or "!= 0").replace(" ", "") in ANY_ROW_FAILS
+        if rendered_later := sorted(k for k in ("values", "to", "field", "combination_of_columns", "column_name")
+                                    if "{{" in str(kwargs.get(k) or "")):
+            project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
+                                    f"{f' on {column_name}' if column_name else ''} has Jinja in {', '.join(rendered_later)}, "
+                                    "which dbt renders only when the test runs: not read (write the value itself)"))
+            continue
         if test_name == "unique_combination_of_columns" and not column_name:
-            if every_row:
-                model.unique_combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
+            combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
+            kept = model.unique_combination
+            if every_row and combination and (not kept or len(combination) < len(kept)):
+                model.unique_combination = combination  # the fewest columns are the grain; either holds
+            if every_row and kept and combination != kept:
+                other = combination if model.unique_combination == kept else kept
+                project.notices.append((model.unique_id, f"model {model.name}: two unique_combination_of_columns "
+                                        f"tests; the one over {', '.join(model.unique_combination)} is the key, not "
+                                        f"{', '.join(other)}"))
             continue
         if not column_name:
             continue

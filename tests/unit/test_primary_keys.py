@@ -237,6 +237,27 @@ def test_a_test_with_an_error_if_threshold_lets_rows_repeat_and_makes_no_primary
     assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == (["email"] if key else [])
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_of_two_unique_combination_tests_the_one_of_fewer_columns_is_the_key_in_either_order(order):
+    """The last in YAML order won, silently (found by a review of dbt's tests)."""
+    tests = [combination_test("lines", ["a", "b"]), combination_test("lines", ["a", "b", "c"])][::order]
+    tests[1]["unique_id"] += "_2"
+    omni = build(make_manifest([model("lines", columns=["a", "b", "c"])], tests))
+    assert omni.views[0].custom_compound_primary_key_sql == ["a", "b"]
+    said = [w for w in omni.warnings if "unique_combination" in w]
+    assert said == ["model lines: two unique_combination_of_columns tests; the one over a, b is the key, not a, b, c"]
+
+
+def test_a_test_argument_with_jinja_is_said_to_be_unread():
+    """dbt keeps a test's arguments unrendered until it runs: `values: "{{ var('statuses') }}"` gave nothing, and
+    `field: "{{ var('pk') }}"` a confusing 'column {{ var(...) }} is not in the catalog' (found by a review of dbt's tests)."""
+    values = test_node("accepted_values", "orders", "status")
+    values["test_metadata"]["kwargs"]["values"] = "{{ var('statuses') }}"
+    omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [values]))
+    assert omni.warnings == ["model orders: the accepted_values test on status has Jinja in values, which dbt renders "
+                             "only when the test runs: not read (write the value itself)"]
+
+
 def test_a_primary_key_constraint_on_a_column_that_is_no_field_is_a_warning_not_a_key_to_nowhere():
     """Before dbt docs generate an undocumented column is no field: a compound key naming it would name nothing."""
     for columns in (["id"], ["region_id", "store_id"]):
