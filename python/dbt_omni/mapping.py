@@ -119,15 +119,20 @@ class Mapper:
         # Said with the mistakes of the other models' fields (build); a model with one is not mapped.
         self.contract_problems, self.invalid = contract_problems(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
-        self.drift: list = []  # of the warnings, those about a stale catalog: OmniModel.drift
+        self.drift: list = []  # of the warnings, those no error under --warn-error (a stale catalog): OmniModel.drift
         exported = {m.unique_id for m in self.models}
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
         ephemeral, problems = ephemeral_blocks(project)
-        self.warnings += [f"model {m.shown_name}: its meta.omni is not exported: the model is ephemeral, so no relation "
-                          "is there for Omni to read (materialize it as a view or table, or move the block to a model "
-                          "built from it)" for m in ephemeral if m.omni.get("ignore") is not True]
+        if named := [m.shown_name for m in ephemeral if m.omni.get("ignore") is not True]:
+            # One line, and no error under --warn-error: a folder's +meta in dbt_project.yml gives its ephemeral
+            # models the block too, which nothing but the models' own YAML could move.
+            unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
+                          f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
+                          "(materialize one as a view or table, or move its block to a model built from it)")
+            self.warnings.append(unexported)
+            self.drift.append(unexported)
         self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
         elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog

@@ -145,9 +145,9 @@ class OmniModel:
     relationships: list  # sorted by key
     topics: list  # sorted by file name
     warnings: list = field(default_factory=list)
-    # Those of the warnings that are about the warehouse as catalog.json last saw it (a documented column
-    # the relation lacks), not about the project: before the build that adds a column it is always stale,
-    # so dbt's --warn-error does not fail on them.
+    # Those of the warnings that dbt's --warn-error does not fail on: about the warehouse as catalog.json last
+    # saw it (a documented column the relation lacks), which before the build that adds a column is always
+    # stale, and ephemeral models' blocks, which a folder's +meta gives them with no way to take it back.
     drift: list = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # anything else omni_export.json should record
 

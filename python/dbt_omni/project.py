@@ -361,9 +361,10 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         elif kind == "foreign_key":
             foreign_keys.append((model, list(lookup(constraint, "columns", ())), constraint))
 
-    if not model.description and catalog_node is not None:
+    if catalog_node is not None and not (model.description.strip() if isinstance(model.description, str)
+                                         else model.description):
         comment = lookup(lookup(catalog_node, "metadata"), "comment")  # the warehouse's table comment
-        model.description = comment if isinstance(comment, str) else ""
+        model.description = _lf(comment) if isinstance(comment, str) else ""
     # The catalog's columns, emptied as documented ones are found in it: by exact name first, since
     # PostgreSQL can hold both "status" and "Status"; else case-insensitively (dbt YAML rarely matches
     # Snowflake's upper case).
@@ -388,6 +389,10 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
             stored = name if name in undocumented else by_lower.get(name.lower(), "")
             catalog_info = undocumented.pop(stored, None)
             missing = catalog_info is None
+            if not missing and not (description.strip() if type(description) is str else description):
+                # dbt-osmosis and codegen list every column with description: "": the warehouse's comment then
+                comment = lookup(catalog_info, "comment")
+                description = comment if isinstance(comment, str) else description
             stored_type = lookup(catalog_info, "type")
             if data_type and isinstance(data_type, str) and isinstance(stored_type, str) \
                     and time_kind(data_type) != time_kind(stored_type):
@@ -422,7 +427,7 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         name = lookup(info, "name")
         quoted = unquoted_case is not None and unquoted_case(name) != name
         comment = lookup(info, "comment")  # the warehouse's own column comment, where dbt documents nothing
-        model.columns[name] = Column(name=name, description=comment if isinstance(comment, str) else "",
+        model.columns[name] = Column(name=name, description=_lf(comment) if isinstance(comment, str) else "",
                                      data_type=lookup(info, "type"), quoted=quoted, documented=False)
     return model
 
@@ -756,8 +761,8 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         every_row = not lookup(config, "where") and not kwargs.get("row_condition") \
             and str(lookup(config, "severity") or "").lower() != "warn" \
             and str(lookup(config, "error_if") or "!= 0").replace(" ", "") in ANY_ROW_FAILS
-        if rendered_later := sorted(k for k in ("values", "to", "field", "combination_of_columns", "column_name")
-                                    if "{{" in str(kwargs.get(k) or "")):
+        if test_name in READ_TESTS and (rendered_later := sorted(
+                k for k in ("values", "to", "field", "combination_of_columns", "column_name") if "{{" in str(kwargs.get(k) or ""))):
             project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
                                     f"{f' on {column_name}' if column_name else ''} has Jinja in {', '.join(rendered_later)}, "
                                     "which dbt renders only when the test runs: not read (write the value itself)"))
@@ -765,9 +770,12 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         if test_name == "unique_combination_of_columns" and not column_name:
             combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
             kept = model.unique_combination
-            if every_row and combination and (not kept or len(combination) < len(kept)):
-                model.unique_combination = combination  # the fewest columns are the grain; either holds
-            if every_row and kept and combination != kept:
+            if not (every_row and combination) or set(combination) == set(kept):
+                continue
+            if not kept or (len(combination), sorted(map(str, combination))) < (len(kept), sorted(map(str, kept))):
+                model.unique_combination = combination  # the fewest columns are the grain (either holds); of as
+                # many, the first by name, as manifest.json's node order is not the YAML's
+            if kept:
                 other = combination if model.unique_combination == kept else kept
                 project.notices.append((model.unique_id, f"model {model.name}: two unique_combination_of_columns "
                                         f"tests; the one over {', '.join(model.unique_combination)} is the key, not "
@@ -782,8 +790,8 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
             # would (`lower(email)`, an expression, is no column)
             column = model.columns[column_name] = Column(column_name, "", documented=False)
         if column is not None:
-            if every_row or test_name not in ("unique", "not_null", "primary_key"):
-                names = {"unique", "not_null"} if test_name == "primary_key" else {test_name}
+            if every_row or test_name not in ("unique", "not_null", UNIQUE_AND_NOT_NULL):
+                names = {"unique", "not_null"} if test_name == UNIQUE_AND_NOT_NULL else {test_name}
                 column.tests = tuple(sorted(set(column.tests) | names))
             values = kwargs.get("values")
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
@@ -792,9 +800,10 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 if all(isinstance(v, (str, int, float, bool)) for v in values):
                     column.accepted_values = tuple(values)
                 else:
+                    unread = next(given for given, v in zip(kwargs["values"], values, strict=True)
+                                  if not isinstance(v, (str, int, float, bool)))
                     project.notices.append((model.unique_id, f"model {model.name}: the accepted_values test on "
-                                            f"{column_name} lists a value that is not one text or number "
-                                            f"({next(v for v in kwargs['values'] if _sql_literal(v) is None or not isinstance(v, (str, int, float, bool)))!r}"
+                                            f"{column_name} lists a value that is not one text or number ({unread!r}"
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
         if test_name == "relationships":
@@ -804,9 +813,10 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
             else:  # to itself (employees.manager_id), or to a model dbt did not add: a disabled one
                 by_name = by_name if by_name is not None else project.models_by_name()
                 target = resolve_ref(str(kwargs.get("to") or ""), by_name, model.package_name)
-                to_id = target.unique_id if target is not None else None
-                if to_id is None and (ref := DBT_REF_RE.search(str(kwargs.get("to") or ""))) \
+                to_id = target.unique_id if target is not None else attached  # source('hr', 'employees') too
+                if target is None and (ref := DBT_REF_RE.search(str(kwargs.get("to") or ""))) \
                         and (name := ref.group(2) or ref.group(1)) in project.disabled_models:
+                    to_id = None
                     project.notices.append((model.unique_id, f"model {model.name}: the relationships test on "
                                             f"{column_name} is to {name}, which is disabled (enabled: false): "
                                             "no relationship"))
@@ -823,9 +833,9 @@ def _as_core_test(namespace: str, name: str, kwargs: Mapping) -> tuple:
     dbt_utils.relationships_where, whose join holds for the rows it joins. `primary_key`: unique + not_null."""
     if namespace == "dbt_constraints" and name in ("primary_key", "unique_key"):
         if isinstance(kwargs.get("column_names"), list) and not kwargs.get("column_name"):
-            return "unique_combination_of_columns" if name == "primary_key" else "", \
+            return ("unique_combination_of_columns" if name == "primary_key" else "unique_key"), \
                 {"combination_of_columns": kwargs["column_names"]}
-        return name.replace("unique_key", "unique"), kwargs
+        return (UNIQUE_AND_NOT_NULL if name == "primary_key" else "unique"), kwargs
     if namespace == "dbt_constraints" and name == "foreign_key":
         return "relationships", {**kwargs, "column_name": kwargs.get("column_name") or kwargs.get("fk_column_name"),
                                  "to": kwargs.get("pk_table_name"), "field": kwargs.get("pk_column_name")}
@@ -837,6 +847,8 @@ def _as_core_test(namespace: str, name: str, kwargs: Mapping) -> tuple:
 
 
 EXPECTATIONS = {"expect_column_values_to_be_unique": "unique", "expect_column_values_to_not_be_null": "not_null"}
+UNIQUE_AND_NOT_NULL = "dbt_constraints.primary_key"  # one test that says both
+READ_TESTS = ("unique", "not_null", UNIQUE_AND_NOT_NULL, "accepted_values", "relationships", "unique_combination_of_columns")
 
 
 def _sql_literal(value: Any) -> Any:
@@ -845,8 +857,8 @@ def _sql_literal(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
+    if quoted := re.fullmatch(r"'((?:[^']|'')*)'", text):  # one literal, not 'a' || 'b'
+        return quoted.group(1).replace("''", "'")
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     if re.fullmatch(r"-?[0-9]+", text):

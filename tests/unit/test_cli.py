@@ -57,7 +57,8 @@ def test_a_project_folder_that_links_back_to_itself_is_a_one_line_error(tmp_path
     assert main(["export", "--project-dir", str(tmp_path / "a")]) == 1
     err = capsys.readouterr().err
     assert "internal error" not in err and len(err.strip().splitlines()) == 1
-    assert "a" in err and ("links back to itself" in err or "Too many levels of symbolic links" in err)
+    assert str(tmp_path / "a") in err
+    assert "links back to itself" in err or "Too many levels of symbolic links" in err  # 3.11/3.12; 3.13
 
 
 def test_unreadable_manifest_is_a_one_line_error(tmp_path, capsys):

@@ -842,6 +842,23 @@ def test_a_warehouse_table_comment_describes_a_model_dbt_does_not_describe():
     assert {v.table_name: v.description for v in omni.views} == {"orders": "From the warehouse.", "customers": "dbt's"}
 
 
+def test_a_warehouse_comment_describes_what_dbt_lists_with_an_empty_description_crlf_as_lf():
+    """dbt-osmosis and codegen list every column with description: "": the column's comment was lost, and a
+    description of spaces kept the table's away; a comment's CRLF was written as one quoted line (found by a
+    review of descriptions)."""
+    manifest = make_manifest([model("orders", columns=[column("id", description=""), column("note", description="  "),
+                                                       column("kept", description="dbt's")], description="   ")])
+    catalog = {"nodes": {"model.shop.orders": {"metadata": {"comment": "Line one\r\nLine two"}, "columns": {
+        "id": {"name": "id", "type": "integer", "index": 0, "comment": "The order."},
+        "note": {"name": "note", "type": "text", "index": 1, "comment": "A\r\nB"},
+        "kept": {"name": "kept", "type": "text", "index": 2, "comment": "the warehouse's"},
+        "extra": {"name": "extra", "type": "text", "index": 3, "comment": "C\r\nD"}}}}}
+    [view] = build_omni_model(from_manifest_dict(manifest, catalog), settings()).views
+    assert view.description == "Line one\nLine two"
+    assert {d.name: d.description for d in view.dimensions} == {"id": "The order.", "note": "A\nB", "kept": "dbt's",
+                                                                "extra": "C\nD"}
+
+
 def test_a_column_newer_than_the_catalog_is_a_field_once_documented():
     """The way out the error names: no dbt command (which the error would stop) is needed first."""
     stale = make_manifest([model("orders", columns=["amount"])])

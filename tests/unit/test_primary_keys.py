@@ -248,6 +248,21 @@ def test_of_two_unique_combination_tests_the_one_of_fewer_columns_is_the_key_in_
     assert said == ["model lines: two unique_combination_of_columns tests; the one over a, b is the key, not a, b, c"]
 
 
+def test_two_unique_combination_tests_of_as_many_columns_pick_one_by_name_and_the_same_columns_are_one():
+    """In manifest.json's node order the first won, and [a, b] beside [b, a] was said as two keys (found by a code
+    review)."""
+    for order in (1, -1):
+        tests = [combination_test("lines", ["a", "c"]), combination_test("lines", ["a", "b"])][::order]
+        tests[1]["unique_id"] += "_2"
+        omni = build(make_manifest([model("lines", columns=["a", "b", "c"])], tests))
+        assert omni.views[0].custom_compound_primary_key_sql == ["a", "b"]
+    tests = [combination_test("lines", ["a", "b"]), combination_test("lines", ["b", "a"])]
+    tests[1]["unique_id"] += "_2"
+    omni = build(make_manifest([model("lines", columns=["a", "b", "c"])], tests))
+    assert omni.views[0].custom_compound_primary_key_sql == ["a", "b"]
+    assert not [w for w in omni.warnings if "unique_combination" in w]
+
+
 def test_a_test_argument_with_jinja_is_said_to_be_unread():
     """dbt keeps a test's arguments unrendered until it runs: `values: "{{ var('statuses') }}"` gave nothing, and
     `field: "{{ var('pk') }}"` a confusing 'column {{ var(...) }} is not in the catalog' (found by a review of dbt's tests)."""
@@ -256,6 +271,9 @@ def test_a_test_argument_with_jinja_is_said_to_be_unread():
     omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [values]))
     assert omni.warnings == ["model orders: the accepted_values test on status has Jinja in values, which dbt renders "
                              "only when the test runs: not read (write the value itself)"]
+    # a test of the project's own, which the export does not read, is not said (under --warn-error it failed)
+    values["test_metadata"]["name"] = "my_in_set"
+    assert build(make_manifest([model("orders", columns=["order_id", "status"])], [values])).warnings == []
 
 
 def test_a_primary_key_constraint_on_a_column_that_is_no_field_is_a_warning_not_a_key_to_nowhere():

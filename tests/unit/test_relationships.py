@@ -481,6 +481,21 @@ def test_a_relationships_test_to_a_disabled_model_gives_no_join_and_says_so():
         "model orders: the relationships test on gone_id is to gone, which is disabled (enabled: false): no relationship"]
 
 
+def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():
+    """dbt lists only the source in its depends_on, and source(...) is no ref(...): it was dropped without a word
+    (found by a code review)."""
+    employees = source("hr", "employees", columns=["id", "manager_id"])
+    test = test_node("relationships", "employees", "manager_id", to="employees", field="id")
+    test.update(attached_node=None)
+    test["test_metadata"]["kwargs"].update(model="{{ get_where_subquery(source('hr', 'employees')) }}",
+                                           to="source('hr', 'employees')")
+    test["depends_on"]["nodes"] = ["source.shop.hr.employees"]
+    omni = build(make_manifest([model("orders", columns=["id"])], [test], sources=[employees]), select=["source:hr"])
+    assert [w for w in omni.warnings if "itself" in w] == [
+        "relationships test source.shop.hr.employees.manager_id -> source.shop.hr.employees.id: a join of "
+        "raw__employees to itself needs an alias; declare it in meta.omni.joins with join_to_view_as"]
+
+
 def test_a_model_level_test_on_a_column_the_yaml_does_not_list_keys_and_joins_without_a_catalog_too():
     """`data_tests: [unique: {column_name: uid}]` on the model: the test proves the column exists, as the catalog
     would show; without one the key and the join were left out silently (found by a review of dbt's tests)."""
@@ -504,6 +519,10 @@ def test_accepted_values_with_quote_false_are_sql_literals():
     omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
     status = next(d for d in omni.views[0].dimensions if d.name == "status")
     assert status.all_values == ["a", "it's", 1, 2.5, True, -3]
+    for expression in ("'a' || 'b'", "'a', 'b'"):  # no one literal: not a' || 'b (found by a code review)
+        node["test_metadata"]["kwargs"]["values"] = ["'a'", expression]
+        omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
+        assert next(d for d in omni.views[0].dimensions if d.name == "status").all_values is None, expression
     node["test_metadata"]["kwargs"]["values"] = ["'a'", "upper('b')"]
     omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
     assert next(d for d in omni.views[0].dimensions if d.name == "status").all_values is None
@@ -548,6 +567,15 @@ def test_package_tests_that_say_key_or_join_count_as_dbts_own():
     assert sorted(r.on_sql for r in omni.relationships) == [
         "${analytics__order_lines.order_id} = ${analytics__orders.order_id}",
         "${analytics__orders.customer_id} = ${analytics__customers.customer_id}"]
+
+
+def test_an_accepted_values_warning_names_the_value_it_cannot_read():
+    """It named the first text (placed), which is fine (found by a code review)."""
+    node = test_node("accepted_values", "orders", "status")
+    node["test_metadata"]["kwargs"]["values"] = ["placed", ["x"]]
+    omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [node]))
+    assert omni.warnings == ["model orders: the accepted_values test on status lists a value that is not one text or "
+                             "number (['x']): its values are not written as all_values"]
 
 
 def test_tests_on_quoted_columns_name_them_with_their_quotes_and_still_count():

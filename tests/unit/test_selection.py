@@ -86,8 +86,9 @@ def test_an_ephemeral_models_meta_omni_is_said_to_be_not_exported_and_its_mistak
     assert [v.name for v in omni.views] == ["analytics__orders"]
     ours = [w for w in omni.warnings if "ephemeral" in w]
     assert len(ours) == 2
-    assert ours[0] == ("model eph_orders: its meta.omni is not exported: the model is ephemeral, so no relation is there "
-                       "for Omni to read (materialize it as a view or table, or move the block to a model built from it)")
+    assert ours[0] == ("the meta.omni of 1 ephemeral model(s) is not exported, as no relation is there for Omni to read: "
+                       "eph_orders (materialize one as a view or table, or move its block to a model built from it)")
+    assert ours[0] in omni.drift and ours[1] not in omni.drift  # a folder's +meta gives it: no --warn-error failure
     assert ours[1].startswith("file models/eph_orders.yml, model eph_orders, key columns.amount.meta.omni.lable: "
                               "unknown key 'lable' (expected one of ai_context, ")
     assert ours[1].endswith("; did you mean 'label'? (in an ephemeral model: a warning, as it is not exported)")
