@@ -716,6 +716,8 @@ class Mapper:
                     measure.format = dimension.format
                 if "description" not in block:  # what is aggregated: "excludes shipping" holds for both
                     measure.description = dimension.description
+                if "ai_context" not in block:  # and so does what the column's ai_context tells Omni's AI
+                    measure.ai_context = dimension.ai_context
         return made
 
     def _warn_not_a_number(self, model: Model, column: Column, name: str, aggregate_type: str) -> None:

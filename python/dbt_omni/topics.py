@@ -101,7 +101,8 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
             file_name=file_name,
             base_view=base,
             label=block.get("label") or _topic_label(model, own),
-            description=block.get("description") or None,
+            # the base view's, as the label (Omni's AI reads a topic's description first); "" for none
+            description=(block["description"] if "description" in block else own.description) or None,
             group_label=block.get("group_label"),
             hidden=block.get("hidden", False),
             joins=tree,

@@ -805,6 +805,18 @@ def test_meta_all_values_replaces_the_accepted_values_and_an_empty_list_removes_
         assert view_yaml(manifest)["dimensions"]["status"].get("all_values") == expected
 
 
+def test_a_column_measure_takes_the_columns_ai_context_unless_it_has_its_own():
+    """What the column's ai_context tells Omni's AI ("excludes shipping") holds for its aggregate too (found by a
+    review of what Omni's AI reads)."""
+    amount = column("amount", description="Order total.", omni={
+        "ai_context": "Excludes shipping.",
+        "measures": {"total": {"aggregate_type": "sum"}, "own": {"aggregate_type": "max", "ai_context": "Largest."},
+                     "other": {"aggregate_type": "sum", "sql": "${amount} * 2"}}})
+    [view] = build(make_manifest([model("orders", columns=["id", amount])])).views
+    assert {m.name: m.ai_context for m in view.measures} == {"count": None, "other": None, "own": "Largest.",
+                                                             "total": "Excludes shipping."}
+
+
 def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
     manifest = make_manifest([model("orders", columns=[column("order_id", description="dbt's words")])])
     catalog = {"nodes": {"model.shop.orders": {"columns": {

@@ -35,6 +35,20 @@ def chain(**omni_by_model) -> dict:
     )
 
 
+def test_a_topic_is_described_as_its_base_view_unless_it_says_otherwise():
+    """As its label: the topic switcher and Omni's AI read a topic's description first (found by a review of what
+    Omni's AI reads); "" for none."""
+    def topic_description(topic):
+        manifest = make_manifest([model("orders", columns=["id"], description="One row per order.",
+                                        omni={"topic": topic, "description": "Orders, as booked."}),
+                                  model("customers", columns=["id"], description="People.", omni={"topic": True})])
+        return {t.file_name: t.description for t in build(manifest).topics}
+
+    assert topic_description(True) == {"orders": "Orders, as booked.", "customers": "People."}
+    assert topic_description({"description": "Ask about orders here."})["orders"] == "Ask about orders here."
+    assert topic_description({"description": ""})["orders"] is None
+
+
 def test_no_topics_by_default():
     assert topics(shop_manifest()) == {}
 
