@@ -240,7 +240,7 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
 def _macro_description(project: DbtProject, package: str, name: str, args: Optional[dict] = None) -> Optional[str]:
     """The definition (first paragraph) and, where given, the additivity: an Omni user must see that
     MRR is not to be summed across months. The definition is written over the macro's default columns
-    (`sum(amount) / count(distinct order_id)`), so the arguments given otherwise follow it."""
+    (`sum(order_amount) / count(distinct order_id)`), so the arguments given otherwise follow it."""
     macro = (project.macros or {}).get(f"macro.{package}.{name}")
     text = (lookup(macro, "description", "") or "").strip()
     if not text:
