@@ -39,11 +39,11 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
 # spelling would be another parameter (groups is not group_label, sample_values not all_values), so say so.
 OMNI_ONLY = frozenset((
-    "ai_fields", "always_having_filters", "always_having_sql", "base_view_label", "bin_boundaries", "cache_policy",
+    "always_having_filters", "always_having_sql", "base_view_label", "bin_boundaries", "cache_policy",
     "colors", "custom_primary_key_sql_for_quick_aggs", "display_order", "drill_queries", "duration",
     "dynamic_top_n", "filter_single_select_only", "folder", "groups", "ignore_from_extended", "join_from_view",
     "join_from_view_as", "join_from_view_as_label", "level_of_detail", "links", "order_by_field", "owners",
-    "relationships", "sample_queries", "sample_values", "skip_parent_label", "suggest_from_field",
+    "relationships", "sample_queries", "skip_parent_label", "suggest_from_field",
     "suggest_from_topic", "suggestion_list", "timeframe_metadata", "view_label", "views", "warehouse_override"))
 # Omni parameters of topics (and the model file) that the contract takes in the model file only.
 MODEL_FILE_ONLY = frozenset(("auto_run", "default_row_limit", "extends", "template"))
@@ -187,7 +187,9 @@ def _problems(error, *, file, model, key_prefix) -> list:
 def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
     if extra in KEY_ALIASES:
         return next((key for key in KEY_ALIASES[extra] if key.partition(".")[0] in allowed), None)
-    return None if extra in OMNI_ONLY or extra in MODEL_FILE_ONLY else closest(extra, allowed)
+    if extra in OMNI_ONLY or extra in MODEL_FILE_ONLY or extra in OMNI_OTHER_PLACES:
+        return None  # the closest spelling is another parameter (all_values is not sample_values)
+    return closest(extra, allowed)
 
 
 def _omni_only(extra: Any) -> str:

@@ -176,10 +176,10 @@ VIEW_KEYS = ("schema", "table_name", "catalog", "label", "description", "hidden"
              "required_access_grants", "custom_compound_primary_key_sql", "default_drill_fields")
 DIMENSION_KEYS = ("sql", "label", "description", "primary_key", "hidden", "ignored", "format", "group_label",
                   "timeframes", "convert_tz", "tags", "synonyms", "aliases", "ai_context", "all_values",
-                  "required_access_grants")
+                  "sample_values", "required_access_grants")
 MEASURE_KEYS = ("sql", "aggregate_type", "percentile", "custom_primary_key_sql", "label", "description",
                 "format", "group_label", "hidden", "filters", "drill_fields", "tags", "synonyms", "aliases",
-                "ai_context", "required_access_grants")
+                "ai_context", "sample_values", "required_access_grants")
 # In the order Omni writes them (alphabetical: omni-examples/*/relationships.yaml), so a join saved from
 # Omni's IDE changes no other entry's lines.
 RELATIONSHIP_KEYS = ("join_from_view", "join_to_view", "join_to_view_as", "join_to_view_as_label", "join_type",
@@ -188,7 +188,7 @@ EMPTY_WRITTEN = ("drill_fields", "default_drill_fields")  # [] is Omni's "no dri
 # [] is a topic's way out of the model file's default_topic_access_filters / _required_access_grants
 TOPIC_EMPTY_WRITTEN = ("access_filters", "required_access_grants")
 TOPIC_KEYS = ("base_view", "label", "description", "group_label", "hidden", "fields", "joins",  # fields before joins, as Omni
-              "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context",
+              "default_filters", "always_where_sql", "always_where_filters", "access_filters", "ai_context", "ai_fields",
               "required_access_grants")
 
 

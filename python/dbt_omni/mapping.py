@@ -674,6 +674,7 @@ class Mapper:
             dimension.required_access_grants = meta.get("required_access_grants")
             if meta.get("all_values") is not None:
                 dimension.all_values = list(meta["all_values"]) or None
+            dimension.sample_values = meta.get("sample_values") or None
         return dimension
 
     def _declared_dimension(self, model: Model, name: str, block: dict, is_pk: bool) -> Dimension:
@@ -698,6 +699,7 @@ class Mapper:
             aliases=block.get("aliases"),
             ai_context=block.get("ai_context"),
             all_values=block.get("all_values"),
+            sample_values=block.get("sample_values") or None,
             required_access_grants=block.get("required_access_grants"),
             dbt_key=key,
         )
@@ -777,6 +779,7 @@ class Mapper:
             aliases=block.get("aliases"),
             ai_context=block.get("ai_context"),
             required_access_grants=block.get("required_access_grants"),
+            sample_values=block.get("sample_values") or None,
             dbt_key=key,
         )
 

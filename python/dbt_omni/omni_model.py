@@ -33,6 +33,7 @@ class Dimension:
     ai_context: Optional[str] = None
     required_access_grants: Optional[list] = None
     all_values: Optional[list] = None  # every value the column can hold (dbt's accepted_values test)
+    sample_values: Optional[list] = None  # examples for Omni's AI
     dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
 
@@ -55,6 +56,7 @@ class Measure:
     aliases: Optional[list] = None
     ai_context: Optional[str] = None
     required_access_grants: Optional[list] = None
+    sample_values: Optional[list] = None  # examples for Omni's AI
     dbt_key: str = ""  # not written: the meta.omni key it was declared under, for messages
 
 
@@ -120,6 +122,7 @@ class Topic:
     hidden: bool = False
     joins: dict = field(default_factory=dict)
     fields: Optional[list] = None
+    ai_fields: Optional[list] = None  # the fields Omni's AI may use, named as in fields
     default_filters: Optional[dict] = None
     always_where_sql: Optional[str] = None
     always_where_filters: Optional[dict] = None

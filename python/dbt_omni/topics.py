@@ -106,9 +106,8 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
             group_label=block.get("group_label"),
             hidden=block.get("hidden", False),
             joins=tree,
-            fields=[mapper.translate_field_ref(f, model, "meta.omni.topic.fields", own) for f in block.get("fields") or ()
-                    if not mapper.left_out(field_view(f), model, "meta.omni.topic.fields", f"field {f}")]
-            or None,
+            fields=_field_list(mapper, model, block, "fields", own),
+            ai_fields=_field_list(mapper, model, block, "ai_fields", own),
             default_filters=mapper.translate_filters(block.get("default_filters"), model,
                                                      "meta.omni.topic.default_filters", own, droppable=True),
             always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
@@ -219,6 +218,13 @@ def _tree_along(parent: str, tree: dict, graph: tuple, model: Model, key: str, s
                          "or the joins as a list, which finds the path")
         placed[view] = _tree_along(view, below, graph, model, key, seen)
     return _sorted_tree(placed)
+
+
+def _field_list(mapper: Mapper, model: Model, block: dict, key: str, own: View) -> Optional[list]:
+    """A topic's fields or ai_fields (view.field, view.*, tag:x, -view.field), as Omni names them."""
+    where = f"meta.omni.topic.{key}"
+    return [mapper.translate_field_ref(f, model, where, own) for f in block.get(key) or ()
+            if not mapper.left_out(field_view(f), model, where, f"field {f}")] or None
 
 
 def _topic_label(model: Model, view: View) -> Optional[str]:

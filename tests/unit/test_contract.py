@@ -131,8 +131,8 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     ({"joins": [{"to": "customers", "join_from_view": "orders"}]}, "meta.omni.joins[0].join_from_view", None,
      "a join is from the model whose meta.omni it is in"),  # was: did you mean join_to_view_as (the alias)?
     ({"topic": {"always_having_sql": "x"}}, "meta.omni.topic.always_having_sql", None, "not one dbt-omni writes"),
-    ({"dimensions": {"d": {"sql": "x", "sample_values": ["a"]}}}, "meta.omni.dimensions.d.sample_values", None,
-     "not one dbt-omni writes"),  # was: all_values, which restricts the filter's values
+    ({"dimensions": {"d": {"sql": "x", "suggestion_list": ["a"]}}}, "meta.omni.dimensions.d.suggestion_list", None,
+     "not one dbt-omni writes"),
     ({"dimensions": {"d": {"sql": "x", "groups": [{"sql": "y", "name": "Y"}]}}}, "meta.omni.dimensions.d.groups",
      "group_label", "Omni's groups is not one dbt-omni writes; Lightdash's groups is group_label"),
     ({"topic": {"default_row_limit": 10}}, "meta.omni.topic.default_row_limit", None,

@@ -817,6 +817,20 @@ def test_a_column_measure_takes_the_columns_ai_context_unless_it_has_its_own():
                                                              "total": "Excludes shipping."}
 
 
+def test_sample_values_are_written_for_omnis_ai_on_columns_dimensions_and_measures():
+    """Omni's sample_values (examples for its AI, not filter values), refused as Omni-only before."""
+    status = column("status", omni={"sample_values": ["placed", "shipped"],
+                                    "measures": {"statuses": {"aggregate_type": "count_distinct", "sample_values": [3]}}})
+    omni = {"dimensions": {"size": {"sql": "${status} || 'x'", "sample_values": ["S", "M"]}},
+            "measures": {"revenue": {"aggregate_type": "sum", "sql": "${status}", "sample_values": [10.5]}}}
+    view = view_yaml(make_manifest([model("orders", columns=["id", status], omni=omni)]))
+    assert view["dimensions"]["status"] == {"sample_values": ["placed", "shipped"]}
+    assert view["dimensions"]["size"]["sample_values"] == ["S", "M"]
+    assert view["measures"]["statuses"]["sample_values"] == [3]
+    assert view["measures"]["revenue"]["sample_values"] == [10.5]
+    assert "all_values" not in view["dimensions"]["status"]
+
+
 def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
     manifest = make_manifest([model("orders", columns=[column("order_id", description="dbt's words")])])
     catalog = {"nodes": {"model.shop.orders": {"columns": {

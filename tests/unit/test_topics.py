@@ -129,6 +129,17 @@ def test_topic_block_with_unknown_model_in_fields_is_an_error():
     assert problem.key == "meta.omni.topic.fields" and problem.suggestion == "customers"
 
 
+def test_a_topics_ai_fields_are_named_and_checked_as_its_fields():
+    """Omni's ai_fields (what its AI may use), taken by the contract like fields (it refused them as Omni-only)."""
+    block = {"ai_fields": ["orders.*", "-customers.name", "tag:money", "status"], "fields": ["all_views.*"]}
+    topic = topics(chain(orders={"topic": block}))["orders"]
+    assert topic["ai_fields"] == ["analytics__orders.*", "-analytics__customers.name", "tag:money",
+                                  "analytics__orders.status"]
+    assert list(topic).index("ai_fields") > list(topic).index("fields")
+    problem = one_problem(export_error(chain(orders={"topic": {"ai_fields": ["custmers.name"]}})))
+    assert problem.key == "meta.omni.topic.ai_fields" and problem.suggestion == "customers"
+
+
 def test_explicit_join_list_keeps_the_path_to_each_view():
     result = topics(chain(orders={"topic": {"joins": ["regions"]}}))
     assert result["orders"]["joins"] == {"analytics__customers": {"analytics__regions": {}}}
