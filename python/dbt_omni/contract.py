@@ -37,7 +37,7 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
                "drill_fields": ("default_drill_fields",)}  # a measure's, which a model has as default_drill_fields
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
-# spelling would be another parameter (groups is not group_label, sample_values not all_values), so say so.
+# spelling would be another parameter (groups is not group_label, suggestion_list not all_values), so say so.
 OMNI_ONLY = frozenset((
     "always_having_filters", "always_having_sql", "base_view_label", "bin_boundaries", "cache_policy",
     "colors", "custom_primary_key_sql_for_quick_aggs", "display_order", "drill_queries", "duration",
@@ -57,7 +57,10 @@ OMNI_OTHER_PLACES = {
                "not want is one to leave out",
     "all_values": "dbt-omni writes Omni's all_values for dimensions only: a column's, or a meta.omni dimension's",
     "drill_fields": "dbt-omni writes Omni's drill_fields for measures only; a model's default_drill_fields is for "
-                    "all of its measures"}
+                    "all of its measures",
+    "ai_fields": "dbt-omni writes Omni's ai_fields for topics only: meta.omni.topic.ai_fields",
+    "sample_values": "dbt-omni writes Omni's sample_values for fields only: a column's, or a meta.omni dimension's or "
+                     "measure's"}
 # Keys that belong elsewhere, where the closest spelling would mislead: (mapping, key) -> where they go.
 ELSEWHERE = {("vars.dbt_omni.model_file", "included_schemas"): "vars.dbt_omni.included_schemas, beside model_file",
              ("vars.dbt_omni.model_file", "ignored_schemas"): "vars.dbt_omni.included_schemas, beside model_file (Omni's "

@@ -20,7 +20,7 @@ from dbt_omni.names import (
     too_long,
     windows_device,
 )
-from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View
+from dbt_omni.omni_model import Dimension, Measure, ModelFile, OmniModel, View, text_or_none
 from dbt_omni.project import (
     DBT_REF_RE,
     SOURCE_REF_RE,
@@ -670,7 +670,7 @@ class Mapper:
                 dimension.tags = sorted({*column.tags, *meta["tags"]})
             dimension.synonyms = meta.get("synonyms")
             dimension.aliases = meta.get("aliases")
-            dimension.ai_context = meta.get("ai_context")
+            dimension.ai_context = text_or_none(meta.get("ai_context"))
             dimension.required_access_grants = meta.get("required_access_grants")
             if meta.get("all_values") is not None:
                 dimension.all_values = list(meta["all_values"]) or None
@@ -697,7 +697,7 @@ class Mapper:
             tags=sorted(set(block["tags"])) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             aliases=block.get("aliases"),
-            ai_context=block.get("ai_context"),
+            ai_context=text_or_none(block.get("ai_context")),
             all_values=block.get("all_values"),
             sample_values=block.get("sample_values") or None,
             required_access_grants=block.get("required_access_grants"),
@@ -777,7 +777,7 @@ class Mapper:
             tags=sorted(set(block["tags"])) if block.get("tags") else None,
             synonyms=block.get("synonyms"),
             aliases=block.get("aliases"),
-            ai_context=block.get("ai_context"),
+            ai_context=text_or_none(block.get("ai_context")),
             required_access_grants=block.get("required_access_grants"),
             sample_values=block.get("sample_values") or None,
             dbt_key=key,
@@ -816,7 +816,7 @@ class Mapper:
         view.hidden = meta.get("hidden", False)
         tags = set(model.tags) | set(meta.get("tags") or ())
         view.tags = sorted(tags) or None
-        view.ai_context = meta.get("ai_context")
+        view.ai_context = text_or_none(meta.get("ai_context"))
         view.aliases = meta.get("aliases")
         view.default_drill_fields = self.translate_field_refs(meta.get("default_drill_fields"), model,
                                                               "meta.omni.default_drill_fields")

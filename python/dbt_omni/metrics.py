@@ -14,7 +14,7 @@ from typing import Optional
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import COMPUTED, REQUIRED, MacroError, MacroRenderer
 from dbt_omni.names import field_name
-from dbt_omni.omni_model import Measure
+from dbt_omni.omni_model import Measure, text_or_none
 from dbt_omni.project import DbtProject, Model, lookup
 from dbt_omni.references import references
 
@@ -28,7 +28,7 @@ SQL_WORDS = frozenset("""and as asc between by case cast date day desc distinct 
     timestamp true week when year""".split())
 BARE_WORD_RE = re.compile(r"(?<![\w.$])([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()")
 PRESENTATION_KEYS = ("label", "description", "format", "group_label", "hidden", "tags", "synonyms", "aliases",
-                     "ai_context")
+                     "ai_context", "sample_values")
 
 
 def renderer(project: DbtProject, mode: str) -> MacroRenderer:
@@ -162,14 +162,15 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     top = measures[0]
     for attribute in PRESENTATION_KEYS:
         if block.get(attribute) is not None:
-            setattr(top, attribute, sorted(set(block[attribute])) if attribute == "tags" else block[attribute])
+            setattr(top, attribute, sorted(set(block[attribute])) if attribute == "tags"
+                    else text_or_none(block[attribute]) if attribute == "ai_context" else block[attribute])
     top.drill_fields = mapper.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields")
     for measure in measures:  # a hidden component is still queryable: it needs the grants as much
         measure.required_access_grants = block.get("required_access_grants")
     if top.description is None:
         defaults = omni_mode.signature(package, macro_name)
         top.description = _macro_description(mapper.project, package, macro_name, {
-            k: v for k, v in (block.get("args") or {}).items() if k not in defaults or defaults[k] != v})
+            k: v for k, v in (block.get("args") or {}).items() if k not in defaults or defaults[k] != v}, defaults)
     documented = _macro_meta(mapper.project, package, macro_name)  # _metrics.yml: e.g. label MRR, format percent_2
     if top.label is None:
         top.label = documented.get("label")
@@ -237,7 +238,8 @@ def _tree_measures(name, node, filters, dbt_mode, mapper, model, key) -> list:
     return [Measure(name=name, sql=str(sql), dbt_key=key), *numerator, *denominator]
 
 
-def _macro_description(project: DbtProject, package: str, name: str, args: Optional[dict] = None) -> Optional[str]:
+def _macro_description(project: DbtProject, package: str, name: str, args: Optional[dict] = None,
+                       defaults: Optional[dict] = None) -> Optional[str]:
     """The definition (first paragraph) and, where given, the additivity: an Omni user must see that
     MRR is not to be summed across months. The definition is written over the macro's default columns
     (`sum(order_amount) / count(distinct order_id)`), so the arguments given otherwise follow it."""
@@ -246,7 +248,9 @@ def _macro_description(project: DbtProject, package: str, name: str, args: Optio
     if not text:
         return None
     paragraphs = [p.replace("\n", " ").strip() for p in text.split("\n\n")]
-    given = [f"{key} = `{_jinja_text(value)}`" for key, value in sorted((args or {}).items())]
+    given = [f"{key} = `{_jinja_text(value)}`" + (f" (in place of `{default}`)" if isinstance(
+        default := (defaults or {}).get(key), str) and re.search(rf"\b{re.escape(default)}\b", paragraphs[0]) else "")
+             for key, value in sorted((args or {}).items())]
     return " ".join([paragraphs[0], *([f"Here: {', '.join(given)}."] if given else []),
                      *[p for p in paragraphs[1:] if p.startswith("Additivity:")]])
 

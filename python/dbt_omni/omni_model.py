@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
+def text_or_none(value):
+    """A text the user may leave empty for none ("" or spaces: Omni's format has no empty one), as description."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
 @dataclass(slots=True)
 class Dimension:
     name: str

@@ -203,7 +203,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
     for topic in topics:  # every key a user sets on a topic is under the base model's meta.omni.topic
         base = by_name.get(topic.base_view)
         check(topic.always_where_sql, None, base, "meta.omni.topic.always_where_sql")
-        refs = {"fields": topic.fields or [], "default_filters": topic.default_filters or {},
+        refs = {"fields": topic.fields or [], "ai_fields": topic.ai_fields or [], "default_filters": topic.default_filters or {},
                 "always_where_filters": topic.always_where_filters or {},
                 "access_filters": [f.get("field", "") for f in topic.access_filters or ()]}
         for key, entries in refs.items():

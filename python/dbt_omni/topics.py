@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni.errors import collecting, raise_collected
 from dbt_omni.names import MAX_FILE_NAME, field_view, safe_component, too_long, windows_device
-from dbt_omni.omni_model import Topic, View
+from dbt_omni.omni_model import Topic, View, text_or_none
 from dbt_omni.project import Model
 from dbt_omni.selection import under_paths
 
@@ -107,7 +107,7 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
             hidden=block.get("hidden", False),
             joins=tree,
             fields=_field_list(mapper, model, block, "fields", own),
-            ai_fields=_field_list(mapper, model, block, "ai_fields", own),
+            ai_fields=_ai_fields(mapper, model, block, own),
             default_filters=mapper.translate_filters(block.get("default_filters"), model,
                                                      "meta.omni.topic.default_filters", own, droppable=True),
             always_where_sql=mapper.translate(block.get("always_where_sql"), model, "meta.omni.topic.always_where_sql",
@@ -120,7 +120,7 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
                                                                          "meta.omni.topic.access_filters", own)})
                 for f in block["access_filters"]
             ],
-            ai_context=block.get("ai_context"),
+            ai_context=text_or_none(block.get("ai_context")),
             required_access_grants=block.get("required_access_grants"),
         )
     finally:
@@ -225,6 +225,17 @@ def _field_list(mapper: Mapper, model: Model, block: dict, key: str, own: View) 
     where = f"meta.omni.topic.{key}"
     return [mapper.translate_field_ref(f, model, where, own) for f in block.get(key) or ()
             if not mapper.left_out(field_view(f), model, where, f"field {f}")] or None
+
+
+def _ai_fields(mapper: Mapper, model: Model, block: dict, own: View) -> Optional[list]:
+    """As fields, but a list left with nothing to allow (its views left out of the export) would let Omni's AI
+    use every field, the opposite of what it says: said."""
+    ai_fields = _field_list(mapper, model, block, "ai_fields", own)
+    if block.get("ai_fields") and all(f.startswith("-") for f in ai_fields or ()):
+        mapper.warnings.append(f"model {model.name}: meta.omni.topic.ai_fields: none of the fields it allows is in the "
+                               "export (their views are left out), so Omni's AI may use every field of the topic "
+                               "(select those views, or allow fields of the exported ones)")
+    return ai_fields
 
 
 def _topic_label(model: Model, view: View) -> Optional[str]:

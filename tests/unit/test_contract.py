@@ -145,6 +145,8 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
      "all_values for dimensions only"),
     ({"dimensions": {"d": {"sql": "x", "drill_fields": ["y"]}}}, "meta.omni.dimensions.d.drill_fields", None,
      "drill_fields for measures only"),
+    ({"ai_fields": ["x"]}, "meta.omni.ai_fields", None, "ai_fields for topics only"),  # was: default_drill_fields?
+    ({"sample_values": ["x"]}, "meta.omni.sample_values", None, "sample_values for fields only"),
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""

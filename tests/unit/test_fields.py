@@ -831,6 +831,18 @@ def test_sample_values_are_written_for_omnis_ai_on_columns_dimensions_and_measur
     assert "all_values" not in view["dimensions"]["status"]
 
 
+def test_an_empty_ai_context_is_none_and_keeps_a_column_measure_from_taking_the_columns():
+    """Written as ai_context: '' (Omni's format has no empty one), and copied to the column's measures (found by a
+    code review)."""
+    amount = column("amount", omni={"ai_context": "Excludes shipping.", "measures": {
+        "total": {"aggregate_type": "sum", "ai_context": ""}, "biggest": {"aggregate_type": "max"}}})
+    blank = column("note", omni={"ai_context": "  ", "measures": {"notes": {"aggregate_type": "count"}}})
+    view = view_yaml(make_manifest([model("orders", columns=["id", amount, blank], omni={"ai_context": ""})]))
+    assert "ai_context" not in view and "ai_context" not in view["measures"]["total"]
+    assert view["measures"]["biggest"]["ai_context"] == "Excludes shipping."
+    assert "ai_context" not in view["dimensions"]["note"] and "ai_context" not in view["measures"]["notes"]
+
+
 def test_a_warehouse_comment_describes_a_column_dbt_does_not_document():
     manifest = make_manifest([model("orders", columns=[column("order_id", description="dbt's words")])])
     catalog = {"nodes": {"model.shop.orders": {"columns": {

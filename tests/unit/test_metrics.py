@@ -29,6 +29,24 @@ def test_additive_metric_is_one_measure_with_the_macro_text_and_field_references
     }
 
 
+def test_a_shared_metric_takes_sample_values_and_an_empty_ai_context_is_none():
+    """sample_values was accepted by the contract and dropped (found by a code review)."""
+    measures = measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "sample_values": [1200],
+                                                  "ai_context": " "}}))
+    assert measures["mrr"]["sample_values"] == [1200] and "ai_context" not in measures["mrr"]
+
+
+def test_an_argument_given_says_which_name_of_the_formula_it_replaces():
+    """AOV's formula names its default column, order_amount: "Here: amount_column = ..." alone did not say that the
+    sum is of the given amount (found by a code review)."""
+    manifest = make_manifest([model("orders", columns=["order_id", "gross", "shipping"], omni={"measures": {
+        "aov": {"metric": "average_order_value", "args": {"amount_column": "${gross} + ${shipping}"}}}})])
+    manifest["macros"] = package_macros()
+    description = view_yaml(manifest)["measures"]["aov"]["description"]
+    assert description.startswith("**Average order value (AOV)** = `sum(order_amount) / count(distinct order_id)`. "
+                                  "Here: amount_column = `${gross} + ${shipping}` (in place of `order_amount`).")
+
+
 def test_ratio_metric_is_composed_of_hidden_component_measures_never_an_average():
     manifest = make_manifest([model("subscription_months", columns=["mrr", "previous_mrr"], omni={
         "measures": {"churn": {"metric": "dbt_omni.customer_churn_rate", "label": "Churn", "aliases": ["churn_rate"]}}})])

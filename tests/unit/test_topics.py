@@ -138,6 +138,22 @@ def test_a_topics_ai_fields_are_named_and_checked_as_its_fields():
     assert list(topic).index("ai_fields") > list(topic).index("fields")
     problem = one_problem(export_error(chain(orders={"topic": {"ai_fields": ["custmers.name"]}})))
     assert problem.key == "meta.omni.topic.ai_fields" and problem.suggestion == "customers"
+    # a field of a view, checked as in fields (only the view was: found by a code review)
+    manifest = chain(orders={"topic": {"ai_fields": ["customers.nmae"]}})
+    problem = one_problem(export_error(manifest, warehouse_catalog(manifest)))
+    assert problem.key == "meta.omni.topic.ai_fields" and problem.suggestion == "name"
+    # none: the contract refuses it, as Omni's AI would then use every field
+    assert one_problem(export_error(chain(orders={"topic": {"ai_fields": []}}))).key == "meta.omni.topic.ai_fields"
+
+
+def test_ai_fields_left_with_nothing_to_allow_are_said_to_allow_everything():
+    manifest = chain(orders={"topic": {"ai_fields": ["customers.name", "-order_id"]}})
+    omni = build(manifest, select=["orders"])
+    assert omni.topics[0].ai_fields == ["-analytics__orders.order_id"]
+    assert [w for w in omni.warnings if "Omni's AI may use every field" in w] == [(
+        "model orders: meta.omni.topic.ai_fields: none of the fields it allows is in the export (their views are left "
+        "out), so Omni's AI may use every field of the topic (select those views, or allow fields of the exported ones)")]
+    assert not [w for w in build(manifest).warnings if "Omni's AI may use every field" in w]
 
 
 def test_explicit_join_list_keeps_the_path_to_each_view():
