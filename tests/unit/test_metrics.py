@@ -42,6 +42,8 @@ def test_an_argument_given_says_which_name_of_the_formula_it_replaces():
     manifest = make_manifest([model("orders", columns=["order_id", "gross", "shipping"], omni={"measures": {
         "aov": {"metric": "average_order_value", "args": {"amount_column": "${gross} + ${shipping}"}}}})])
     manifest["macros"] = package_macros()
+    manifest["macros"]["macro.dbt_omni.average_order_value"].update(  # as dbt gives it from _metrics.yml
+        description="**Average order value (AOV)** = `sum(order_amount) / count(distinct order_id)`.\n\nGrain: ...")
     description = view_yaml(manifest)["measures"]["aov"]["description"]
     assert description.startswith("**Average order value (AOV)** = `sum(order_amount) / count(distinct order_id)`. "
                                   "Here: amount_column = `${gross} + ${shipping}` (in place of `order_amount`).")
