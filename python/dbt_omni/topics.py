@@ -2,7 +2,7 @@
 the views its base view reaches through relationships, unless it names its own."""
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from typing import TYPE_CHECKING, Callable, Optional
 
 from dbt_omni.errors import collecting, raise_collected
@@ -135,30 +135,44 @@ def _access_filter(entry: dict) -> dict:
     return {key: entry[key] for key in ACCESS_FILTER_KEYS if key in entry}
 
 
+FANS_OUT = {False: ("one_to_many", "many_to_many"), True: ("many_to_one", "many_to_many")}  # by: reversed?
+
+
 def _join_graph(relationships: list) -> tuple:
-    """Edges from each view (an alias stands for its view), built once for all topics."""
+    """Edges from each view (an alias stands for its view), built once for all topics, and the (from, to)
+    edges whose join repeats the rows it starts from (one_to_many, or a many_to_one walked back)."""
     edges: dict = {}
     real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
+    fans_out: set = set()
     for rel in relationships:
         target = rel.join_to_view_as or rel.join_to_view
         real_view[target] = rel.join_to_view
         edges.setdefault(rel.join_from_view, []).append(target)
+        if rel.relationship_type in FANS_OUT[False]:
+            fans_out.add((rel.join_from_view, target))
         if rel.reversible:
             edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
-    return {view: sorted(targets) for view, targets in edges.items()}, real_view
+            if rel.relationship_type in FANS_OUT[True]:
+                fans_out.add((rel.join_to_view, rel.join_from_view))
+    return {view: sorted(targets) for view, targets in edges.items()}, real_view, fans_out
 
 
 def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
-    """Omni's nested joins map: views reachable from the base view along relationships."""
-    edges, real_view = graph
-    parent = {base: None}
-    queue = deque([base])
+    """Omni's nested joins map: views reachable from the base view along relationships, each by the path
+    with the fewest joins that repeat rows (the order's store by its register, not by one of its deliveries),
+    then the shortest, then the first by name (what a breadth-first walk in name order gives)."""
+    edges, real_view, fans_out = graph
+    parent: dict = {}
+    queue = [(0, 0, (), base, None)]  # (fan-out joins, depth, the path's names, view, parent)
     while queue:
-        current = queue.popleft()
-        for nxt in edges.get(real_view.get(current, current), ()):
+        fans, depth, path, current, before = heapq.heappop(queue)
+        if current in parent:
+            continue
+        parent[current] = before
+        source = real_view.get(current, current)
+        for nxt in edges.get(source, ()):
             if nxt not in parent:
-                parent[nxt] = current
-                queue.append(nxt)
+                heapq.heappush(queue, (fans + ((source, nxt) in fans_out), depth + 1, (*path, nxt), nxt, current))
     if wanted is None:
         targets = [v for v in parent if v != base]
     else:  # a wanted view is reached as itself or through its aliases
@@ -196,7 +210,7 @@ def _tree_along(parent: str, tree: dict, graph: tuple, model: Model, key: str, s
     """A joins map written out, checked as the list form is placed: each view once, under a view it has a
     relationship from (Omni joins along them); a view joined only under an alias (join_to_view_as) is
     written as that alias, as the list form writes it."""
-    edges, real_view = graph
+    edges, real_view = graph[:2]
     seen = {parent} if seen is None else seen
     targets = edges.get(real_view.get(parent, parent), ())
     placed = {}

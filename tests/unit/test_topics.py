@@ -13,6 +13,7 @@ from testkit import (
     parse,
     render_files,
     shop_manifest,
+    test_node,
     warehouse_catalog,
 )
 
@@ -154,6 +155,25 @@ def test_ai_fields_left_with_nothing_to_allow_are_said_to_allow_everything():
         "model orders: meta.omni.topic.ai_fields: none of the fields it allows is in the export (their views are left "
         "out), so Omni's AI may use every field of the topic (select those views, or allow fields of the exported ones)")]
     assert not [w for w in build(manifest).warnings if "Omni's AI may use every field" in w]
+
+
+def test_a_view_reached_two_ways_is_joined_by_the_way_that_repeats_no_rows():
+    """The order's store by its register, not by one of its deliveries (a one_to_many join repeats the order
+    per delivery): the walk took the first path by name (found by a review of join-graph shapes)."""
+    def pk(name, cols):
+        return model(name, columns=cols, constraints=[{"type": "primary_key", "columns": [cols[0]]}])
+
+    orders = pk("orders", ["order_id", "register_id"])
+    orders["meta"] = {"omni": {"topic": True, "joins": [
+        {"to": "deliveries", "relationship_type": "one_to_many", "on_sql": "${orders.order_id} = ${deliveries.order_id}"}]}}
+    manifest = make_manifest(
+        [orders, pk("deliveries", ["delivery_id", "order_id", "store_id"]), pk("registers", ["register_id", "store_id"]),
+         pk("stores", ["store_id"])],
+        [test_node("relationships", "deliveries", "store_id", to="stores", field="store_id"),
+         test_node("relationships", "orders", "register_id", to="registers", field="register_id"),
+         test_node("relationships", "registers", "store_id", to="stores", field="store_id")])
+    [topic] = build(manifest).topics
+    assert topic.joins == {"analytics__deliveries": {}, "analytics__registers": {"analytics__stores": {}}}
 
 
 def test_explicit_join_list_keeps_the_path_to_each_view():
