@@ -81,6 +81,13 @@ def build_relationships(mapper: Mapper) -> list:
                     _warn_default_type(mapper, model, rel, key)
     raise_collected(problems)
     aliased = [rel for rel in found.values() if rel.join_to_view_as]
+    for key, rel in list(found.items()):  # a test's join that a declared alias makes on the same column: the
+        # alias is the user's word for it (order_dates for order_date), or the topic has it twice, by two names
+        match = SIMPLE_ON_RE.fullmatch(rel.on_sql) if key not in explicit else None
+        if match and match[1] == rel.join_from_view and any(
+                other.join_from_view == rel.join_from_view and other.join_to_view == rel.join_to_view
+                and f"${{{rel.join_from_view}.{match[2]}}}" in other.on_sql for other in aliased):
+            del found[key]
     mapper.warnings += [warning for source, target, field, warning in aliased_only
                         if not any(rel.join_from_view == source and rel.join_to_view == target
                                    and f"${{{source}.{field}}}" in rel.on_sql for rel in aliased)]

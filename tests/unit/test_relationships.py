@@ -469,6 +469,24 @@ def test_a_join_warned_of_for_want_of_an_alias_is_not_warned_of_once_declared_wi
         before[1:]
 
 
+def test_a_tests_join_that_a_declared_alias_makes_on_the_same_column_is_the_aliases():
+    """order_dates and ship_dates, both aliases of dim_date: the order_date test's plain join stayed too, so a topic
+    joined dim_date twice, by two names (found by a review of join-graph shapes)."""
+    dates = model("dim_date", columns=["date_day"], constraints=[{"type": "primary_key", "columns": ["date_day"]}])
+    orders = model("orders", columns=["order_id", "order_date", "ship_date"], omni={"joins": [
+        {"to": "dim_date", "join_to_view_as": "order_dates", "on_sql": "${order_date} = ${order_dates.date_day}"},
+        {"to": "dim_date", "join_to_view_as": "ship_dates", "on_sql": "${ship_date} = ${ship_dates.date_day}"}]})
+    tests = [test_node("relationships", "orders", "order_date", to="dim_date", field="date_day"),
+             test_node("relationships", "orders", "ship_date", to="dim_date", field="date_day")]
+    omni = build(make_manifest([orders, dates], tests))
+    assert sorted(r.join_to_view_as or r.join_to_view for r in omni.relationships) == ["order_dates", "ship_dates"]
+    assert not [w for w in omni.warnings if "join" in w]
+    # an alias on another column leaves the test's join as it was
+    orders["meta"]["omni"]["joins"] = orders["meta"]["omni"]["joins"][1:]
+    omni = build(make_manifest([orders, dates], tests))
+    assert sorted(r.join_to_view_as or r.join_to_view for r in omni.relationships) == ["analytics__dim_date", "ship_dates"]
+
+
 def test_a_relationships_test_to_a_disabled_model_gives_no_join_and_says_so():
     """dbt's depends_on lists only the tested model then: it was taken for a join to itself (found by a review
     of dbt's tests)."""
