@@ -49,20 +49,9 @@ def build_relationships(mapper: Mapper) -> list:
         if on_key and _is_key(mapper, source, keys[0], fk.from_id, fk.from_column):
             rel.relationship_type = "one_to_one"  # a key to a key (orders to their one invoice): no fan-out either way
         candidates.setdefault(rel.key(), []).append((rel, fk, on_key))
-    not_on_a_key = []
-    for key, options in candidates.items():
-        rel, fk, on_key = next((option for option in options if option[2]), options[0])
-        found[key] = rel
-        for other, other_fk, _ in options:
-            if other.on_sql != rel.on_sql:
-                aliased_only.append((rel.join_from_view, rel.join_to_view, column_field(other_fk.from_column)[0],
-                    f"{rel.join_from_view} -> {rel.join_to_view}: second join ({other.on_sql}) left out, as Omni joins "
-                    f"two views once ({rel.on_sql} kept{', on the key' if on_key else ''}); declare it in "
-                    "meta.omni.joins with join_to_view_as"))
-        if on_key is False:
-            not_on_a_key.append((rel, fk))
     problems: list = []
-    explicit: dict = {}  # Relationship.key() -> the meta.omni join that declared it
+    declared: dict = {}  # Relationship.key() -> the meta.omni join (which replaces one inferred from tests)
+    explicit: dict = {}  # Relationship.key() -> where it was declared
     for model in mapper.models:
         for index, join in enumerate(model.omni.get("joins") or ()):
             key = f"meta.omni.joins[{index}]"
@@ -76,18 +65,29 @@ def build_relationships(mapper: Mapper) -> list:
                         "it already", key=f"{key}.join_to_view_as",
                         expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
                 explicit[rel.key()] = key
-                found[rel.key()] = rel  # an explicit join replaces one inferred from tests
+                declared[rel.key()] = rel
                 if "relationship_type" not in join:
                     _warn_default_type(mapper, model, rel, key)
     raise_collected(problems)
-    aliased = [rel for rel in found.values() if rel.join_to_view_as]
-    for key, rel in list(found.items()):  # a test's join that a declared alias makes on the same column: the
-        # alias is the user's word for it (order_dates for order_date), or the topic has it twice, by two names
-        match = SIMPLE_ON_RE.fullmatch(rel.on_sql) if key not in explicit else None
-        if match and match[1] == rel.join_from_view and any(
-                other.join_from_view == rel.join_from_view and other.join_to_view == rel.join_to_view
-                and f"${{{rel.join_from_view}.{match[2]}}}" in other.on_sql for other in aliased):
-            del found[key]
+    aliased = [rel for rel in declared.values() if rel.join_to_view_as]
+    not_on_a_key = []
+    for key, options in candidates.items():
+        # a test's join that a declared alias makes, the same columns and nothing more, is the alias's (order_dates
+        # for the order_date test): kept too, a topic would join the view twice, by two names
+        options = [option for option in options if not any(_same_join(option[0], alias) for alias in aliased)]
+        if not options:
+            continue
+        rel, fk, on_key = next((option for option in options if option[2]), options[0])
+        found[key] = rel
+        for other, other_fk, _ in options:
+            if other.on_sql != rel.on_sql:
+                aliased_only.append((rel.join_from_view, rel.join_to_view, column_field(other_fk.from_column)[0],
+                    f"{rel.join_from_view} -> {rel.join_to_view}: second join ({other.on_sql}) left out, as Omni joins "
+                    f"two views once ({rel.on_sql} kept{', on the key' if on_key else ''}); declare it in "
+                    "meta.omni.joins with join_to_view_as"))
+        if on_key is False:
+            not_on_a_key.append((rel, fk))
+    found.update(declared)
     mapper.warnings += [warning for source, target, field, warning in aliased_only
                         if not any(rel.join_from_view == source and rel.join_to_view == target
                                    and f"${{{source}.{field}}}" in rel.on_sql for rel in aliased)]
@@ -95,6 +95,17 @@ def build_relationships(mapper: Mapper) -> list:
         if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
             _warn_not_a_key(mapper, rel, fk)
     return [found[k] for k in sorted(found)]
+
+
+def _same_join(inferred: Relationship, alias: Relationship) -> bool:
+    """Whether a declared alias join joins exactly as a test's join does: its on_sql the same two columns, the
+    alias standing for the test's target view, and no where_sql."""
+    if alias.join_from_view != inferred.join_from_view or alias.join_to_view != inferred.join_to_view \
+            or alias.where_sql or not (test := SIMPLE_ON_RE.fullmatch(inferred.on_sql)) \
+            or not (declared := SIMPLE_ON_RE.fullmatch(alias.on_sql)):
+        return False
+    sides = {(test[1], test[2]), (alias.join_to_view_as, test[4])}
+    return {(declared[1], declared[2]), (declared[3], declared[4])} == sides
 
 
 def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Optional[Relationship]:

@@ -144,6 +144,7 @@ def _join_graph(relationships: list) -> tuple:
     edges: dict = {}
     real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
     fans_out: set = set()
+    forward = {(rel.join_from_view, rel.join_to_view_as or rel.join_to_view) for rel in relationships}
     for rel in relationships:
         target = rel.join_to_view_as or rel.join_to_view
         real_view[target] = rel.join_to_view
@@ -152,7 +153,9 @@ def _join_graph(relationships: list) -> tuple:
             fans_out.add((rel.join_from_view, target))
         if rel.reversible:
             edges.setdefault(rel.join_to_view, []).append(rel.join_from_view)
-            if rel.relationship_type in FANS_OUT[True]:
+            # walked back, unless a relationship of its own joins that way (an employee's department by
+            # department_id, beside the department's manager walked back)
+            if rel.relationship_type in FANS_OUT[True] and (rel.join_to_view, rel.join_from_view) not in forward:
                 fans_out.add((rel.join_to_view, rel.join_from_view))
     return {view: sorted(targets) for view, targets in edges.items()}, real_view, fans_out
 

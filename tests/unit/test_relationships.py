@@ -463,8 +463,16 @@ def test_a_join_warned_of_for_want_of_an_alias_is_not_warned_of_once_declared_wi
     assert sorted((r.join_from_view, r.join_to_view_as or r.join_to_view) for r in omni.relationships) == [
         ("analytics__categories", "parent"), ("analytics__orders", "analytics__customers"),
         ("analytics__orders", "shipping_customer")]
-    # an alias joining on another column is no answer to either
-    orders["meta"]["omni"]["joins"][0]["on_sql"] = "${billing_customer_id} = ${shipping_customer.customer_id}"
+    # an alias of the kept join instead: the plain join is the other test's then, and nothing is left out
+    orders["meta"]["omni"]["joins"][0].update(join_to_view_as="billing_customer",
+                                              on_sql="${billing_customer_id} = ${billing_customer.customer_id}")
+    omni = build(make_manifest([tree, orders, customers], tests))
+    assert [w for w in omni.warnings if "join_to_view_as" in w] == []
+    assert sorted(r.on_sql for r in omni.relationships if r.join_from_view == "analytics__orders") == [
+        "${analytics__orders.billing_customer_id} = ${billing_customer.customer_id}",
+        "${analytics__orders.shipping_customer_id} = ${analytics__customers.customer_id}"]
+    # an alias joining on another column (or with a where_sql) is no answer to either: the warning stays
+    orders["meta"]["omni"]["joins"][0].update(on_sql="${order_id} = ${billing_customer.customer_id}")
     assert [w for w in build(make_manifest([tree, orders, customers], tests)).warnings if "join_to_view_as" in w] == \
         before[1:]
 
@@ -485,6 +493,23 @@ def test_a_tests_join_that_a_declared_alias_makes_on_the_same_column_is_the_alia
     orders["meta"]["omni"]["joins"] = orders["meta"]["omni"]["joins"][1:]
     omni = build(make_manifest([orders, dates], tests))
     assert sorted(r.join_to_view_as or r.join_to_view for r in omni.relationships) == ["analytics__dim_date", "ship_dates"]
+    # so does one that only mentions the column, joins another column, or filters (found by a code review)
+    for on_sql, where_sql in (("${ship_date} = ${ship_dates.date_day} AND ${order_date} <= ${ship_date}", None),
+                              ("${order_date} = ${ship_dates.fiscal_day}", None),
+                              ("${order_date} = ${ship_dates.date_day}", "${ship_dates.date_day} > '2020-01-01'")):
+        orders["meta"]["omni"]["joins"] = [{"to": "dim_date", "join_to_view_as": "ship_dates", "on_sql": on_sql,
+                                            **({"where_sql": where_sql} if where_sql else {})}]
+        dates["columns"]["fiscal_day"] = {"name": "fiscal_day", "description": ""}
+        omni = build(make_manifest([orders, dates], tests))
+        assert "analytics__dim_date" in {r.join_to_view_as or r.join_to_view for r in omni.relationships}, on_sql
+    # of two tests, the one an alias does not make is the plain join (the other was lost, and still warned of)
+    orders["meta"]["omni"]["joins"] = [{"to": "dim_date", "join_to_view_as": "order_dates",
+                                        "on_sql": "${order_date} = ${order_dates.date_day}"}]
+    omni = build(make_manifest([orders, dates], tests))
+    assert sorted(r.on_sql for r in omni.relationships) == [
+        "${analytics__orders.order_date} = ${order_dates.date_day}",
+        "${analytics__orders.ship_date} = ${analytics__dim_date.date_day}"]
+    assert not [w for w in omni.warnings if "left out" in w]
 
 
 def test_a_relationships_test_to_a_disabled_model_gives_no_join_and_says_so():

@@ -176,6 +176,26 @@ def test_a_view_reached_two_ways_is_joined_by_the_way_that_repeats_no_rows():
     assert topic.joins == {"analytics__deliveries": {}, "analytics__registers": {"analytics__stores": {}}}
 
 
+def test_a_relationship_of_its_own_decides_whether_a_join_repeats_rows_not_another_walked_back():
+    """The employee's department by department_id, though the department's manager, walked back, joins the same two
+    views the other way (found by a code review)."""
+    def pk(name, cols):
+        return model(name, columns=cols, constraints=[{"type": "primary_key", "columns": [cols[0]]}])
+
+    employees = pk("employees", ["employee_id", "department_id", "office_id"])
+    employees["meta"] = {"omni": {"topic": True}}
+    departments = pk("departments", ["department_id", "manager_id"])
+    departments["meta"] = {"omni": {"joins": [{"to": "employees", "reversible": True, "relationship_type": "many_to_one",
+                                               "on_sql": "${manager_id} = ${employees.employee_id}"}]}}
+    manifest = make_manifest(
+        [employees, departments, pk("offices", ["office_id", "department_id"])],
+        [test_node("relationships", "employees", "department_id", to="departments", field="department_id"),
+         test_node("relationships", "employees", "office_id", to="offices", field="office_id"),
+         test_node("relationships", "offices", "department_id", to="departments", field="department_id")])
+    [topic] = build(manifest).topics
+    assert topic.joins == {"analytics__departments": {}, "analytics__offices": {}}
+
+
 def test_explicit_join_list_keeps_the_path_to_each_view():
     result = topics(chain(orders={"topic": {"joins": ["regions"]}}))
     assert result["orders"]["joins"] == {"analytics__customers": {"analytics__regions": {}}}
