@@ -742,10 +742,13 @@ def _foreign_catalog(catalog_nodes: Mapping[str, Any], packages: set) -> tuple:
 # dbt's error_if thresholds under which a test fails on its first failing row (dbt's default is != 0)
 ANY_ROW_FAILS = ("!=0", "<>0", ">0", ">=1")
 IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Packages' tests read as dbt's own (_as_core_test); the one that says both unique and not_null
+EXPECTATIONS = {"expect_column_values_to_be_unique": "unique", "expect_column_values_to_not_be_null": "not_null"}
+UNIQUE_AND_NOT_NULL = "dbt_constraints.primary_key"
+READ_TESTS = ("unique", "not_null", UNIQUE_AND_NOT_NULL, "accepted_values", "relationships", "unique_combination_of_columns")
 
 
 def _attach_tests(project: DbtProject, tests: list) -> None:
-    by_name = None  # project.models_by_name(), made only for a relationships test whose target dbt did not record
     for test in tests:
         metadata = lookup(test, "test_metadata")
         test_name, kwargs = _as_core_test(lookup(metadata, "namespace") or "", lookup(metadata, "name", ""),
@@ -768,18 +771,8 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                     "which dbt renders only when the test runs: not read (write the value itself)"))
             continue
         if test_name == "unique_combination_of_columns" and not column_name:
-            combination = tuple(map(_test_column, kwargs.get("combination_of_columns") or ()))
-            kept = model.unique_combination
-            if not (every_row and combination) or set(combination) == set(kept):
-                continue
-            if not kept or (len(combination), sorted(map(str, combination))) < (len(kept), sorted(map(str, kept))):
-                model.unique_combination = combination  # the fewest columns are the grain (either holds); of as
-                # many, the first by name, as manifest.json's node order is not the YAML's
-            if kept:
-                other = combination if model.unique_combination == kept else kept
-                project.notices.append((model.unique_id, f"model {model.name}: two unique_combination_of_columns "
-                                        f"tests; the one over {', '.join(model.unique_combination)} is the key, not "
-                                        f"{', '.join(other)}"))
+            if every_row:
+                _keep_combination(project, model, tuple(map(_test_column, kwargs.get("combination_of_columns") or ())))
             continue
         if not column_name:
             continue
@@ -807,24 +800,45 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
         if test_name == "relationships":
-            others = [n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n != attached]
-            if others:
-                to_id = others[0]
-            else:  # to itself (employees.manager_id), or to a model dbt did not add: a disabled one
-                by_name = by_name if by_name is not None else project.models_by_name()
-                target = resolve_ref(str(kwargs.get("to") or ""), by_name, model.package_name)
-                to_id = target.unique_id if target is not None else attached  # source('hr', 'employees') too
-                if target is None and (ref := DBT_REF_RE.search(str(kwargs.get("to") or ""))) \
-                        and (name := ref.group(2) or ref.group(1)) in project.disabled_models:
-                    to_id = None
-                    project.notices.append((model.unique_id, f"model {model.name}: the relationships test on "
-                                            f"{column_name} is to {name}, which is disabled (enabled: false): "
-                                            "no relationship"))
+            to_id = _relationship_target(project, test, kwargs, model, attached, column_name)
             to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _keep_combination(project: DbtProject, model: Model, combination: tuple) -> None:
+    """Of several unique_combination_of_columns tests, the one of the fewest columns is the grain (either
+    holds); of as many, the first by name, as manifest.json's node order is not the YAML's."""
+    kept = model.unique_combination
+    if not combination or set(combination) == set(kept):
+        return
+    if not kept or (len(combination), sorted(map(str, combination))) < (len(kept), sorted(map(str, kept))):
+        model.unique_combination = combination
+    if kept:
+        other = combination if model.unique_combination == kept else kept
+        project.notices.append((model.unique_id, f"model {model.name}: two unique_combination_of_columns tests; the "
+                                f"one over {', '.join(model.unique_combination)} is the key, not {', '.join(other)}"))
+
+
+def _relationship_target(project: DbtProject, test: Any, kwargs: Mapping, model: Model, attached: str,
+                         column_name: Any) -> Optional[str]:
+    """The unique id a relationships test joins to: the node dbt lists beside the tested one; where it lists
+    none, the model itself (employees.manager_id; source('hr', 'employees') too), or, for a ref to a
+    disabled model, which dbt leaves out, none (said)."""
+    others = [n for n in lookup(lookup(test, "depends_on"), "nodes", ()) if n != attached]
+    if others:
+        return others[0]
+    to = str(kwargs.get("to") or "")
+    target = resolve_ref(to, project.models_by_name(), model.package_name)
+    if target is not None:
+        return target.unique_id
+    if (ref := DBT_REF_RE.search(to)) and (name := ref.group(2) or ref.group(1)) in project.disabled_models:
+        project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} is to "
+                                f"{name}, which is disabled (enabled: false): no relationship"))
+        return None
+    return attached
 
 
 def _as_core_test(namespace: str, name: str, kwargs: Mapping) -> tuple:
@@ -844,11 +858,6 @@ def _as_core_test(namespace: str, name: str, kwargs: Mapping) -> tuple:
     if namespace == "dbt_utils" and name == "relationships_where":
         return "relationships", kwargs
     return name, kwargs
-
-
-EXPECTATIONS = {"expect_column_values_to_be_unique": "unique", "expect_column_values_to_not_be_null": "not_null"}
-UNIQUE_AND_NOT_NULL = "dbt_constraints.primary_key"  # one test that says both
-READ_TESTS = ("unique", "not_null", UNIQUE_AND_NOT_NULL, "accepted_values", "relationships", "unique_combination_of_columns")
 
 
 def _sql_literal(value: Any) -> Any:
