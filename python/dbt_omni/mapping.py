@@ -124,16 +124,7 @@ class Mapper:
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
-        ephemeral, problems = ephemeral_blocks(project)
-        if named := [m.shown_name for m in ephemeral if m.omni.get("ignore") is not True]:
-            # One line, and no error under --warn-error: a folder's +meta in dbt_project.yml gives its ephemeral
-            # models the block too, which nothing but the models' own YAML could move.
-            unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
-                          f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
-                          "(materialize one as a view or table, or move its block to a model built from it)")
-            self.warnings.append(unexported)
-            self.drift.append(unexported)
-        self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
+        self._warn_ephemeral_blocks()
         elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog
                         and m.unique_id not in project.other_relations]
@@ -177,6 +168,18 @@ class Mapper:
         self.default_timeframes = {} if "default_timeframes" in settings.model_file else DEFAULT_TIMEFRAMES
         formats = settings.model_file.get("custom_formats")
         self.custom_formats = sorted(map(str, formats)) if isinstance(formats, dict) else []
+
+    def _warn_ephemeral_blocks(self) -> None:
+        """In one line, and no error under --warn-error: a folder's +meta in dbt_project.yml gives its ephemeral
+        models the block too, which nothing but the models' own YAML could move. The blocks' mistakes as warnings."""
+        ephemeral, problems = ephemeral_blocks(self.project)
+        if named := [m.shown_name for m in ephemeral if m.omni.get("ignore") is not True]:
+            unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
+                          f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
+                          "(materialize one as a view or table, or move its block to a model built from it)")
+            self.warnings.append(unexported)
+            self.drift.append(unexported)
+        self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
 
     # -- names -------------------------------------------------------------------------------------
 
