@@ -140,7 +140,7 @@ FANS_OUT = {False: ("one_to_many", "many_to_many"), True: ("many_to_one", "many_
 
 def _join_graph(relationships: list) -> tuple:
     """Edges from each view (an alias stands for its view), built once for all topics, and the (from, to)
-    edges whose join repeats the rows it starts from (one_to_many, or a many_to_one walked back)."""
+    edges whose join repeats the rows it starts from (one_to_many or many_to_many, or a many_to_one walked back)."""
     edges: dict = {}
     real_view: dict = {}  # an alias (join_to_view_as) joins onward like the view it stands for
     fans_out: set = set()
