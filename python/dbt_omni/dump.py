@@ -24,7 +24,7 @@ INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 # Omni's YAML loader is not known: these are text to PyYAML (YAML 1.1) but numbers, dates or booleans to
 # YAML 1.2 loaders or to the 1.1 spec's own lists (go-yaml takes 0X1F and 1e_3; the spec's booleans y and n), so
 # they are quoted too (found by fuzzing the writer against six loaders).
-YAML12_NUMBER_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9_]*)?|0[oObBxX][0-9A-Fa-f_]*"
+TYPED_TO_OTHER_LOADERS_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9_]*)?|0[oObBxX][0-9A-Fa-f_]*"
                               r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[yYnN]")
 _resolver = yaml.resolver.Resolver()
 MAX_IMPLICIT_KEY = 1024  # YAML's limit on a `key:` written without `?` (PyYAML refuses a longer one)
@@ -90,7 +90,7 @@ def _quoted_if_needed(text: str) -> str:
         and not text.endswith((" ", ":"))
         and not text.startswith(INDICATORS)
         and PLAIN_RE.fullmatch(text)
-        and not YAML12_NUMBER_RE.fullmatch(text)
+        and not TYPED_TO_OTHER_LOADERS_RE.fullmatch(text)
         and _resolver.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
     ):
         return text
