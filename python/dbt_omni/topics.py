@@ -102,7 +102,7 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
             base_view=base,
             label=block.get("label") or _topic_label(model, own),
             # the base view's, as the label (Omni's AI reads a topic's description first); "" for none
-            description=(block["description"] if "description" in block else own.description) or None,
+            description=text_or_none(block["description"] if "description" in block else own.description),
             group_label=block.get("group_label"),
             hidden=block.get("hidden", False),
             joins=tree,

@@ -48,6 +48,7 @@ def test_a_topic_is_described_as_its_base_view_unless_it_says_otherwise():
     assert topic_description(True) == {"orders": "Orders, as booked.", "customers": "People."}
     assert topic_description({"description": "Ask about orders here."})["orders"] == "Ask about orders here."
     assert topic_description({"description": ""})["orders"] is None
+    assert topic_description({"description": "   "})["orders"] is None  # was written as spaces (a code review)
 
 
 def test_no_topics_by_default():
