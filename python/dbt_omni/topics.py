@@ -162,20 +162,24 @@ def _join_graph(relationships: list) -> tuple:
 
 def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
     """Omni's nested joins map: views reachable from the base view along relationships, each by the path
-    with the fewest joins that repeat rows (the order's store by its register, not by one of its deliveries),
-    then the shortest, then the first by name (what a breadth-first walk in name order gives)."""
+    through the fewest views a `joins` list leaves out (stores under products, both listed, not under orders),
+    then with the fewest joins that repeat rows (the order's store by its register, not by one of its
+    deliveries), then the shortest, then the first by name (what a breadth-first walk in name order gives)."""
     edges, real_view, fans_out = graph
+    listed = None if wanted is None else {base, *wanted}
     parent: dict = {}
-    queue = [(0, 0, (), base, None)]  # (fan-out joins, depth, the path's names, view, parent)
+    queue = [(0, 0, 0, (), base, None)]  # (unlisted views, fan-out joins, depth, the path's names, view, parent)
     while queue:
-        fans, depth, path, current, before = heapq.heappop(queue)
+        unlisted, fans, depth, path, current, before = heapq.heappop(queue)
         if current in parent:
             continue
         parent[current] = before
         source = real_view.get(current, current)
         for nxt in edges.get(source, ()):
             if nxt not in parent:
-                heapq.heappush(queue, (fans + ((source, nxt) in fans_out), depth + 1, (*path, nxt), nxt, current))
+                off_list = listed is not None and nxt not in listed and real_view.get(nxt) not in listed
+                heapq.heappush(queue, (unlisted + off_list, fans + ((source, nxt) in fans_out), depth + 1,
+                                       (*path, nxt), nxt, current))
     if wanted is None:
         targets = [v for v in parent if v != base]
     else:  # a wanted view is reached as itself or through its aliases

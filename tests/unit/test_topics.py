@@ -197,6 +197,28 @@ def test_a_relationship_of_its_own_decides_whether_a_join_repeats_rows_not_anoth
     assert topic.joins == {"analytics__departments": {}, "analytics__offices": {}}
 
 
+def test_a_listed_view_is_placed_through_the_other_views_listed():
+    """joins: [products, stores] put stores under orders, never listed, as orders sorts before products (found by
+    a review of join-graph shapes)."""
+    def pk(name, cols):
+        return model(name, columns=cols, constraints=[{"type": "primary_key", "columns": [cols[0]]}])
+
+    items = pk("order_items", ["item_id", "order_id", "product_id"])
+    items["meta"] = {"omni": {"topic": {"joins": ["products", "stores"]}}}
+    manifest = make_manifest(
+        [items, pk("orders", ["order_id", "store_id"]), pk("products", ["product_id", "store_id"]),
+         pk("stores", ["store_id"])],
+        [test_node("relationships", "order_items", "order_id", to="orders", field="order_id"),
+         test_node("relationships", "order_items", "product_id", to="products", field="product_id"),
+         test_node("relationships", "orders", "store_id", to="stores", field="store_id"),
+         test_node("relationships", "products", "store_id", to="stores", field="store_id")])
+    [topic] = build(manifest).topics
+    assert topic.joins == {"analytics__products": {"analytics__stores": {}}}
+    items["meta"]["omni"]["topic"]["joins"] = ["stores"]  # by the first way by name, where the list names none
+    [topic] = build(manifest).topics
+    assert topic.joins == {"analytics__orders": {"analytics__stores": {}}}
+
+
 def test_explicit_join_list_keeps_the_path_to_each_view():
     result = topics(chain(orders={"topic": {"joins": ["regions"]}}))
     assert result["orders"]["joins"] == {"analytics__customers": {"analytics__regions": {}}}
