@@ -268,11 +268,12 @@ class Mapper:
                     )
                 )
             taken[view.name.lower()] = model.unique_id
-            folder = view.path.split("/", 1)[0]
+            folder = view.file_schema or view.schema  # as View.path
             first, other = folders.setdefault(folder.lower(), (folder, model))
             if first != folder:
                 raise self._folder_case_error(other, model, first, folder, prefix)
-            if devices := [part for part in (folder, view.file_table or view.table_name) if windows_device(part)]:
+            if devices := [part for part in (folder, view.file_table or view.table_name)
+                           if len(part) <= 4 and windows_device(part)]:  # (a file's name is one part: no dot)
                 self.warnings.append(f"model {model.name}: the Omni view file {view.path}: {devices[0]} is a name "
                                      "Windows keeps for a device, so Windows cannot write the file nor Git for Windows "
                                      "check it out (another schema or alias avoids it)")

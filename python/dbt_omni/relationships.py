@@ -74,7 +74,8 @@ def build_relationships(mapper: Mapper) -> list:
     for key, options in candidates.items():
         # a test's join that a declared alias makes, the same columns and nothing more, is the alias's (order_dates
         # for the order_date test): kept too, a topic would join the view twice, by two names
-        options = [option for option in options if not any(_same_join(option[0], alias) for alias in aliased)]
+        if aliased:
+            options = [option for option in options if not any(_same_join(option[0], alias) for alias in aliased)]
         if not options:
             continue
         rel, fk, on_key = next((option for option in options if option[2]), options[0])

@@ -271,6 +271,9 @@ def test_a_test_argument_with_jinja_is_said_to_be_unread():
     omni = build(make_manifest([model("orders", columns=["order_id", "status"])], [values]))
     assert omni.warnings == ["model orders: the accepted_values test on status has Jinja in values, which dbt renders "
                              "only when the test runs: not read (write the value itself)"]
+    values["test_metadata"]["kwargs"]["values"] = ["placed", "{{ var('other') }}"]  # one of a list too
+    assert [w for w in build(make_manifest([model("orders", columns=["order_id", "status"])], [values])).warnings
+            if "has Jinja in values" in w]
     # a test of the project's own, which the export does not read, is not said (under --warn-error it failed)
     values["test_metadata"]["name"] = "my_in_set"
     assert build(make_manifest([model("orders", columns=["order_id", "status"])], [values])).warnings == []
