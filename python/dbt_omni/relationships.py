@@ -49,26 +49,7 @@ def build_relationships(mapper: Mapper) -> list:
         if on_key and _is_key(mapper, source, keys[0], fk.from_id, fk.from_column):
             rel.relationship_type = "one_to_one"  # a key to a key (orders to their one invoice): no fan-out either way
         candidates.setdefault(rel.key(), []).append((rel, fk, on_key))
-    problems: list = []
-    declared: dict = {}  # Relationship.key() -> the meta.omni join (which replaces one inferred from tests)
-    explicit: dict = {}  # Relationship.key() -> where it was declared
-    for model in mapper.models:
-        for index, join in enumerate(model.omni.get("joins") or ()):
-            key = f"meta.omni.joins[{index}]"
-            with collecting(problems):
-                rel = _declared_join(mapper, model, join, key)
-                if rel is None:
-                    continue
-                if rel.key() in explicit:
-                    raise model.error(
-                        f"a second join of {rel.join_from_view} to {rel.join_to_view}: {explicit[rel.key()]} joins "
-                        "it already", key=f"{key}.join_to_view_as",
-                        expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
-                explicit[rel.key()] = key
-                declared[rel.key()] = rel
-                if "relationship_type" not in join:
-                    _warn_default_type(mapper, model, rel, key)
-    raise_collected(problems)
+    declared = _declared_joins(mapper)  # Relationship.key() -> a meta.omni join, which replaces one inferred
     aliased = [rel for rel in declared.values() if rel.join_to_view_as]
     not_on_a_key = []
     for key, options in candidates.items():
@@ -93,9 +74,32 @@ def build_relationships(mapper: Mapper) -> list:
                         if not any(rel.join_from_view == source and rel.join_to_view == target
                                    and f"${{{source}.{field}}}" in rel.on_sql for rel in aliased)]
     for rel, fk in not_on_a_key:
-        if rel.key() not in explicit:  # declared in meta.omni.joins: its relationship_type is the user's word
+        if rel.key() not in declared:  # declared in meta.omni.joins: its relationship_type is the user's word
             _warn_not_a_key(mapper, rel, fk)
     return [found[k] for k in sorted(found)]
+
+
+def _declared_joins(mapper: Mapper) -> dict:
+    """Relationship.key() -> the meta.omni join of the exported models (each one's dbt_key says where)."""
+    problems: list = []
+    declared: dict = {}
+    for model in mapper.models:
+        for index, join in enumerate(model.omni.get("joins") or ()):
+            key = f"meta.omni.joins[{index}]"
+            with collecting(problems):
+                rel = _declared_join(mapper, model, join, key)
+                if rel is None:
+                    continue
+                if rel.key() in declared:
+                    raise model.error(
+                        f"a second join of {rel.join_from_view} to {rel.join_to_view}: {declared[rel.key()].dbt_key} "
+                        "joins it already", key=f"{key}.join_to_view_as",
+                        expected="a join_to_view_as name for one of them: Omni joins a view twice only under an alias")
+                declared[rel.key()] = rel
+                if "relationship_type" not in join:
+                    _warn_default_type(mapper, model, rel, key)
+    raise_collected(problems)
+    return declared
 
 
 def _same_join(inferred: Relationship, alias: Relationship) -> bool:
