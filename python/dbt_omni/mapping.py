@@ -447,7 +447,8 @@ class Mapper:
         (join_to_view_as) is written as itself; in a topic, a model the topic joins only under an alias
         is written as that alias, the name Omni gives it there."""
         if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
-            return name, self._model_of(self.aliases[name])
+            written = self.topic_scope(name, model, key) if self.topic_scope is not None else name
+            return written, self._model_of(self.aliases[name])
         view = self.view_for(name, model, key)
         written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
         return written, self._model_of(view)

@@ -95,7 +95,7 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
         mapper.warnings.append(f"model {model.name}: the topic file {file_name}{TOPIC_SUFFIX}: {file_name} is a name Windows "
                                "keeps for a device, so Windows cannot write the file nor Git for Windows check it out "
                                "(meta.omni.topic.name: another name avoids it)")
-    mapper.topic_scope = _topic_scope(base, tree, graph[1])
+    mapper.topic_scope = _topic_scope(base, tree, graph[1], mapper.warnings)
     try:  # the scope changes how every reference below resolves, and only these
         return Topic(
             file_name=file_name,
@@ -276,9 +276,10 @@ def _joined_views(tree: dict) -> set:
     return joined
 
 
-def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
+def _topic_scope(base: str, tree: dict, real_view: dict, warnings: list) -> Callable:
     """A view name as the topic names it: itself when the topic has it, else its one alias in the
-    topic's joins (a field, filter or access filter on the plain view would miss the joined one)."""
+    topic's joins (a field, filter or access filter on the plain view would miss the joined one).
+    A view the topic does not join at all is said: the topic shows none of its fields."""
     joined = _joined_views(tree)
 
     def name_of(view_name: str, model: Model, key: str) -> str:
@@ -291,6 +292,10 @@ def _topic_scope(base: str, tree: dict, real_view: dict) -> Callable:
                 key=key,
                 expected=f"the alias that is meant, e.g. {aliases[0]}.<field>",
             )
+        if not aliases:
+            warnings.append(f"model {model.name}: {key}: {view_name} is no view of this topic (it joins "
+                            f"{', '.join(sorted(joined)) or 'none'}), so the topic cannot show its fields (add it to "
+                            "meta.omni.topic.joins, or a relationship that reaches it)")
         return aliases[0] if aliases else view_name
 
     return name_of
