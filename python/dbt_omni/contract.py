@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from importlib import resources
 from typing import Any, Optional
@@ -141,9 +142,24 @@ def check(kind: str, block: Any, *, file: Optional[str], model: Optional[str], k
     suggested = {(p.key.rpartition(".")[0], p.suggestion) for p in problems if p.key and p.suggestion}
     problems = [p for p in problems if not (p.message.startswith("required key '")
                                             and (p.key, p.message.split("'")[1]) in suggested)]
+    if not problems and (where := _non_finite(block, [])) is not None:  # jsonschema takes .inf, jsonschema-rs not
+        path, value = where
+        problems = [Problem(f"{value} is no number JSON can hold (YAML's .inf or .nan)", file=file, model=model,
+                            key=_path(key_prefix, path), expected="a finite number, or the text quoted ('.inf')")]
     # The two validators must agree; if they ever do not, the block is still refused, not passed.
     return problems or [Problem("is refused by dbt_omni's JSON Schema (schema/meta_omni.schema.json)", file=file,
                                 model=model, key=key_prefix, expected="a block as the README describes")]
+
+
+def _non_finite(value: Any, path: list) -> Optional[tuple]:
+    """(key path, value) of the first infinite or NaN number in a block, or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if (found := _non_finite(item, [*path, key])) is not None:
+            return found
+    return None
 
 
 def _path_order(error) -> list:

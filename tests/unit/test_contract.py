@@ -71,6 +71,16 @@ def test_a_value_json_has_no_type_for_is_a_clear_error():
     assert problem.expected == "a string"
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_yamls_inf_and_nan_are_named_where_they_stand(value):
+    """jsonschema takes them as numbers and jsonschema-rs does not: the block was refused with no key or reason
+    (left alone in an earlier session's note)."""
+    problem = one_problem(model_error(column_omni={"sample_values": [1.5, value]}))
+    assert problem.key == "columns.amount.meta.omni.sample_values[1]"
+    assert problem.message == f"{value} is no number JSON can hold (YAML's .inf or .nan)"
+    assert problem.expected == "a finite number, or the text quoted ('.inf')"
+
+
 def test_a_number_as_a_key_beside_a_misspelt_one_is_reported_with_it():
     """YAML reads `2024:` as a number; numbers and texts do not sort together."""
     problems = model_error(omni={2024: "oops", "lable": "Total", "measures": {"m": {7: 1, "sqll": "x"}}}).problems
