@@ -7,6 +7,10 @@ import re
 from typing import Optional
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Omni's schema scan keeps a column's leading underscores (`_fivetran_deleted`, in Omni's own example of
+# `ignored`: docs.omni.co/modeling/dimensions/parameters/ignored), though a field a user names starts with a
+# letter: stripped, `_created_at` clashed with `created_at`, and `ignore: true` hid a field Omni does not have.
+SCANNED_NAME_RE = re.compile(r"^_+[A-Za-z][A-Za-z0-9_]*$")
 VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors write it: the v1 of `customers.v1`
 
 
@@ -39,8 +43,9 @@ def safe_component(name: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def field_name(column: str) -> str:
-    """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan."""
-    if FIELD_NAME_RE.match(column):
+    """Omni field names: a letter, then letters, digits, underscores; lowercase like Omni's scan, which
+    keeps leading underscores."""
+    if FIELD_NAME_RE.match(column) or SCANNED_NAME_RE.match(column):
         return column.lower()
     cleaned = re.sub(r"[^A-Za-z0-9_]+", "_", column).strip("_").lower() or "column"
     return cleaned if cleaned[0].isalpha() else f"c_{cleaned}"

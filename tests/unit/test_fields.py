@@ -7,6 +7,7 @@ import yaml
 from dbt_omni.dump import render
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
+from dbt_omni.names import field_name
 from testkit import (
     build,
     column,
@@ -927,6 +928,26 @@ def test_warehouse_columns_whose_field_names_clash_are_left_out_with_a_warning_n
         "document it under columns: in models/orders.yml with meta.omni: {ignore: true})"]
 
 
+def test_a_column_with_leading_underscores_keeps_them_as_omnis_scan_does():
+    """Fivetran's and Airbyte's `_fivetran_deleted`, a project's `_created_at`: Omni's own example of `ignored` writes
+    `_fivetran_deleted:`. Stripped, `_created_at` clashed with `created_at` (an error on every dbt command), and
+    `ignore: true` wrote `fivetran_deleted: {ignored: true}`, which hides no field of Omni's (a real project's YAML, found
+    by a review of real users' schema files)."""
+    manifest = orders(column("created_at", data_type="timestamp"), column("_created_at", data_type="timestamp"),
+                      column("_fivetran_synced", data_type="timestamp", description="When Fivetran synced it."),
+                      column("_fivetran_deleted", omni={"ignore": True}), column("__internal_id"),
+                      omni={"measures": {"last_sync": {"aggregate_type": "max", "sql": "${_fivetran_synced}"}}})
+    view = view_yaml(manifest)
+    dimensions = view["dimensions"]
+    assert sorted(dimensions) == ["__internal_id", "_created_at", "_fivetran_deleted", "_fivetran_synced", "created_at"]
+    assert dimensions["_fivetran_deleted"] == {"ignored": True}
+    assert dimensions["_fivetran_synced"]["description"] == "When Fivetran synced it."
+    assert dimensions["_created_at"] == dimensions["created_at"] and "sql" not in dimensions["_created_at"]
+    assert view["measures"]["last_sync"]["sql"] == "${_fivetran_synced}"
+    # a name that is no identifier still loses its underscores, as before, and a digit first gets a letter
+    assert field_name("_Order Date") == "order_date" and field_name("_1st") == "c_1st"
+
+
 @pytest.mark.parametrize("name, field, label", [
     ("größe", "gr_e", "größe"),  # letters lost: Omni would label it "Gr E"
     ("1st_place", "c_1st_place", "1st_place"),
@@ -1128,6 +1149,9 @@ def test_aliases_keep_the_names_a_rename_took_away():
     assert view["dimensions"]["price_band"]["aliases"] == ["band"]
     assert view["measures"]["revenue"]["aliases"] == ["total_sales"]
     assert view["measures"]["order_count"]["aliases"] == ["orders"]
+    # a field's old name may be a column's with leading underscores, as Omni's scan names it
+    renamed = view_yaml(orders(column("loaded_at", omni={"aliases": ["_loaded_at"]})))
+    assert renamed["dimensions"]["loaded_at"]["aliases"] == ["_loaded_at"]
 
 
 @pytest.mark.parametrize("omni, key, message", [
