@@ -296,12 +296,13 @@ def _same_relation(node: Any, catalog_node: Any, other_relations: dict) -> Any:
     schema, name = lookup(metadata, "schema"), lookup(metadata, "name")
     if not isinstance(schema, str) or not isinstance(name, str):
         return catalog_node
-    table = lookup(node, "alias") or lookup(node, "identifier") or lookup(node, "name")
-    ours, theirs = f"{lookup(node, 'schema', '')}.{table}", f"{schema}.{name}"
-    database, our_database = lookup(metadata, "database"), lookup(node, "database")
+    table = _own_quotes_off(lookup(node, "alias") or lookup(node, "identifier") or lookup(node, "name"))
+    our_schema = _own_quotes_off(lookup(node, "schema", ""))
+    ours, theirs = f"{our_schema}.{table}", f"{schema}.{name}"
+    database, our_database = lookup(metadata, "database"), _own_quotes_off(lookup(node, "database"))
     if isinstance(database, str) and isinstance(our_database, str) and database.lower() != our_database.lower():
         ours, theirs = f"{our_database}.{ours}", f"{database}.{theirs}"  # dev and prod databases, same schemas
-    elif (schema.lower(), name.lower()) == (str(lookup(node, "schema", "")).lower(), str(table).lower()):
+    elif (schema.lower(), name.lower()) == (str(our_schema).lower(), str(table).lower()):
         return catalog_node
     other_relations[lookup(node, "unique_id")] = (theirs, ours)
     return None
@@ -432,11 +433,21 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
     return model
 
 
+def _own_quotes_off(name: Any) -> Any:
+    """A name the YAML quotes itself (`schema: '"ACORN"'`, which dbt writes into its SQL as given) as the
+    warehouse stores it: ACORN, case kept; a doubled quote inside is one."""
+    if isinstance(name, str) and len(name) > 2 and name[0] == name[-1] == '"' and '"' not in name[1:-1].replace('""', ""):
+        return name[1:-1].replace('""', '"')
+    return name
+
+
 def _as_stored(model: Model, adapter_type: str) -> Model:
     """The schema and table as the warehouse stores them: with `quoting: false` (a project's, a source's;
     dbt-snowflake's default), dbt writes `MartB.OrderFactsB` unquoted, which PostgreSQL keeps as
     martb.orderfactsb and Snowflake as MARTB.ORDERFACTSB; Omni, reading "MartB"."OrderFactsB", would find no
-    such relation. dbt's relation_name quotes exactly the parts its quoting policy quotes."""
+    such relation. dbt's relation_name quotes exactly the parts its quoting policy quotes (and a part the
+    YAML quotes itself, which keeps its case)."""
+    model.database, model.schema, model.table = map(_own_quotes_off, (model.database, model.schema, model.table))
     fold, spell = FOLDS_RELATION_NAMES.get(adapter_type), STORED_SPELLING.get(adapter_type)
     if (fold is None and spell is None) or not isinstance(model.relation_name, str):
         return model

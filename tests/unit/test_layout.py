@@ -352,6 +352,30 @@ def test_columns_a_seed_or_source_quotes_are_read_quoted_without_a_catalog():
     assert dimensions["fullname"] == {"sql": '"FullName"'}
 
 
+def test_a_name_the_yaml_quotes_itself_is_the_name_without_its_quotes():
+    """`database: '"DATA_LAKE"'`, `schema: '"ACORN"'`, `identifier: '"dscro_mpi"'` in a real Snowflake project's
+    sources (dbt writes them into its SQL as given): the view said `schema: "\"ACORN\""` and was named
+    _DATA_LAKE___ACORN____dscro_mpi_ (found by a review of real users' schema YAML)."""
+    raw = source("acorn", "dscro_mpi", columns=["id"], schema='"ACORN"', identifier='"dscro_mpi"')
+    raw.update(database='"DATA_LAKE"', relation_name='"DATA_LAKE"."ACORN"."dscro_mpi"')
+    orders = {**model("fct_orders", columns=["id"], schema="analytics"), "relation_name": "db.analytics.fct_orders"}
+    files = parse(render_files(make_manifest([orders], adapter_type="snowflake", sources=[raw]),
+                               select=["source:acorn"]))
+    assert sorted(files) == ["DATA_LAKE_ACORN/dscro_mpi.view.yaml", "model.yaml", "relationships.yaml"]
+    view = files["DATA_LAKE_ACORN/dscro_mpi.view.yaml"]
+    assert (view["catalog"], view["schema"], view["table_name"]) == ("DATA_LAKE", "ACORN", "dscro_mpi")  # case kept
+    assert files["model.yaml"]["included_schemas"] == ["ACORN"]
+    # and catalog.json's entry for it, which names the relation without quotes, is the relation's
+    catalog = {"nodes": {}, "sources": {"source.shop.acorn.dscro_mpi": {
+        "metadata": {"database": "DATA_LAKE", "schema": "ACORN", "name": "dscro_mpi"},
+        "columns": {"id": {"name": "id", "type": "NUMBER", "index": 1}, "nhs": {"name": "nhs", "type": "TEXT", "index": 2}}}}}
+    omni = build(make_manifest([orders], adapter_type="snowflake", sources=[raw]), catalog, select=["source:acorn"])
+    assert [d.name for d in omni.views[0].dimensions] == ["id", "nhs"] and not omni.warnings
+    # a doubled quote inside is one; a name that only starts and ends with a quote, or holds a lone one, is as written
+    from dbt_omni.project import _own_quotes_off
+    assert [_own_quotes_off(n) for n in ('"A""B"', '""', '"A"."B"', "ACORN")] == ['A"B', '""', '"A"."B"', "ACORN"]
+
+
 def test_a_snowflake_relation_is_spelt_as_stored_and_its_view_named_in_lower_case():
     """dbt-snowflake writes names unquoted (its default quoting), which Snowflake stores in upper case; Omni's
     own files for such a table say `schema: ANALYTICS`, `table_name: FCT_ORDERS`, `catalog: ANALYTICS_PROD` of a
