@@ -249,8 +249,9 @@ class Mapper:
                 if (schema, table) != (model.schema, model.table) and (
                         not prefix or (schema, table) != (prefix + model.schema, model.table)):
                     self.warnings.append(
-                        f"model {model.name}: relation {model.schema}.{model.table} is the Omni view {view.name} "
-                        f"({view.path}): its name in Omni references"
+                        f"{model.resource_type} {model.name}: relation {model.schema}.{model.table} is the Omni view "
+                        f"{view.name} ({view.path}), as a view's name holds only letters, digits and underscores: "
+                        "name it so in Omni"
                     )
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 other = self.project.models[taken[view.name.lower()]]
