@@ -161,7 +161,8 @@ def run_export(args: argparse.Namespace) -> int:
             file=str(manifest_path), expected="a dbt project's folder: run there, or pass --project-dir or --manifest"))
     manifest = load_manifest(manifest_path)
     project_dir, no_project = find_project_dir(given_project, manifest_path,
-                                               (manifest.get("metadata") or {}).get("project_name") or "")
+                                               (manifest.get("metadata") or {}).get("project_name") or "",
+                                               vars_given=isinstance(cli_vars, dict) and "dbt_omni" in cli_vars)
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
                              given_as={"output_dir": "--output", "select": "--select", "exclude": "--exclude"})

@@ -245,7 +245,8 @@ def default_manifest_path(given: Optional[Path], cli_vars: Optional[dict] = None
     return project / (target or "target") / "manifest.json"
 
 
-def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str) -> tuple[Path, Optional[str]]:
+def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_project: str,
+                     vars_given: bool = False) -> tuple[Path, Optional[str]]:
     """The dbt project a manifest.json is of, whose `vars: dbt_omni:` are the settings, and a warning
     when there is none. Given (--project-dir), it must be that project; else, as dbt, the current
     folder or the nearest above it with a dbt_project.yml, or else the folder above the manifest that holds
@@ -274,8 +275,8 @@ def find_project_dir(given: Optional[Path], manifest_path: Path, manifest_projec
             f"{candidates[0]} is not a folder", key="--project-dir",
             expected=f"the folder of dbt project '{manifest_project or '...'}', the one holding its dbt_project.yml"))
     where = f"in {candidates[0]}" + ("" if given is not None else f" or above {manifest_path}")
-    return candidates[0], (f"no dbt_project.yml of project '{manifest_project}' {where}: "
-                           "its vars.dbt_omni settings are not read (pass --project-dir)")
+    unread = "only --vars' dbt_omni settings are read, not its own" if vars_given else "its vars.dbt_omni settings are not read"
+    return candidates[0], f"no dbt_project.yml of project '{manifest_project}' {where}: {unread} (pass --project-dir)"
 
 
 def load_settings(

@@ -75,13 +75,15 @@ def _check_sections(manifest: Mapping[str, Any], file: Optional[str]) -> None:
 
 def load_manifest(path: Path) -> dict:
     manifest = load_json(path, "manifest", MANIFEST_HINT)
-    _check_sections(manifest, str(path))
-    version = re.search(r"/v(\d+)\.json$", str(manifest["metadata"].get("dbt_schema_version") or "")
-                        if isinstance(manifest.get("metadata"), dict) else "")
+    metadata = manifest.get("metadata") if isinstance(manifest.get("metadata"), dict) else {}
+    # before the sections: dbt 0.19-0.21 wrote `disabled` as a list, which is no manifest of ours for another reason
+    version = re.search(r"/v(\d+)\.json$", str(metadata.get("dbt_schema_version") or ""))
     if version and int(version.group(1)) < OLDEST_MANIFEST:
+        written_by = f" (dbt {metadata['dbt_version']})" if isinstance(metadata.get("dbt_version"), str) else ""
         raise OmniExportError(Problem(
-            f"manifest v{version.group(1)} is from a dbt-core older than 1.8", file=str(path),
+            f"manifest v{version.group(1)}{written_by} is from a dbt-core older than 1.8", file=str(path),
             key="metadata.dbt_schema_version", expected=f"manifest v{OLDEST_MANIFEST}: {MANIFEST_HINT} with dbt-core 1.10 or later"))
+    _check_sections(manifest, str(path))
     return manifest
 
 

@@ -334,6 +334,14 @@ def test_without_a_dbt_project_the_defaults_apply_with_a_warning(tmp_path, capsy
     assert f"warning: no dbt_project.yml of project 'shop' in {tmp_path.resolve()} or above {manifest}: its " \
            "vars.dbt_omni settings are not read (pass --project-dir)" in err
     assert _views(tmp_path / "out") == ["customers.view.yaml", "orders.view.yaml", "regions.view.yaml"]
+    # with settings of --vars, which are read, the warning says only the project's are not (found by a review of
+    # real manifests: it said none were read while a topic setting of --vars took effect)
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out2"),
+                 "--vars", "{dbt_omni: {topics_from_paths: [models]}}"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: no dbt_project.yml of project 'shop' in {tmp_path.resolve()} or above {manifest}: only --vars' " \
+           "dbt_omni settings are read, not its own (pass --project-dir)" in err
+    assert any(p.name.endswith(".topic.yaml") for p in (tmp_path / "out2").iterdir())
 
 
 def test_another_dbt_artifact_given_as_the_manifest_is_an_error(tmp_path, capsys):
@@ -478,9 +486,16 @@ def test_a_manifest_older_than_dbt_1_8_is_an_error(tmp_path, capsys):
     manifest = _shop_project(tmp_path / "shop")
     data = json.loads(manifest.read_text())
     data["metadata"]["dbt_schema_version"] = "https://schemas.getdbt.com/dbt/manifest/v4.json"
+    del data["metadata"]["dbt_version"]
     manifest.write_text(json.dumps(data))
     assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
     assert "manifest v4 is from a dbt-core older than 1.8" in _one_error(capsys)
+    # dbt 0.19-0.21 wrote `disabled: []`: still the version is said, with the dbt that wrote it (it was "this is
+    # not a dbt manifest ('disabled' is not a mapping)"; found by a review of real manifests)
+    data["metadata"].update(dbt_schema_version="https://schemas.getdbt.com/dbt/manifest/v2.json", dbt_version="0.20.0")
+    manifest.write_text(json.dumps({**data, "disabled": []}))
+    assert main(["export", "--manifest", str(manifest), "--output", str(tmp_path / "out")]) == 1
+    assert "key metadata.dbt_schema_version: manifest v2 (dbt 0.20.0) is from a dbt-core older than 1.8" in _one_error(capsys)
 
 
 def test_a_manifest_of_a_shape_dbt_never_writes_is_an_error_not_a_traceback(tmp_path, capsys):
