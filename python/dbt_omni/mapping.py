@@ -176,7 +176,9 @@ class Mapper:
         if named := [m.shown_name for m in ephemeral if m.omni.get("ignore") is not True]:
             unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
                           f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
-                          "(materialize one as a view or table, or move its block to a model built from it)")
+                          "(materialize one as a view or table, or move its block to a model built from it; a block "
+                          "from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on the ephemeral "
+                          "models' folder)")
             self.warnings.append(unexported)
             self.drift.append(unexported)
         self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
