@@ -23,6 +23,7 @@ from dbt_omni.output import (
 )
 
 if TYPE_CHECKING:
+    from dbt_omni.omni_model import View
     from dbt_omni.project import DbtProject
 
 
@@ -241,6 +242,15 @@ def catalog_older_than_models(models: list, catalog_path: Path, context: ExportC
             "field by its old name); run `dbt docs generate` after building them")
 
 
+SCHEMA_MOVE = 3  # views moved from one folder to another, said in one line: their schema changed, not each view
+
+
+def _renamed(view: View, old: str, target_name: str) -> str:
+    return (f"{view.dbt_unique_id} ({view.dbt_path}): its Omni view is now {view.name}, was {old} at the last export "
+            f"for target {target_name}; Omni content saved with {old} (workbooks, dashboards) breaks unless the view "
+            f"keeps the old name: meta.omni: {{aliases: [{old}]}}")
+
+
 def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
                   project: Optional[DbtProject] = None) -> list:
     """A view whose name changed since the last export for the same target (a model's schema or alias, a
@@ -253,15 +263,30 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
         return []
     was = {entry["dbt_unique_id"]: name for name, entry in previous["views"].items()
            if isinstance(entry, dict) and isinstance(entry.get("dbt_unique_id"), str)}
+    old_paths = {name: entry.get("path") for name, entry in previous["views"].items() if isinstance(entry, dict)}
     names = {view.name for view in views}
     warnings = []
+    moved: dict = {}  # (old folder, new folder) -> [(old name, view)] of views whose file name stayed
     for view in views:
         old = was.get(view.dbt_unique_id)
         if old is None or old == view.name or old in names or old in (view.aliases or ()):
             continue
-        warnings.append(f"{view.dbt_unique_id} ({view.dbt_path}): its Omni view is now {view.name}, was {old} at the "
-                        f"last export for target {context.target_name}; Omni content saved with {old} (workbooks, "
-                        f"dashboards) breaks unless the view keeps the old name: meta.omni: {{aliases: [{old}]}}")
+        old_folder, _, old_file = str(old_paths.get(old) or "").rpartition("/")
+        new_folder, _, new_file = view.path.rpartition("/")
+        if old_file == new_file and old_folder != new_folder:
+            moved.setdefault((old_folder, new_folder), []).append((old, view))
+            continue
+        warnings.append(_renamed(view, old, context.target_name))
+    for (old_folder, new_folder), views_moved in sorted(moved.items()):
+        if len(views_moved) < SCHEMA_MOVE:
+            warnings += [_renamed(view, old, context.target_name) for old, view in views_moved]
+            continue
+        old, view = views_moved[0]
+        warnings.append(f"{len(views_moved)} views moved from {old_folder}/ to {new_folder}/ since the last export for "
+                        f"target {context.target_name} ({old} is now {view.name}, ...): their schema changed, as a "
+                        "+schema or a schema macro, or an environment variable one reads, changes it; Omni content saved "
+                        "with the old names breaks unless each view keeps its old name (meta.omni: {aliases: [<old "
+                        "name>]}), and a schema meant for one run only (a CI prefix) wants a target of its own")
     ids, aliases = {view.dbt_unique_id for view in views}, {a for view in views for a in view.aliases or ()}
     gone = sorted((name, unique_id) for unique_id, name in was.items()
                   if unique_id not in ids and name not in names and name not in aliases)
