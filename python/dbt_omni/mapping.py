@@ -138,6 +138,12 @@ class Mapper:
                 f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
                 f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
+        if not project.has_catalog and not project.foreign_catalog and (
+                bare := [m.shown_name for m in self.models if not m.columns and not m.omni.get("dimensions")]):
+            self._drift(
+                f"{len(bare)} exported model(s) document no columns, and there is no catalog.json ({', '.join(bare[:5])}"
+                f"{', ...' if len(bare) > 5 else ''}): their views have no dimensions, only a count (`dbt docs generate` "
+                "lists every column of their relations; or document them under columns:)")
         if elsewhere:
             shown = ", ".join("{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
                               for m in elsewhere[:3])

@@ -739,6 +739,21 @@ def test_a_model_without_a_catalog_entry_is_one_warning_not_one_per_missing_colu
     assert omni.drift == omni.warnings  # a new model is missing from every catalog until docs generate: no --warn-error
 
 
+def test_models_that_document_no_columns_without_a_catalog_are_said_once():
+    """Real projects' marts often document no columns: without catalog.json their views had no dimensions, only a
+    count, and nothing said why (found by a review of real manifests)."""
+    manifest = make_manifest([model("orders", columns=[]), model("customers", columns=["id"]),
+                              model("regions", columns=[], omni={"dimensions": {"code": {"sql": "1"}}})])
+    omni = build(manifest)
+    assert omni.warnings == ["1 exported model(s) document no columns, and there is no catalog.json (orders): their "
+                             "views have no dimensions, only a count (`dbt docs generate` lists every column of their "
+                             "relations; or document them under columns:)"]
+    assert omni.drift == omni.warnings  # the catalog is made, not the project changed: no --warn-error failure
+    catalog = {"nodes": {uid: {"columns": {"id": {"name": "id", "type": "integer", "index": 0}}}
+                         for uid in ("model.shop.orders", "model.shop.customers", "model.shop.regions")}}
+    assert build(manifest, catalog).warnings == []
+
+
 def test_a_catalog_entry_for_another_relation_is_not_read():
     """catalog.json of another target (`dbt parse --target prod` after a dev docs generate), or from before
     a schema or alias change, describes another table under the same unique id: its columns are not these."""
