@@ -14,7 +14,7 @@ from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from dbt_omni import contract
-from dbt_omni.errors import OmniExportError, Problem
+from dbt_omni.errors import OmniExportError, Problem, closest
 
 PACKAGE_MACRO_PREFIX = "macro.dbt_omni."
 PACKAGE_VERSION_MACRO = PACKAGE_MACRO_PREFIX + "_omni_package_version"
@@ -813,13 +813,31 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             f"{column_name} lists a value that is not one text or number ({unread!r}"
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
-        if test_name == "relationships":
+        if test_name == "relationships" and not _join_turned_off(project, test, config, model, column_name):
             to_id = _relationship_target(project, test, kwargs, model, attached, column_name)
             to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _join_turned_off(project: DbtProject, test: Any, config: Any, model: Model, column_name: Any) -> bool:
+    """`config: {meta: {omni: {join: false}}}` on a relationships test: dbt still runs it, and no join is made of
+    it (an integrity test from a mart to its staging model is no path for people exploring in Omni)."""
+    omni = _merged_omni(lookup(test, "meta"), config, [])
+    if not omni:
+        return False
+    unread = sorted(str(key) for key in omni if key != "join")
+    if unread or not isinstance(omni.get("join", False), bool):
+        said = ("is not a mapping" if "__invalid__" in omni else
+                f"join: {omni['join']!r} is not true or false" if not unread else
+                f"{', '.join(unread)} {'is' if len(unread) == 1 else 'are'} not read"
+                + (" (did you mean join?)" if closest(unread[0], ["join"]) else ""))
+        project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} "
+                                f"({lookup(test, 'original_file_path') or model.meta_file}): its meta.omni {said}; a "
+                                "test's meta.omni takes only join: false (no relationship made of the test)"))
+    return omni.get("join") is False
 
 
 def _has_jinja(value: Any) -> bool:

@@ -524,6 +524,31 @@ def test_a_relationships_test_to_a_disabled_model_gives_no_join_and_says_so():
         "model orders: the relationships test on gone_id is to gone, which is disabled (enabled: false): no relationship"]
 
 
+def test_a_relationships_test_with_meta_omni_join_false_makes_no_join():
+    """A mart's integrity test against its staging model is no path for people exploring in Omni, yet it was joined
+    into the default topic, with no way out but leaving the staging model unselected (found by a review of real users'
+    schema YAML)."""
+    def built(omni_meta):
+        test = test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")
+        test["config"]["meta"] = {"omni": omni_meta}
+        test["original_file_path"] = "models/orders.yml"
+        return build(make_manifest([model("orders", columns=["order_id", "customer_id"]),
+                                    model("customers", columns=["customer_id"],
+                                          constraints=[{"type": "primary_key", "columns": ["customer_id"]}])], [test]))
+
+    assert len(built({}).relationships) == 1 and len(built({"join": True}).relationships) == 1
+    omni = built({"join": False})
+    assert omni.relationships == [] and omni.warnings == []
+    omni = built({"jion": False})  # not read: the join is made, and the key said
+    assert len(omni.relationships) == 1 and omni.warnings == [
+        "model orders: the relationships test on customer_id (models/orders.yml): its meta.omni jion is not read (did "
+        "you mean join?); a test's meta.omni takes only join: false (no relationship made of the test)"]
+    assert built({"join": "no"}).warnings[0].endswith(
+        "its meta.omni join: 'no' is not true or false; a test's meta.omni takes only join: false (no relationship made "
+        "of the test)")
+    assert len(built({"join": "no"}).relationships) == 1
+
+
 def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():
     """dbt lists only the source in its depends_on, and source(...) is no ref(...): it was dropped without a word
     (found by a code review)."""
