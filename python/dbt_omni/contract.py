@@ -256,7 +256,9 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
         return Problem(
             f"'{value}' is not a valid name",
             key=key,
-            expected="a letter, then letters, digits or underscores, all ASCII"
+            expected=("a letter (after any underscores, as a column's name may begin), then letters, digits or "
+                      "underscores, all ASCII" if schema_part["pattern"].startswith("^_*") else
+                      "a letter, then letters, digits or underscores, all ASCII")
             + (" (lowercase)" if "a-z][a-z0-9_]" in schema_part["pattern"] else "")
             + ("; the text Omni shows goes in label:" if not str(value).isascii() or " " in str(value) else ""),
             **where,

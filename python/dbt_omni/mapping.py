@@ -183,8 +183,8 @@ class Mapper:
             unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
                           f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
                           "(materialize one as a view or table, or move its block to a model built from it; a block "
-                          "from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on the ephemeral "
-                          "models' folder)")
+                          "from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on a folder of "
+                          "ephemeral models only, or meta.omni: {ignore: true} on each)")
             self.warnings.append(unexported)
             self.drift.append(unexported)
         self.warnings += [f"{problem} (in an ephemeral model: a warning, as it is not exported)" for problem in problems]
@@ -259,7 +259,7 @@ class Mapper:
                     self.warnings.append(
                         f"{model.resource_type} {model.name}: relation {model.schema}.{model.table} is the Omni view "
                         f"{view.name} ({view.path}), as a view's name holds only letters, digits and underscores: "
-                        "name it so in Omni"
+                        "refer to it by that name in Omni"
                     )
             if view.name.lower() in taken:  # in any case: one file on macOS's and Windows' file systems
                 other = self.project.models[taken[view.name.lower()]]
@@ -451,15 +451,15 @@ class Mapper:
     def _model_of(self, view: View) -> Optional[Model]:
         return self.project.models.get(view.dbt_unique_id)
 
-    def ref_view(self, name: str, model: Model, key: str) -> tuple:
+    def ref_view(self, name: str, model: Model, key: str, warn: bool = True) -> tuple:
         """(the view name a reference writes, the model whose fields it names). A join's alias
         (join_to_view_as) is written as itself; in a topic, a model the topic joins only under an alias
         is written as that alias, the name Omni gives it there."""
         if name in self.aliases and name not in self.view_by_model_name and name not in self.view_by_name:
-            written = self.topic_scope(name, model, key) if self.topic_scope is not None else name
+            written = self.topic_scope(name, model, key, warn) if self.topic_scope is not None else name
             return written, self._model_of(self.aliases[name])
         view = self.view_for(name, model, key)
-        written = self.topic_scope(view.name, model, key) if self.topic_scope is not None else view.name
+        written = self.topic_scope(view.name, model, key, warn) if self.topic_scope is not None else view.name
         return written, self._model_of(view)
 
     @staticmethod
@@ -485,7 +485,7 @@ class Mapper:
         version, dot, field = rest.partition(".")
         if dot and (VERSION_RE.fullmatch(version) or f"{prefix}.{version}" in self.view_by_version):  # customers.v1.name
             prefix, rest = f"{prefix}.{version}", field
-        written, target = self.ref_view(prefix, model, key)
+        written, target = self.ref_view(prefix, model, key, warn=not sign)
         return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"
 
     def _field_with_timeframe(self, model: Optional[Model], ref: str) -> str:

@@ -281,8 +281,10 @@ def _topic_scope(base: str, tree: dict, real_view: dict, warnings: list) -> Call
     topic's joins (a field, filter or access filter on the plain view would miss the joined one).
     A view the topic does not join at all is said: the topic shows none of its fields."""
     joined = _joined_views(tree)
+    said: set = set()  # (key, view): one warning each, however many of its fields an entry names
 
-    def name_of(view_name: str, model: Model, key: str) -> str:
+    def name_of(view_name: str, model: Model, key: str, warn: bool = True) -> str:
+        """warn: False for an exclusion (`-regions.name`), which does no harm where the view is not joined."""
         if view_name == base or view_name in joined:
             return view_name
         aliases = sorted(a for a in joined if a != view_name and real_view.get(a) == view_name)
@@ -292,7 +294,8 @@ def _topic_scope(base: str, tree: dict, real_view: dict, warnings: list) -> Call
                 key=key,
                 expected=f"the alias that is meant, e.g. {aliases[0]}.<field>",
             )
-        if not aliases:
+        if not aliases and warn and (key, view_name) not in said:
+            said.add((key, view_name))
             warnings.append(f"model {model.name}: {key}: {view_name} is no view of this topic (it joins "
                             f"{', '.join(sorted(joined)) or 'none'}), so the topic cannot show its fields (add it to "
                             "meta.omni.topic.joins, or a relationship that reaches it)")

@@ -1167,6 +1167,9 @@ def test_aliases_keep_the_names_a_rename_took_away():
     # a field's old name may be a column's with leading underscores, as Omni's scan names it
     renamed = view_yaml(orders(column("loaded_at", omni={"aliases": ["_loaded_at"]})))
     assert renamed["dimensions"]["loaded_at"]["aliases"] == ["_loaded_at"]
+    problem = one_problem(export_error(orders(column("loaded_at", omni={"aliases": ["1st_load"]}))))
+    assert (problem.key, problem.expected) == ("columns.loaded_at.meta.omni.aliases[0]", "a letter (after any underscores, "
+                                               "as a column's name may begin), then letters, digits or underscores, all ASCII")
 
 
 @pytest.mark.parametrize("omni, key, message", [

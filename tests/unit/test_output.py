@@ -61,9 +61,9 @@ def test_schema_and_alias_with_separators_stay_inside_the_output_folder(out_dir,
     omni = build(manifest)
     assert sorted(w for w in omni.warnings if "is the Omni view" in w) == [
         "model dotted: relation .hidden... is the Omni view _hidden____ (_hidden/__.view.yaml), as a view's name holds "
-        "only letters, digits and underscores: name it so in Omni",
+        "only letters, digits and underscores: refer to it by that name in Omni",
         "model evil: relation ../../outside.a/../b is the Omni view ______outside__a____b (______outside/a____b.view.yaml), "
-        "as a view's name holds only letters, digits and underscores: name it so in Omni"], omni.warnings
+        "as a view's name holds only letters, digits and underscores: refer to it by that name in Omni"], omni.warnings
     files = render_files(manifest)
     for path in files:
         assert ".." not in Path(path).parts and not Path(path).is_absolute(), path

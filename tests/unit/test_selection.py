@@ -88,8 +88,8 @@ def test_an_ephemeral_models_meta_omni_is_said_to_be_not_exported_and_its_mistak
     assert len(ours) == 2
     assert ours[0] == ("the meta.omni of 1 ephemeral model(s) is not exported, as no relation is there for Omni to read: "
                        "eph_orders (materialize one as a view or table, or move its block to a model built from it; "
-                       "a block from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on the "
-                       "ephemeral models' folder)")  # which has no block of its own to move (a review of real projects)
+                       "a block from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on a folder "
+                       "of ephemeral models only, or meta.omni: {ignore: true} on each)")  # which has no block of its own to move (a review of real projects)
     assert ours[0] in omni.drift and ours[1] not in omni.drift  # a folder's +meta gives it: no --warn-error failure
     assert ours[1].startswith("file models/eph_orders.yml, model eph_orders, key columns.amount.meta.omni.lable: "
                               "unknown key 'lable' (expected one of ai_context, ")

@@ -390,6 +390,11 @@ def test_a_topic_entry_naming_a_view_the_topic_does_not_join_is_said():
         "so the topic cannot show its fields (add it to meta.omni.topic.joins, or a relationship that reaches it)"
         for key in ("fields", "default_filters.regions.region_name", "always_where_sql")]
     assert said({**topic, "joins": ["customers", "regions"]}) == []
+    # one warning per entry and view, however many of its fields it names; an exclusion does no harm (a code review)
+    many = {"joins": ["customers"], "fields": ["orders.*", "regions.region_id", "regions.region_name", "-regions.region_id"],
+            "always_where_sql": "${regions.region_name} = 'x' or ${regions.region_id} = 1"}
+    assert [w.split(":")[1].strip() for w in said(many)] == ["meta.omni.topic.fields", "meta.omni.topic.always_where_sql"]
+    assert said({"joins": ["customers"], "fields": ["orders.*", "-regions.region_id"]}) == []
     assert said({"fields": ["regions.region_name"]}) == []  # joined by default, along relationships
     # an alias the topic leaves out, and one it joins
     warned = said({"joins": [], "ai_fields": ["buyers.name"]}, aliased)
