@@ -243,6 +243,7 @@ def catalog_older_than_models(models: list, catalog_path: Path, context: ExportC
 
 
 SCHEMA_MOVE = 3  # views moved from one folder to another, said in one line: their schema changed, not each view
+SHOWN_MOVES = 10  # of those, the old names said (for their aliases), then how many more
 
 
 def _renamed(view: View, old: str, target_name: str) -> str:
@@ -281,12 +282,13 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
         if len(views_moved) < SCHEMA_MOVE:
             warnings += [_renamed(view, old, context.target_name) for old, view in views_moved]
             continue
-        old, view = views_moved[0]
-        warnings.append(f"{len(views_moved)} views moved from {old_folder}/ to {new_folder}/ since the last export for "
-                        f"target {context.target_name} ({old} is now {view.name}, ...): their schema changed, as a "
-                        "+schema or a schema macro, or an environment variable one reads, changes it; Omni content saved "
-                        "with the old names breaks unless each view keeps its old name (meta.omni: {aliases: [<old "
-                        "name>]}), and a schema meant for one run only (a CI prefix) wants a target of its own")
+        shown = ", ".join(f"{old} is now {view.name}" for old, view in views_moved[:SHOWN_MOVES])
+        more = f", and {len(views_moved) - SHOWN_MOVES} more" if len(views_moved) > SHOWN_MOVES else ""
+        warnings.append(f"{len(views_moved)} views moved from folder {old_folder}/ to {new_folder}/ since the last export "
+                        f"for target {context.target_name} ({shown}{more}): their schema changed (a +schema, a schema "
+                        "macro, or an environment variable one reads); Omni content saved with the old names breaks unless "
+                        "each view keeps its old name (meta.omni: {aliases: [<old name>]}), and a schema meant for one "
+                        "run only (a CI prefix) wants a target of its own")
     ids, aliases = {view.dbt_unique_id for view in views}, {a for view in views for a in view.aliases or ()}
     gone = sorted((name, unique_id) for unique_id, name in was.items()
                   if unique_id not in ids and name not in names and name not in aliases)

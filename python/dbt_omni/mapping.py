@@ -138,12 +138,6 @@ class Mapper:
                 f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
                 f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
-        if not project.has_catalog and not project.foreign_catalog and (
-                bare := [m.shown_name for m in self.models if not m.columns and not m.omni.get("dimensions")]):
-            self._drift(
-                f"{len(bare)} exported model(s) document no columns, and there is no catalog.json ({', '.join(bare[:5])}"
-                f"{', ...' if len(bare) > 5 else ''}): their views have no dimensions, only a count (`dbt docs generate` "
-                "lists every column of their relations; or document them under columns:)")
         if elsewhere:
             shown = ", ".join("{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
                               for m in elsewhere[:3])
@@ -1023,6 +1017,19 @@ class Mapper:
                             check(item.required_access_grants, self._model_of(view), f"{where}.required_access_grants")
         raise_collected(problems)  # a shared metric's components carry its grants alike: one message each
 
+    def _warn_without_fields(self) -> None:
+        """Real projects' marts often document no columns: without a catalog their views have no dimensions, and
+        nothing else said why. A stale catalog's kind of warning: no error under --warn-error."""
+        if self.project.has_catalog or self.project.foreign_catalog:
+            return
+        bare = sorted(self._model_of(v).shown_name for v in self.views.values() if not v.dimensions and not v.ignored_fields)
+        if bare:
+            remedy = ("`dbt docs generate` lists every column of their relations" if self.settings.use_catalog else
+                      "use_catalog: true and `dbt docs generate` list every column of their relations")
+            self._drift(f"{len(bare)} view(s) have no dimensions, as their models document no columns and no catalog.json "
+                        f"was read ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): {remedy}; or document "
+                        "them under columns:")
+
     # -- the whole model ---------------------------------------------------------------------------
 
     def build(self) -> OmniModel:
@@ -1033,6 +1040,7 @@ class Mapper:
             with collecting(problems):
                 self._fill_view(model)
         raise_collected(problems)  # before relationships and topics, which read the views
+        self._warn_without_fields()
         relationships = build_relationships(self)
         topics = build_topics(self, relationships)
         self.warnings += self.dropped_warnings()

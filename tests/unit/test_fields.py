@@ -743,14 +743,22 @@ def test_models_that_document_no_columns_without_a_catalog_are_said_once():
     """Real projects' marts often document no columns: without catalog.json their views had no dimensions, only a
     count, and nothing said why (found by a review of real manifests)."""
     manifest = make_manifest([model("orders", columns=[]), model("customers", columns=["id"]),
-                              model("regions", columns=[], omni={"dimensions": {"code": {"sql": "1"}}})])
+                              model("regions", columns=[], omni={"dimensions": {"code": {"sql": "1"}}}),
+                              model("stores", columns=[], omni={"primary_key": "id"}),  # a dimension of its own
+                              model("zones", columns=[], omni={"measures": {"n": {"aggregate_type": "count"}}})])
     omni = build(manifest)
-    assert omni.warnings == ["1 exported model(s) document no columns, and there is no catalog.json (orders): their "
-                             "views have no dimensions, only a count (`dbt docs generate` lists every column of their "
-                             "relations; or document them under columns:)"]
+    omni.warnings.remove("model stores: meta.omni.primary_key: column id is not documented in models/stores.yml, and "
+                         "without catalog.json its columns are unknown: written as a plain dimension (document it)")
+    assert omni.warnings == ["2 view(s) have no dimensions, as their models document no columns and no catalog.json was "
+                             "read (orders, zones): `dbt docs generate` lists every column of their relations; or "
+                             "document them under columns:"]
     assert omni.drift == omni.warnings  # the catalog is made, not the project changed: no --warn-error failure
+    assert build(manifest, use_catalog=False).warnings[-1].endswith(
+        "(orders, zones): use_catalog: true and `dbt docs generate` list every column of their relations; or document "
+        "them under columns:")
     catalog = {"nodes": {uid: {"columns": {"id": {"name": "id", "type": "integer", "index": 0}}}
-                         for uid in ("model.shop.orders", "model.shop.customers", "model.shop.regions")}}
+                         for uid in ("model.shop.orders", "model.shop.customers", "model.shop.regions",
+                                     "model.shop.stores", "model.shop.zones")}}
     assert build(manifest, catalog).warnings == []
 
 

@@ -518,15 +518,27 @@ def test_another_target_or_a_guessed_one_renames_no_view(out_dir, tmp_path):
     assert renamed(result) == []  # one line for the schema, not one per view (a review of real projects: a schema
     # prefix from an environment variable, on the same target, said each view with an alias to add)
     assert [w for w in result.warnings if "views moved" in w] == [
-        "3 views moved from analytics/ to prod/ since the last export for target dev (analytics__customers is now "
-        "prod__customers, ...): their schema changed, as a +schema or a schema macro, or an environment variable one "
-        "reads, changes it; Omni content saved with the old names breaks unless each view keeps its old name (meta.omni: "
-        "{aliases: [<old name>]}), and a schema meant for one run only (a CI prefix) wants a target of its own"]
+        "3 views moved from folder analytics/ to prod/ since the last export for target dev (analytics__customers is now "
+        "prod__customers, analytics__orders is now prod__orders, analytics__regions is now prod__regions): their schema "
+        "changed (a +schema, a schema macro, or an environment variable one reads); Omni content saved with the old names "
+        "breaks unless each view keeps its old name (meta.omni: {aliases: [<old name>]}), and a schema meant for one run "
+        "only (a CI prefix) wants a target of its own"]
     # fewer views moved, each is said as a rename of its own
     export_for_target(shop_manifest(), out_dir, tmp_path, target="dev")
     two = shop_manifest(**{name: model(name, columns=["id"], schema="prod") for name in ("orders", "customers")})
     assert [w.split(":")[0] for w in renamed(export_for_target(two, out_dir, tmp_path, target="dev"))] == [
         "model.shop.customers (models/customers.sql)", "model.shop.orders (models/orders.sql)"]
+
+
+def test_many_views_moved_name_the_first_ten_old_names_then_how_many_more(out_dir, tmp_path):
+    def views(schema):
+        return make_manifest([model(f"m{i:02}", columns=["id"], schema=schema) for i in range(12)])
+
+    export_for_target(views("analytics"), out_dir, tmp_path)
+    [said] = [w for w in export_for_target(views("ci_analytics"), out_dir, tmp_path).warnings if "views moved" in w]
+    assert said.startswith("12 views moved from folder analytics/ to ci_analytics/ since the last export for target dev "
+                           "(analytics__m00 is now ci_analytics__m00, ")
+    assert "analytics__m09 is now ci_analytics__m09, and 2 more): their schema changed" in said and "m10" not in said
 
 
 def test_a_view_name_another_model_took_over_is_no_alias_to_suggest(out_dir, tmp_path):
