@@ -246,10 +246,16 @@ SCHEMA_MOVE = 3  # views moved from one folder to another, said in one line: the
 SHOWN_MOVES = 10  # of those, the old names said (for their aliases), then how many more
 
 
-def _renamed(view: View, old: str, target_name: str) -> str:
-    return (f"{view.dbt_unique_id} ({view.dbt_path}): its Omni view is now {view.name}, was {old} at the last export "
+def _renamed(view: View, old: str, target_name: str, project: Optional[DbtProject]) -> str:
+    model = project.models.get(view.dbt_unique_id) if project is not None else None
+    where, keep = view.dbt_path, f"meta.omni: {{aliases: [{old}]}}"
+    if model is not None and model.from_package:  # whose files `dbt deps` puts back: the user's dbt_project.yml
+        where = f"{view.dbt_path} in package {model.package_name}"
+        keep = (f"in your dbt_project.yml, models: {model.package_name}: {model.name}: +meta: {{omni: {{aliases: [{old}]}}}} "
+                "(which replaces any block the package gives it)")
+    return (f"{view.dbt_unique_id} ({where}): its Omni view is now {view.name}, was {old} at the last export "
             f"for target {target_name}; Omni content saved with {old} (workbooks, dashboards) breaks unless the view "
-            f"keeps the old name: meta.omni: {{aliases: [{old}]}}")
+            f"keeps the old name: {keep}")
 
 
 def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
@@ -277,10 +283,10 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
         if old_file == new_file and old_folder != new_folder:
             moved.setdefault((old_folder, new_folder), []).append((old, view))
             continue
-        warnings.append(_renamed(view, old, context.target_name))
+        warnings.append(_renamed(view, old, context.target_name, project))
     for (old_folder, new_folder), views_moved in sorted(moved.items()):
         if len(views_moved) < SCHEMA_MOVE:
-            warnings += [_renamed(view, old, context.target_name) for old, view in views_moved]
+            warnings += [_renamed(view, old, context.target_name, project) for old, view in views_moved]
             continue
         shown = ", ".join(f"{old} is now {view.name}" for old, view in views_moved[:SHOWN_MOVES])
         more = f", and {len(views_moved) - SHOWN_MOVES} more" if len(views_moved) > SHOWN_MOVES else ""
@@ -313,6 +319,8 @@ def _unbuilt(unique_id: str, project: Optional[DbtProject]) -> Optional[str]:
         return None
     if unique_id in project.ephemeral_models:
         return "ephemeral"
+    if unique_id in project.disabled_sources:
+        return "disabled"
     parts = unique_id.split(".")  # dbt's <type>.<package>.<name>[.v<version>]; disabled models are known by name
     return "disabled" if len(parts) >= 3 and parts[0] in ("model", "seed", "snapshot") \
         and parts[2] in project.disabled_models else None

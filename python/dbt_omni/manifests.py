@@ -138,6 +138,7 @@ def from_manifest_dict(manifest: Mapping[str, Any], catalog: Optional[dict] = No
             selectors=selectors if selectors is not None else manifest.get("selectors"),
             sources=(manifest.get("sources") or {}).values(),
             disabled=_disabled_names(manifest.get("disabled")),
+            disabled_sources=_disabled_sources(manifest.get("disabled")),
             functions=(manifest.get("functions") or {}).values(),
             dependents=_dependents(manifest.get),
         )
@@ -168,6 +169,7 @@ def from_live_manifest(manifest: Any, project_name: str, catalog: Optional[dict]
         selectors=selectors if selectors is not None else getattr(manifest, "selectors", None),
         sources=manifest.sources.values(),
         disabled=_disabled_names(getattr(manifest, "disabled", None)),
+        disabled_sources=_disabled_sources(getattr(manifest, "disabled", None)),
         functions=(getattr(manifest, "functions", None) or {}).values(),
         dependents=_dependents(lambda section: getattr(manifest, section, None)),
     )
@@ -181,6 +183,13 @@ def _dependents(section_of) -> list:
     for dbt's `@` selector: an exposure of two models takes the other along."""
     return [node for section in DEPENDENT_SECTIONS if isinstance(nodes := section_of(section), Mapping)
             for node in nodes.values()]
+
+
+def _disabled_sources(disabled: Any) -> frozenset:
+    """Unique ids of the disabled source tables (a package turns one off with a var): their views are gone."""
+    if not isinstance(disabled, Mapping):
+        return frozenset()
+    return frozenset(unique_id for unique_id in disabled if str(unique_id).startswith("source."))
 
 
 def _disabled_names(disabled: Any) -> frozenset:

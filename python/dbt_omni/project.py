@@ -205,6 +205,7 @@ class DbtProject:
     other_relations: dict = field(default_factory=dict)
     dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
     disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
+    disabled_sources: frozenset = frozenset()  # unique ids of source tables with enabled: false
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -566,6 +567,11 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
         )
         return
     found = contract.check(kind, block, file=model.meta_file, model=model.shown_name, key_prefix=key)
+    if model.from_package:  # its files are not the user's to edit: `dbt deps` puts them back
+        found = [replace(p, expected=f"{p.expected}; {model.package_name} is an installed package: your dbt_project.yml "
+                                     f"can give the model a block of its own (models: {model.package_name}: {model.name}: "
+                                     "+meta: {omni: {...}}), which replaces the package's, or exclude it")
+                 for p in found]
     problems.extend(_column_hint(p, model, f"{key}.dimensions.") if kind == "model" else p for p in found)
 
 
@@ -648,6 +654,7 @@ def read_project(
     selectors: Optional[Mapping[str, Any]] = None,
     sources: Iterable[Any] = (),
     disabled: frozenset = frozenset(),
+    disabled_sources: frozenset = frozenset(),
     functions: Iterable[Any] = (),
     dependents: Iterable[Any] = (),
 ) -> DbtProject:
@@ -720,6 +727,7 @@ def read_project(
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))) and not foreign,
         foreign_catalog=foreign,
         disabled_models=disabled,
+        disabled_sources=disabled_sources,
         other_relations=other_relations,
     )
     for model in models.values():

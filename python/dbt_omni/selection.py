@@ -466,6 +466,10 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
             hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != folder else ""
             if ":" in folder:
                 hint = "; it takes folders (models/marts), not selectors" + (f": '{suggestion}'?" if suggestion else "")
+            parts = folder.strip("/").split("/")
+            if len(parts) > 2 and parts[1] in {m.package_name for m in models} - {root}:  # dbt_packages/github/models
+                hint = (f"; a package's paths are its own, as dbt's path: selector reads them: '{'/'.join(parts[2:])}' "
+                        "(which is that folder in every project)")
             warnings.append(f"topics_from_paths '{folder}' holds no model{hint}")
     return warnings
 

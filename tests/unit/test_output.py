@@ -484,6 +484,42 @@ def test_a_view_gone_as_its_model_became_ephemeral_or_disabled_says_so(out_dir, 
         "(dbt no longer builds their relations, nor drops them)"]
 
 
+def test_a_source_tables_view_gone_as_it_was_disabled_says_so(out_dir, tmp_path):
+    """A package turns a source table off with a var: its view was said to be of "a model renamed or deleted", with
+    an alias to add (found by a review of real packages)."""
+    def export_with(manifest):
+        return export(lambda catalog: from_manifest_dict(manifest, catalog),
+                      settings(output_dir=str(out_dir), select=["orders", "source:stripe"]),
+                      ExportContext(project_dir=tmp_path, target_name="dev"))
+
+    charges = source("stripe", "charges", columns=["id"])
+    export_with(make_manifest([model("orders", columns=["id"])], sources=[charges]))
+    manifest = make_manifest([model("orders", columns=["id"])])
+    manifest["disabled"] = {"source.shop.stripe.charges": [{**charges, "config": {"enabled": False}}]}
+    assert [w for w in export_with(manifest).warnings if "gone" in w] == [
+        "1 view(s) of the last export for target dev are gone: raw__charges (source.shop.stripe.charges is disabled "
+        "now); Omni content saved with them breaks (dbt no longer builds their relations, nor drops them)"]
+
+
+def test_a_package_models_renamed_view_says_where_the_user_keeps_its_old_name(out_dir, tmp_path):
+    """The package's files are not the user's (`dbt deps` puts them back): the alias goes in the user's
+    dbt_project.yml (found by a review of real packages)."""
+    def export_with(schema):
+        manifest = make_manifest([model("orders", columns=["id"]),
+                                  model("github__issues", columns=["id"], schema=schema, package="github")])
+        return export(lambda catalog: from_manifest_dict(manifest, catalog),
+                      settings(output_dir=str(out_dir), select=["package:github"]),
+                      ExportContext(project_dir=tmp_path, target_name="dev"))
+
+    export_with("analytics_github")
+    assert renamed(export_with("github")) == [
+        "model.github.github__issues (models/github__issues.sql in package github): its Omni view is now "
+        "github__github__issues, was analytics_github__github__issues at the last export for target dev; Omni content "
+        "saved with analytics_github__github__issues (workbooks, dashboards) breaks unless the view keeps the old name: "
+        "in your dbt_project.yml, models: github: github__issues: +meta: {omni: {aliases: [analytics_github__github__issues]}} "
+        "(which replaces any block the package gives it)"]
+
+
 def test_warn_error_stops_an_export_that_renames_a_view_before_it_writes(out_dir, tmp_path):
     """The rename warning was made after the write: --warn-error (a CI gate) passed a rename that breaks
     saved Omni content, and wrote it."""

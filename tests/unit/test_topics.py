@@ -101,6 +101,14 @@ def test_a_topics_from_paths_folder_holding_no_model_is_a_warning_with_the_close
         "'models/marts'?"]
     omni = build(manifest, topics_from_paths="models/marts")
     assert [t.base_view for t in omni.topics] == ["analytics__orders"] and omni.warnings == []
+    # a package's folder written where dbt deps put it: its paths are its own (found by a review of real packages)
+    manifest = make_manifest([model("orders", columns=["order_id"], path="models/marts/orders.sql"),
+                              model("github__issues", columns=["id"], path="models/github__issues.sql", package="github")])
+    omni = build(manifest, topics_from_paths=["dbt_packages/github/models"], select=["package:github"])
+    assert omni.warnings == ["topics_from_paths 'dbt_packages/github/models' holds no model; a package's paths are its "
+                             "own, as dbt's path: selector reads them: 'models' (which is that folder in every project)"]
+    assert [t.base_view for t in build(manifest, topics_from_paths=["models"], select=["package:github"]).topics] == [
+        "analytics__github__issues"]
 
 
 def test_topic_block_translates_model_names_to_view_names():
