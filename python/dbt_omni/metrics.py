@@ -13,7 +13,7 @@ from typing import Optional
 
 from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import COMPUTED, REQUIRED, MacroError, MacroRenderer
-from dbt_omni.names import field_name
+from dbt_omni.names import QUOTES_RESERVED, RESERVED_WORDS, field_name
 from dbt_omni.omni_model import Measure, text_or_none
 from dbt_omni.project import DbtProject, Model, lookup
 from dbt_omni.references import references
@@ -51,9 +51,10 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
     """Macro arguments: every *_column argument (given or default) becomes a ${field} of this view, or,
     written with ${...} (`${order_amount} - ${discount_amount}`), an expression over its fields."""
     unknown = sorted(set(given) - set(signature))
-    if unknown:
-        raise model.error(f"unknown argument '{unknown[0]}'", key=f"{key}.args.{unknown[0]}",
-                          expected="one of " + ", ".join(signature), suggestion=closest(unknown[0], signature))
+    if unknown:  # all at once, as the contract says every unknown key of a block
+        raise OmniExportError([model.problem(f"unknown argument '{name}'", key=f"{key}.args.{name}",
+                                             expected="one of " + ", ".join(signature),
+                                             suggestion=closest(name, signature)) for name in unknown])
     fields = {c.lower(): field_name(c) for c in model.columns}
     fields.update({name.lower(): name for name in (model.omni.get("dimensions") or {})})
     kwargs = {}
@@ -85,6 +86,12 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
                                             "a column of the model") + " (documented or in catalog.json)" + word,
                                   suggestion=closest(column, list(model.columns)))
             value = "${" + fields[column.lower()] + "}"
+            if column.lower() in RESERVED_WORDS and mapper.project.adapter_type in QUOTES_RESERVED:
+                mapper.warnings.append(
+                    f"model {model.name}: {key}.args.{argument}: {column} is a reserved word of SQL on "
+                    f"{mapper.project.adapter_type}; a dbt model calling the macro must pass it quoted, {argument}="
+                    f"'\"{column}\"' (bare, `user` is the login name and `order` a syntax error), or its numbers are not "
+                    "these (Omni quotes the field itself)")
         kwargs[argument] = value
     return kwargs
 

@@ -14,6 +14,24 @@ SCANNED_NAME_RE = re.compile(r"^_+[A-Za-z][A-Za-z0-9_]*$")
 VERSION_RE = re.compile(r"v[0-9]\w*")  # a model version as dbt's selectors write it: the v1 of `customers.v1`
 
 
+# PostgreSQL's reserved key words (its manual's "SQL Key Words" appendix: reserved, and reserved but allowed
+# as a function or type) and DuckDB's (duckdb_keywords(): most of these, and pivot, qualify, ...): a column
+# named `user` or `order` must be quoted there, or `user` is the login name and `order` a syntax error.
+# Quoting a lowercase name changes nothing else on these warehouses; others fold unquoted names otherwise
+# (Snowflake: upper case), so their names are written as they are.
+RESERVED_WORDS = frozenset("""
+    describe lambda pivot pivot_longer pivot_wider qualify show summarize unpivot
+    all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
+    collation column concurrently constraint create cross current_catalog current_date current_role
+    current_schema current_time current_timestamp current_user default deferrable desc distinct do else end
+    except false fetch for foreign freeze from full grant group having ilike in initially inner intersect into
+    is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on
+    only or order outer overlaps placing primary references returning right select session_user similar some
+    symmetric system_user table tablesample then to trailing true union unique user using variadic verbose
+    when where window with""".split())
+QUOTES_RESERVED = ("postgres", "duckdb", "redshift")
+
+
 MAX_FILE_NAME = 255  # characters (bytes, safe_component's being ASCII) of a file name on ext4, APFS and NTFS
 
 

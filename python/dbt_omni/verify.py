@@ -22,28 +22,12 @@ from dbt_omni.errors import OmniExportError, Problem, closest
 from dbt_omni.macro_renderer import MacroError
 from dbt_omni.mapping import EXCEL_DATE_CODE_RE, NAMED_FORMAT_RE, is_named_format
 from dbt_omni.metrics import PACKAGE, renderer, split_metric_name
-from dbt_omni.names import column_field
+from dbt_omni.names import QUOTES_RESERVED, RESERVED_WORDS, column_field
 from dbt_omni.output import RECORD
 from dbt_omni.project import DbtProject
 from dbt_omni.selection import selected_ids
 
 RELATION = "__DBT_OMNI_RELATION__"
-# PostgreSQL's reserved key words (its manual's "SQL Key Words" appendix: reserved, and reserved but allowed
-# as a function or type) and DuckDB's (duckdb_keywords(): most of these, and pivot, qualify, ...): a column
-# named `user` or `order` must be quoted there, or `user` is the login name and `order` a syntax error.
-# Quoting a lowercase name changes nothing else on these warehouses; others fold unquoted names otherwise
-# (Snowflake: upper case), so their names are written as they are.
-RESERVED_WORDS = frozenset("""
-    describe lambda pivot pivot_longer pivot_wider qualify show summarize unpivot
-    all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate
-    collation column concurrently constraint create cross current_catalog current_date current_role
-    current_schema current_time current_timestamp current_user default deferrable desc distinct do else end
-    except false fetch for foreign freeze from full grant group having ilike in initially inner intersect into
-    is isnull join lateral leading left like limit localtime localtimestamp natural not notnull null offset on
-    only or order outer overlaps placing primary references returning right select session_user similar some
-    symmetric system_user table tablesample then to trailing true union unique user using variadic verbose
-    when where window with""".split())
-QUOTES_RESERVED = ("postgres", "duckdb", "redshift")
 # Types a warehouse cannot group by (PostgreSQL's json, xml and geometric types) or that make no category
 # (structs, maps, arrays): never a default grain.
 NOT_A_GRAIN_RE = re.compile(r"^(jsonb?|xml|point|line|lseg|box|path|polygon|circle|struct|map|array|variant|object"

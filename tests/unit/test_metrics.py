@@ -157,6 +157,29 @@ def test_metric_errors_name_the_file_model_key_and_closest_spelling(block, key, 
     assert problem.suggestion == suggestion
 
 
+def test_a_metric_argument_naming_a_column_by_a_reserved_word_says_how_a_dbt_model_must_pass_it():
+    """order_id_column: user is the column here (Omni quotes the field), but a dbt model calling the macro with
+    order_id_column='user' counts PostgreSQL's login name, and verify, quoting it on both sides, said they matched
+    (found by a review on PostgreSQL)."""
+    block = {"metric": "average_order_value", "args": {"order_id_column": "user", "amount_column": "balance"}}
+    manifest = subscriptions({"aov": block}, columns=("user", "balance"))
+    omni = build(manifest)
+    assert omni.warnings == [
+        "model subscription_months: meta.omni.measures.aov.args.order_id_column: user is a reserved word of SQL on "
+        "postgres; a dbt model calling the macro must pass it quoted, order_id_column='\"user\"' (bare, `user` is the "
+        "login name and `order` a syntax error), or its numbers are not these (Omni quotes the field itself)"]
+    manifest["metadata"]["adapter_type"] = "snowflake"  # whose names are not quoted so: not said
+    assert build(manifest).warnings == []
+
+
+def test_every_unknown_argument_of_a_metric_is_said_at_once():
+    """Only the first was, so each mistake took a dbt command of its own (found by a review on PostgreSQL)."""
+    block = {"metric": "monthly_recurring_revenue", "args": {"type_colum": "plan", "amount_colum": "mrr"}}
+    problems = export_error(subscriptions({"mrr": block})).problems
+    assert [(p.key, p.suggestion) for p in problems] == [
+        ("meta.omni.measures.mrr.args.amount_colum", "amount_column"), ("meta.omni.measures.mrr.args.type_colum", "type_column")]
+
+
 def with_own_macro(body: str) -> dict:
     manifest = subscriptions({"own": {"metric": "shop.own"}})
     manifest["macros"]["macro.shop.own"] = {"name": "own", "package_name": "shop",
