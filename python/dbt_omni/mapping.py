@@ -718,10 +718,9 @@ class Mapper:
                               f"${{{dimension.name}}}")
         if block.get("sql") is None and not block.get("metric"):  # an aggregate of the column itself
             for measure in made:  # the sum of an amount in dollars is in dollars; a count is not
-                if measure.aggregate_type in NEEDS_NUMBER and column.data_type and not is_number(column.data_type) \
-                        and not (measure.aggregate_type == "sum" and self.project.adapter_type == "duckdb"
-                                 and column.data_type.strip().lower() in ("boolean", "bool")):  # DuckDB sums those
-                    self._warn_not_a_number(model, column, name, measure.aggregate_type)
+                if not self._takes(measure.aggregate_type, column.data_type):
+                    self._warn_not_a_number(model, column, f"columns.{column.name}.meta.omni.measures.{name}",
+                                            measure.aggregate_type)
                 if measure.format is None and measure.aggregate_type in KEEPS_UNIT:
                     measure.format = dimension.format
                 if "description" not in block:  # what is aggregated: "excludes shipping" holds for both
@@ -730,13 +729,27 @@ class Mapper:
                     measure.ai_context = dimension.ai_context
         return made
 
-    def _warn_not_a_number(self, model: Model, column: Column, name: str, aggregate_type: str) -> None:
-        """PostgreSQL has no sum(boolean) nor avg(uuid): Omni's query would fail, not the export."""
-        hint = ""
-        if column.data_type.strip().lower() in ("boolean", "bool"):
-            hint = f" (to count the true rows: sql: CASE WHEN ${{{field_name(column.name)}}} THEN 1 ELSE 0 END)"
-        self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.measures.{name}: aggregate_type "
-                             f"{aggregate_type} of a column of type {column.data_type}; warehouses take a number there{hint}")
+    def _takes(self, aggregate_type: Optional[str], data_type: Optional[str]) -> bool:
+        """Whether the warehouse aggregates a column of the type so: PostgreSQL has no sum(boolean) nor avg(uuid),
+        and sums money but takes no average or median of it (DuckDB alone sums booleans)."""
+        if aggregate_type not in NEEDS_NUMBER or not data_type:
+            return True
+        kind = data_type.strip().lower()
+        if kind == "money" and self.project.adapter_type in ("postgres", "redshift"):
+            return aggregate_type in ("sum", "sum_distinct_on")
+        return is_number(data_type) or (aggregate_type == "sum" and self.project.adapter_type == "duckdb"
+                                        and kind in ("boolean", "bool"))
+
+    def _warn_not_a_number(self, model: Model, column: Column, key: str, aggregate_type: str) -> None:
+        """Omni's query would fail, not the export."""
+        kind, field = column.data_type.strip().lower(), field_name(column.name)
+        said = "warehouses take a number there"
+        if kind in ("boolean", "bool"):
+            said += f" (to count the true rows: sql: CASE WHEN ${{{field}}} THEN 1 ELSE 0 END)"
+        elif kind == "money":
+            said = f"PostgreSQL sums money but takes no {aggregate_type} of it (sql: ${{{field}}}::numeric)"
+        self.warnings.append(f"model {model.name}: {key}: aggregate_type {aggregate_type} of a column of type "
+                             f"{column.data_type}; {said}")
 
     def _warn_type(self, model: Model, column: Column, kind: Optional[str]) -> None:
         """The YAML's data_type decides the timeframes (so an export without a catalog agrees), but the relation
@@ -869,7 +882,11 @@ class Mapper:
                 dimensions.append(self._declared_dimension(model, name, block, name == pk_column))
         for name, block in sorted((meta.get("measures") or {}).items()):
             with collecting(problems):
-                measures.extend(self._measures(model, name, block, f"meta.omni.measures.{name}", None))
+                measures.extend(made := self._measures(model, name, block, f"meta.omni.measures.{name}", None))
+                if (plain := PLAIN_FIELD_RE.fullmatch(str(block.get("sql") or "").strip())) and (
+                        column := model.find_column(plain[1])) and column.data_type \
+                        and not self._takes(made[0].aggregate_type, column.data_type):  # sql: ${flag}, as a column's own
+                    self._warn_not_a_number(model, column, f"meta.omni.measures.{name}", made[0].aggregate_type)
         raise_collected(problems)  # before the checks below, which read all of the view's fields
         if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions) \
                 and "count" not in ignored:  # an ignored column `count` is written `count: {ignored: true}`
@@ -1067,6 +1084,7 @@ class Mapper:
 
 TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_day"})  # timeframes a date lacks
 # Aggregates of numbers: of a boolean, text or date column, the warehouse refuses the query.
+PLAIN_FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a measure's sql that is one field of its view
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",
                           "median_distinct_on", "percentile_distinct_on"})
 # Aggregates whose result is in the column's unit: a column's measure of these takes its format.

@@ -574,6 +574,24 @@ def test_a_column_measure_summing_what_is_no_number_is_a_warning():
         "columns.is_gift.meta.omni.measures.gift_share"]
 
 
+def test_a_model_measure_of_one_column_or_of_money_is_checked_as_a_columns_measure_is():
+    """sql: ${flag} with sum at model level, and PostgreSQL's money averaged (avg(money) does not exist, sum(money)
+    does), passed without a word (found by a review on PostgreSQL)."""
+    manifest = orders(column("flag", data_type="boolean"),
+                      column("amt", data_type="money", omni={"measures": {"amt_total": {"aggregate_type": "sum"},
+                                                                          "amt_avg": {"aggregate_type": "average"}}}),
+                      omni={"measures": {"flags": {"aggregate_type": "sum", "sql": "${flag}"},
+                                         "flag_rows": {"aggregate_type": "sum", "sql": "CASE WHEN ${flag} THEN 1 ELSE 0 END"},
+                                         "amt_median": {"aggregate_type": "median", "sql": " ${amt} "}}})
+    assert build(manifest).warnings == [
+        "model orders: columns.amt.meta.omni.measures.amt_avg: aggregate_type average of a column of type money; "
+        "PostgreSQL sums money but takes no average of it (sql: ${amt}::numeric)",
+        "model orders: meta.omni.measures.amt_median: aggregate_type median of a column of type money; PostgreSQL sums "
+        "money but takes no median of it (sql: ${amt}::numeric)",
+        "model orders: meta.omni.measures.flags: aggregate_type sum of a column of type boolean; warehouses take a number "
+        "there (to count the true rows: sql: CASE WHEN ${flag} THEN 1 ELSE 0 END)"]
+
+
 def test_times_of_day_of_a_date_are_a_warning():
     manifest = orders(column("due", data_type="date", omni={"timeframes": ["date", "hour", "hour_of_day", "month"]}),
                       column("paid_at", data_type="timestamp", omni={"timeframes": ["hour", "hour_of_day"]}))
