@@ -32,6 +32,8 @@ RELATION = "__DBT_OMNI_RELATION__"
 # (structs, maps, arrays): never a default grain.
 NOT_A_GRAIN_RE = re.compile(r"^(jsonb?|xml|point|line|lseg|box|path|polygon|circle|struct|map|array|variant|object"
                             r"|geometry|geography)\b|\[", re.IGNORECASE)
+# A metric's own arguments that name an id or an amount (mrr_column): no default grain, whatever their format
+NOT_A_GRAIN_ARGUMENT = ("_id_column", "amount_column", "mrr_column")
 FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 MAX_GRAINS = 3
 MAX_FAILURES_SHOWN = 5
@@ -164,7 +166,8 @@ class _View:
         """A few dimensions to group by: dates first, then categories (with all_values, from an
         accepted_values test), then the others, timestamps last (often one row per group); no keys,
         no hidden fields, no ids, no amounts (grouping by a price checks one row per price), none of
-        the ungroupable (json, ..., and what the metric's own arguments call an id: order_id_column)."""
+        the ungroupable (json, ..., and what the metric's own arguments call an id or an amount: order_id_column,
+        mrr_column)."""
         usable = [n for n, d in sorted(self.dimensions.items())
                   if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
                   and not _is_amount(d or {}) and n not in ungroupable and self._local(n)]
@@ -289,7 +292,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
             raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
-        ids = {column_field(v)[0] for k, v in info["args"].items() if k.endswith("_id_column") and isinstance(v, str)}
+        ids = {column_field(v)[0] for k, v in info["args"].items() if k.endswith(NOT_A_GRAIN_ARGUMENT) and isinstance(v, str)}
         grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(ids).union(
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         booleans = {column_field(c.name)[0] for c in model.columns.values()
