@@ -249,10 +249,10 @@ SHOWN_MOVES = 10  # of those, the old names said (for their aliases), then how m
 def _renamed(view: View, old: str, target_name: str, project: Optional[DbtProject]) -> str:
     model = project.models.get(view.dbt_unique_id) if project is not None else None
     where, keep = view.dbt_path, f"meta.omni: {{aliases: [{old}]}}"
-    if model is not None and model.from_package:  # whose files `dbt deps` puts back: the user's dbt_project.yml
+    if model is not None and (config := model.project_config) is not None:  # whose files `dbt deps` puts back
         where = f"{view.dbt_path} in package {model.package_name}"
-        keep = (f"in your dbt_project.yml, models: {model.package_name}: {model.name}: +meta: {{omni: {{aliases: [{old}]}}}} "
-                "(which replaces any block the package gives it)")
+        keep = (f"in your dbt_project.yml, {config.replace('{...}', f'{{aliases: [{old}]}}')} (which replaces any block the "
+                "package gives it)")
     return (f"{view.dbt_unique_id} ({where}): its Omni view is now {view.name}, was {old} at the last export "
             f"for target {target_name}; Omni content saved with {old} (workbooks, dashboards) breaks unless the view "
             f"keeps the old name: {keep}")
@@ -303,7 +303,7 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
         warnings.append(f"{len(unbuilt)} view(s) of the last export for target {context.target_name} are gone: "
                         + ", ".join(f"{name} ({unique_id} is {why} now)" for name, unique_id, why in unbuilt[:5])
                         + f"{', ...' if len(unbuilt) > 5 else ''}; Omni content saved with them breaks (dbt no longer "
-                        "builds their relations, nor drops them)")
+                        "builds or declares their relations, nor drops them)")
     gone = [name for name, unique_id in gone if not _unbuilt(unique_id, project)]
     if gone:
         warnings.append(f"{len(gone)} view(s) of the last export for target {context.target_name} are gone: "

@@ -1043,7 +1043,7 @@ class Mapper:
         if bare:
             remedy = ("`dbt docs generate` lists every column of their relations" if self.settings.use_catalog else
                       "use_catalog: true and `dbt docs generate` list every column of their relations")
-            self._drift(f"{len(bare)} view(s) have no dimensions, as their models document no columns and no catalog.json "
+            self._drift(f"{len(bare)} view(s) have no dimensions, as their YAML documents no columns and no catalog.json "
                         f"was read ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): {remedy}; or document "
                         "them under columns:")
 

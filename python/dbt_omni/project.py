@@ -155,6 +155,16 @@ class Model:
         return f"{file} (package {self.package_name})" if self.from_package else file
 
     @property
+    def project_config(self) -> Optional[str]:
+        """Where the root dbt_project.yml configures this node of an installed package (its files are the
+        package's, which `dbt deps` puts back): dbt matches the path folder by folder, as the node's fqn
+        holds it. None for a node without files (dbt-loom's, a cross-project ref's), which it does not configure."""
+        if not self.from_package or not (self.yaml_path or self.path) or not self.fqn:
+            return None
+        key = {"source": "sources", "seed": "seeds", "snapshot": "snapshots"}.get(self.resource_type, "models")
+        return f"{key}: {': '.join(self.fqn)}: +meta: {{omni: {{...}}}}"
+
+    @property
     def shown_name(self) -> str:
         """The name messages give: a versioned model's versions share one name."""
         return self.name if self.version is None else f"{self.name} v{self.version}"
@@ -206,6 +216,9 @@ class DbtProject:
     dispatch: dict = field(default_factory=dict)  # dbt_project.yml's dispatch: macro_namespace -> search_order
     disabled_models: frozenset = frozenset()  # names of models, seeds and snapshots with enabled: false
     disabled_sources: frozenset = frozenset()  # unique ids of source tables with enabled: false
+    # (unique id, column in lower case) whose relationships test says meta.omni: {join: false}: no join from the
+    # column, a foreign_key constraint's neither
+    joins_turned_off: set = field(default_factory=set)
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -567,12 +580,12 @@ def _check(block: dict, kind: str, model: Model, key: str, problems: list) -> No
         )
         return
     found = contract.check(kind, block, file=model.meta_file, model=model.shown_name, key_prefix=key)
-    if model.from_package:  # its files are not the user's to edit: `dbt deps` puts them back
-        found = [replace(p, expected=f"{p.expected}; {model.package_name} is an installed package: your dbt_project.yml "
-                                     f"can give the model a block of its own (models: {model.package_name}: {model.name}: "
-                                     "+meta: {omni: {...}}), which replaces the package's, or exclude it")
-                 for p in found]
-    problems.extend(_column_hint(p, model, f"{key}.dimensions.") if kind == "model" else p for p in found)
+    found = [_column_hint(p, model, f"{key}.dimensions.") for p in found] if kind == "model" else found
+    if (config := model.project_config) is not None:  # its files are not the user's to edit: `dbt deps` puts them back
+        way_out = (f"your dbt_project.yml can give it a block of its own ({config}), which replaces the package's, or "
+                   "exclude it") if kind == "model" else "a column's meta is the package's YAML alone: exclude the model"
+        found = [replace(p, expected=f"{p.expected}; {model.package_name} is an installed package: {way_out}") for p in found]
+    problems.extend(found)
 
 
 def _column_hint(problem: Problem, model: Model, dimensions: str) -> Problem:
@@ -821,13 +834,28 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             f"{column_name} lists a value that is not one text or number ({unread!r}"
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
-        if test_name == "relationships" and not _join_turned_off(project, test, config, model, column_name):
+        if test_name != "relationships":
+            if (lookup(test, "meta") or lookup(config, "meta")) and _merged_omni(lookup(test, "meta"), config, []):
+                project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
+                                        f"{f' on {column_name}' if column_name else ''} ({_test_file(project, test, model)}) has "
+                                        "meta.omni, which only a relationships test reads (join: false): not read"))
+        elif _join_turned_off(project, test, config, model, column_name):
+            project.joins_turned_off.add((model.unique_id, str(column_name).lower()))
+        else:
             to_id = _relationship_target(project, test, kwargs, model, attached, column_name)
             to_field = _test_column(kwargs.get("field"))
             if to_id in project.models and to_field and column is not None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+
+
+def _test_file(project: DbtProject, test: Any, model: Model) -> str:
+    """The YAML file a test is written in, as messages name files: a package's with its package."""
+    path, package = lookup(test, "original_file_path"), lookup(test, "package_name")
+    if not path:
+        return model.meta_file
+    return f"{path} (package {package})" if package and package != project.project_name else path
 
 
 def _join_turned_off(project: DbtProject, test: Any, config: Any, model: Model, column_name: Any) -> bool:
@@ -843,7 +871,7 @@ def _join_turned_off(project: DbtProject, test: Any, config: Any, model: Model, 
                 f"{', '.join(unread)} {'is' if len(unread) == 1 else 'are'} not read"
                 + (" (did you mean join?)" if closest(unread[0], ["join"]) else ""))
         project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} "
-                                f"({lookup(test, 'original_file_path') or model.meta_file}): its meta.omni {said}; a "
+                                f"({_test_file(project, test, model)}): its meta.omni {said}; a "
                                 "test's meta.omni takes only join: false (no relationship made of the test)"))
     return omni.get("join") is False
 
@@ -972,6 +1000,8 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
                                     f"{f' to {to}' if to else ''} gives no relationship: only one column to one "
                                     "column (to: and to_columns:) is joined by itself; write the join as "
                                     "meta.omni.joins with on_sql"))
+            continue
+        if (model.unique_id, columns[0].lower()) in project.joins_turned_off:
             continue
         target = _foreign_key_target(project, model, to, by_name)
         if target is None:

@@ -406,6 +406,9 @@ def select_models(project: DbtProject, settings: Settings) -> list:
     return models
 
 
+PACKAGE_FOLDERS = ("dbt_packages", "dbt_modules")  # where `dbt deps` installs packages (the latter before dbt 1.0)
+
+
 def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
     """A warning for each `select` or `exclude` entry that matches no model, with the closest spelling,
     as dbt warns for its own selectors: a typo in one of them should not pass unnoticed (a misspelt
@@ -466,10 +469,10 @@ def unmatched_selectors(project: DbtProject, settings: Settings) -> list:
             hint = f"; did you mean '{suggestion}'?" if suggestion and suggestion != folder else ""
             if ":" in folder:
                 hint = "; it takes folders (models/marts), not selectors" + (f": '{suggestion}'?" if suggestion else "")
-            parts = folder.strip("/").split("/")
-            if len(parts) > 2 and parts[1] in {m.package_name for m in models} - {root}:  # dbt_packages/github/models
-                hint = (f"; a package's paths are its own, as dbt's path: selector reads them: '{'/'.join(parts[2:])}' "
-                        "(which is that folder in every project)")
+            parts = folder.removeprefix("./").strip("/").split("/")
+            if len(parts) > 1 and parts[0] in PACKAGE_FOLDERS and parts[1] in {m.package_name for m in models} - {root}:
+                hint = (f"; a package's paths are its own, as dbt's path: selector reads them: "
+                        f"'{'/'.join(parts[2:]) or 'models'}' (which is that folder in every project)")
             warnings.append(f"topics_from_paths '{folder}' holds no model{hint}")
     return warnings
 

@@ -763,11 +763,12 @@ def test_models_that_document_no_columns_without_a_catalog_are_said_once():
     manifest = make_manifest([model("orders", columns=[]), model("customers", columns=["id"]),
                               model("regions", columns=[], omni={"dimensions": {"code": {"sql": "1"}}}),
                               model("stores", columns=[], omni={"primary_key": "id"}),  # a dimension of its own
-                              model("zones", columns=[], omni={"measures": {"n": {"aggregate_type": "count"}}})])
+                              model("zones", columns=[], omni={"measures": {"n": {"aggregate_type": "count"}}}),
+                              model("audit", columns=[column("_loaded", omni={"ignore": True})])])  # meant: not said
     omni = build(manifest)
     omni.warnings.remove("model stores: meta.omni.primary_key: column id is not documented in models/stores.yml, and "
                          "without catalog.json its columns are unknown: written as a plain dimension (document it)")
-    assert omni.warnings == ["2 view(s) have no dimensions, as their models document no columns and no catalog.json was "
+    assert omni.warnings == ["2 view(s) have no dimensions, as their YAML documents no columns and no catalog.json was "
                              "read (orders, zones): `dbt docs generate` lists every column of their relations; or "
                              "document them under columns:"]
     assert omni.drift == omni.warnings  # the catalog is made, not the project changed: no --warn-error failure
@@ -776,7 +777,7 @@ def test_models_that_document_no_columns_without_a_catalog_are_said_once():
         "them under columns:")
     catalog = {"nodes": {uid: {"columns": {"id": {"name": "id", "type": "integer", "index": 0}}}
                          for uid in ("model.shop.orders", "model.shop.customers", "model.shop.regions",
-                                     "model.shop.stores", "model.shop.zones")}}
+                                     "model.shop.stores", "model.shop.zones", "model.shop.audit")}}
     assert build(manifest, catalog).warnings == []
 
 

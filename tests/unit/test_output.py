@@ -481,7 +481,7 @@ def test_a_view_gone_as_its_model_became_ephemeral_or_disabled_says_so(out_dir, 
     assert [w for w in result.warnings if "are gone" in w] == [
         "2 view(s) of the last export for target dev are gone: analytics__customers (model.shop.customers is ephemeral "
         "now), analytics__orders_copy (model.shop.orders_copy is disabled now); Omni content saved with them breaks "
-        "(dbt no longer builds their relations, nor drops them)"]
+        "(dbt no longer builds or declares their relations, nor drops them)"]
 
 
 def test_a_source_tables_view_gone_as_it_was_disabled_says_so(out_dir, tmp_path):
@@ -498,7 +498,7 @@ def test_a_source_tables_view_gone_as_it_was_disabled_says_so(out_dir, tmp_path)
     manifest["disabled"] = {"source.shop.stripe.charges": [{**charges, "config": {"enabled": False}}]}
     assert [w for w in export_with(manifest).warnings if "gone" in w] == [
         "1 view(s) of the last export for target dev are gone: raw__charges (source.shop.stripe.charges is disabled "
-        "now); Omni content saved with them breaks (dbt no longer builds their relations, nor drops them)"]
+        "now); Omni content saved with them breaks (dbt no longer builds or declares their relations, nor drops them)"]
 
 
 def test_a_package_models_renamed_view_says_where_the_user_keeps_its_old_name(out_dir, tmp_path):

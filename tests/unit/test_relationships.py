@@ -547,6 +547,22 @@ def test_a_relationships_test_with_meta_omni_join_false_makes_no_join():
         "its meta.omni join: 'no' is not true or false; a test's meta.omni takes only join: false (no relationship made "
         "of the test)")
     assert len(built({"join": "no"}).relationships) == 1
+    assert built({"join": 0}).warnings[0].endswith("its meta.omni join: 0 is not true or false; a test's meta.omni takes "
+                                                   "only join: false (no relationship made of the test)")
+    # a foreign_key constraint on the same column is turned off with it (it made the join anyway; a code review)
+    test = test_node("relationships", "orders", "customer_id", to="customers", field="customer_id")
+    test["config"]["meta"] = {"omni": {"join": False}}
+    constrained = model("orders", columns=[column("customer_id", constraints=[
+        {"type": "foreign_key", "to": "ref('customers')", "to_columns": ["customer_id"]}]), "order_id"])
+    keyed = model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}])
+    assert build(make_manifest([constrained, keyed], [test])).relationships == []
+    assert len(build(make_manifest([constrained, keyed])).relationships) == 1
+    # another kind of test's meta.omni is said to be unread
+    unique = test_node("unique", "orders", "order_id")
+    unique["config"]["meta"] = {"omni": {"join": False}}
+    assert build(make_manifest([model("orders", columns=["order_id"])], [unique])).warnings == [
+        "model orders: the unique test on order_id (models/orders.yml) has meta.omni, which only a relationships test "
+        "reads (join: false): not read"]
 
 
 def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():

@@ -648,6 +648,32 @@ def test_a_mistake_in_a_package_models_block_names_the_package_with_its_file():
                                                          "meta.omni.lable")
     # and the way out that is the user's: the package's files are not (checked on dbt 1.11: the root project's +meta
     # replaces the package's YAML block; found by a review of real packages)
-    assert problem.expected.endswith("; utils is an installed package: your dbt_project.yml can give the model a block "
-                                     "of its own (models: utils: calendar: +meta: {omni: {...}}), which replaces the "
-                                     "package's, or exclude it")
+    assert problem.expected.endswith("; utils is an installed package: your dbt_project.yml can give it a block of its "
+                                     "own (models: utils: calendar: +meta: {omni: {...}}), which replaces the package's, "
+                                     "or exclude it")
+
+
+def test_the_way_out_of_a_package_nodes_block_follows_dbts_config_paths():
+    """dbt matches a dbt_project.yml path folder by folder, and sources under sources: (the advice said `models: utils:
+    calendar:` for a model in staging/ and for a source table, which dbt reports as unused; a code review, checked on
+    dbt 1.11); a column's meta cannot be set there; a node of another project without files gets no such advice."""
+    def expected(node, **kwargs):
+        manifest = make_manifest([model("orders", columns=["id"])], sources=[s for s in [node] if "source_name" in s])
+        if "source_name" not in node:
+            manifest["nodes"][node["unique_id"]] = node
+        with pytest.raises(OmniExportError) as info:
+            build(manifest, **kwargs)
+        return info.value.problems[0].expected
+
+    staged = model("calendar", columns=["day"], package="utils", path="models/staging/calendar.sql", omni={"lable": "x"})
+    assert expected(staged, select=["package:utils"]).endswith(
+        "(models: utils: staging: calendar: +meta: {omni: {...}}), which replaces the package's, or exclude it")
+    raw = source("stripe", "charges", columns=["id"], package="stripe_source", omni={"lable": "x"})
+    assert expected(raw, select=["source:stripe"]).endswith(
+        "(sources: stripe_source: staging: stripe: charges: +meta: {omni: {...}}), which replaces the package's, or exclude it")
+    column_block = model("calendar", columns=[column("day", omni={"lable": "x"})], package="utils")
+    assert expected(column_block, select=["package:utils"]).endswith(
+        "; utils is an installed package: a column's meta is the package's YAML alone: exclude the model")
+    loomed = {**model("upstream_orders", columns=["id"], package="upstream", omni={"lable": "x"}),
+              "original_file_path": "", "patch_path": None}
+    assert "installed package" not in expected(loomed, select=["package:upstream"])

@@ -109,6 +109,12 @@ def test_a_topics_from_paths_folder_holding_no_model_is_a_warning_with_the_close
                              "own, as dbt's path: selector reads them: 'models' (which is that folder in every project)"]
     assert [t.base_view for t in build(manifest, topics_from_paths=["models"], select=["package:github"]).topics] == [
         "analytics__github__issues"]
+    assert build(manifest, topics_from_paths=["./dbt_packages/github"]).warnings[0].endswith(
+        "reads them: 'models' (which is that folder in every project)")
+    # a folder of the root project named as a package is no package path (a code review: models/github/... said so)
+    manifest["nodes"]["model.shop.orders"]["original_file_path"] = "models/github/marts/orders.sql"
+    assert build(manifest, topics_from_paths=["models/github/martz"]).warnings == [
+        "topics_from_paths 'models/github/martz' holds no model; did you mean 'models/github/marts'?"]
 
 
 def test_topic_block_translates_model_names_to_view_names():
