@@ -834,12 +834,13 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                                             f"{column_name} lists a value that is not one text or number ({unread!r}"
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
+        test_meta = lookup(config, "meta")  # dbt keeps a test's meta under its config, however the YAML writes it
         if test_name != "relationships":
-            if (lookup(test, "meta") or lookup(config, "meta")) and _merged_omni(lookup(test, "meta"), config, []):
+            if test_meta and _merged_omni(None, config, []):
                 project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
                                         f"{f' on {column_name}' if column_name else ''} ({_test_file(project, test, model)}) has "
                                         "meta.omni, which only a relationships test reads (join: false): not read"))
-        elif _join_turned_off(project, test, config, model, column_name):
+        elif test_meta and _join_turned_off(project, test, config, model, column_name):
             project.joins_turned_off.add((model.unique_id, str(column_name).lower()))
         else:
             to_id = _relationship_target(project, test, kwargs, model, attached, column_name)
@@ -861,7 +862,7 @@ def _test_file(project: DbtProject, test: Any, model: Model) -> str:
 def _join_turned_off(project: DbtProject, test: Any, config: Any, model: Model, column_name: Any) -> bool:
     """`config: {meta: {omni: {join: false}}}` on a relationships test: dbt still runs it, and no join is made of
     it (an integrity test from a mart to its staging model is no path for people exploring in Omni)."""
-    omni = _merged_omni(lookup(test, "meta"), config, [])
+    omni = _merged_omni(None, config, [])
     if not omni:
         return False
     unread = sorted(str(key) for key in omni if key != "join")
