@@ -15,14 +15,17 @@ ALIASES = {"left": "always_left", "left_outer": "always_left", "left_join": "alw
            "inner_join": "inner", "avg": "average", "mean": "average", "distinct_count": "count_distinct",
            "countd": "count_distinct", "count_unique": "count_distinct", "many-to-one": "many_to_one",
            "one-to-many": "one_to_many", "one-to-one": "one_to_one", "many-to-many": "many_to_many",
-           "day": "date",  # Lightdash's time interval DAY is Omni's timeframe date
+           "day": "date",  # Lightdash's time interval DAY is Omni's timeframe date, and its numbered parts:
+           "day_of_week_index": "day_of_week_num", "quarter_num": "quarter_of_year", "day_of_month_num": "day_of_month",
+           "day_of_year_num": "day_of_year", "hour_of_day_num": "hour_of_day", "year_num": "year",
            "has_many": "one_to_many", "hasmany": "one_to_many", "belongs_to": "many_to_one",  # Cube's, Rails'
            "belongsto": "many_to_one", "has_one": "one_to_one", "hasone": "one_to_one"}
 # Values of other tools where the closest spelling would mislead: what to write instead.
 VALUE_HINTS = {"percent_of_total": " (LookML's percent_of_total is no Omni aggregate: Omni computes a percent of "
                                    "total in a query)",
                "number": " (LookML's type: number is a measure with sql alone, over other measures, and no "
-                         "aggregate_type)"}
+                         "aggregate_type)",
+               "week_num": " (Omni has no week-of-year timeframe: week is the week's first day)"}
 # Keys other tools' meta blocks use (Lightdash, dbt2looker, dbt-metabase, LookML), for a suggestion closest() cannot make:
 # the first of Omni's keys that is valid at that place (its first part, for `topic.x`), else none: the
 # closest spelling would mislead (Lightdash's column `dimension:` is not `description`).
@@ -36,7 +39,8 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "show_underlying_values": ("drill_fields", "default_drill_fields"),
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
                "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
-               "drill_fields": ("default_drill_fields",)}  # a measure's, which a model has as default_drill_fields
+               "drill_fields": ("default_drill_fields",),
+               "required_attributes": ("required_access_grants",)}  # Lightdash's: Omni's grants, defined in the model file  # a measure's, which a model has as default_drill_fields
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
 # spelling would be another parameter (groups is not group_label, suggestion_list not all_values), so say so.
 OMNI_ONLY = frozenset((
@@ -197,10 +201,23 @@ def _problems(error, *, file, model, key_prefix) -> list:
         allowed = sorted(schema_part["properties"])
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
         return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]),
-                        expected=ELSEWHERE.get((key, extra)) or "one of " + ", ".join(allowed) + _omni_only(extra),
-                        suggestion=None if (key, extra) in ELSEWHERE else _suggested_key(extra, allowed), **where)
+                        expected=_elsewhere(key, extra) or "one of " + ", ".join(allowed) + _omni_only(extra),
+                        suggestion=None if _elsewhere(key, extra) else _suggested_key(extra, allowed), **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]
+
+
+# Keys a column's block does not take, which a model's does (Lightdash documents additional_dimensions per column)
+COLUMN_ELSEWHERE = {"dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read this column)",
+                    "additional_dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read "
+                                             "this column)"}
+COLUMN_BLOCK_RE = re.compile(r"columns\.[^.]+(\.[^.]+)*\.meta\.omni$")
+
+
+def _elsewhere(key: str, extra: Any) -> Optional[str]:
+    if (key, extra) in ELSEWHERE:
+        return ELSEWHERE[(key, extra)]
+    return COLUMN_ELSEWHERE.get(extra) if COLUMN_BLOCK_RE.fullmatch(key) else None
 
 
 def _suggested_key(extra: Any, allowed: list) -> Optional[str]:

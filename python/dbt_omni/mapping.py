@@ -43,7 +43,10 @@ NAMED_FORMATS = (
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
-FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency"}  # Lightdash's currency formats
+# Lightdash's currency formats; its compact and units with no named format of Omni's (closest() would say
+# millions for trillions): no suggestion, the expected text names D3 / Excel format strings
+FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency", "trillions": None, "km": None,
+                  "mi": None}
 # Omni's currency formats take any currency's code as a prefix (Omni's format docs: "a currency prefix like usd,
 # gbp, or jpy"): currency, accounting and bigcurrency, as usdcurrency, jpyaccounting, bigchfcurrency. ISO 4217's codes.
 CURRENCY_CODES = frozenset("""
@@ -511,7 +514,7 @@ class Mapper:
 
     # -- fields ------------------------------------------------------------------------------------
 
-    def _check_format(self, value: Optional[str], model: Model, key: str) -> Optional[str]:
+    def check_format(self, value: Optional[str], model: Model, key: str) -> Optional[str]:
         if value is None or value in self.custom_formats:  # the model file's own: Omni takes `format: <its name>`
             return value
         match = NAMED_FORMAT_RE.match(value)
@@ -523,8 +526,9 @@ class Mapper:
                               suggestion=f"{match.group(1)}_{MAX_FORMAT_DECIMALS}")
         if match and not is_named_format(match.group(1).lower()) and not EXCEL_DATE_CODE_RE.match(value):
             name = match.group(1).lower()
-            found = (closest(value, self.custom_formats) or FORMAT_ALIASES.get(name)
-                     or closest(name.replace("_", ""), NAMED_FORMATS))
+            found = closest(value, self.custom_formats) or (
+                FORMAT_ALIASES[name] if name in FORMAT_ALIASES else _currency_format(name)
+                or closest(name.replace("_", ""), NAMED_FORMATS))
             raise model.error(
                 f"unknown format '{value}'",
                 key=key,
@@ -672,7 +676,7 @@ class Mapper:
                 dimension.label = meta["label"]
             dimension.hidden = meta.get("hidden")
             if meta.get("format") is not None:  # (the key's text is made only for a format to check)
-                dimension.format = self._check_format(meta["format"], model, f"columns.{column.name}.meta.omni.format")
+                dimension.format = self.check_format(meta["format"], model, f"columns.{column.name}.meta.omni.format")
             dimension.group_label = meta.get("group_label")
             if meta.get("tags"):
                 dimension.tags = sorted({*column.tags, *meta["tags"]})
@@ -698,7 +702,7 @@ class Mapper:
             description=block.get("description") or None,
             primary_key=is_pk or None,  # one of several: custom_compound_primary_key_sql
             hidden=block.get("hidden"),
-            format=self._check_format(block.get("format"), model, f"{key}.format"),
+            format=self.check_format(block.get("format"), model, f"{key}.format"),
             group_label=block.get("group_label"),
             timeframes=block.get("timeframes"),
             convert_tz=block.get("convert_tz"),
@@ -790,7 +794,7 @@ class Mapper:
             custom_primary_key_sql=self.translate(block.get("custom_primary_key_sql"), model, f"{key}.custom_primary_key_sql"),
             label=block.get("label"),
             description=block.get("description") or None,  # "": none (a column measure: not the column's)
-            format=self._check_format(block.get("format"), model, f"{key}.format"),
+            format=self.check_format(block.get("format"), model, f"{key}.format"),
             group_label=block.get("group_label"),
             hidden=block.get("hidden"),
             filters=self.translate_filters(block.get("filters"), model, f"{key}.filters"),
@@ -1164,6 +1168,16 @@ def _report_clash(model: Model, measures: list) -> None:
                             "meta.omni.dimensions entry of another name whose sql names the column keeps it in Omni)")
             raise model.error(f"field '{name}' is defined twice ({seen[name]} and {where})", key=where, expected=expected)
         seen[name] = where
+
+
+def _currency_format(name: str) -> Optional[str]:
+    """`audcurency` is AUD's currency format misspelt, not usdcurrency (closest() knows only the named formats)."""
+    big = "big" if name.startswith("big") else ""
+    code, rest = name[len(big):len(big) + 3], name[len(big) + 3:].replace("_", "")
+    if code not in CURRENCY_CODES or not rest:
+        return None
+    kind = closest(rest, ["currency", "accounting"] if not big else ["currency"])
+    return f"{big}{code}{kind}" if kind else None
 
 
 def build_omni_model(project: DbtProject, settings: Settings) -> OmniModel:

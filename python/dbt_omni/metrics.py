@@ -171,6 +171,7 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         if block.get(attribute) is not None:
             setattr(top, attribute, sorted(set(block[attribute])) if attribute == "tags"
                     else text_or_none(block[attribute]) if attribute == "ai_context" else block[attribute])
+    top.format = mapper.check_format(top.format, model, f"{key}.format")  # as any measure's (it was written unchecked)
     top.drill_fields = mapper.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields")
     for measure in measures:  # a hidden component is still queryable: it needs the grants as much
         measure.required_access_grants = block.get("required_access_grants")

@@ -9,6 +9,7 @@ from dbt_omni.errors import closest, collecting, raise_collected
 from dbt_omni.names import column_field, field_name
 from dbt_omni.omni_model import Dimension, Relationship, View
 from dbt_omni.project import ForeignKey, Model
+from dbt_omni.references import references
 
 if TYPE_CHECKING:
     from dbt_omni.mapping import Mapper
@@ -123,6 +124,13 @@ def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Option
         raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
                           expected="a name for the joined copy, e.g. parent_" + model.name)
     on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(model, source, target, key)
+    joined = join.get("join_to_view_as") or target.name
+    if others := sorted({view for view, _ in references(on_sql) if view and view not in (source.name, joined)}):
+        # Lightdash's joins belong to an explore and chain (payments to customers on orders.customer_id)
+        mapper.warnings.append(
+            f"model {model.name}: {key}.on_sql reads {', '.join(others)}, neither side of this join ({source.name} to "
+            f"{joined}): Omni's relationship joins those two views, and a topic without {others[0]} cannot run it "
+            f"(join {join['to']} from the model of {others[0]} instead, and list both in the topic's joins)")
     return Relationship(
         join_from_view=source.name,
         join_to_view=target.name,

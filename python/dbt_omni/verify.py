@@ -32,6 +32,8 @@ RELATION = "__DBT_OMNI_RELATION__"
 # (structs, maps, arrays): never a default grain.
 NOT_A_GRAIN_RE = re.compile(r"^(jsonb?|xml|point|line|lseg|box|path|polygon|circle|struct|map|array|variant|object"
                             r"|geometry|geography)\b|\[", re.IGNORECASE)
+# A column named as an amount (bank_transfer_amount, unit_price) is none either, without a money format
+AMOUNT_NAME_RE = re.compile(r"(^|_)(amount|price|revenue|cost)$")
 # A metric's own arguments that name an id or an amount (mrr_column): no default grain, whatever their format
 NOT_A_GRAIN_ARGUMENT = ("_id_column", "amount_column", "mrr_column")
 FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -170,7 +172,7 @@ class _View:
         mrr_column)."""
         usable = [n for n, d in sorted(self.dimensions.items())
                   if not (d or {}).get("primary_key") and not (d or {}).get("hidden") and not _is_id(n, d or {})
-                  and not _is_amount(d or {}) and n not in ungroupable and self._local(n)]
+                  and not _is_amount(d or {}) and not AMOUNT_NAME_RE.search(n) and n not in ungroupable and self._local(n)]
 
         def rank(name: str) -> int:
             dimension = self.dimensions[name] or {}

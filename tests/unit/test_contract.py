@@ -222,11 +222,28 @@ def test_bad_enum_suggests_the_closest_value():
 
 
 @pytest.mark.parametrize("value, suggestion", [("WEEK", "week"), ("Month", "month"), ("DAY", "date"), ("day", "date"),
-                                               ("QUATER", "quarter"), ("RAW", "raw")])
+                                               ("QUATER", "quarter"), ("RAW", "raw"),
+                                               # Lightdash's numbered parts (a review of a Lightdash migration: it said
+                                               # day_of_week_name, quarter and day_of_week_num for these)
+                                               ("DAY_OF_WEEK_INDEX", "day_of_week_num"), ("QUARTER_NUM", "quarter_of_year"),
+                                               ("WEEK_NUM", None)])
 def test_a_timeframe_in_another_tools_case_or_name_suggests_omnis(value, suggestion):
     """Lightdash writes time_intervals: [DAY, WEEK]; Omni's values are lowercase, and its DAY is date."""
     problem = one_problem(model_error(column_omni={"timeframes": ["month", value]}))
     assert (problem.key, problem.suggestion) == ("columns.amount.meta.omni.timeframes[1]", suggestion)
+
+
+def test_lightdash_keys_a_migration_meets_say_where_they_go():
+    """required_attributes is Lightdash's field security, which a bare "unknown key" invited to delete; a column's
+    additional_dimensions (where Lightdash documents them) are model-level dimensions (a review of a Lightdash
+    migration)."""
+    problem = one_problem(model_error(column_omni={"required_attributes": {"is_admin": "true"}}))
+    assert problem.suggestion == "required_access_grants"
+    problem = one_problem(model_error(column_omni={"additional_dimensions": {"amount_eur": {"sql": "${amount} * 0.9"}}}))
+    assert (problem.key, problem.suggestion) == ("columns.amount.meta.omni.additional_dimensions", None)
+    assert problem.expected == "meta.omni.dimensions at model level (a new field, whose sql may read this column)"
+    problem = one_problem(model_error(omni={"additional_dimensions": {"x": {"sql": "1"}}}))  # at model level: as before
+    assert problem.suggestion == "dimensions"
 
 
 def test_an_enum_value_in_another_case_suggests_omnis():

@@ -398,7 +398,10 @@ def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
     manifest = orders(*(column(f"c{i}", omni={"format": fmt}) for i, fmt in enumerate(formats)))
     view = view_yaml(manifest)
     assert [view["dimensions"][f"c{i}"]["format"] for i in range(len(formats))] == formats
-    for fmt, suggestion in (("xyzcurrency", "currency"), ("jpyaccountng", "accounting")):  # no such currency / a typo
+    # no such currency; a typo of a currency's format keeps its code (it said accounting, and usdcurrency_2 for
+    # audcurency_2: found by a first install); Lightdash's compact trillions has no named format (it said millions)
+    for fmt, suggestion in (("xyzcurrency", "currency"), ("jpyaccountng", "jpyaccounting"), ("audcurency_2", "audcurrency_2"),
+                            ("bigchfcurrenc", "bigchfcurrency"), ("trillions", None)):
         problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
         assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
         assert "jpycurrency, chfaccounting" in problem.expected
@@ -1401,3 +1404,17 @@ def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
         "measures": {"top": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"tier": {"is": [1.0, "2", 3]}}}}})])
     assert [w.partition(": is")[2] for w in build(numbered).warnings] == [
         " 3 is none of tier's all_values (1, 2: its accepted_values test or meta.omni.all_values), so no row has it"]
+
+
+def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
+    """Lightdash's filters: [{event_id: ">5"}], written as is: '>5', Omni compares the column to that text (found by
+    a review of a Lightdash migration)."""
+    manifest = make_manifest([model("events", columns=["event_id", "status", "note"], omni={"measures": {
+        "later": {"aggregate_type": "count", "filters": {"event_id": {"is": ">5"}}},
+        "known": {"aggregate_type": "count", "filters": {"status": {"is": ["open", "!null"]}}},
+        "plain": {"aggregate_type": "count", "filters": {"note": {"is": "a > b", "greater_than": 5}}}}})])
+    assert build(manifest).warnings == [
+        "model events: meta.omni.measures.known.filters.status: is '!null' is compared as that text; Lightdash's '>5' is "
+        "Omni's greater_than: 5 (less_than, greater_than_or_equal, ...), and '!null' its not: null",
+        "model events: meta.omni.measures.later.filters.event_id: is '>5' is compared as that text; Lightdash's '>5' is "
+        "Omni's greater_than: 5 (less_than, greater_than_or_equal, ...), and '!null' its not: null"]

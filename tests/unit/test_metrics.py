@@ -172,6 +172,17 @@ def test_a_metric_argument_naming_a_column_by_a_reserved_word_says_how_a_dbt_mod
     assert build(manifest).warnings == []
 
 
+def test_a_shared_metrics_format_is_checked_as_any_measures():
+    """usd_currency_2 on a metric measure was written to Omni unchecked, where a plain measure's is an error (found
+    by a first install on a real project)."""
+    problem = one_problem(export_error(subscriptions({"mrr": {"metric": "monthly_recurring_revenue",
+                                                              "format": "usd_currency_2"}})))
+    assert (problem.key, problem.message, problem.suggestion) == (
+        "meta.omni.measures.mrr.format", "unknown format 'usd_currency_2'", "usdcurrency_2")
+    assert measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "audcurrency_2"}}))[
+        "mrr"]["format"] == "audcurrency_2"
+
+
 def test_every_unknown_argument_of_a_metric_is_said_at_once():
     """Only the first was, so each mistake took a dbt command of its own (found by a review on PostgreSQL)."""
     block = {"metric": "monthly_recurring_revenue", "args": {"type_colum": "plan", "amount_colum": "mrr"}}

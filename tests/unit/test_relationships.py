@@ -565,6 +565,21 @@ def test_a_relationships_test_with_meta_omni_join_false_makes_no_join():
         "reads (join: false): not read"]
 
 
+def test_a_join_whose_on_sql_reads_a_third_view_is_said():
+    """Lightdash's joins chain within an explore (payments to customers on orders.customer_id); an Omni relationship
+    joins two views, and the topic nested customers beside orders, not under it (a review of a Lightdash migration)."""
+    payments = model("payments", columns=["payment_id", "order_id"], omni={"joins": [
+        {"to": "orders", "on_sql": "${payments.order_id} = ${orders.order_id}"},
+        {"to": "customers", "on_sql": "${customers.customer_id} = ${orders.customer_id}"}]})
+    keyed = [model(name, columns=[key, *more], constraints=[{"type": "primary_key", "columns": [key]}])
+             for name, key, more in (("orders", "order_id", ["customer_id"]), ("customers", "customer_id", []))]
+    omni = build(make_manifest([payments, *keyed]))
+    assert [w for w in omni.warnings if "neither side" in w] == [
+        "model payments: meta.omni.joins[1].on_sql reads analytics__orders, neither side of this join (analytics__payments "
+        "to analytics__customers): Omni's relationship joins those two views, and a topic without analytics__orders "
+        "cannot run it (join customers from the model of analytics__orders instead, and list both in the topic's joins)"]
+
+
 def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():
     """dbt lists only the source in its depends_on, and source(...) is no ref(...): it was dropped without a word
     (found by a code review)."""

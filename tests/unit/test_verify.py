@@ -168,6 +168,12 @@ def test_a_column_a_metric_takes_as_an_id_or_amount_is_no_default_grain_whatever
         "measures": {"aov": {"metric": "average_order_value", "args": {"order_id_column": "order",
                                                                        "amount_column": "amount"}}}})])
     assert [c.grain for c in plan(project, out)] == [None, "region"]
+    # nor is a column named as an amount, without a format (jaffle_shop's bank_transfer_amount: a first install)
+    project, out = exported_project(tmp_path, [model("orders_rw", columns=["order", "amount", "bank_transfer_amount",
+                                                                         "unit_price", "pricey", "region"], omni={
+        "measures": {"aov": {"metric": "average_order_value", "args": {"order_id_column": "order",
+                                                                       "amount_column": "amount"}}}})])
+    assert [c.grain for c in plan(project, out)] == [None, "pricey", "region"]
 
 
 def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeypatch):
