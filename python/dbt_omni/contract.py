@@ -39,8 +39,8 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "show_underlying_values": ("drill_fields", "default_drill_fields"),
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
                "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
-               "drill_fields": ("default_drill_fields",),
-               "required_attributes": ("required_access_grants",)}  # Lightdash's: Omni's grants, defined in the model file  # a measure's, which a model has as default_drill_fields
+               "drill_fields": ("default_drill_fields",),  # a measure's, which a model has as default_drill_fields
+               "required_attributes": ("required_access_grants",)}  # Lightdash's: Omni's grants, defined in the model file
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
 # spelling would be another parameter (groups is not group_label, suggestion_list not all_values), so say so.
 OMNI_ONLY = frozenset((
@@ -52,6 +52,9 @@ OMNI_ONLY = frozenset((
     "suggest_from_topic", "suggestion_list", "timeframe_metadata", "view_label", "views", "warehouse_override"))
 # Omni parameters of topics (and the model file) that the contract takes in the model file only.
 MODEL_FILE_ONLY = frozenset(("auto_run", "default_row_limit", "extends", "template"))
+# Other tools' keys with a suggestion that needs a word beside it
+KEY_ALIAS_HINTS = {"visibility_type": " (Metabase's hidden is hidden: true; its sensitive, a field no one should see, "
+                                      "is ignore: true on the column, which leaves it out)"}
 OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni it is in",
                    "join_from_view_as": ": a join is from the model whose meta.omni it is in",
                    "groups": "; Lightdash's groups is group_label",
@@ -211,12 +214,30 @@ def _problems(error, *, file, model, key_prefix) -> list:
 COLUMN_ELSEWHERE = {"dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read this column)",
                     "additional_dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read "
                                              "this column)"}
+COLUMN_ELSEWHERE.update({
+    "dimension": "the column's own keys (label, hidden, group_label, timeframes, ...) straight under its meta.omni, "
+                 "as dbt2looker's and Lightdash's dimension: holds them",
+    "sql": "nothing: a column's field reads the column itself; other SQL is a new field, under meta.omni.dimensions at "
+           "model level and of another name"})
+# dbt-metabase's keys, whose meaning Omni spreads over several of its own (no one key to suggest)
+OTHER_TOOL_HINTS = {
+    "semantic_type": "Metabase's semantic types: type/PK is primary_key: true, type/FK a relationships test (or the "
+                     "model's joins), type/Currency a currency format (usdcurrency_2), type/Category all_values or "
+                     "nothing; the others have no Omni counterpart",
+    "fk_target_table": "a relationships test on the column (to: ref('...'), field: ...), which makes the join, or the "
+                       "model's meta.omni.joins",
+    "fk_target_field": "a relationships test on the column (to: ref('...'), field: ...), which makes the join, or the "
+                       "model's meta.omni.joins",
+    "points_of_interest": "ai_context (what Omni's AI should know) or description",
+    "caveats": "ai_context (what Omni's AI should know) or description"}
 COLUMN_BLOCK_RE = re.compile(r"columns\.[^.]+(\.[^.]+)*\.meta\.omni$")
 
 
 def _elsewhere(key: str, extra: Any) -> Optional[str]:
     if (key, extra) in ELSEWHERE:
         return ELSEWHERE[(key, extra)]
+    if extra in OTHER_TOOL_HINTS:
+        return OTHER_TOOL_HINTS[extra]
     return COLUMN_ELSEWHERE.get(extra) if COLUMN_BLOCK_RE.fullmatch(key) else None
 
 
@@ -229,6 +250,8 @@ def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
 
 
 def _omni_only(extra: Any) -> str:
+    if extra in KEY_ALIAS_HINTS:
+        return KEY_ALIAS_HINTS[extra]
     if extra in MODEL_FILE_ONLY:
         return f" (dbt-omni takes Omni's {extra} in vars.dbt_omni.model_file only)"
     if extra in OMNI_OTHER_PLACES:

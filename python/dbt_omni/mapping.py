@@ -31,6 +31,7 @@ from dbt_omni.project import (
     ephemeral_blocks,
     is_number,
     left_out_problems,
+    lookup,
     time_kind,
 )
 from dbt_omni.references import SQL_REF_RE, check_references, references
@@ -43,10 +44,9 @@ NAMED_FORMATS = (
     "usdcurrency", "eurcurrency", "gbpcurrency", "accounting", "usdaccounting", "euraccounting",
     "gbpaccounting", "financial", "bigcurrency", "bigusdcurrency", "bigeurcurrency", "biggbpcurrency",
 )
-# Lightdash's currency formats; its compact and units with no named format of Omni's (closest() would say
-# millions for trillions): no suggestion, the expected text names D3 / Excel format strings
-FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency", "trillions": None, "km": None,
-                  "mi": None}
+# Lightdash's currency formats; its compact trillions has no named format of Omni's (closest() would say
+# millions): no suggestion, the expected text names D3 / Excel format strings
+FORMAT_ALIASES = {"usd": "usdcurrency", "eur": "eurcurrency", "gbp": "gbpcurrency", "trillions": None}
 # Omni's currency formats take any currency's code as a prefix (Omni's format docs: "a currency prefix like usd,
 # gbp, or jpy"): currency, accounting and bigcurrency, as usdcurrency, jpyaccounting, bigchfcurrency. ISO 4217's codes.
 CURRENCY_CODES = frozenset("""
@@ -128,6 +128,7 @@ class Mapper:
                           for problem in left_out_problems(project, exported)]
         self.warnings += [notice for unique_id, notice in project.notices if unique_id in exported]
         self._warn_ephemeral_blocks()
+        self._warn_other_tools_meta()
         elsewhere = [m for m in self.models if m.unique_id in project.other_relations]
         uncatalogued = [m.shown_name for m in self.models if m.resource_type == "model" and not m.in_catalog
                         and m.unique_id not in project.other_relations]
@@ -171,6 +172,19 @@ class Mapper:
         self.default_timeframes = {} if "default_timeframes" in settings.model_file else DEFAULT_TIMEFRAMES
         formats = settings.model_file.get("custom_formats")
         self.custom_formats = sorted(map(str, formats)) if isinstance(formats, dict) else []
+
+    def _warn_other_tools_meta(self) -> None:
+        """A project that has no meta.omni yet but Lightdash's, dbt2looker's or dbt-metabase's meta: their blocks are
+        left alone (a project may feed both tools), which a team migrating took for lost; said until its first
+        meta.omni block, and no error under --warn-error."""
+        if any(m.omni or any(c.omni for c in m.columns.values()) for m in self.models):
+            return
+        theirs = [m.shown_name for m in self.models if any(
+            key in OTHER_TOOLS_META or str(key).startswith("metabase") for key in lookup(m.config, "meta", {}) or ())]
+        if theirs:
+            self._drift(f"no exported model has meta.omni, and {len(theirs)} carry another tool's meta (Lightdash, "
+                        f"dbt2looker or dbt-metabase: {', '.join(sorted(theirs)[:5])}{', ...' if len(theirs) > 5 else ''}), "
+                        "which dbt-omni leaves alone: README's 'Coming from another tool' says what each key is in meta.omni")
 
     def _warn_ephemeral_blocks(self) -> None:
         """In one line, and no error under --warn-error: a folder's +meta in dbt_project.yml gives its ephemeral
@@ -514,13 +528,14 @@ class Mapper:
 
     # -- fields ------------------------------------------------------------------------------------
 
-    def check_format(self, value: Optional[str], model: Model, key: str) -> Optional[str]:
+    def check_format(self, value: Optional[str], model: Model, key: str, where: str = "") -> Optional[str]:
+        """where: whence the format came, where not from the key itself (a metric macro's properties)."""
         if value is None or value in self.custom_formats:  # the model file's own: Omni takes `format: <its name>`
             return value
         match = NAMED_FORMAT_RE.match(value)
         if match and is_named_format(match.group(1).lower()) and match.group(2) \
                 and int(match.group(2)[1:]) > MAX_FORMAT_DECIMALS:
-            raise model.error(f"format '{value}' has {int(match.group(2)[1:])} decimals", key=key,
+            raise model.error(f"format '{value}' has {int(match.group(2)[1:])} decimals" + (f" ({where})" if where else ""), key=key,
                               expected=f"_0 to _{MAX_FORMAT_DECIMALS} decimals, as Omni's named formats take (or a "
                                        "D3 / Excel format string such as 0.000000)",
                               suggestion=f"{match.group(1)}_{MAX_FORMAT_DECIMALS}")
@@ -530,7 +545,7 @@ class Mapper:
                 FORMAT_ALIASES[name] if name in FORMAT_ALIASES else _currency_format(name)
                 or closest(name.replace("_", ""), NAMED_FORMATS))
             raise model.error(
-                f"unknown format '{value}'",
+                f"unknown format '{value}'" + (f" ({where})" if where else ""),
                 key=key,
                 expected="an Omni named format (" + ", ".join(NAMED_FORMATS) + ", a currency format with another "
                 "currency's code: jpycurrency, chfaccounting, ...; optionally _0 to _4 decimals), "
@@ -1088,6 +1103,9 @@ class Mapper:
 
 TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_day"})  # timeframes a date lacks
 # Aggregates of numbers: of a boolean, text or date column, the warehouse refuses the query.
+# Model-level meta keys of Lightdash (metrics, joins, ...), dbt2looker (joins, looker) and dbt-metabase (metabase.*)
+OTHER_TOOLS_META = frozenset(("metrics", "joins", "looker", "required_attributes", "default_time_dimension",
+                              "sql_filter", "sql_where", "group_details", "explores", "spotlight"))
 PLAIN_FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a measure's sql that is one field of its view
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",
                           "median_distinct_on", "percentile_distinct_on"})
@@ -1174,8 +1192,10 @@ def _currency_format(name: str) -> Optional[str]:
     """`audcurency` is AUD's currency format misspelt, not usdcurrency (closest() knows only the named formats)."""
     big = "big" if name.startswith("big") else ""
     code, rest = name[len(big):len(big) + 3], name[len(big) + 3:].replace("_", "")
-    if code not in CURRENCY_CODES or not rest:
+    if code not in CURRENCY_CODES:
         return None
+    if not rest:  # Lightdash's jpy, or bigusd
+        return f"{big}{code}currency"
     kind = closest(rest, ["currency", "accounting"] if not big else ["currency"])
     return f"{big}{code}{kind}" if kind else None
 

@@ -171,7 +171,6 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
         if block.get(attribute) is not None:
             setattr(top, attribute, sorted(set(block[attribute])) if attribute == "tags"
                     else text_or_none(block[attribute]) if attribute == "ai_context" else block[attribute])
-    top.format = mapper.check_format(top.format, model, f"{key}.format")  # as any measure's (it was written unchecked)
     top.drill_fields = mapper.translate_field_refs(block.get("drill_fields"), model, f"{key}.drill_fields")
     for measure in measures:  # a hidden component is still queryable: it needs the grants as much
         measure.required_access_grants = block.get("required_access_grants")
@@ -182,8 +181,11 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     documented = _macro_meta(mapper.project, package, macro_name)  # _metrics.yml: e.g. label MRR, format percent_2
     if top.label is None:
         top.label = documented.get("label")
-    if top.format is None:
-        top.format = documented.get("format")
+    if top.format is None and documented.get("format") is not None:
+        top.format = mapper.check_format(documented["format"], model, f"{key}.metric",
+                                         where=f"the format macro {package}.{macro_name}'s properties give it")
+    else:  # as any measure's (a metric measure's was written unchecked)
+        top.format = mapper.check_format(top.format, model, f"{key}.format")
     view = mapper.views[model.unique_id].name
     record = {"metric": f"{package}.{macro_name}", "args": dict(sorted(kwargs.items()))}
     filters = next((m.filters for m in measures if m.filters), None)

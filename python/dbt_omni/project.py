@@ -292,6 +292,8 @@ def _nearly_omni(key: str) -> bool:
     """`omni` in another case, or one letter added, left out, changed or swapped: surely meant for us.
     (difflib's closest would also take `domain` or `common`, keys other tools may own.)"""
     key = key.lower()
+    if key.startswith("omni."):  # flat, as dbt-metabase's `metabase.display_name`
+        return True
     if key == "omni" or abs(len(key) - 4) > 1:
         return key == "omni"
     if len(key) == 4:
@@ -748,6 +750,8 @@ def read_project(
     project.notices += [(model.unique_id, f"model {model.shown_name}: {key} {_block_place(model, key)}: " + (
         "dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in dbt_project.yml `+meta: "
         "{omni: ...}`), so this block is ignored" if key.endswith(".omni") else
+        f"dbt-omni reads one block, `omni: {{{key[key.lower().rindex('omni.') + 5:]}: ...}}`, not flat `omni.<key>` keys (as dbt-metabase's "
+        "`metabase.<key>`), so this is ignored" if ".omni." in f".{key.lower()}" else
         "did you mean meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored"))
         for model, key in misspelt_meta]
     _attach_tests(project, tests)
@@ -990,12 +994,26 @@ def _unquoted(relation_name: str) -> str:
     return re.sub(r"[\"`\[\]]", "", relation_name).lower()
 
 
+CONSTRAINT_TARGET_RE = re.compile(r"""\s*(?:ref\(\s*['"])?([A-Za-z_][\w."]*)""")  # customers (id), ref('customers')
+
+
+def _joined_by_meta(model: Model, target: Any) -> bool:
+    """Whether the model's meta.omni.joins has a join to the table a constraint names (by its last name part)."""
+    found = CONSTRAINT_TARGET_RE.match(str(target or ""))
+    name = found[1].replace('"', "").rpartition(".")[2].lower() if found else ""
+    joins = model.omni.get("joins")
+    return bool(name) and isinstance(joins, list) and any(
+        isinstance(j, dict) and str(j.get("to", "")).rpartition(".")[2].lower() == name for j in joins)
+
+
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
     by_name = project.models_by_name()
     for model, columns, constraint in constraints:
         to = lookup(constraint, "to", "")
         to_columns = list(lookup(constraint, "to_columns", ()))
         if not to or len(columns) != 1 or len(to_columns) != 1:  # expression-only (before dbt 1.9) or compound
+            if _joined_by_meta(model, to or lookup(constraint, "expression", "")):
+                continue  # written as the notice says: a meta.omni join to that table
             written = f"on ({', '.join(columns)})" if columns else "on the model"
             project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint {written}"
                                     f"{f' to {to}' if to else ''} gives no relationship: only one column to one "

@@ -21,8 +21,9 @@ TIMEFRAMES = (  # ../shared/omni-format.md, "Dimensions"
 REF_SHAPE_RE = re.compile(r"-?(?:all_views\.\*|tag:\S+|(?:[\w$-]+\.)?(?:[\w$]+|\*)(?:\[[a-z_]+\])?)")
 
 
-# A filter value in another tool's syntax (Lightdash's ">5", "<=10", "!null", "!= x"), which Omni compares as text
-OTHER_FILTER_SYNTAX_RE = re.compile(r"(!=?|[<>]=?)\s*\S")
+# A filter value in another tool's syntax, which Omni compares as text: Lightdash's ">5", "<=10", "!null", and
+# LookML's (dbt2looker's) "%blog%", "-cancelled", "NULL", "-EMPTY"
+OTHER_FILTER_SYNTAX_RE = re.compile(r"(!=?|[<>]=?)\s*\S|-\S|.*%|-?(NULL|EMPTY)$")
 
 
 def _listed(value) -> list:
@@ -166,16 +167,18 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         """A filter's `is` / `not` value that the field's all_values (its accepted_values test) lacks: no row
         has it, so an `is` filter of it alone matches no row (the measure is 0 or the topic empty, without a
         word), and a `not` excludes nothing by it."""
-        if isinstance(condition, dict) and (written := next((
-                (operator, value) for operator in ("is", "not") for value in _listed(condition.get(operator))
-                if isinstance(value, str) and OTHER_FILTER_SYNTAX_RE.match(value)), None)):
-            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
-            warnings.append(f"model {model.shown_name if model else ref}: {key}.{ref}: {written[0]} {written[1]!r} is "
-                            "compared as that text; Lightdash's '>5' is Omni's greater_than: 5 (less_than, "
-                            "greater_than_or_equal, ...), and '!null' its not: null")
         view_name, _, field = ref.lstrip("-").rpartition(".")
         view = by_name.get(view_name) if view_name else own_view
         dimension = next((d for d in view.dimensions if d.name == field), None) if view else None
+        if isinstance(condition, dict) and (written := next((  # a value the field has ('<18' an age band) is none
+                (operator, value) for operator in ("is", "not") for value in _listed(condition.get(operator))
+                if isinstance(value, str) and OTHER_FILTER_SYNTAX_RE.match(value)
+                and value not in ((dimension.all_values or ()) if dimension else ())), None)):
+            model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
+            warnings.append(f"model {model.shown_name if model else ref}: {key}.{ref}: {written[0]} {written[1]!r} is "
+                            "compared as that text: another tool's filter syntax? Omni writes Lightdash's '>5' as "
+                            "greater_than: 5, '!null' as not: null, LookML's '%blog%' as contains: blog, '-x' as not: x, "
+                            "'NULL' as is: null")
         if not dimension or not dimension.all_values or not isinstance(condition, dict):
             return
         allowed = {str(v) for v in dimension.all_values}

@@ -123,14 +123,22 @@ def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Option
     if target is source and not join.get("join_to_view_as"):
         raise model.error(f"a join of {source.name} to itself needs an alias", key=f"{key}.join_to_view_as",
                           expected="a name for the joined copy, e.g. parent_" + model.name)
-    on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) or _default_on_sql(model, source, target, key)
     joined = join.get("join_to_view_as") or target.name
-    if others := sorted({view for view, _ in references(on_sql) if view and view not in (source.name, joined)}):
-        # Lightdash's joins belong to an explore and chain (payments to customers on orders.customer_id)
-        mapper.warnings.append(
-            f"model {model.name}: {key}.on_sql reads {', '.join(others)}, neither side of this join ({source.name} to "
-            f"{joined}): Omni's relationship joins those two views, and a topic without {others[0]} cannot run it "
-            f"(join {join['to']} from the model of {others[0]} instead, and list both in the topic's joins)")
+    on_sql = mapper.translate(join.get("on_sql"), model, f"{key}.on_sql", source) \
+        or _default_on_sql(model, source, target, key, joined)
+    where_sql = mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source)
+    for part, sql in (("on_sql", on_sql), ("where_sql", where_sql)):
+        others = sorted({view for view, _ in references(sql) if view and view not in (source.name, joined)})
+        if others and others == [target.name]:  # the model named where its alias is meant
+            mapper.warnings.append(
+                f"{model.resource_type} {model.shown_name}: {key}.{part} reads {target.name}, which this join names "
+                f"{joined}: write ${{{joined}.<field>}} (a topic that joins it as {joined} has no {target.name})")
+        elif others:  # Lightdash's joins belong to an explore and chain (payments to customers on orders.customer_id)
+            mapper.warnings.append(
+                f"{model.resource_type} {model.shown_name}: {key}.{part} reads {', '.join(others)}, neither side of this "
+                f"join ({source.name} to {joined}): Omni's relationship joins those two views, and a topic without "
+                f"{others[0]} cannot run it (join {join['to']} from the model of {others[0]} instead, and list both in "
+                "the topic's joins)")
     return Relationship(
         join_from_view=source.name,
         join_to_view=target.name,
@@ -140,7 +148,7 @@ def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Option
         join_to_view_as=join.get("join_to_view_as"),
         join_to_view_as_label=join.get("join_to_view_as_label"),
         reversible=join.get("reversible"),
-        where_sql=mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source),
+        where_sql=where_sql,
         dbt_key=key,
     )
 
@@ -242,11 +250,18 @@ def _key_field(mapper: Mapper, view: View, unique_id: str, column: str, fk: Fore
     return name
 
 
-def _default_on_sql(model: Model, source: View, target: View, key: str) -> str:
+def _default_on_sql(model: Model, source: View, target: View, key: str, joined: str) -> str:
+    """The target's key to the same-named column here, the target named as the join names it (its alias: the
+    plain view is not in a topic that joins it as `buyer`). A join of a view to itself has no such condition:
+    its key equal to itself is every row."""
+    if target is source:
+        raise model.error(f"a join of {source.name} to itself as {joined} needs on_sql", key=f"{key}.on_sql",
+                          expected=f"on_sql, e.g. ${{{source.name}.parent_id}} = ${{{joined}.id}} (its key compared "
+                                   "to itself joins every row to itself)")
     pk = [d.name for d in target.dimensions if d.primary_key]
     source_fields = {d.name for d in source.dimensions}
     if len(pk) == 1 and pk[0] in source_fields:
-        return f"${{{source.name}.{pk[0]}}} = ${{{target.name}.{pk[0]}}}"
+        return f"${{{source.name}.{pk[0]}}} = ${{{joined}.{pk[0]}}}"
     unknown = ""
     if len(pk) == 1 and not model.in_catalog:
         unknown = (f"; {pk[0]} is not documented in {model.meta_file}, and without catalog.json its columns are "

@@ -246,6 +246,20 @@ def test_lightdash_keys_a_migration_meets_say_where_they_go():
     assert problem.suggestion == "dimensions"
 
 
+@pytest.mark.parametrize("key, said, suggestion", [
+    ("semantic_type", "Metabase's semantic types: type/PK is primary_key: true", None),
+    ("fk_target_table", "a relationships test on the column (to: ref('...'), field: ...)", None),
+    ("visibility_type", "its sensitive, a field no one should see, is ignore: true on the column", "hidden"),
+    ("dimension", "the column's own keys (label, hidden, group_label, timeframes, ...) straight under its meta.omni", None),
+    ("sql", "a column's field reads the column itself", None),
+])
+def test_dbt_metabase_and_dbt2looker_column_keys_say_what_to_write(key, said, suggestion):
+    """They were "unknown key" with no word, or a suggestion (hidden for sensitive) that lost their meaning (found by
+    a review of a dbt-metabase and dbt2looker migration)."""
+    problem = one_problem(model_error(column_omni={key: "x"}))
+    assert said in problem.expected and problem.suggestion == suggestion
+
+
 def test_an_enum_value_in_another_case_suggests_omnis():
     problem = one_problem(model_error(omni={"joins": [{"to": "customers", "join_type": "LEFT"}]}))
     assert (problem.key, problem.suggestion) == ("meta.omni.joins[0].join_type", "always_left")

@@ -94,6 +94,31 @@ def test_a_meta_key_that_is_nearly_omni_is_a_warning_and_other_tools_keys_are_no
     node["meta"] = {"Omni": {"label": "Orders"}, "omni": {}}  # an omni block beside it: no guess
     node["columns"]["amount"]["meta"] = node["columns"]["amount"]["config"]["meta"] = {}
     assert build(make_manifest([node])).warnings == []
+    # flat keys, as dbt-metabase's metabase.display_name, were dropped unsaid (a review of a dbt-metabase migration)
+    node["meta"] = {"omni.label": "Orders", "metabase.display_name": "Orders"}
+    node["columns"]["amount"]["meta"] = {"Omni.hidden": True}
+    assert build(make_manifest([node])).warnings == [
+        "model orders: meta.omni.label in models/orders.yml: dbt-omni reads one block, `omni: {label: ...}`, not flat "
+        "`omni.<key>` keys (as dbt-metabase's `metabase.<key>`), so this is ignored",
+        "model orders: columns.amount.meta.Omni.hidden in models/orders.yml: dbt-omni reads one block, `omni: {hidden: "
+        "...}`, not flat `omni.<key>` keys (as dbt-metabase's `metabase.<key>`), so this is ignored"]
+
+
+def test_another_tools_meta_in_a_project_without_meta_omni_is_said_once():
+    """Lightdash's metrics and joins, dbt-metabase's metabase.* are left alone (a project may feed both tools), which
+    two teams migrating took for lost (reviews of Lightdash and dbt-metabase migrations): one line until the first
+    meta.omni block, and no error under --warn-error."""
+    lightdash = model("orders", columns=["id"])
+    lightdash["config"]["meta"] = {"metrics": {"n": {"type": "count"}}, "joins": [{"join": "customers"}]}
+    metabase = model("customers", columns=["id"])
+    metabase["config"]["meta"] = {"metabase.display_name": "Customers"}
+    omni = build(make_manifest([lightdash, metabase, model("plain", columns=["id"], config_omni=None)]))
+    assert omni.warnings == omni.drift == [
+        "no exported model has meta.omni, and 2 carry another tool's meta (Lightdash, dbt2looker or dbt-metabase: "
+        "customers, orders), which dbt-omni leaves alone: README's 'Coming from another tool' says what each key is in "
+        "meta.omni"]
+    started = model("plain", columns=["id"], config_omni={"label": "Plain"})
+    assert build(make_manifest([lightdash, metabase, started])).warnings == []
 
 
 def test_an_omni_block_outside_meta_is_a_warning_not_silently_dropped():
@@ -401,7 +426,8 @@ def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
     # no such currency; a typo of a currency's format keeps its code (it said accounting, and usdcurrency_2 for
     # audcurency_2: found by a first install); Lightdash's compact trillions has no named format (it said millions)
     for fmt, suggestion in (("xyzcurrency", "currency"), ("jpyaccountng", "jpyaccounting"), ("audcurency_2", "audcurrency_2"),
-                            ("bigchfcurrenc", "bigchfcurrency"), ("trillions", None)):
+                            ("bigchfcurrenc", "bigchfcurrency"), ("trillions", None), ("jpy", "jpycurrency"),
+                            ("bigusd", "bigusdcurrency"), ("aud_2", "audcurrency_2")):
         problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
         assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
         assert "jpycurrency, chfaccounting" in problem.expected
@@ -1412,9 +1438,20 @@ def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
     manifest = make_manifest([model("events", columns=["event_id", "status", "note"], omni={"measures": {
         "later": {"aggregate_type": "count", "filters": {"event_id": {"is": ">5"}}},
         "known": {"aggregate_type": "count", "filters": {"status": {"is": ["open", "!null"]}}},
-        "plain": {"aggregate_type": "count", "filters": {"note": {"is": "a > b", "greater_than": 5}}}}})])
-    assert build(manifest).warnings == [
-        "model events: meta.omni.measures.known.filters.status: is '!null' is compared as that text; Lightdash's '>5' is "
-        "Omni's greater_than: 5 (less_than, greater_than_or_equal, ...), and '!null' its not: null",
-        "model events: meta.omni.measures.later.filters.event_id: is '>5' is compared as that text; Lightdash's '>5' is "
-        "Omni's greater_than: 5 (less_than, greater_than_or_equal, ...), and '!null' its not: null"]
+        "plain": {"aggregate_type": "count", "filters": {"note": {"is": ["a > b", "x-ray", "NULLS"], "greater_than": 5}}},
+        "blog": {"aggregate_type": "count", "filters": {"note": {"is": "/blog%"}, "status": {"not": "-cancelled"}}}}})])
+    said = [w.partition(" is compared")[0] for w in build(manifest).warnings]
+    # a value the field has is no other tool's syntax: an age band '<18' (a code review)
+    banded = make_manifest([model("people", columns=[column("age_band", omni={"all_values": ["<18", "18-64", ">=65"]})],
+                                  omni={"measures": {"minors": {"aggregate_type": "count",
+                                                                "filters": {"age_band": {"is": "<18"}}}}})])
+    assert build(banded).warnings == []
+    assert said[:2] == ["model events: meta.omni.measures.blog.filters.note: is '/blog%'",  # LookML's, from dbt2looker
+                        "model events: meta.omni.measures.blog.filters.status: not '-cancelled'"]
+    assert build(manifest).warnings[2:] == [
+        "model events: meta.omni.measures.known.filters.status: is '!null' is compared as that text: another tool's filter "
+        "syntax? Omni writes Lightdash's '>5' as greater_than: 5, '!null' as not: null, LookML's '%blog%' as contains: "
+        "blog, '-x' as not: x, 'NULL' as is: null",
+        "model events: meta.omni.measures.later.filters.event_id: is '>5' is compared as that text: another tool's filter "
+        "syntax? Omni writes Lightdash's '>5' as greater_than: 5, '!null' as not: null, LookML's '%blog%' as contains: "
+        "blog, '-x' as not: x, 'NULL' as is: null"]

@@ -181,6 +181,14 @@ def test_a_shared_metrics_format_is_checked_as_any_measures():
         "meta.omni.measures.mrr.format", "unknown format 'usd_currency_2'", "usdcurrency_2")
     assert measures_of(subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "audcurrency_2"}}))[
         "mrr"]["format"] == "audcurrency_2"
+    # and the format a metric macro's own properties give it (a code review: the fallback was unchecked)
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["meta"] = {"dbt_omni": {"kind": "metric",
+                                                                                         "format": "usd_currency_2"}}
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message) == (
+        "meta.omni.measures.mrr.metric",
+        "unknown format 'usd_currency_2' (the format macro dbt_omni.monthly_recurring_revenue's properties give it)")
 
 
 def test_every_unknown_argument_of_a_metric_is_said_at_once():

@@ -140,6 +140,11 @@ def test_compound_or_expression_only_foreign_key_constraints_are_skipped_with_a_
         "one column (to: and to_columns:) is joined by itself; write the join as meta.omni.joins with on_sql",
         "model orders: foreign_key constraint on (a) gives no relationship: only one column to one column (to: and "
         "to_columns:) is joined by itself; write the join as meta.omni.joins with on_sql"]
+    # written so, as the warning says, it is said no more: it stayed, and --warn-error could never pass (found by a
+    # review of a dbt-metabase migration)
+    joined = {"joins": [{"to": "customers", "on_sql": "${orders.a} = ${customers.customer_id}"}]}
+    manifest = make_manifest([model("orders", columns=["a", "b"], constraints=[fk, old_style], omni=joined), customers()])
+    assert [w for w in build(manifest).warnings if "foreign_key" in w] == []
 
 
 def test_meta_join_with_explicit_on_sql_translates_model_names():
@@ -578,6 +583,28 @@ def test_a_join_whose_on_sql_reads_a_third_view_is_said():
         "model payments: meta.omni.joins[1].on_sql reads analytics__orders, neither side of this join (analytics__payments "
         "to analytics__customers): Omni's relationship joins those two views, and a topic without analytics__orders "
         "cannot run it (join customers from the model of analytics__orders instead, and list both in the topic's joins)"]
+
+
+def test_an_aliased_joins_default_on_sql_names_the_alias_and_a_self_join_needs_on_sql():
+    """The default condition named the plain view where the join has an alias (a topic joining it as buyer has no
+    analytics__customers), and a self-join's compared the key to itself: every row (a code review)."""
+    keyed = model("customers", columns=["customer_id"], constraints=[{"type": "primary_key", "columns": ["customer_id"]}])
+    orders = model("orders", columns=["order_id", "customer_id"], omni={"joins": [
+        {"to": "customers", "join_to_view_as": "buyer", "relationship_type": "many_to_one"}]})
+    omni = build(make_manifest([orders, keyed]))
+    assert [r.on_sql for r in omni.relationships] == ["${analytics__orders.customer_id} = ${buyer.customer_id}"]
+    assert not [w for w in omni.warnings if "on_sql" in w]
+    parent = model("categories", columns=["category_id", "parent_id"], omni={"joins": [
+        {"to": "categories", "join_to_view_as": "parent", "relationship_type": "many_to_one"}]},
+        constraints=[{"type": "primary_key", "columns": ["category_id"]}])
+    problem = one_problem(export_error(make_manifest([parent])))
+    assert (problem.key, problem.message) == ("meta.omni.joins[0].on_sql",
+                                              "a join of analytics__categories to itself as parent needs on_sql")
+    # the model named where its alias is meant is said as that, not as a third view
+    orders["meta"]["omni"]["joins"][0]["on_sql"] = "${orders.customer_id} = ${customers.customer_id}"
+    assert [w for w in build(make_manifest([orders, keyed])).warnings if "on_sql" in w] == [
+        "model orders: meta.omni.joins[0].on_sql reads analytics__customers, which this join names buyer: write "
+        "${buyer.<field>} (a topic that joins it as buyer has no analytics__customers)"]
 
 
 def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():
