@@ -1190,8 +1190,9 @@ def _report_clash(model: Model, measures: list) -> None:
 
 def _currency_format(name: str) -> Optional[str]:
     """`audcurency` is AUD's currency format misspelt, not usdcurrency (closest() knows only the named formats)."""
+    name = name.replace("_", "")  # big_usd, usd_currency
     big = "big" if name.startswith("big") else ""
-    code, rest = name[len(big):len(big) + 3], name[len(big) + 3:].replace("_", "")
+    code, rest = name[len(big):len(big) + 3], name[len(big) + 3:]
     if code not in CURRENCY_CODES:
         return None
     if not rest:  # Lightdash's jpy, or bigusd

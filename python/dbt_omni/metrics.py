@@ -182,8 +182,14 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if top.label is None:
         top.label = documented.get("label")
     if top.format is None and documented.get("format") is not None:
-        top.format = mapper.check_format(documented["format"], model, f"{key}.metric",
-                                         where=f"the format macro {package}.{macro_name}'s properties give it")
+        written = documented["format"]
+        where = (f"from macro {package}.{macro_name}'s properties, its meta.dbt_omni.format"
+                 f"{f' in {_macro_file(mapper.project, package, macro_name)}' if _macro_file(mapper.project, package, macro_name) else ''}"
+                 f"; {key}.format overrides it")
+        if not isinstance(written, str):
+            raise model.error(f"format {written!r} is not text ({where})", key=f"{key}.format",
+                              expected="a named format or a D3 / Excel format string")
+        top.format = mapper.check_format(written, model, f"{key}.format", where=where)
     else:  # as any measure's (a metric measure's was written unchecked)
         top.format = mapper.check_format(top.format, model, f"{key}.format")
     view = mapper.views[model.unique_id].name
@@ -270,6 +276,12 @@ def _jinja_text(value) -> str:
     if value is None or isinstance(value, bool):
         return str(value).lower()
     return " ".join(str(value).split()).replace("`", "'")
+
+
+def _macro_file(project: DbtProject, package: str, name: str) -> Optional[str]:
+    """The properties file (YAML) that documents a macro, as dbt records it."""
+    patch = lookup((project.macros or {}).get(f"macro.{package}.{name}"), "patch_path")
+    return patch.split("://", 1)[-1] if isinstance(patch, str) else None
 
 
 def _macro_meta(project: DbtProject, package: str, name: str) -> dict:

@@ -266,6 +266,9 @@ def _merged_omni(meta: Any, config: Any, misspelt: list) -> dict:
         return {}
     merged: dict = {}
     for block in (meta, config_meta):
+        if isinstance(block, dict) and (len(block) > 1 or "omni" not in block):  # `omni` alone: most blocks
+            misspelt += [flat for key in block if isinstance(key, str) and key.lower().startswith("omni.")
+                         and (flat := f'"{key}"') not in misspelt]  # flat `omni.label`, beside a block too
         block = block.get("omni") if isinstance(block, dict) else None
         if block is None:
             continue
@@ -292,8 +295,8 @@ def _nearly_omni(key: str) -> bool:
     """`omni` in another case, or one letter added, left out, changed or swapped: surely meant for us.
     (difflib's closest would also take `domain` or `common`, keys other tools may own.)"""
     key = key.lower()
-    if key.startswith("omni."):  # flat, as dbt-metabase's `metabase.display_name`
-        return True
+    if key.startswith("omni."):  # flat, as dbt-metabase's `metabase.display_name`: said by _merged_omni itself
+        return False
     if key == "omni" or abs(len(key) - 4) > 1:
         return key == "omni"
     if len(key) == 4:
@@ -750,13 +753,16 @@ def read_project(
     project.notices += [(model.unique_id, f"model {model.shown_name}: {key} {_block_place(model, key)}: " + (
         "dbt-omni reads `omni` under meta (`meta: omni:`, `config: meta: omni:`, or in dbt_project.yml `+meta: "
         "{omni: ...}`), so this block is ignored" if key.endswith(".omni") else
-        f"dbt-omni reads one block, `omni: {{{key[key.lower().rindex('omni.') + 5:]}: ...}}`, not flat `omni.<key>` keys (as dbt-metabase's "
-        "`metabase.<key>`), so this is ignored" if ".omni." in f".{key.lower()}" else
+        f"dbt-omni reads one block, `omni: {{{flat[1] or '<key>'}: ...}}`, not flat `omni.<key>` keys (as dbt-metabase's "
+        "`metabase.<key>`), so this is ignored" if (flat := FLAT_OMNI_KEY_RE.search(key)) else
         "did you mean meta.omni? dbt-omni reads only `omni` (lower case), so this block is ignored"))
         for model, key in misspelt_meta]
     _attach_tests(project, tests)
     _attach_foreign_key_constraints(project, column_constraints)
     return project
+
+
+FLAT_OMNI_KEY_RE = re.compile(r'"omni\.([^"]*)"$', re.IGNORECASE)  # a misspelt key as _merged_omni quotes it
 
 
 def _block_place(model: Model, key: str) -> str:
@@ -994,16 +1000,23 @@ def _unquoted(relation_name: str) -> str:
     return re.sub(r"[\"`\[\]]", "", relation_name).lower()
 
 
-CONSTRAINT_TARGET_RE = re.compile(r"""\s*(?:ref\(\s*['"])?([A-Za-z_][\w."]*)""")  # customers (id), ref('customers')
+EXPRESSION_TARGET_RE = re.compile(r"""\s*([A-Za-z_][\w."]*)\s*\(""")  # an old constraint's `customers (id)`
 
 
-def _joined_by_meta(model: Model, target: Any) -> bool:
-    """Whether the model's meta.omni.joins has a join to the table a constraint names (by its last name part)."""
-    found = CONSTRAINT_TARGET_RE.match(str(target or ""))
-    name = found[1].replace('"', "").rpartition(".")[2].lower() if found else ""
-    joins = model.omni.get("joins")
-    return bool(name) and isinstance(joins, list) and any(
-        isinstance(j, dict) and str(j.get("to", "")).rpartition(".")[2].lower() == name for j in joins)
+def _joined_by_meta(project: DbtProject, model: Model, to: str, expression: Any, by_name: Mapping[str, list]) -> bool:
+    """Whether the model's meta.omni.joins has a join to the table a constraint names: its `to` resolved as the
+    constraint's own (ref, source, or the relation name dbt compiles it to), an old expression's by its name."""
+    joins = [j for j in model.omni.get("joins") or () if isinstance(j, dict)] if isinstance(model.omni.get("joins"), list) else []
+    if not joins:
+        return False
+    if to:
+        target = _foreign_key_target(project, model, to, by_name)
+        names = {target.name.lower(), str(target.table).lower()} if target is not None else set()
+    else:
+        found = EXPRESSION_TARGET_RE.match(str(expression or ""))
+        names = {found[1].replace('"', "").rpartition(".")[2].lower()} if found else set()
+    return any(str(j.get("to", "")).lower() in names or str(j.get("to", "")).lower().partition(".v")[0] in names
+               for j in joins)
 
 
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
@@ -1012,7 +1025,7 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
         to = lookup(constraint, "to", "")
         to_columns = list(lookup(constraint, "to_columns", ()))
         if not to or len(columns) != 1 or len(to_columns) != 1:  # expression-only (before dbt 1.9) or compound
-            if _joined_by_meta(model, to or lookup(constraint, "expression", "")):
+            if _joined_by_meta(project, model, to, lookup(constraint, "expression", ""), by_name):
                 continue  # written as the notice says: a meta.omni join to that table
             written = f"on ({', '.join(columns)})" if columns else "on the model"
             project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint {written}"

@@ -23,7 +23,8 @@ REF_SHAPE_RE = re.compile(r"-?(?:all_views\.\*|tag:\S+|(?:[\w$-]+\.)?(?:[\w$]+|\
 
 # A filter value in another tool's syntax, which Omni compares as text: Lightdash's ">5", "<=10", "!null", and
 # LookML's (dbt2looker's) "%blog%", "-cancelled", "NULL", "-EMPTY"
-OTHER_FILTER_SYNTAX_RE = re.compile(r"(!=?|[<>]=?)\s*\S|-\S|.*%|-?(NULL|EMPTY)$")
+# (not negative numbers as text, '-5', nor a share, '50%')
+OTHER_FILTER_SYNTAX_RE = re.compile(r"(!=?|[<>]=?)\s*\S|-[A-Za-z_]|%[A-Za-z_]|.*[A-Za-z_/]%$|-?(NULL|EMPTY)$")
 
 
 def _listed(value) -> list:

@@ -129,11 +129,12 @@ def _declared_join(mapper: Mapper, model: Model, join: dict, key: str) -> Option
     where_sql = mapper.translate(join.get("where_sql"), model, f"{key}.where_sql", source)
     for part, sql in (("on_sql", on_sql), ("where_sql", where_sql)):
         others = sorted({view for view, _ in references(sql) if view and view not in (source.name, joined)})
-        if others and others == [target.name]:  # the model named where its alias is meant
+        if target.name in others:  # the model named where its alias is meant
+            others.remove(target.name)
             mapper.warnings.append(
                 f"{model.resource_type} {model.shown_name}: {key}.{part} reads {target.name}, which this join names "
                 f"{joined}: write ${{{joined}.<field>}} (a topic that joins it as {joined} has no {target.name})")
-        elif others:  # Lightdash's joins belong to an explore and chain (payments to customers on orders.customer_id)
+        if others:  # Lightdash's joins belong to an explore and chain (payments to customers on orders.customer_id)
             mapper.warnings.append(
                 f"{model.resource_type} {model.shown_name}: {key}.{part} reads {', '.join(others)}, neither side of this "
                 f"join ({source.name} to {joined}): Omni's relationship joins those two views, and a topic without "

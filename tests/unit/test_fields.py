@@ -98,10 +98,16 @@ def test_a_meta_key_that_is_nearly_omni_is_a_warning_and_other_tools_keys_are_no
     node["meta"] = {"omni.label": "Orders", "metabase.display_name": "Orders"}
     node["columns"]["amount"]["meta"] = {"Omni.hidden": True}
     assert build(make_manifest([node])).warnings == [
-        "model orders: meta.omni.label in models/orders.yml: dbt-omni reads one block, `omni: {label: ...}`, not flat "
+        "model orders: meta.\"omni.label\" in models/orders.yml: dbt-omni reads one block, `omni: {label: ...}`, not flat "
         "`omni.<key>` keys (as dbt-metabase's `metabase.<key>`), so this is ignored",
-        "model orders: columns.amount.meta.Omni.hidden in models/orders.yml: dbt-omni reads one block, `omni: {hidden: "
+        "model orders: columns.amount.meta.\"Omni.hidden\" in models/orders.yml: dbt-omni reads one block, `omni: {hidden: "
         "...}`, not flat `omni.<key>` keys (as dbt-metabase's `metabase.<key>`), so this is ignored"]
+    # beside a real block too, and a column named omni with a misspelt Omni key is no flat key (a code review)
+    node["meta"] = {"omni": {"label": "Orders"}, "omni.hidden": True}
+    node["columns"]["amount"]["meta"] = {}
+    node["columns"]["omni"] = {**column("omni"), "meta": {"Omni": {"label": "x"}}}
+    assert [w.partition(" in models")[0] for w in build(make_manifest([node])).warnings] == [
+        'model orders: meta."omni.hidden"', "model orders: columns.omni.meta.Omni"]
 
 
 def test_another_tools_meta_in_a_project_without_meta_omni_is_said_once():
@@ -118,6 +124,8 @@ def test_another_tools_meta_in_a_project_without_meta_omni_is_said_once():
         "customers, orders), which dbt-omni leaves alone: README's 'Coming from another tool' says what each key is in "
         "meta.omni"]
     started = model("plain", columns=["id"], config_omni={"label": "Plain"})
+    assert build(make_manifest([lightdash, metabase, started])).warnings == []
+    started = model("plain", columns=[column("id", omni={"label": "Id"})])  # a column's block is a start too
     assert build(make_manifest([lightdash, metabase, started])).warnings == []
 
 
@@ -427,7 +435,7 @@ def test_a_currency_format_takes_any_currencys_code_and_at_most_four_decimals():
     # audcurency_2: found by a first install); Lightdash's compact trillions has no named format (it said millions)
     for fmt, suggestion in (("xyzcurrency", "currency"), ("jpyaccountng", "jpyaccounting"), ("audcurency_2", "audcurrency_2"),
                             ("bigchfcurrenc", "bigchfcurrency"), ("trillions", None), ("jpy", "jpycurrency"),
-                            ("bigusd", "bigusdcurrency"), ("aud_2", "audcurrency_2")):
+                            ("bigusd", "bigusdcurrency"), ("aud_2", "audcurrency_2"), ("big_usd", "bigusdcurrency")):
         problem = one_problem(export_error(orders(column("amount", omni={"format": fmt}))))
         assert (problem.message, problem.suggestion) == (f"unknown format '{fmt}'", suggestion)
         assert "jpycurrency, chfaccounting" in problem.expected
@@ -1438,7 +1446,9 @@ def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
     manifest = make_manifest([model("events", columns=["event_id", "status", "note"], omni={"measures": {
         "later": {"aggregate_type": "count", "filters": {"event_id": {"is": ">5"}}},
         "known": {"aggregate_type": "count", "filters": {"status": {"is": ["open", "!null"]}}},
-        "plain": {"aggregate_type": "count", "filters": {"note": {"is": ["a > b", "x-ray", "NULLS"], "greater_than": 5}}},
+        "plain": {"aggregate_type": "count", "filters": {"note": {"is": ["a > b", "x-ray", "NULLS", "-5", "--", "50%",
+                                                                          "100% cotton"], "greater_than": 5}}},
+        "nulls": {"aggregate_type": "count", "filters": {"note": {"not": "NULL"}}},
         "blog": {"aggregate_type": "count", "filters": {"note": {"is": "/blog%"}, "status": {"not": "-cancelled"}}}}})])
     said = [w.partition(" is compared")[0] for w in build(manifest).warnings]
     # a value the field has is no other tool's syntax: an age band '<18' (a code review)
@@ -1446,12 +1456,10 @@ def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
                                   omni={"measures": {"minors": {"aggregate_type": "count",
                                                                 "filters": {"age_band": {"is": "<18"}}}}})])
     assert build(banded).warnings == []
-    assert said[:2] == ["model events: meta.omni.measures.blog.filters.note: is '/blog%'",  # LookML's, from dbt2looker
-                        "model events: meta.omni.measures.blog.filters.status: not '-cancelled'"]
-    assert build(manifest).warnings[2:] == [
-        "model events: meta.omni.measures.known.filters.status: is '!null' is compared as that text: another tool's filter "
-        "syntax? Omni writes Lightdash's '>5' as greater_than: 5, '!null' as not: null, LookML's '%blog%' as contains: "
-        "blog, '-x' as not: x, 'NULL' as is: null",
+    assert said == [f"model events: meta.omni.measures.{where}" for where in (
+        "blog.filters.note: is '/blog%'", "blog.filters.status: not '-cancelled'",  # LookML's, from dbt2looker
+        "known.filters.status: is '!null'", "later.filters.event_id: is '>5'", "nulls.filters.note: not 'NULL'")]
+    assert build(manifest).warnings[3] == (  # (none of plain's: '-5', '--', '50%', '100% cotton', 'a > b' are text)
         "model events: meta.omni.measures.later.filters.event_id: is '>5' is compared as that text: another tool's filter "
         "syntax? Omni writes Lightdash's '>5' as greater_than: 5, '!null' as not: null, LookML's '%blog%' as contains: "
-        "blog, '-x' as not: x, 'NULL' as is: null"]
+        "blog, '-x' as not: x, 'NULL' as is: null")

@@ -185,10 +185,19 @@ def test_a_shared_metrics_format_is_checked_as_any_measures():
     manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue"}})
     manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["meta"] = {"dbt_omni": {"kind": "metric",
                                                                                          "format": "usd_currency_2"}}
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["patch_path"] = "dbt_omni://macros/metrics/_metrics.yml"
     problem = one_problem(export_error(manifest))
-    assert (problem.key, problem.message) == (
-        "meta.omni.measures.mrr.metric",
-        "unknown format 'usd_currency_2' (the format macro dbt_omni.monthly_recurring_revenue's properties give it)")
+    assert (problem.key, problem.message, problem.suggestion) == (
+        "meta.omni.measures.mrr.format",
+        "unknown format 'usd_currency_2' (from macro dbt_omni.monthly_recurring_revenue's properties, its "
+        "meta.dbt_omni.format in macros/metrics/_metrics.yml; meta.omni.measures.mrr.format overrides it)", "usdcurrency_2")
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["meta"]["dbt_omni"]["format"] = 2  # was a traceback
+    problem = one_problem(export_error(manifest))
+    assert problem.message.startswith("format 2 is not text (from macro dbt_omni.monthly_recurring_revenue's properties")
+    # overridden by the measure's own format: not read
+    manifest = subscriptions({"mrr": {"metric": "monthly_recurring_revenue", "format": "usdcurrency_2"}})
+    manifest["macros"]["macro.dbt_omni.monthly_recurring_revenue"]["meta"] = {"dbt_omni": {"format": 2}}
+    assert measures_of(manifest)["mrr"]["format"] == "usdcurrency_2"
 
 
 def test_every_unknown_argument_of_a_metric_is_said_at_once():

@@ -145,6 +145,14 @@ def test_compound_or_expression_only_foreign_key_constraints_are_skipped_with_a_
     joined = {"joins": [{"to": "customers", "on_sql": "${orders.a} = ${customers.customer_id}"}]}
     manifest = make_manifest([model("orders", columns=["a", "b"], constraints=[fk, old_style], omni=joined), customers()])
     assert [w for w in build(manifest).warnings if "foreign_key" in w] == []
+    # as dbt compiles `to` into a relation name (dbt build, compile), and not for a join to another table (a code review)
+    compiled = {**fk, "to": '"db"."analytics"."customers"'}
+    orders = model("orders", columns=["a", "b"], constraints=[compiled], omni=joined, depends_on=["model.shop.customers"])
+    assert [w for w in build(make_manifest([orders, customers()])).warnings if "foreign_key" in w] == []
+    orders["meta"]["omni"] = orders["config"]["meta"]["omni"] = {"joins": [
+        {"to": "regions", "on_sql": "${orders.a} = ${regions.region_id}"}]}
+    regions = model("regions", columns=["region_id"], constraints=[{"type": "primary_key", "columns": ["region_id"]}])
+    assert len([w for w in build(make_manifest([orders, customers(), regions])).warnings if "foreign_key" in w]) == 1
 
 
 def test_meta_join_with_explicit_on_sql_translates_model_names():
@@ -605,6 +613,14 @@ def test_an_aliased_joins_default_on_sql_names_the_alias_and_a_self_join_needs_o
     assert [w for w in build(make_manifest([orders, keyed])).warnings if "on_sql" in w] == [
         "model orders: meta.omni.joins[0].on_sql reads analytics__customers, which this join names buyer: write "
         "${buyer.<field>} (a topic that joins it as buyer has no analytics__customers)"]
+    # both that and a third view, in on_sql or where_sql, are each said as what they are (a code review)
+    regions = model("regions", columns=["region_id"], constraints=[{"type": "primary_key", "columns": ["region_id"]}])
+    orders["meta"]["omni"]["joins"][0].update(on_sql="${orders.customer_id} = ${buyer.customer_id}",
+                                              where_sql="${customers.customer_id} > 0 and ${regions.region_id} > 0")
+    said = [w.partition(": ")[2] for w in build(make_manifest([orders, keyed, regions])).warnings if "where_sql" in w]
+    assert [w.startswith(start) for w, start in zip(said, (
+        "meta.omni.joins[0].where_sql reads analytics__customers, which this join names buyer",
+        "meta.omni.joins[0].where_sql reads analytics__regions, neither side of this join"), strict=True)] == [True, True]
 
 
 def test_a_sources_relationships_test_to_itself_is_still_said_to_need_an_alias():
