@@ -265,11 +265,13 @@ def _merged_omni(meta: Any, config: Any, misspelt: list) -> dict:
     if not meta and not config_meta:
         return {}
     merged: dict = {}
-    for block in (meta, config_meta):
-        if isinstance(block, dict) and (len(block) > 1 or "omni" not in block):  # `omni` alone: most blocks
-            misspelt += [flat for key in block if isinstance(key, str) and key.lower().startswith("omni.")
-                         and (flat := f'"{key}"') not in misspelt]  # flat `omni.label`, beside a block too
-        block = block.get("omni") if isinstance(block, dict) else None
+    for outer in (meta, config_meta):
+        if not isinstance(outer, dict):
+            continue
+        block = outer.get("omni")
+        if block is None or len(outer) > 1:  # (`omni` alone: most blocks) flat `omni.label` keys, beside a block too
+            misspelt += [flat for key in outer if isinstance(key, str) and key.lower().startswith("omni.")
+                         and (flat := f'"{key}"') not in misspelt]
         if block is None:
             continue
         if not isinstance(block, dict):
