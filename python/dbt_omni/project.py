@@ -1008,8 +1008,8 @@ EXPRESSION_TARGET_RE = re.compile(r"""\s*([A-Za-z_][\w."]*)\s*\(""")  # an old c
 def _joined_by_meta(project: DbtProject, model: Model, to: str, expression: Any, by_name: Mapping[str, list]) -> bool:
     """Whether the model's meta.omni.joins has a join to the table a constraint names: its `to` resolved as the
     constraint's own (ref, source, or the relation name dbt compiles it to), an old expression's by its name."""
-    joins = [j for j in model.omni.get("joins") or () if isinstance(j, dict)] if isinstance(model.omni.get("joins"), list) else []
-    if not joins:
+    joins = model.omni.get("joins")
+    if not joins or not isinstance(joins, list):
         return False
     if to:
         target = _foreign_key_target(project, model, to, by_name)
@@ -1017,8 +1017,8 @@ def _joined_by_meta(project: DbtProject, model: Model, to: str, expression: Any,
     else:
         found = EXPRESSION_TARGET_RE.match(str(expression or ""))
         names = {found[1].replace('"', "").rpartition(".")[2].lower()} if found else set()
-    return any(str(j.get("to", "")).lower() in names or str(j.get("to", "")).lower().partition(".v")[0] in names
-               for j in joins)
+    written = [str(j.get("to", "")).lower() for j in joins if isinstance(j, dict)]
+    return any(name in names or name.partition(".v")[0] in names for name in written)  # customers, customers.v2
 
 
 def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> None:
