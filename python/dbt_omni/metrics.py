@@ -182,9 +182,8 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     if top.label is None:
         top.label = documented.get("label")
     if top.format is None and documented.get("format") is not None:
-        written = documented["format"]
-        where = (f"from macro {package}.{macro_name}'s properties, its meta.dbt_omni.format"
-                 f"{f' in {_macro_file(mapper.project, package, macro_name)}' if _macro_file(mapper.project, package, macro_name) else ''}"
+        written, file = documented["format"], _macro_file(mapper.project, package, macro_name)
+        where = (f"from macro {package}.{macro_name}'s properties, its meta.dbt_omni.format{f' in {file}' if file else ''}"
                  f"; {key}.format overrides it")
         if not isinstance(written, str):
             raise model.error(f"format {written!r} is not text ({where})", key=f"{key}.format",

@@ -185,7 +185,7 @@ def check_references(views: list, relationships: list, topics: list, models_by_i
         allowed = {str(v) for v in dimension.all_values}
         for operator in ("is", "not"):
             given = condition.get(operator)
-            for value in given if isinstance(given, list) else [given]:
+            for value in _listed(given):
                 if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value) not in allowed \
                         and value not in dimension.all_values:  # 1.0 is the value 1
                     model = models_by_id.get(source_view.dbt_unique_id) if source_view else None
