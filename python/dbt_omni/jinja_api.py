@@ -173,13 +173,14 @@ def export_graph(graph, project_name, adapter_type, dbt_version, options=None, c
     """The omni_export macro and (automatic) the on-run-end hook: export from dbt's `graph`."""
     from dbt_omni.config import load_settings
     from dbt_omni.export import export, plugin_rewrite_warning, tolerated
+    from dbt_omni.project import FROM_WAREHOUSE
 
     settings = output_dir = None
     try:
         settings, context, load, facts, options = _setup(graph, project_name, adapter_type, dbt_version, options,
                                                          "omni_on_run_end() argument" if automatic else "--args")
         output_dir = context.output_dir(settings)
-        catalog = {"nodes": columns_from_warehouse} if columns_from_warehouse is not None else None
+        catalog = {"nodes": columns_from_warehouse, FROM_WAREHOUSE: True} if columns_from_warehouse is not None else None
         result = export(
             load,
             settings,
@@ -227,6 +228,9 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
                 raise OmniExportError(Problem(f"model {model.unique_id} has no relation {where} in the warehouse",
                                               key="from_warehouse", expected="dbt run before from_warehouse=true"))
             columns = _on_warehouse(f"reading the columns of {where}", adapter.get_columns_in_relation, relation)
+            if not columns and adapter_type == "postgres":  # information_schema leaves materialized views out
+                columns = _on_warehouse(f"reading the columns of {where} from pg_catalog", _pg_catalog_columns,
+                                        adapter, relation)
             nodes[model.unique_id] = {"columns": {c.name: {"name": c.name, "type": c.data_type, "index": i}
                                                   for i, c in enumerate(columns, 1)}}
     except Exception as exc:  # noqa: BLE001 - a bug of ours too is one message, not a traceback
@@ -236,6 +240,32 @@ def warehouse_columns(adapter, graph, project_name, adapter_type, dbt_version, o
             return MacroResult(ok=True, message=message, data=None, level="error")
         return MacroResult(ok=False, message=str(exc))
     return MacroResult(ok=True, message="", data=nodes)
+
+
+class _CatalogColumn(NamedTuple):
+    name: str
+    data_type: str
+
+
+# As dbt-postgres's catalog (dbt docs generate) reads columns: from pg_attribute, which has them for every kind
+# of relation. The names are the relation's as get_relation found them (stored), as literals.
+PG_CATALOG_COLUMNS_SQL = """select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+from pg_catalog.pg_attribute a
+join pg_catalog.pg_class c on c.oid = a.attrelid
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+where n.nspname = {schema} and c.relname = {table} and a.attnum > 0 and not a.attisdropped
+order by a.attnum"""
+
+
+def _pg_catalog_columns(adapter, relation) -> list:
+    """A PostgreSQL relation's columns where information_schema.columns, which dbt-postgres's
+    get_columns_in_relation reads, lists none: it leaves materialized views out."""
+    def literal(text: str) -> str:
+        return "'" + str(text).replace("'", "''") + "'"
+
+    sql = PG_CATALOG_COLUMNS_SQL.format(schema=literal(relation.schema), table=literal(relation.identifier))
+    _, table = adapter.execute(sql, auto_begin=False, fetch=True)
+    return [_CatalogColumn(name, data_type) for name, data_type in table.rows]
 
 
 def run_queries(adapter, checks: list, queries: list) -> MacroResult:

@@ -123,6 +123,7 @@ class Mapper:
         self.contract_problems, self.invalid = contract_problems(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
         self.drift: list = []  # of the warnings, those no error under --warn-error (a stale catalog): OmniModel.drift
+        self.warn_only_keyless: list = []  # model.column of keys that tests of severity warn would make (_warn_only_key)
         exported = {m.unique_id for m in self.models}
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
@@ -138,9 +139,11 @@ class Mapper:
                 f"{project.project_name}: its unique ids match none of this manifest's, so it is not read and only "
                 "documented columns are fields (pass this project's: `dbt docs generate` writes it)")
         if project.has_catalog and uncatalogued:
+            listed = f"{len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}{', ...' if len(uncatalogued) > 5 else ''})"
             self._drift(
-                f"catalog.json lists no columns of {len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}"
-                f"{', ...' if len(uncatalogued) > 5 else ''}): built or renamed since the last `dbt docs generate`, "
+                f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation returned none, so "
+                "only their documented columns are fields" if project.columns_from_warehouse else
+                f"catalog.json lists no columns of {listed}: built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
             shown = ", ".join("{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
@@ -842,6 +845,14 @@ class Mapper:
         self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
                     f"no such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
 
+    def _warn_only_key(self, model: Model) -> None:
+        """Collected for one warning (build): a project-wide `+severity: warn` (development's, often) takes every
+        key made of tests away, and only views that something joins onto were said to lack one."""
+        columns = [name for name in self.project.warn_only_keys[model.unique_id]
+                   if (model.columns[name].omni or {}).get("primary_key") is not False]
+        if columns:
+            self.warn_only_keyless.append(f"{model.shown_name}.{columns[0]}")
+
     def _drift(self, warning: str) -> None:
         """A warning about a stale catalog (OmniModel.drift): said, but no error under --warn-error."""
         self.warnings.append(warning)
@@ -864,6 +875,8 @@ class Mapper:
         view.upstream = tuple(sorted(model.depends_on))
 
         pk = self._primary_key(model)
+        if not pk and model.unique_id in self.project.warn_only_keys:
+            self._warn_only_key(model)
         dimensions, measures = view.dimensions, []
         problems: list = []  # each field's mistake, all said at once (as build() does for the models)
         pk_column = pk[0] if len(pk) == 1 else None
@@ -1076,6 +1089,11 @@ class Mapper:
             with collecting(problems):
                 self._fill_view(model)
         raise_collected(problems)  # before relationships and topics, which read the views
+        if keyless := self.warn_only_keyless:
+            self.warnings.append(
+                f"{len(keyless)} model(s) get no primary key, as their unique + not_null tests say severity: warn, so "
+                f"dbt lets them fail ({', '.join(keyless[:5])}{', ...' if len(keyless) > 5 else ''}): to keep a key "
+                "whatever the severity, declare it (a primary_key constraint, or meta.omni primary_key: true on the column)")
         self._warn_without_fields()
         relationships = build_relationships(self)
         topics = build_topics(self, relationships)

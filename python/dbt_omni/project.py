@@ -209,6 +209,7 @@ class DbtProject:
     selectors: dict = field(default_factory=dict)  # selectors.yml as dbt keeps it: name -> {definition, ...}
     notices: list = field(default_factory=list)  # (unique_id, warning): said when that model is exported
     has_catalog: bool = False  # catalog.json (or the warehouse's columns) was read, and lists relations
+    columns_from_warehouse: bool = False  # that catalog is the warehouse's columns (from_warehouse), not catalog.json
     foreign_catalog: tuple = ()  # the projects a catalog.json of none of this manifest's packages is of
     # unique_id -> (the relation catalog.json describes for it, the one it builds), where they differ (a catalog
     # of another target, or from before a schema or alias change): its columns are not this relation's
@@ -219,6 +220,9 @@ class DbtProject:
     # (unique id, column in lower case) whose relationships test says meta.omni: {join: false}: no join from the
     # column, a foreign_key constraint's neither
     joins_turned_off: set = field(default_factory=set)
+    # unique_id -> columns whose unique + not_null tests make no key only because one says `severity: warn` (often
+    # warn in development, error in production): said where the model gets no key otherwise
+    warn_only_keys: dict = field(default_factory=dict)
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -227,6 +231,7 @@ class DbtProject:
         return by_name
 
 
+FROM_WAREHOUSE = "dbt_omni_from_warehouse"  # a catalog's key: its columns were read from the warehouse
 RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read (and sources)
 SOURCE_REF_RE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
 COLUMN_KEYS = ("description", "data_type", "constraints", "meta", "config", "quote", "tags", "omni")
@@ -745,6 +750,7 @@ def read_project(
         selectors=dict(selectors or {}),
         # an empty one tells nothing; nor does one of another project (its unique ids match none of ours)
         has_catalog=bool(catalog and (catalog.get("nodes") or catalog.get("sources"))) and not foreign,
+        columns_from_warehouse=bool((catalog or {}).get(FROM_WAREHOUSE)),
         foreign_catalog=foreign,
         disabled_models=disabled,
         disabled_sources=disabled_sources,
@@ -794,6 +800,7 @@ JINJA_READ_ARGUMENTS = ("column_name", "combination_of_columns", "field", "to", 
 
 
 def _attach_tests(project: DbtProject, tests: list) -> None:
+    warned: dict = {}  # (model, column name) -> (column, its unique / not_null tests that only warn: no key)
     for test in tests:
         metadata = lookup(test, "test_metadata")
         test_name, kwargs = lookup(metadata, "name", ""), lookup(metadata, "kwargs", {})
@@ -830,9 +837,12 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
             # would (`lower(email)`, an expression, is no column)
             column = model.columns[column_name] = Column(column_name, "", documented=False)
         if column is not None:
+            names = {"unique", "not_null"} if test_name == UNIQUE_AND_NOT_NULL else {test_name}
             if every_row or test_name not in ("unique", "not_null", UNIQUE_AND_NOT_NULL):
-                names = {"unique", "not_null"} if test_name == UNIQUE_AND_NOT_NULL else {test_name}
                 column.tests = tuple(sorted(set(column.tests) | names))
+            elif str(lookup(config, "severity") or "").lower() == "warn" and not lookup(config, "where") \
+                    and not kwargs.get("row_condition"):
+                warned.setdefault((model.unique_id, column.name), (column, set()))[1].update(names)
             values = kwargs.get("values")
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
                 if kwargs.get("quote") is False:  # SQL literals: 'a', 1, true
@@ -861,6 +871,9 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 project.foreign_keys.append(
                     ForeignKey(model.unique_id, column.name, to_id, to_field, "relationships test")
                 )
+    for (unique_id, name), (column, names) in warned.items():
+        if {"unique", "not_null"} <= {*names, *column.tests}:
+            project.warn_only_keys.setdefault(unique_id, []).append(name)
 
 
 def _test_file(project: DbtProject, test: Any, model: Model) -> str:

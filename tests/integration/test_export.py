@@ -955,6 +955,34 @@ def test_postgres_export_matches_golden_files_and_warehouse_columns(postgres_pro
 
 
 @pytest.mark.postgres
+def test_a_materialized_view_gets_its_columns_from_the_warehouse(postgres_project, run_dbt, postgres_server,
+                                                                 tmp_path_factory):
+    """dbt-postgres's get_columns_in_relation reads information_schema.columns, which leaves materialized views
+    out: from_warehouse gave only their documented columns, and blamed catalog.json (found by a review)."""
+    env, project = postgres_server.env, clone(postgres_project, tmp_path_factory)
+    (project / "models" / "marts" / "daily_orders_mv.sql").write_text(
+        "{{ config(materialized='materialized_view') }}\n"
+        "select 1 as day_id, current_date as order_day, now() as refreshed_at, 2.5::numeric(10, 2) as amount\n")
+    (project / "models" / "marts" / "_daily_orders_mv.yml").write_text(
+        "models:\n  - name: daily_orders_mv\n    columns:\n      - name: day_id\n")
+    quiet = ("--vars", vars_arg(write_on_parse=False, use_catalog=False))
+    run_dbt(project, "run", "-s", "daily_orders_mv", *quiet, target="postgres", env=env)
+    result = run_dbt(project, "run-operation", "omni_export", "--args", "{select: [daily_orders_mv], output_dir: "
+                     "target/mv_live, from_warehouse: true}", *quiet, target="postgres", env=env)
+    assert "lists no columns" not in result.stdout, result.stdout[-2000:]
+    view = yaml.safe_load((project / "target" / "mv_live" / "analytics_marts" / "daily_orders_mv.view.yaml").read_text())
+    assert list(view["dimensions"]) == ["amount", "day_id", "order_day", "refreshed_at"]
+    assert view["dimensions"]["order_day"]["convert_tz"] is False and "timeframes" in view["dimensions"]["refreshed_at"]
+    # the same view as from the catalog dbt docs generate writes (which reads pg_catalog too)
+    run_dbt(project, "docs", "generate", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env)
+    run_dbt(project, "run-operation", "omni_export", "--args", "{select: [daily_orders_mv], output_dir: "
+            "target/mv_catalog}", "--vars", vars_arg(write_on_parse=False), target="postgres", env=env)
+    live, catalog = tree(project / "target" / "mv_live"), tree(project / "target" / "mv_catalog")
+    live.pop("omni_export.json"), catalog.pop("omni_export.json")
+    assert live == catalog
+
+
+@pytest.mark.postgres
 def test_a_source_dbt_reads_unquoted_is_named_as_postgres_stores_it(postgres_project, run_dbt, run_cli,
                                                                    postgres_server, tmp_path_factory):
     """quoting: false on a source spelt Analytics_Raw.Products: dbt reads analytics_raw.products, and the view

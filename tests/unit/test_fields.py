@@ -8,6 +8,7 @@ from dbt_omni.dump import render
 from dbt_omni.manifests import from_manifest_dict
 from dbt_omni.mapping import build_omni_model
 from dbt_omni.names import field_name
+from dbt_omni.project import FROM_WAREHOUSE
 from testkit import (
     build,
     column,
@@ -792,6 +793,17 @@ def test_a_model_without_a_catalog_entry_is_one_warning_not_one_per_missing_colu
                              "are fields until it runs again"]
     assert [d.name for d in next(v for v in omni.views if v.table_name == "orders").dimensions] == ["order_id", "other"]
     assert omni.drift == omni.warnings  # a new model is missing from every catalog until docs generate: no --warn-error
+
+
+def test_a_relation_whose_warehouse_columns_are_none_is_not_blamed_on_catalog_json():
+    """from_warehouse reads no catalog.json: a relation the warehouse lists no columns of (dbt-postgres's
+    get_columns_in_relation left materialized views out) sent the user to `dbt docs generate`."""
+    manifest = make_manifest([model("orders", columns=["order_id"]), model("customers", columns=["id"])])
+    columns = {"model.shop.customers": {"columns": {"id": {"name": "id", "type": "integer", "index": 1}}},
+               "model.shop.orders": {"columns": {}}}
+    omni = build_omni_model(from_manifest_dict(manifest, {"nodes": columns, FROM_WAREHOUSE: True}), settings())
+    assert omni.warnings == ["the warehouse lists no columns of 1 exported model(s) (orders): dbt's "
+                             "adapter.get_columns_in_relation returned none, so only their documented columns are fields"]
 
 
 def test_models_that_document_no_columns_without_a_catalog_are_said_once():

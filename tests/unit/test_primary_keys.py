@@ -225,6 +225,27 @@ def test_tests_of_severity_warn_make_no_primary_key():
     assert pk_fields(view_yaml(manifest, "analytics/customers.view.yaml")) == []
 
 
+def test_keys_that_tests_of_severity_warn_would_make_are_said_in_one_warning():
+    """A project-wide `+severity: warn` (development's, `"{{ 'error' if target.name == 'prod' else 'warn' }}"`)
+    took every tested key away, and only a view some join repeats was said to lack one (found by a review)."""
+    models, tests = [], []
+    for name in ("customers", "orders", "refunds", "stores"):
+        models.append(model(name, columns=["id", "code"] if name == "refunds" else ["id"]))
+        tests += unique_not_null(name, "id")
+    for test in tests:
+        test["config"]["severity"] = "warn"
+    tests[6]["config"]["where"] = "is_open"  # stores: a where makes no key whatever its severity: not said
+    models[2]["columns"]["code"]["meta"] = {"omni": {"primary_key": True}}  # refunds: declared, so a key
+    models[1]["columns"]["id"]["meta"] = {"omni": {"primary_key": False}}  # orders: the user's word: no key
+    tests += unique_not_null("customers", "id")[:1]  # a second unique test, of severity error
+    tests[-1]["unique_id"] += "_again"
+    omni = build(make_manifest(models, tests))
+    said = [w for w in omni.warnings if "severity: warn" in w]
+    assert said == ["1 model(s) get no primary key, as their unique + not_null tests say severity: warn, so dbt lets "
+                    "them fail (customers.id): to keep a key whatever the severity, declare it (a primary_key "
+                    "constraint, or meta.omni primary_key: true on the column)"]
+
+
 @pytest.mark.parametrize("error_if, key", [(">100", False), (">= 10", False), ("!= 0", True), ("<> 0", True),
                                            (">0", True), (">=1", True)])
 def test_a_test_with_an_error_if_threshold_lets_rows_repeat_and_makes_no_primary_key(error_if, key):
