@@ -451,7 +451,8 @@ class Mapper:
             end = text.find("}", start)  # the bad reference alone, not the text after it
             bad = text[start:end + 1] if 0 <= end < start + 40 else text[start:start + 40]
             raise model.error(f"'{bad}' is not a field reference", key,
-                              expected="${field}, ${model.field} or ${field[timeframe]}, closed by }")
+                              expected="${field}, ${model.field} or ${field[timeframe]}, closed by }",
+                              suggestion=self._dotted_ref(bad))
 
         def replace(match: re.Match) -> str:
             first, second, timeframe = match.groups()
@@ -461,6 +462,13 @@ class Mapper:
             return "${" + written + "." + self._field_of(target, second) + (timeframe or "") + "}"
 
         return SQL_REF_RE.sub(replace, text)
+
+    def _dotted_ref(self, bad: str) -> Optional[str]:
+        """${erp.invoices.total} or ${customers.v1.name}, a source table's or a version's dbt name in ${...}, where
+        a view is named in one word: as the view's name (a topic's fields take the dbt name, as in erp.invoices.total)."""
+        if (found := DOTTED_REF_RE.fullmatch(bad)) and (view := self.find_view(f"{found[1]}.{found[2]}")) is not None:
+            return "${" + view.name + "." + found[3] + "}"
+        return None
 
     def _model_of(self, view: View) -> Optional[Model]:
         return self.project.models.get(view.dbt_unique_id)
@@ -497,7 +505,8 @@ class Mapper:
             return f"{sign}{own.name}.{body}" if own is not None else sign + body
         prefix, _, rest = body.partition(".")
         version, dot, field = rest.partition(".")
-        if dot and (VERSION_RE.fullmatch(version) or f"{prefix}.{version}" in self.view_by_version):  # customers.v1.name
+        if dot and (VERSION_RE.fullmatch(version) or f"{prefix}.{version}" in self.view_by_version
+                    or f"{prefix}.{version}" in self.resource_types):  # customers.v1.name, erp.invoices.total
             prefix, rest = f"{prefix}.{version}", field
         written, target = self.ref_view(prefix, model, key, warn=not sign)
         return f"{sign}{written}.{self._field_with_timeframe(target, rest)}"
@@ -517,7 +526,7 @@ class Mapper:
                 raise model.error(f"'{ref}' in drill fields: a drill shows the fields listed, and takes no exclusion "
                                   "or wildcard", key, expected="field, model.field, field[timeframe] or tag:name")
         kept = [self.translate_field_ref(ref, model, key) for ref in refs
-                if not self.left_out(field_view(ref), model, key, f"field {ref}")]
+                if not self.left_out(field_view(ref, self.resource_types), model, key, f"field {ref}")]
         return kept if kept or not refs else None
 
     def translate_filters(self, filters: Optional[dict], model: Model, key: str,
@@ -527,7 +536,7 @@ class Mapper:
         if not filters:
             return None
         return {self.translate_field_ref(k, model, f"{key}.{k}", own): sorted_maps(v) for k, v in sorted(filters.items())
-                if not (droppable and self.left_out(field_view(k), model, key, f"filter on {k}"))} or None
+                if not (droppable and self.left_out(field_view(k, self.resource_types), model, key, f"filter on {k}"))} or None
 
     # -- fields ------------------------------------------------------------------------------------
 
@@ -1124,6 +1133,7 @@ TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_da
 # Model-level meta keys of Lightdash (metrics, joins, ...), dbt2looker (joins, looker) and dbt-metabase (metabase.*)
 OTHER_TOOLS_META = frozenset(("metrics", "joins", "looker", "required_attributes", "default_time_dimension",
                               "sql_filter", "sql_where", "group_details", "explores", "spotlight"))
+DOTTED_REF_RE = re.compile(r"\$\{(\w+)\.(\w+)\.(\w+(?:\[[a-z_]+\])?)\}")  # ${source.table.field}: _dotted_ref
 PLAIN_FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a measure's sql that is one field of its view
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",
                           "median_distinct_on", "percentile_distinct_on"})

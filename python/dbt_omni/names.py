@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Optional
+from typing import Container, Optional
 
 FIELD_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # Omni's schema scan keeps a column's leading underscores (`_fivetran_deleted`, in Omni's own example of
@@ -85,13 +85,14 @@ def column_field(column: str) -> tuple:
     return name, name != column.lower()
 
 
-def field_view(ref: str) -> str:
+def field_view(ref: str, dotted: Container = ()) -> str:
     """The model (or view) a field reference names, as Mapper.translate_field_ref reads it: `orders` in
-    `orders.amount`, `-orders.id`, `orders.*`, `customers.v1` in `customers.v1.name`; "" for a bare
-    field or a tag."""
+    `orders.amount`, `-orders.id`, `orders.*`, `customers.v1` in `customers.v1.name`, `erp.invoices` in
+    `erp.invoices.total` where dotted (the project's dotted names: source tables, versions) has it; "" for a
+    bare field or a tag."""
     ref = ref.lstrip("-")
     if ref.startswith("tag:") or "." not in ref:
         return ""
     prefix, _, rest = ref.partition(".")
     version, dot, _ = rest.partition(".")
-    return f"{prefix}.{version}" if dot and VERSION_RE.fullmatch(version) else prefix
+    return f"{prefix}.{version}" if dot and (VERSION_RE.fullmatch(version) or f"{prefix}.{version}" in dotted) else prefix

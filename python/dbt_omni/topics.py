@@ -245,7 +245,7 @@ def _field_list(mapper: Mapper, model: Model, block: dict, key: str, own: View) 
     """A topic's fields or ai_fields (view.field, view.*, tag:x, -view.field), as Omni names them."""
     where = f"meta.omni.topic.{key}"
     return [mapper.translate_field_ref(f, model, where, own) for f in block.get(key) or ()
-            if not mapper.left_out(field_view(f), model, where, f"field {f}")] or None
+            if not mapper.left_out(field_view(f, mapper.resource_types), model, where, f"field {f}")] or None
 
 
 def _ai_fields(mapper: Mapper, model: Model, block: dict, own: View) -> Optional[list]:

@@ -176,3 +176,23 @@ def test_a_node_of_another_project_without_files_is_named_so():
     warnings = build(manifest, select=["orders", "package:platform"]).warnings
     assert "model dim_accounts: config.omni (from config: in the YAML of project platform, not in this one, or " \
            "+omni: in dbt_project.yml): dbt-omni reads" in " ".join(warnings), warnings
+
+
+def test_a_topic_names_a_source_tables_fields_by_its_dbt_name_and_sql_is_told_the_view_name():
+    """`stripe.charges.amount` in a topic's fields was "unknown model 'stripe'" (expected: a source table is
+    source_name.table_name), and `${stripe.charges.amount}` in SQL had no suggestion (found by a review)."""
+    manifest = stripe()
+    manifest["nodes"]["model.shop.payments"]["meta"] = {"omni": {"topic": {
+        "fields": ["payments.*", "stripe.charges.amount"], "default_filters": {"stripe.charges.created_at": {"is": "x"}}}}}
+    omni = build(manifest, select=["payments", "source:stripe"])
+    [topic] = omni.topics
+    assert topic.fields == ["analytics__payments.*", "raw__stripe_charges.amount"]
+    assert list(topic.default_filters) == ["raw__stripe_charges.created_at"]
+    omni = build(manifest)  # the source left out: dropped with the usual warning, as a model's would be
+    assert omni.topics[0].fields == ["analytics__payments.*"] and omni.topics[0].default_filters is None
+    assert "model payments: source 'stripe.charges' is not exported" in omni.warnings[0]
+    manifest["nodes"]["model.shop.payments"]["meta"] = {"omni": {
+        "dimensions": {"charge_amount": {"sql": "${stripe.charges.amount} / 100"}}}}
+    problem = one_problem(export_error(manifest, select=["payments", "source:stripe"]))
+    assert (problem.message, problem.suggestion) == ("'${stripe.charges.amount}' is not a field reference",
+                                                     "${raw__stripe_charges.amount}")
