@@ -193,7 +193,8 @@ class Mapper:
         """In one line, and no error under --warn-error: a folder's +meta in dbt_project.yml gives its ephemeral
         models the block too, which nothing but the models' own YAML could move. The blocks' mistakes as warnings."""
         ephemeral, problems = ephemeral_blocks(self.project)
-        if named := [m.shown_name for m in ephemeral if m.omni.get("ignore") is not True]:
+        meant = select_models(self.project, self.settings, among=ephemeral) if ephemeral else []  # (not ignore: true)
+        if named := [m.shown_name for m in meant]:
             unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
                           f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
                           "(materialize one as a view or table, or move its block to a model built from it; a block "

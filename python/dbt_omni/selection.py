@@ -387,11 +387,12 @@ class _Selection:
                                        "intersection, exclude)"))
 
 
-def select_models(project: DbtProject, settings: Settings) -> list:
+def select_models(project: DbtProject, settings: Settings, among: Optional[Iterable[Model]] = None) -> list:
     """The root project's models, or what `select` picks (seeds, snapshots and sources too); minus
     `exclude` and `ignore: true`; with only_with_meta, only those with a meta.omni block (on the model or a
-    column); in unique_id order."""
-    models = sorted(project.models.values(), key=lambda m: m.unique_id)
+    column); in unique_id order. among: other candidates than the project's relations (its ephemeral
+    models, to tell which of them the selection means)."""
+    models = sorted(project.models.values() if among is None else among, key=lambda m: m.unique_id)
     if settings.select:
         chosen = selected_ids(project, settings.select, settings.key("select"))
         models = [m for m in models if m.unique_id in chosen]

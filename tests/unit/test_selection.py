@@ -96,6 +96,22 @@ def test_an_ephemeral_models_meta_omni_is_said_to_be_not_exported_and_its_mistak
     assert ours[1].endswith("; did you mean 'label'? (in an ephemeral model: a warning, as it is not exported)")
 
 
+def test_an_ephemeral_model_the_selection_does_not_mean_is_not_said_to_be_unexported():
+    """`select: [resource_type:snapshot]` still named every ephemeral model with a block, as if it were wanted
+    (found by a review); a mistake in its block is said whatever the selection, as in any model left out."""
+    manifest = make_manifest([
+        model("orders", columns=["id"], tags=["finance"]),
+        model("eph_orders", columns=["id"], materialized="ephemeral", config_omni={"label": "Orders"}, tags=["finance"]),
+        model("eph_other", columns=["id"], materialized="ephemeral", config_omni={"lable": "Other"}),
+    ])
+    said = [w for w in build(manifest, select=["tag:finance"]).warnings if "ephemeral" in w]
+    assert said[0].startswith("the meta.omni of 1 ephemeral model(s) is not exported, as no relation is there for "
+                              "Omni to read: eph_orders (")
+    assert said[1].startswith("file models/eph_other.yml, model eph_other, key meta.omni.lable: ") and len(said) == 2
+    said = [w for w in build(manifest, select=["orders"]).warnings if "ephemeral" in w]
+    assert len(said) == 1 and "unknown key 'lable'" in said[0]
+
+
 def through_an_ephemeral_model_and_a_function() -> dict:
     """orders reads the ephemeral helper; refunds calls the function cents_to_dollars (dbt 1.11+)."""
     manifest = make_manifest([
