@@ -848,7 +848,8 @@ class Mapper:
         found = closest(column.name, present)
         hint = f"; did you mean {found}?" if found else ""
         if spelt := next((name for name in present if column_field(name)[0] == field), None):  # "Order Date"
-            hint = f"; the relation's column is spelt {spelt!r}: document that name instead (the field is {field} either way)"
+            hint = (f"; the relation's column is spelt {spelt!r}, which the field {field} reads: document that name "
+                    "instead")
         elif found and not model.columns[found].documented:  # as likely its old name: the catalog predates a rename
             hint = (f"; did you mean {found}? (If {column.name} is {found}'s new name, catalog.json predates the build: "
                     f"until `dbt docs generate`, both are fields, {found} one the relation no longer has)")
@@ -1014,13 +1015,21 @@ class Mapper:
 
     def _without_catalog_clashes(self, model: Model, dimensions: list, measures: list) -> list:
         """A column only the warehouse has, whose field name another field has (`größe` and `grüße` are
-        both gr_e), is left out with a warning: nobody wrote it, so it must not fail every dbt command."""
+        both gr_e), is left out with a warning: nobody wrote it, so it must not fail every dbt command. But
+        where that field is a documented column the relation lacks (`sku_short_name.` in the YAML, the
+        relation's sku_short_name; `Order Date` and order_date), the field reads the relation's column:
+        _warn_missing said which spelling to document."""
         columns = [c for c in model.columns.values() if not _ignored(c)]  # one dimension each, in order; meta.omni dimensions follow
-        undocumented = {id(d): c for c, d in zip(columns, dimensions, strict=False) if not c.documented}
+        paired = list(zip(columns, dimensions, strict=False))
+        undocumented = {id(d): c for c, d in paired if not c.documented}
+        misspelt = {d.name: (c, d) for c, d in paired if c.documented and c.missing}
         taken = {d.name for d in dimensions if id(d) not in undocumented} | {m.name for m in measures}
         kept = []
         for dimension in dimensions:
             column = undocumented.get(id(dimension))
+            if column is not None and dimension.name in misspelt:
+                _read_from(*misspelt.pop(dimension.name), dimension)
+                continue
             if column is not None and dimension.name in taken:
                 self.warnings.append(
                     f"model {model.name}: the warehouse's column {column.name} is left out: its field name "
@@ -1127,6 +1136,17 @@ class Mapper:
             drift=self.drift,
             extra={"metrics": dict(sorted(self.metric_records.items()))},
         )
+
+
+def _read_from(documented: Column, field: Dimension, found: Dimension) -> None:
+    """The field of a documented column the relation lacks reads the relation's column of that field name
+    (found, made from the catalog): its SQL, and its label and time settings where meta.omni sets none."""
+    meta = documented.omni or {}
+    field.sql = found.sql
+    for key in ("label", "timeframes", "convert_tz"):
+        if meta.get(key) is None:
+            setattr(field, key, getattr(found, key))
+    field.description = field.description or found.description  # the warehouse's comment
 
 
 TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_day"})  # timeframes a date lacks

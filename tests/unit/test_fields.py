@@ -773,13 +773,23 @@ def test_documented_column_missing_from_the_catalog_is_kept_with_a_warning():
     ]
 
 
-def test_a_documented_column_spelt_otherwise_in_the_relation_is_named_in_the_warning():
-    """PostgreSQL's "Order Date" is field order_date too, so the catalog's column clashes with the
-    documented one and is left out: the first warning says which spelling to document."""
-    manifest = make_manifest([model("orders", columns=["order_id", "order_date"])])
-    omni = build_omni_model(from_manifest_dict(manifest, catalog_of("order_id", "Order Date")), settings())
-    assert omni.warnings[0].endswith("; the relation's column is spelt 'Order Date': document that name instead (the "
-                                     "field is order_date either way)")
+def test_a_documented_column_spelt_otherwise_in_the_relation_is_named_in_the_warning_and_read_by_its_field():
+    """PostgreSQL's "Order Date" is field order_date too: the documented order_date, which the relation lacks, was
+    kept (a field Omni cannot query) and the relation's column left out; a real project's `sku_short_name.`
+    (a typo) likewise (found by a review of a large real project). The field reads the relation's column."""
+    manifest = make_manifest([model("orders", columns=[column("order_id"), column("order_date", description="Placed."),
+                                                      column("sku_short_name.", omni={"label": "SKU"})])])
+    catalog = catalog_of("order_id", "Order Date", "sku_short_name")
+    catalog["nodes"]["model.shop.orders"]["columns"]["Order Date"]["type"] = "date"
+    omni = build_omni_model(from_manifest_dict(manifest, catalog), settings())
+    assert omni.warnings[0].endswith("; the relation's column is spelt 'Order Date', which the field order_date reads: "
+                                     "document that name instead")
+    assert omni.warnings[1].endswith("; the relation's column is spelt 'sku_short_name', which the field sku_short_name "
+                                     "reads: document that name instead") and len(omni.warnings) == 2
+    view = yaml.safe_load(render(omni)["analytics/orders.view.yaml"])
+    assert view["dimensions"]["order_date"] == {"sql": '"Order Date"', "description": "Placed.", "convert_tz": False,
+                                                "timeframes": view["dimensions"]["order_date"]["timeframes"]}
+    assert view["dimensions"]["sku_short_name"] == {"label": "SKU"}  # no sql: the plain name is the column's
 
 
 def test_a_model_without_a_catalog_entry_is_one_warning_not_one_per_missing_column():
