@@ -182,7 +182,7 @@ class Mapper:
         meta.omni block, and no error under --warn-error."""
         if any(m.omni or any(c.omni for c in m.columns.values()) for m in self.models):
             return
-        theirs = [m.shown_name for m in self.models if any(
+        theirs = [m.shown_name for m in self.models if m.columns_meta_of_other_tools or any(
             key in OTHER_TOOLS_META or str(key).startswith("metabase") for key in lookup(m.config, "meta", {}) or ())]
         if theirs:
             self._drift(f"no exported model has meta.omni, and {len(theirs)} carry another tool's meta (Lightdash, "
@@ -931,12 +931,16 @@ class Mapper:
                         and not self._takes(made[0].aggregate_type, column.data_type):  # sql: ${flag}, as a column's own
                     self._warn_not_a_number(model, column, f"meta.omni.measures.{name}", made[0].aggregate_type)
         raise_collected(problems)  # before the checks below, which read all of the view's fields
-        if not any(m.name == "count" for m in measures) and not any(d.name == "count" for d in dimensions) \
-                and "count" not in ignored:  # an ignored column `count` is written `count: {ignored: true}`
-            # hidden where a measure of the view's own counts the rows already (order_count, "Orders"): two
-            # fields of one number in the field picker, as Omni's own files hide it
-            measures.append(Measure(name="count", aggregate_type="count",
-                                    hidden=_counts_rows(measures, pk, view.name) or None))
+        if not any(m.name == "count" for m in measures):
+            if any(d.name == "count" for d in dimensions) or "count" in ignored:  # (`count: {ignored: true}`)
+                if not _counts_rows(measures, pk, view.name):
+                    self.warnings.append(f"model {model.name}: a column named count takes the name of the view's row "
+                                         "count, so the view has none (add a meta.omni measure of another name, "
+                                         "aggregate_type: count, to count its rows)")
+            else:  # hidden where a measure of the view's own counts the rows already (order_count, "Orders"): two
+                # fields of one number in the field picker, as Omni's own files hide it
+                measures.append(Measure(name="count", aggregate_type="count",
+                                        hidden=_counts_rows(measures, pk, view.name) or None))
         names = {d.name for d in dimensions}
         names.update(m.name for m in measures)
         if len(names) < len(dimensions) + len(measures):

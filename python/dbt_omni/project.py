@@ -138,6 +138,7 @@ class Model:
     stored_database: Optional[str] = None
     stored_schema: Optional[str] = None
     stored_table: Optional[str] = None
+    columns_meta_of_other_tools: bool = False  # a column's meta has Lightdash's, dbt2looker's or dbt-metabase's keys
     from_package: bool = False  # an installed package's: its file paths are relative to that package
 
     @property
@@ -231,6 +232,10 @@ class DbtProject:
         return by_name
 
 
+# A column's meta keys of Lightdash (dimension, metrics, additional_dimensions), dbt2looker (dimension, measures) and
+# dbt-metabase (semantic_type, display_name, ..., or flat `metabase.<key>`): mapping's _warn_other_tools_meta
+OTHER_TOOLS_COLUMN_META = frozenset(("dimension", "metrics", "additional_dimensions", "measures", "semantic_type",
+                                     "display_name", "visibility_type", "fk_target_table", "fk_target_field"))
 FROM_WAREHOUSE = "dbt_omni_from_warehouse"  # a catalog's key: its columns were read from the warehouse
 RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read (and sources)
 SOURCE_REF_RE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
@@ -435,6 +440,9 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         kinds = tuple(_text(lookup(c, "type")) for c in constraints) if constraints else ()
         before = len(misspelt)
         omni = _merged_omni(meta, config, misspelt)
+        if meta and not omni and isinstance(meta, dict) and not model.columns_meta_of_other_tools:
+            model.columns_meta_of_other_tools = any(key in OTHER_TOOLS_COLUMN_META or str(key).startswith("metabase.")
+                                                    for key in meta)
         if len(misspelt) > before:
             misspelt[before:] = [f"columns.{name}.meta.{key}" for key in misspelt[before:]]
         if stray is not None or (not isinstance(info, dict) and _stray_omni(info)):
@@ -845,12 +853,15 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 warned.setdefault((model.unique_id, column.name), (column, set()))[1].update(names)
             values = kwargs.get("values")
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
+                # `null` in the list (a common way to say "or empty") changes nothing in dbt's test, whose `not in`
+                # never fails a NULL row: no value to offer either
+                given = values = [v for v in values if v is not None]
                 if kwargs.get("quote") is False:  # SQL literals: 'a', 1, true
                     values = [_sql_literal(v) for v in values]
                 if all(isinstance(v, (str, int, float, bool)) for v in values):
                     column.accepted_values = tuple(values)
                 else:
-                    unread = next(given for given, v in zip(kwargs["values"], values, strict=True)
+                    unread = next(written for written, v in zip(given, values, strict=True)
                                   if not isinstance(v, (str, int, float, bool)))
                     project.notices.append((model.unique_id, f"model {model.name}: the accepted_values test on "
                                             f"{column_name} lists a value that is not one text or number ({unread!r}"

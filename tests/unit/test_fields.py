@@ -130,6 +130,22 @@ def test_another_tools_meta_in_a_project_without_meta_omni_is_said_once():
     assert build(make_manifest([lightdash, metabase, started])).warnings == []
 
 
+def test_another_tools_meta_on_columns_only_is_said_too():
+    """dbt-metabase's keys are mostly a column's, as are Lightdash's dimension blocks: a project with only those got
+    no word (found by a review of a large real project)."""
+    lightdash = model("orders", columns=["id", "created_at"])
+    lightdash["columns"]["created_at"]["meta"] = {"dimension": {"label": "Created", "time_intervals": ["DAY"]}}
+    metabase = model("customers", columns=["id"])
+    metabase["columns"]["id"]["meta"] = {"metabase.semantic_type": "type/PK"}
+    plain = model("plain", columns=["id"], config_omni=None)
+    plain["columns"]["id"]["meta"] = {"owner": "data team"}  # a key of nobody's tool
+    omni = build(make_manifest([lightdash, metabase, plain]))
+    assert omni.warnings == [
+        "no exported model has meta.omni, and 2 carry another tool's meta (Lightdash, dbt2looker or dbt-metabase: "
+        "customers, orders), which dbt-omni leaves alone: README's 'Coming from another tool' says what each key is in "
+        "meta.omni"]
+
+
 def test_an_omni_block_outside_meta_is_a_warning_not_silently_dropped():
     """`config: omni:` (dbt 1.10+ moved most keys under config; a folder's `+omni:` lands there too), `omni:` right
     under a column and a column's `config: omni:` are not read: a hidden PII column came out shown, unsaid."""
@@ -892,6 +908,17 @@ def test_accepted_values_listing_a_list_are_no_all_values_and_say_so():
                              "number (['a', 'b']): its values are not written as all_values"]
 
 
+def test_a_null_among_the_accepted_values_is_left_out_and_the_others_kept():
+    """`values: [Mobile, Apps, null]`, common in real projects: dbt's test never fails a NULL row whatever the list,
+    and all the values were lost with a warning (found by a review of a large real project)."""
+    manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test(["placed", None, "shipped"])])
+    omni = build(manifest)
+    assert omni.views[0].dimensions[0].all_values == ["placed", "shipped"] and omni.warnings == []
+    manifest = make_manifest([model("orders", columns=["status"])], [accepted_values_test([None, ["a"], "b"])])
+    assert build(manifest).warnings == ["model orders: the accepted_values test on status lists a value that is not "
+                                        "one text or number (['a']): its values are not written as all_values"]
+
+
 def test_column_dbt_tags_and_meta_tags_become_dimension_tags():
     tagged = {**column("email", omni={"tags": ["contact"]}), "tags": ["pii", "gdpr"]}  # dbt copies config tags here
     view = view_yaml(orders(tagged, {**column("order_id"), "tags": ["key"]}, column("note")))
@@ -1224,6 +1251,17 @@ def test_sql_alone_over_another_views_measure_is_no_warning():
 def test_an_ignored_column_named_count_is_hidden_and_no_count_measure_takes_its_name():
     view = view_yaml(orders(column("order_id"), column("count", omni={"ignore": True})))
     assert view["dimensions"] == {"count": {"ignored": True}, "order_id": {}} and "measures" not in view
+
+
+def test_a_column_named_count_leaves_the_view_without_a_row_count_and_says_so():
+    """A real project's events model with a column `count`: its view had no row count, unsaid (found by a review of
+    a large real project); a measure of the view's own that counts rows needs no word."""
+    omni = build(orders(column("order_id"), column("count")))
+    assert [m.name for m in omni.views[0].measures] == []
+    assert omni.warnings == ["model orders: a column named count takes the name of the view's row count, so the view "
+                             "has none (add a meta.omni measure of another name, aggregate_type: count, to count its rows)"]
+    omni = build(orders(column("order_id"), column("count"), omni={"measures": {"rows": {"aggregate_type": "count"}}}))
+    assert [m.name for m in omni.views[0].measures] == ["rows"] and omni.warnings == []
 
 
 def test_a_timeframe_on_a_measure_is_an_error():
