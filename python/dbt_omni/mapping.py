@@ -124,6 +124,7 @@ class Mapper:
         self.warnings: list = unmatched_selectors(project, settings)
         self.drift: list = []  # of the warnings, those no error under --warn-error (a stale catalog): OmniModel.drift
         self.warn_only_keyless: list = []  # model.column of keys that tests of severity warn would make (_warn_only_key)
+        self.warn_only_valueless: list = []  # model.column whose accepted_values test only warns: no all_values
         exported = {m.unique_id for m in self.models}
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
@@ -888,6 +889,10 @@ class Mapper:
         pk = self._primary_key(model)
         if not pk and model.unique_id in self.project.warn_only_keys:
             self._warn_only_key(model)
+        if model.unique_id in self.project.warn_only_values:
+            self.warn_only_valueless += [f"{model.shown_name}.{name}" for name in self.project.warn_only_values[model.unique_id]
+                                         if not model.columns[name].accepted_values and not _ignored(model.columns[name])
+                                         and "all_values" not in (model.columns[name].omni or {})]
         dimensions, measures = view.dimensions, []
         problems: list = []  # each field's mistake, all said at once (as build() does for the models)
         pk_column = pk[0] if len(pk) == 1 else None
@@ -1117,6 +1122,12 @@ class Mapper:
                 f"{len(keyless)} model(s) get no primary key, as their unique + not_null tests say severity: warn, so "
                 f"dbt lets them fail ({', '.join(keyless[:5])}{', ...' if len(keyless) > 5 else ''}): to keep a key "
                 "whatever the severity, declare it (a primary_key constraint, or meta.omni primary_key: true on the column)")
+        if valueless := self.warn_only_valueless:
+            self.warnings.append(
+                f"{len(valueless)} column(s) get no all_values, as their accepted_values tests say severity: warn, so dbt "
+                f"lets them fail ({', '.join(valueless[:5])}{', ...' if len(valueless) > 5 else ''}): filter values on "
+                "them are not checked either; to keep them whatever the severity, list them in the column's meta.omni "
+                "all_values")
         self._warn_without_fields()
         relationships = build_relationships(self)
         topics = build_topics(self, relationships)

@@ -224,6 +224,7 @@ class DbtProject:
     # unique_id -> columns whose unique + not_null tests make no key only because one says `severity: warn` (often
     # warn in development, error in production): said where the model gets no key otherwise
     warn_only_keys: dict = field(default_factory=dict)
+    warn_only_values: dict = field(default_factory=dict)  # likewise: columns whose accepted_values test only warns
 
     def models_by_name(self) -> dict:
         by_name: dict = {}
@@ -852,6 +853,10 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                     and not kwargs.get("row_condition"):
                 warned.setdefault((model.unique_id, column.name), (column, set()))[1].update(names)
             values = kwargs.get("values")
+            if test_name == "accepted_values" and not every_row and column.name not in project.warn_only_values.get(
+                    model.unique_id, ()) and str(lookup(config, "severity") or "").lower() == "warn" \
+                    and not lookup(config, "where") and not kwargs.get("row_condition"):
+                project.warn_only_values.setdefault(model.unique_id, []).append(column.name)
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
                 # `null` in the list (a common way to say "or empty") changes nothing in dbt's test, whose `not in`
                 # never fails a NULL row: no value to offer either

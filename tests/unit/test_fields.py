@@ -908,6 +908,23 @@ def test_accepted_values_listing_a_list_are_no_all_values_and_say_so():
                              "number (['a', 'b']): its values are not written as all_values"]
 
 
+def test_accepted_values_that_only_warn_are_said_in_one_warning():
+    """A project-wide `+severity: warn` took every all_values away, and with them the check of filter values
+    (`is: Gunbroker` for GunBroker matched no row, unsaid; found by a review of a real project's second week)."""
+    tests = [accepted_values_test(["GunBroker", "Website"])]
+    tests[0]["config"]["severity"] = "warn"
+    listed = column("channel", omni={"all_values": ["web"]})  # listed in meta.omni: nothing lost
+    channel_test = test_node("accepted_values", "orders", "channel")
+    channel_test["test_metadata"]["kwargs"]["values"] = ["web", "app"]
+    channel_test["config"]["severity"] = "warn"
+    manifest = make_manifest([model("orders", columns=["status", listed])], [*tests, channel_test])
+    omni = build(manifest)
+    assert omni.views[0].dimensions[1].all_values is None
+    assert omni.warnings == ["1 column(s) get no all_values, as their accepted_values tests say severity: warn, so dbt "
+                             "lets them fail (orders.status): filter values on them are not checked either; to keep "
+                             "them whatever the severity, list them in the column's meta.omni all_values"]
+
+
 def test_a_null_among_the_accepted_values_is_left_out_and_the_others_kept():
     """`values: [Mobile, Apps, null]`, common in real projects: dbt's test never fails a NULL row whatever the list,
     and all the values were lost with a warning (found by a review of a large real project)."""
