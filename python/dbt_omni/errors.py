@@ -10,9 +10,17 @@ WARNING = "dbt-omni warning: "  # how every trigger prefixes a warning line (the
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
-    """The valid spelling nearest to `word`, if any is near enough to be a likely typo."""
-    matches = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """The valid spelling nearest to `word`, if any is near enough to be a likely typo; else the nearest
+    in another case (STATS for status, Cancelled for CANCELED: Snowflake habits in YAML)."""
+    choices = sorted(set(choices))
+    matches = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
+    by_lower: dict = {}
+    for choice in choices:
+        by_lower.setdefault(str(choice).lower(), choice)
+    matches = difflib.get_close_matches(str(word).lower(), sorted(by_lower), n=1, cutoff=0.6)
+    return by_lower[matches[0]] if matches else None
 
 
 @dataclass

@@ -1517,6 +1517,20 @@ def test_a_filter_value_outside_a_fields_accepted_values_is_a_warning():
         " 3 is none of tier's all_values (1, 2: its accepted_values test or meta.omni.all_values), so no row has it"]
 
 
+def test_a_field_or_value_in_another_case_gets_the_closest_spelling_too():
+    """Snowflake habits in YAML (STATS for status, Cancelled for CANCELED) got no suggestion, as a typo did
+    (found by a review of a real project's second week)."""
+    manifest = make_manifest([model("orders", columns=["id", "status", "amount"], omni={
+        "measures": {"open": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"status": {"not": "Cancelled"}}}}})],
+        [{**test_node("accepted_values", "orders", "status"), "test_metadata": {
+            "name": "accepted_values", "kwargs": {"column_name": "status", "values": ["COMPLETED", "CANCELED"]}}}])
+    assert build(manifest).warnings[0].endswith("; did you mean CANCELED?")
+    manifest = make_manifest([model("orders", columns=["id", "status", "amount"], omni={
+        "measures": {"open": {"aggregate_type": "sum", "sql": "${amount}", "filters": {"STATS": {"is": "x"}}}}})])
+    problem = one_problem(export_error(manifest, catalog_of("id", "status", "amount")))  # (its columns known)
+    assert (problem.message, problem.suggestion) == ("STATS is not a field of analytics__orders", "status")
+
+
 def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
     """Lightdash's filters: [{event_id: ">5"}], written as is: '>5', Omni compares the column to that text (found by
     a review of a Lightdash migration)."""
