@@ -454,7 +454,7 @@ class Mapper:
             bad = text[start:end + 1] if 0 <= end < start + 40 else text[start:start + 40]
             raise model.error(f"'{bad}' is not a field reference", key,
                               expected="${field}, ${model.field} or ${field[timeframe]}, closed by }",
-                              suggestion=self._dotted_ref(bad))
+                              suggestion=self._ref_suggestion(bad, model))
 
         def replace(match: re.Match) -> str:
             first, second, timeframe = match.groups()
@@ -465,11 +465,17 @@ class Mapper:
 
         return SQL_REF_RE.sub(replace, text)
 
-    def _dotted_ref(self, bad: str) -> Optional[str]:
+    def _ref_suggestion(self, bad: str, model: Model) -> Optional[str]:
         """${erp.invoices.total} or ${customers.v1.name}, a source table's or a version's dbt name in ${...}, where
-        a view is named in one word: as the view's name (a topic's fields take the dbt name, as in erp.invoices.total)."""
+        a view is named in one word: as the view's name (a topic's fields take the dbt name, as in erp.invoices.total);
+        ${orders."Order Date"} or ${Order Date}, a column by its warehouse name: as its field's (order_date)."""
         if (found := DOTTED_REF_RE.fullmatch(bad)) and (view := self.find_view(f"{found[1]}.{found[2]}")) is not None:
             return "${" + view.name + "." + found[3] + "}"
+        if found := COLUMN_REF_RE.fullmatch(bad):
+            prefix, name = found[1], found[2]
+            target = model if prefix is None else self._model_of(view) if (view := self.find_view(prefix)) else None
+            if target is not None and (column := target.find_column(name)) is not None:
+                return "${" + (f"{prefix}." if prefix else "") + column_field(column.name)[0] + "}"
         return None
 
     def _model_of(self, view: View) -> Optional[Model]:
@@ -1169,6 +1175,7 @@ TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_da
 # Model-level meta keys of Lightdash (metrics, joins, ...), dbt2looker (joins, looker) and dbt-metabase (metabase.*)
 OTHER_TOOLS_META = frozenset(("metrics", "joins", "looker", "required_attributes", "default_time_dimension",
                               "sql_filter", "sql_where", "group_details", "explores", "spotlight"))
+COLUMN_REF_RE = re.compile(r'\$\{(?:(\w+)\.)?"?([^"{}.]+?)"?\}')  # ${orders."Order Date"}: _ref_suggestion
 DOTTED_REF_RE = re.compile(r"\$\{(\w+)\.(\w+)\.(\w+(?:\[[a-z_]+\])?)\}")  # ${source.table.field}: _dotted_ref
 PLAIN_FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a measure's sql that is one field of its view
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",

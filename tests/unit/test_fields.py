@@ -694,6 +694,20 @@ def test_a_dollar_brace_that_is_no_field_reference_is_an_error(sql, bad):
     assert problem.expected == "${field}, ${model.field} or ${field[timeframe]}, closed by }"
 
 
+@pytest.mark.parametrize("sql, suggestion", [
+    ('${orders."Order Date"}', "${orders.order_date}"),
+    ("${Order Date} + 1", "${order_date}"),
+    ('${"order date"}', "${order_date}"),  # found in any case, as warehouses fold it
+    ("${orders.No Such Column}", None),
+])
+def test_a_column_named_with_spaces_in_a_reference_is_told_its_field_name(sql, suggestion):
+    """`${d_product."Product ID"}` was "not a field reference", with no word that it is ${d_product.product_id}
+    (found by a review of a real project's second week)."""
+    manifest = orders(column("Order Date"), omni={"dimensions": {"later": {"sql": sql}}})
+    problem = one_problem(export_error(manifest))
+    assert problem.message.endswith("is not a field reference") and problem.suggestion == suggestion
+
+
 def test_lookmls_table_reference_says_how_omni_writes_it():
     """A block moved from dbt2looker: "${TABLE} is not a field" with a hint to document a column TABLE misled."""
     manifest = orders(column("amount"), omni={"measures": {"total": {"aggregate_type": "sum", "sql": "${TABLE}.amount"}}})
