@@ -40,7 +40,8 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
                "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
                "drill_fields": ("default_drill_fields",),  # a measure's, which a model has as default_drill_fields
-               "required_attributes": ("required_access_grants",)}  # Lightdash's: Omni's grants, defined in the model file
+               "required_attributes": ("required_access_grants",),  # Lightdash's: Omni's grants, defined in the model file
+               "custom_compound_primary_key_sql": ("primary_key",)}  # Omni's own, which dbt-omni writes from that
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
 # spelling would be another parameter (groups is not group_label, suggestion_list not all_values), so say so.
 OMNI_ONLY = frozenset((
@@ -54,7 +55,9 @@ OMNI_ONLY = frozenset((
 MODEL_FILE_ONLY = frozenset(("auto_run", "default_row_limit", "extends", "template"))
 # Other tools' keys with a suggestion that needs a word beside it
 KEY_ALIAS_HINTS = {"visibility_type": " (Metabase's hidden is hidden: true; its sensitive, a field no one should see, "
-                                      "is ignore: true on the column, which leaves it out)"}
+                                      "is ignore: true on the column, which leaves it out)",
+                   "custom_compound_primary_key_sql": " (a key of several columns is primary_key: [a, b], which dbt-omni "
+                                                      "writes as Omni's custom_compound_primary_key_sql)"}
 OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni it is in",
                    "join_from_view_as": ": a join is from the model whose meta.omni it is in",
                    "groups": "; Lightdash's groups is group_label",
@@ -67,6 +70,7 @@ OMNI_OTHER_PLACES = {
     "drill_fields": "dbt-omni writes Omni's drill_fields for measures only; a model's default_drill_fields is for "
                     "all of its measures",
     "ai_fields": "dbt-omni writes Omni's ai_fields for topics only: meta.omni.topic.ai_fields",
+    "base_view": "dbt-omni writes Omni's base_view itself: a topic's base view is the model whose meta.omni it is in",
     "sample_values": "dbt-omni writes Omni's sample_values for fields only: a column's, or a meta.omni dimension's or "
                      "measure's"}
 # Keys that belong elsewhere, where the closest spelling would mislead: (mapping, key) -> where they go.
@@ -230,6 +234,7 @@ OTHER_TOOL_HINTS = {
                        "model's meta.omni.joins",
     "points_of_interest": "ai_context (what Omni's AI should know) or description",
     "caveats": "ai_context (what Omni's AI should know) or description"}
+FILTER_KEYS = frozenset(("filters", "default_filters", "always_where_filters"))  # field -> condition mappings
 COLUMN_BLOCK_RE = re.compile(r"columns\.[^.]+(\.[^.]+)*\.meta\.omni$")
 
 
@@ -286,6 +291,8 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
                      for w in wanted if w in typed), "") if isinstance(value, str) and key.startswith("vars.") else ""
         if isinstance(value, dict):
             hint = OBJECT_HINTS.get(key.rpartition(".")[2], hint)
+        elif isinstance(value, list) and key.rpartition(".")[2] in FILTER_KEYS:  # Lightdash's [{status: completed}]
+            hint = ": one entry per field, {status: {is: completed}, tier: {not: free}} (Lightdash's list of filters is one mapping here)"
         return Problem(
             f"{json.dumps(value, default=str)} has the wrong type",
             key=key,

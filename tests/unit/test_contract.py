@@ -157,6 +157,10 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
      "drill_fields for measures only"),
     ({"ai_fields": ["x"]}, "meta.omni.ai_fields", None, "ai_fields for topics only"),  # was: default_drill_fields?
     ({"sample_values": ["x"]}, "meta.omni.sample_values", None, "sample_values for fields only"),
+    # found by a review of a real project's second week: no pointer to the key to write
+    ({"topic": {"base_view": "orders"}}, "meta.omni.topic.base_view", None, "the model whose meta.omni it is in"),
+    ({"custom_compound_primary_key_sql": ["a", "b"]}, "meta.omni.custom_compound_primary_key_sql", "primary_key",
+     "primary_key: [a, b]"),
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
@@ -164,6 +168,18 @@ def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, su
     assert problem.suggestion == suggestion and said in problem.expected
     if said == "one of ":  # a key of another tool or place, not an Omni parameter the contract lacks
         assert "(Omni's" not in problem.expected and "takes Omni's" not in problem.expected
+
+
+@pytest.mark.parametrize("omni, key", [
+    ({"measures": {"m": {"aggregate_type": "count", "filters": [{"status": "completed"}]}}}, "meta.omni.measures.m.filters"),
+    ({"topic": {"default_filters": [{"status": "x"}]}}, "meta.omni.topic.default_filters"),
+])
+def test_filters_written_as_lightdashs_list_are_shown_as_one_mapping(omni, key):
+    """`filters: [{status: completed}]`, Lightdash's shape, was only "has the wrong type (expected a mapping)"."""
+    problem = one_problem(model_error(omni=omni))
+    assert problem.key == key and problem.expected == (
+        "a mapping: one entry per field, {status: {is: completed}, tier: {not: free}} (Lightdash's list of filters is "
+        "one mapping here)")
 
 
 def test_omni_only_keys_are_none_the_contract_takes_anywhere():
@@ -181,7 +197,8 @@ def test_omni_only_keys_are_none_the_contract_takes_anywhere():
 
     walk(contract.schema())
     assert not contract.OMNI_ONLY & taken
-    assert set(contract.OMNI_OTHER_PLACES) <= taken | {"ignored"}  # ignored: written from a column's `ignore`
+    # ignored: written from a column's `ignore`; base_view: from the model whose topic it is
+    assert set(contract.OMNI_OTHER_PLACES) <= taken | {"ignored", "base_view"}
     assert contract.MODEL_FILE_ONLY <= taken
 
 
