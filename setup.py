@@ -8,9 +8,9 @@ from setuptools import find_packages, setup
 
 # pip builds a checkout in place (a `local:` dbt package is a link to one): setuptools' build/ and
 # python/dbt_omni.egg-info/ there would be left in the user's checkout, and the next build would ship
-# files deleted since. Each build gets a folder of its own, removed when it ends. (The egg-info
-# elsewhere needs pyproject.toml's build backend: the legacy `setup.py develop`, which pip runs
-# without one, keeps it as the install's metadata.)
+# files deleted since. Each build gets a folder of its own, removed when it ends. (So the legacy
+# `setup.py develop`, which needs its egg-info to stay, refuses to run: pyproject.toml makes pip use
+# the standard build backend instead, also for `pip install -e .`.)
 BUILD_BASE = tempfile.mkdtemp(prefix="dbt-omni-build-")
 atexit.register(shutil.rmtree, BUILD_BASE, True)
 
@@ -28,7 +28,7 @@ setup(
     options={"build": {"build_base": BUILD_BASE}, "egg_info": {"egg_base": BUILD_BASE}},
     install_requires=[
         "dbt-core>=1.10,<2.0",
-        "PyYAML>=6.0",
+        "PyYAML>=6.0.1",  # 6.0 has no wheel for Python 3.12+, and its source build fails with Cython 3
         "jsonschema>=4.19.2",  # 4.19.1 and before: a TypeError in an error message naming a number key
         "jsonschema-rs>=0.20",
     ],

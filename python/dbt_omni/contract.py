@@ -40,12 +40,12 @@ KEY_ALIASES = {"sql_on": ("on_sql",), "join": ("to", "joins"), "relationship": (
                "round": ("format",), "compact": ("format",), "display_name": ("label",),
                "visibility_type": ("hidden",), "join_to_view": ("to",), "ignored": ("ignore",),
                "drill_fields": ("default_drill_fields",),  # a measure's, which a model has as default_drill_fields
-               "required_attributes": ("required_access_grants",),  # Lightdash's: Omni's grants, defined in the model file
-               "custom_compound_primary_key_sql": ("primary_key",)}  # Omni's own, which dbt-omni writes from that
+               "required_attributes": ("required_access_grants",)}  # Lightdash's: Omni's grants, defined in the model file
 # Omni's own parameters that the contract does not take (../shared/omni-format.md lists them): the closest
 # spelling would be another parameter (groups is not group_label, suggestion_list not all_values), so say so.
 OMNI_ONLY = frozenset((
     "always_having_filters", "always_having_sql", "base_view_label", "bin_boundaries", "cache_policy",
+    "custom_compound_primary_key_sql",
     "colors", "custom_primary_key_sql_for_quick_aggs", "display_order", "drill_queries", "duration",
     "dynamic_top_n", "filter_single_select_only", "folder", "groups", "ignore_from_extended", "join_from_view",
     "join_from_view_as", "join_from_view_as_label", "level_of_detail", "links", "order_by_field", "owners",
@@ -56,8 +56,8 @@ MODEL_FILE_ONLY = frozenset(("auto_run", "default_row_limit", "extends", "templa
 # Other tools' keys with a suggestion that needs a word beside it
 KEY_ALIAS_HINTS = {"visibility_type": " (Metabase's hidden is hidden: true; its sensitive, a field no one should see, "
                                       "is ignore: true on the column, which leaves it out)",
-                   "custom_compound_primary_key_sql": " (a key of several columns is primary_key: [a, b], which dbt-omni "
-                                                      "writes as Omni's custom_compound_primary_key_sql)"}
+                   "custom_compound_primary_key_sql": " (a key of several columns is the model's meta.omni.primary_key: "
+                                                      "[a, b], which dbt-omni writes as Omni's custom_compound_primary_key_sql)"}
 OMNI_ONLY_HINTS = {"join_from_view": ": a join is from the model whose meta.omni it is in",
                    "join_from_view_as": ": a join is from the model whose meta.omni it is in",
                    "groups": "; Lightdash's groups is group_label",

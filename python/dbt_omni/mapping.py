@@ -125,6 +125,7 @@ class Mapper:
         self.drift: list = []  # of the warnings, those no error under --warn-error (a stale catalog): OmniModel.drift
         self.warn_only_keyless: list = []  # model.column of keys that tests of severity warn would make (_warn_only_key)
         self.warn_only_valueless: list = []  # model.column whose accepted_values test only warns: no all_values
+        self.countless: list = []  # models whose column `count` leaves their view without a row count
         exported = {m.unique_id for m in self.models}
         self.warnings += [f"{problem} (in a model the selection leaves out: a warning until it is exported)"
                           for problem in left_out_problems(project, exported)]
@@ -142,8 +143,9 @@ class Mapper:
         if project.has_catalog and uncatalogued:
             listed = f"{len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}{', ...' if len(uncatalogued) > 5 else ''})"
             self._drift(
-                f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation returned none, so "
-                "only their documented columns are fields" if project.columns_from_warehouse else
+                f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation (on PostgreSQL, "
+                "pg_catalog too) returned none, so only their documented columns are fields (check that this target's "
+                "user may read the relation)" if project.columns_from_warehouse else
                 f"catalog.json lists no columns of {listed}: built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
@@ -183,8 +185,10 @@ class Mapper:
         meta.omni block, and no error under --warn-error."""
         if any(m.omni or any(c.omni for c in m.columns.values()) for m in self.models):
             return
-        theirs = [m.shown_name for m in self.models if m.columns_meta_of_other_tools or any(
-            key in OTHER_TOOLS_META or str(key).startswith("metabase") for key in lookup(m.config, "meta", {}) or ())]
+        theirs = [m.shown_name for m in self.models if any(
+            key in OTHER_TOOLS_META or str(key).startswith("metabase") for key in lookup(m.config, "meta", {}) or ())
+            or any(key in OTHER_TOOLS_COLUMN_META or str(key).startswith("metabase.")
+                   for meta in m.plain_column_meta if isinstance(meta, dict) for key in meta)]
         if theirs:
             self._drift(f"no exported model has meta.omni, and {len(theirs)} carry another tool's meta (Lightdash, "
                         f"dbt2looker or dbt-metabase: {', '.join(sorted(theirs)[:5])}{', ...' if len(theirs) > 5 else ''}), "
@@ -867,7 +871,7 @@ class Mapper:
         """Collected for one warning (build): a project-wide `+severity: warn` (development's, often) takes every
         key made of tests away, and only views that something joins onto were said to lack one."""
         columns = [name for name in self.project.warn_only_keys[model.unique_id]
-                   if (model.columns[name].omni or {}).get("primary_key") is not False]
+                   if (model.columns[name].omni or {}).get("primary_key") is not False and not _ignored(model.columns[name])]
         if columns:
             self.warn_only_keyless.append(f"{model.shown_name}.{columns[0]}")
 
@@ -945,9 +949,7 @@ class Mapper:
         if not any(m.name == "count" for m in measures):
             if any(d.name == "count" for d in dimensions) or "count" in ignored:  # (`count: {ignored: true}`)
                 if not _counts_rows(measures, pk, view.name):
-                    self.warnings.append(f"model {model.name}: a column named count takes the name of the view's row "
-                                         "count, so the view has none (add a meta.omni measure of another name, "
-                                         "aggregate_type: count, to count its rows)")
+                    self.countless.append(model.shown_name)
             else:  # hidden where a measure of the view's own counts the rows already (order_count, "Orders"): two
                 # fields of one number in the field picker, as Omni's own files hide it
                 measures.append(Measure(name="count", aggregate_type="count",
@@ -1123,17 +1125,22 @@ class Mapper:
             with collecting(problems):
                 self._fill_view(model)
         raise_collected(problems)  # before relationships and topics, which read the views
+        # Said while true, and no error under --warn-error (as _drift): a project's setting, not a mistake
         if keyless := self.warn_only_keyless:
-            self.warnings.append(
+            self._drift(
                 f"{len(keyless)} model(s) get no primary key, as their unique + not_null tests say severity: warn, so "
                 f"dbt lets them fail ({', '.join(keyless[:5])}{', ...' if len(keyless) > 5 else ''}): to keep a key "
                 "whatever the severity, declare it (a primary_key constraint, or meta.omni primary_key: true on the column)")
         if valueless := self.warn_only_valueless:
-            self.warnings.append(
+            self._drift(
                 f"{len(valueless)} column(s) get no all_values, as their accepted_values tests say severity: warn, so dbt "
                 f"lets them fail ({', '.join(valueless[:5])}{', ...' if len(valueless) > 5 else ''}): filter values on "
                 "them are not checked either; to keep them whatever the severity, list them in the column's meta.omni "
                 "all_values")
+        if countless := self.countless:
+            self._drift(f"{len(countless)} view(s) have a column named count, which takes the name of the view's row "
+                        f"count, so they have none ({', '.join(countless[:5])}{', ...' if len(countless) > 5 else ''}): "
+                        "a meta.omni measure of another name, aggregate_type: count, counts the rows")
         self._warn_without_fields()
         relationships = build_relationships(self)
         topics = build_topics(self, relationships)
@@ -1176,6 +1183,10 @@ TIMES_OF_DAY = frozenset({"hour", "minute", "second", "millisecond", "hour_of_da
 OTHER_TOOLS_META = frozenset(("metrics", "joins", "looker", "required_attributes", "default_time_dimension",
                               "sql_filter", "sql_where", "group_details", "explores", "spotlight"))
 COLUMN_REF_RE = re.compile(r'\$\{(?:(\w+)\.)?"?([^"{}.]+?)"?\}')  # ${orders."Order Date"}: _ref_suggestion
+# A column's meta keys of Lightdash (dimension, metrics, additional_dimensions), dbt2looker (dimension, measures) and
+# dbt-metabase (semantic_type, display_name, ..., or flat `metabase.<key>`)
+OTHER_TOOLS_COLUMN_META = frozenset(("dimension", "metrics", "additional_dimensions", "measures", "semantic_type",
+                                     "display_name", "visibility_type", "fk_target_table", "fk_target_field"))
 DOTTED_REF_RE = re.compile(r"\$\{(\w+)\.(\w+)\.(\w+(?:\[[a-z_]+\])?)\}")  # ${source.table.field}: _dotted_ref
 PLAIN_FIELD_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")  # a measure's sql that is one field of its view
 NEEDS_NUMBER = frozenset({"sum", "average", "median", "percentile", "sum_distinct_on", "average_distinct_on",

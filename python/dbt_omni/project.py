@@ -138,7 +138,9 @@ class Model:
     stored_database: Optional[str] = None
     stored_schema: Optional[str] = None
     stored_table: Optional[str] = None
-    columns_meta_of_other_tools: bool = False  # a column's meta has Lightdash's, dbt2looker's or dbt-metabase's keys
+    # its columns' meta without an omni block, as dbt holds them: read only where no model has meta.omni, to tell
+    # whether another tool's meta is there (mapping's _warn_other_tools_meta)
+    plain_column_meta: list = field(default_factory=list)
     from_package: bool = False  # an installed package's: its file paths are relative to that package
 
     @property
@@ -233,10 +235,6 @@ class DbtProject:
         return by_name
 
 
-# A column's meta keys of Lightdash (dimension, metrics, additional_dimensions), dbt2looker (dimension, measures) and
-# dbt-metabase (semantic_type, display_name, ..., or flat `metabase.<key>`): mapping's _warn_other_tools_meta
-OTHER_TOOLS_COLUMN_META = frozenset(("dimension", "metrics", "additional_dimensions", "measures", "semantic_type",
-                                     "display_name", "visibility_type", "fk_target_table", "fk_target_field"))
 FROM_WAREHOUSE = "dbt_omni_from_warehouse"  # a catalog's key: its columns were read from the warehouse
 RELATION_TYPES = ("model", "seed", "snapshot")  # dbt nodes that are tables or views Omni can read (and sources)
 SOURCE_REF_RE = re.compile(r"""source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)""")
@@ -441,9 +439,8 @@ def _read_model(node: Any, catalog_node: Any, foreign_keys: list, misspelt_meta:
         kinds = tuple(_text(lookup(c, "type")) for c in constraints) if constraints else ()
         before = len(misspelt)
         omni = _merged_omni(meta, config, misspelt)
-        if meta and not omni and isinstance(meta, dict) and not model.columns_meta_of_other_tools:
-            model.columns_meta_of_other_tools = any(key in OTHER_TOOLS_COLUMN_META or str(key).startswith("metabase.")
-                                                    for key in meta)
+        if meta and not omni:
+            model.plain_column_meta.append(meta)
         if len(misspelt) > before:
             misspelt[before:] = [f"columns.{name}.meta.{key}" for key in misspelt[before:]]
         if stray is not None or (not isinstance(info, dict) and _stray_omni(info)):
@@ -824,9 +821,11 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         # threshold (`>100`) is let fail: none makes a primary key or a list of every value.
         config = lookup(test, "config")
         error_if = lookup(config, "error_if")  # dbt writes its default, "!= 0", into every test's config
-        every_row = not lookup(config, "where") and not kwargs.get("row_condition") \
-            and str(lookup(config, "severity") or "").lower() != "warn" \
+        warns = str(lookup(config, "severity") or "").lower() == "warn"
+        # every row but for its severity: what a project-wide `+severity: warn` takes away (said, see warn_only_keys)
+        but_warns = not lookup(config, "where") and not kwargs.get("row_condition") \
             and (error_if in (None, "!= 0") or str(error_if).replace(" ", "") in ANY_ROW_FAILS)
+        every_row = but_warns and not warns
         if test_name in READ_TESTS and (rendered_later := [
                 k for k in JINJA_READ_ARGUMENTS if _has_jinja(kwargs.get(k))]):
             project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
@@ -849,13 +848,11 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
             names = {"unique", "not_null"} if test_name == UNIQUE_AND_NOT_NULL else {test_name}
             if every_row or test_name not in ("unique", "not_null", UNIQUE_AND_NOT_NULL):
                 column.tests = tuple(sorted(set(column.tests) | names))
-            elif str(lookup(config, "severity") or "").lower() == "warn" and not lookup(config, "where") \
-                    and not kwargs.get("row_condition"):
+            elif but_warns:
                 warned.setdefault((model.unique_id, column.name), (column, set()))[1].update(names)
             values = kwargs.get("values")
-            if test_name == "accepted_values" and not every_row and column.name not in project.warn_only_values.get(
-                    model.unique_id, ()) and str(lookup(config, "severity") or "").lower() == "warn" \
-                    and not lookup(config, "where") and not kwargs.get("row_condition"):
+            if test_name == "accepted_values" and but_warns and warns \
+                    and column.name not in project.warn_only_values.get(model.unique_id, ()):
                 project.warn_only_values.setdefault(model.unique_id, []).append(column.name)
             if test_name == "accepted_values" and isinstance(values, list) and every_row:
                 # `null` in the list (a common way to say "or empty") changes nothing in dbt's test, whose `not in`

@@ -159,8 +159,8 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     ({"sample_values": ["x"]}, "meta.omni.sample_values", None, "sample_values for fields only"),
     # found by a review of a real project's second week: no pointer to the key to write
     ({"topic": {"base_view": "orders"}}, "meta.omni.topic.base_view", None, "the model whose meta.omni it is in"),
-    ({"custom_compound_primary_key_sql": ["a", "b"]}, "meta.omni.custom_compound_primary_key_sql", "primary_key",
-     "primary_key: [a, b]"),
+    ({"custom_compound_primary_key_sql": ["a", "b"]}, "meta.omni.custom_compound_primary_key_sql", None,
+     "the model's meta.omni.primary_key: [a, b]"),
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):
     """An Omni user writes Omni's names: the closest spelling pointed to another parameter of other meaning."""
@@ -168,6 +168,12 @@ def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, su
     assert problem.suggestion == suggestion and said in problem.expected
     if said == "one of ":  # a key of another tool or place, not an Omni parameter the contract lacks
         assert "(Omni's" not in problem.expected and "takes Omni's" not in problem.expected
+
+
+def test_omnis_compound_key_on_a_column_points_to_the_models_primary_key_not_the_columns():
+    """On a column, the suggestion was the column's own primary_key (true or false), beside text about a list."""
+    problem = one_problem(model_error(column_omni={"custom_compound_primary_key_sql": ["amount", "id"]}))
+    assert problem.suggestion is None and "the model's meta.omni.primary_key: [a, b]" in problem.expected
 
 
 @pytest.mark.parametrize("omni, key", [

@@ -842,8 +842,10 @@ def test_a_relation_whose_warehouse_columns_are_none_is_not_blamed_on_catalog_js
     columns = {"model.shop.customers": {"columns": {"id": {"name": "id", "type": "integer", "index": 1}}},
                "model.shop.orders": {"columns": {}}}
     omni = build_omni_model(from_manifest_dict(manifest, {"nodes": columns, FROM_WAREHOUSE: True}), settings())
-    assert omni.warnings == ["the warehouse lists no columns of 1 exported model(s) (orders): dbt's "
-                             "adapter.get_columns_in_relation returned none, so only their documented columns are fields"]
+    assert omni.warnings == omni.drift == [
+        "the warehouse lists no columns of 1 exported model(s) (orders): dbt's adapter.get_columns_in_relation (on "
+        "PostgreSQL, pg_catalog too) returned none, so only their documented columns are fields (check that this "
+        "target's user may read the relation)"]
 
 
 def test_models_that_document_no_columns_without_a_catalog_are_said_once():
@@ -931,7 +933,10 @@ def test_accepted_values_that_only_warn_are_said_in_one_warning():
     channel_test = test_node("accepted_values", "orders", "channel")
     channel_test["test_metadata"]["kwargs"]["values"] = ["web", "app"]
     channel_test["config"]["severity"] = "warn"
-    manifest = make_manifest([model("orders", columns=["status", listed])], [*tests, channel_test])
+    tier_test = test_node("accepted_values", "orders", "tier")  # a threshold lets values through whatever the severity
+    tier_test["test_metadata"]["kwargs"]["values"] = ["free", "pro"]
+    tier_test["config"].update(severity="warn", error_if=">100")
+    manifest = make_manifest([model("orders", columns=["status", listed, "tier"])], [*tests, channel_test, tier_test])
     omni = build(manifest)
     assert omni.views[0].dimensions[1].all_values is None
     assert omni.warnings == ["1 column(s) get no all_values, as their accepted_values tests say severity: warn, so dbt "
@@ -1287,10 +1292,11 @@ def test_an_ignored_column_named_count_is_hidden_and_no_count_measure_takes_its_
 def test_a_column_named_count_leaves_the_view_without_a_row_count_and_says_so():
     """A real project's events model with a column `count`: its view had no row count, unsaid (found by a review of
     a large real project); a measure of the view's own that counts rows needs no word."""
-    omni = build(orders(column("order_id"), column("count")))
-    assert [m.name for m in omni.views[0].measures] == []
-    assert omni.warnings == ["model orders: a column named count takes the name of the view's row count, so the view "
-                             "has none (add a meta.omni measure of another name, aggregate_type: count, to count its rows)"]
+    omni = build(make_manifest([model(name, columns=["id", "count"]) for name in ("events", "clicks")]))
+    assert [m.name for v in omni.views for m in v.measures] == []
+    assert omni.warnings == omni.drift == [  # one line for all (a review); no error under --warn-error: no mistake
+        "2 view(s) have a column named count, which takes the name of the view's row count, so they have none (clicks, "
+        "events): a meta.omni measure of another name, aggregate_type: count, counts the rows"]
     omni = build(orders(column("order_id"), column("count"), omni={"measures": {"rows": {"aggregate_type": "count"}}}))
     assert [m.name for m in omni.views[0].measures] == ["rows"] and omni.warnings == []
 

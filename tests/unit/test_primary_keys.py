@@ -244,6 +244,23 @@ def test_keys_that_tests_of_severity_warn_would_make_are_said_in_one_warning():
     assert said == ["1 model(s) get no primary key, as their unique + not_null tests say severity: warn, so dbt lets "
                     "them fail (customers.id): to keep a key whatever the severity, declare it (a primary_key "
                     "constraint, or meta.omni primary_key: true on the column)"]
+    assert said[0] in omni.drift  # a project's setting, not a mistake: no error under --warn-error (a review)
+
+
+def test_a_key_that_severity_warn_alone_does_not_take_is_not_blamed_on_it():
+    """An error_if threshold lets rows repeat whatever the severity, and an ignored column is no field to declare
+    the key on: neither is in the severity warning (found by a code review)."""
+    thresholded = unique_not_null("orders", "order_id")
+    for test in thresholded:
+        test["config"]["severity"] = "warn"
+    thresholded[0]["config"]["error_if"] = ">100"
+    ignored = unique_not_null("refunds", "refund_id")
+    for test in ignored:
+        test["config"]["severity"] = "warn"
+    manifest = make_manifest([model("orders", columns=["order_id"]),
+                              model("refunds", columns=[column("refund_id", omni={"ignore": True}), "amount"])],
+                             [*thresholded, *ignored])
+    assert not [w for w in build(manifest).warnings if "severity: warn" in w]
 
 
 @pytest.mark.parametrize("error_if, key", [(">100", False), (">= 10", False), ("!= 0", True), ("<> 0", True),
