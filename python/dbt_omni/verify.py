@@ -272,6 +272,7 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
                                           suggestion=closest(selector, {m.name for m in project.models.values()}
                                                              | set(record["views"]))))
     checks, dimensions = [], set()
+    amounts: dict = {}  # view name -> fields its metrics take as ids or amounts: no grain of any of its checks
     for qualified, info in sorted((record.get("metrics") or {}).items()):
         view_name, _, measure = qualified.partition(".")
         unique_id = record["views"][view_name]["dbt_unique_id"]
@@ -294,8 +295,10 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         except OmniExportError as exc:  # a ratio's hidden component failed: name the measure the user wrote
             raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
-        ids = {column_field(v)[0] for k, v in info["args"].items() if k.endswith(NOT_A_GRAIN_ARGUMENT) and isinstance(v, str)}
-        grains = [g for g in by if g in view.dimensions] if by else view.grains(frozenset(ids).union(
+        if view_name not in amounts:
+            amounts[view_name] = _amount_arguments(dbt_mode, [i for q, i in record["metrics"].items()
+                                                               if q.partition(".")[0] == view_name])
+        grains = [g for g in by if g in view.dimensions] if by else view.grains(amounts[view_name].union(
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         booleans = {column_field(c.name)[0] for c in model.columns.values()
                     if c.data_type and c.data_type.strip().lower() in ("boolean", "bool")}  # true / false: no one's data
@@ -318,6 +321,21 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
         raise OmniExportError(Problem(f"no view with shared metrics has a dimension '{unknown[0]}'", key="by",
                                       expected="dimensions of the verified views", suggestion=closest(unknown[0], dimensions)))
     return checks
+
+
+def _amount_arguments(dbt_mode, infos: list) -> frozenset:
+    """The fields a view's metrics take as an id or an amount (`customer_id_column`, `mrr_column`, ...), as
+    written or by the macro's default (`mrr`): grouping by an amount is no grain a finance user reads."""
+    fields = set()
+    for info in infos:
+        package, macro = split_metric_name(info["metric"])
+        try:
+            defaults = {k: v for k, v in dbt_mode.signature(package, macro).items() if isinstance(v, str)}
+        except (MacroError, KeyError):  # a macro the project lacks: said by the check itself
+            defaults = {}
+        fields |= {column_field(v)[0] for k, v in {**defaults, **info["args"]}.items()
+                   if k.endswith(NOT_A_GRAIN_ARGUMENT) and isinstance(v, str)}
+    return frozenset(fields)
 
 
 def _query(expression: str, grain_sql: Optional[str], where: Optional[str] = None) -> str:

@@ -176,6 +176,20 @@ def test_a_column_a_metric_takes_as_an_id_or_amount_is_no_default_grain_whatever
     assert [c.grain for c in plan(project, out)] == [None, "pricey", "region"]
 
 
+def test_a_metrics_default_amount_columns_and_its_views_other_metrics_amounts_are_no_default_grain(tmp_path):
+    """new_mrr's defaults (mrr, previous_mrr) and churned_mrr's mrr_usd on the same view were grouped by, where
+    README says a metric's amount columns never are (found by a review against dbt Labs' MRR playbook)."""
+    project, out = exported_project(tmp_path, [model("customer_months", columns=[
+        column("month_start", data_type="date"), "mrr", "previous_mrr", "mrr_usd", "previous_mrr_usd", "region"], omni={
+        "measures": {"new": {"metric": "new_mrr"},
+                     "churned": {"metric": "churned_mrr", "args": {"mrr_column": "mrr_usd",
+                                                                   "previous_mrr_column": "previous_mrr_usd"}}}})])
+    grains = {}
+    for check in plan(project, out):
+        grains.setdefault(check.measure.rpartition(".")[2], []).append(check.grain)
+    assert grains == {"new": [None, "month_start", "region"], "churned": [None, "month_start", "region"]}
+
+
 def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeypatch):
     """Grouping by a price or a per-row timestamp checks one row per group, not the aggregation."""
     monkeypatch.setattr(verify, "MAX_GRAINS", 10)
