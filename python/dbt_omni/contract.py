@@ -209,7 +209,7 @@ def _problems(error, *, file, model, key_prefix) -> list:
         extras = sorted((k for k in value if k not in allowed), key=str) or ["?"]
         return [Problem(f"unknown key '{extra}'", key=_path(key, [str(extra)]),
                         expected=_elsewhere(key, extra) or "one of " + ", ".join(allowed) + _omni_only(extra),
-                        suggestion=None if _elsewhere(key, extra) else _suggested_key(extra, allowed), **where)
+                        suggestion=None if _elsewhere(key, extra) else _suggested_key(extra, allowed, key), **where)
                 for extra in extras]
     return [_problem(error, key, where, branches)]
 
@@ -246,7 +246,9 @@ def _elsewhere(key: str, extra: Any) -> Optional[str]:
     return COLUMN_ELSEWHERE.get(extra) if COLUMN_BLOCK_RE.fullmatch(key) else None
 
 
-def _suggested_key(extra: Any, allowed: list) -> Optional[str]:
+def _suggested_key(extra: Any, allowed: list, key: str = "") -> Optional[str]:
+    if extra == "custom_compound_primary_key_sql":  # Omni's, which the model's primary_key: [a, b] writes
+        return "primary_key" if key == "meta.omni" else None
     if extra in KEY_ALIASES:
         return next((key for key in KEY_ALIASES[extra] if key.partition(".")[0] in allowed), None)
     if extra in OMNI_ONLY or extra in MODEL_FILE_ONLY or extra in OMNI_OTHER_PLACES:

@@ -122,7 +122,7 @@ class Mapper:
         # Said with the mistakes of the other models' fields (build); a model with one is not mapped.
         self.contract_problems, self.invalid = contract_problems(self.models)
         self.warnings: list = unmatched_selectors(project, settings)
-        self.drift: list = []  # of the warnings, those no error under --warn-error (a stale catalog): OmniModel.drift
+        self.drift: list = []  # of the warnings, those no error under --warn-error (_drift): OmniModel.drift
         self.warn_only_keyless: list = []  # model.column of keys that tests of severity warn would make (_warn_only_key)
         self.warn_only_valueless: list = []  # model.column whose accepted_values test only warns: no all_values
         self.countless: list = []  # models whose column `count` leaves their view without a row count
@@ -143,9 +143,10 @@ class Mapper:
         if project.has_catalog and uncatalogued:
             listed = f"{len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}{', ...' if len(uncatalogued) > 5 else ''})"
             self._drift(
-                f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation (on PostgreSQL, "
-                "pg_catalog too) returned none, so only their documented columns are fields (check that this target's "
-                "user may read the relation)" if project.columns_from_warehouse else
+                f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation "
+                + ("(and pg_catalog) returned none, so only their documented columns are fields" if project.adapter_type
+                   == "postgres" else "returned none, so only their documented columns are fields (check that this "
+                   "target's user may read the relation)") if project.columns_from_warehouse else
                 f"catalog.json lists no columns of {listed}: built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
@@ -876,7 +877,8 @@ class Mapper:
             self.warn_only_keyless.append(f"{model.shown_name}.{columns[0]}")
 
     def _drift(self, warning: str) -> None:
-        """A warning about a stale catalog (OmniModel.drift): said, but no error under --warn-error."""
+        """A warning about a stale catalog, or about a setting of the project rather than a mistake
+        (severity: warn, another tool's meta; OmniModel.drift): said, but no error under --warn-error."""
         self.warnings.append(warning)
         self.drift.append(warning)
 
@@ -1138,8 +1140,8 @@ class Mapper:
                 "them are not checked either; to keep them whatever the severity, list them in the column's meta.omni "
                 "all_values")
         if countless := self.countless:
-            self._drift(f"{len(countless)} view(s) have a column named count, which takes the name of the view's row "
-                        f"count, so they have none ({', '.join(countless[:5])}{', ...' if len(countless) > 5 else ''}): "
+            self._drift(f"{len(countless)} model(s) have a column named count, which takes the name of the view's row "
+                        f"count, so their views have none ({', '.join(countless[:5])}{', ...' if len(countless) > 5 else ''}): "
                         "a meta.omni measure of another name, aggregate_type: count, counts the rows")
         self._warn_without_fields()
         relationships = build_relationships(self)

@@ -296,8 +296,8 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
             raise OmniExportError([_of_metric(p, measure, model) for p in exc.problems]) from None
         dimensions |= view.dimensions.keys()
         if view_name not in amounts:
-            amounts[view_name] = _amount_arguments(dbt_mode, [i for q, i in record["metrics"].items()
-                                                               if q.partition(".")[0] == view_name])
+            amounts[view_name] = _amount_arguments([i for q, i in record["metrics"].items()
+                                                    if q.partition(".")[0] == view_name])
         grains = [g for g in by if g in view.dimensions] if by else view.grains(amounts[view_name].union(
             column_field(c.name)[0] for c in model.columns.values() if c.data_type and NOT_A_GRAIN_RE.search(c.data_type)))
         booleans = {column_field(c.name)[0] for c in model.columns.values()
@@ -323,18 +323,15 @@ def plan(project: DbtProject, output_dir: Path, select: Optional[list] = None, b
     return checks
 
 
-def _amount_arguments(dbt_mode, infos: list) -> frozenset:
-    """The fields a view's metrics take as an id or an amount (`customer_id_column`, `mrr_column`, ...), as
-    written or by the macro's default (`mrr`): grouping by an amount is no grain a finance user reads."""
+def _amount_arguments(infos: list) -> frozenset:
+    """The fields a view's metrics take as an id or an amount (`customer_id_column`, `mrr_column`, ...; the
+    record holds each argument, defaults too, as `${field}` or an expression of them): grouping by an amount,
+    or by one a sibling metric reads, is no grain a finance user reads."""
     fields = set()
     for info in infos:
-        package, macro = split_metric_name(info["metric"])
-        try:
-            defaults = {k: v for k, v in dbt_mode.signature(package, macro).items() if isinstance(v, str)}
-        except (MacroError, KeyError):  # a macro the project lacks: said by the check itself
-            defaults = {}
-        fields |= {column_field(v)[0] for k, v in {**defaults, **info["args"]}.items()
-                   if k.endswith(NOT_A_GRAIN_ARGUMENT) and isinstance(v, str)}
+        for key, value in info["args"].items():
+            if key.endswith(NOT_A_GRAIN_ARGUMENT) and isinstance(value, str):
+                fields.update(FIELD_RE.findall(value) or [column_field(value)[0]])
     return frozenset(fields)
 
 

@@ -159,7 +159,7 @@ def test_another_tools_spelling_is_suggested_where_omnis_key_is_valid_and_never_
     ({"sample_values": ["x"]}, "meta.omni.sample_values", None, "sample_values for fields only"),
     # found by a review of a real project's second week: no pointer to the key to write
     ({"topic": {"base_view": "orders"}}, "meta.omni.topic.base_view", None, "the model whose meta.omni it is in"),
-    ({"custom_compound_primary_key_sql": ["a", "b"]}, "meta.omni.custom_compound_primary_key_sql", None,
+    ({"custom_compound_primary_key_sql": ["a", "b"]}, "meta.omni.custom_compound_primary_key_sql", "primary_key",
      "the model's meta.omni.primary_key: [a, b]"),
 ])
 def test_omnis_own_parameters_the_contract_lacks_are_said_to_be_so(omni, key, suggestion, said):

@@ -176,9 +176,9 @@ def test_a_column_a_metric_takes_as_an_id_or_amount_is_no_default_grain_whatever
     assert [c.grain for c in plan(project, out)] == [None, "pricey", "region"]
 
 
-def test_a_metrics_default_amount_columns_and_its_views_other_metrics_amounts_are_no_default_grain(tmp_path):
-    """new_mrr's defaults (mrr, previous_mrr) and churned_mrr's mrr_usd on the same view were grouped by, where
-    README says a metric's amount columns never are (found by a review against dbt Labs' MRR playbook)."""
+def test_the_amount_columns_of_a_views_other_metrics_are_no_default_grain(tmp_path):
+    """new_mrr was grouped by churned_mrr's mrr_usd, and churned_mrr by new_mrr's mrr (its default), where README
+    says a metric's amount columns never are grains (found by a review against dbt Labs' MRR playbook)."""
     project, out = exported_project(tmp_path, [model("customer_months", columns=[
         column("month_start", data_type="date"), "mrr", "previous_mrr", "mrr_usd", "previous_mrr_usd", "region"], omni={
         "measures": {"new": {"metric": "new_mrr"},
@@ -188,6 +188,15 @@ def test_a_metrics_default_amount_columns_and_its_views_other_metrics_amounts_ar
     for check in plan(project, out):
         grains.setdefault(check.measure.rpartition(".")[2], []).append(check.grain)
     assert grains == {"new": [None, "month_start", "region"], "churned": [None, "month_start", "region"]}
+
+
+def test_the_columns_of_an_expression_argument_are_no_default_grain(tmp_path):
+    """`amount_column: "${gross} - ${discount}"` was one made-up name, so gross and discount were grains (a code
+    review); _metrics.yml recommends such expressions (Stripe's `${unit_amount} / ${interval_count}`)."""
+    project, out = exported_project(tmp_path, [model("orders_rw", columns=["order_id", "gross", "discount", "region"],
+                                                     omni={"measures": {"aov": {"metric": "average_order_value",
+                                                                                "args": {"amount_column": "${gross} - ${discount}"}}}})])
+    assert [c.grain for c in plan(project, out)] == [None, "region"]
 
 
 def test_amounts_are_no_default_grain_and_timestamps_come_last(tmp_path, monkeypatch):
