@@ -13,12 +13,14 @@ def closest(word: str, choices: Iterable[str]) -> Optional[str]:
     """The valid spelling nearest to `word`, if any is near enough to be a likely typo; else the nearest
     in another case (STATS for status, Cancelled for CANCELED: Snowflake habits in YAML)."""
     choices = sorted(set(choices))
-    matches = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    if matches:
-        return matches[0]
     by_lower: dict = {}
     for choice in choices:
         by_lower.setdefault(str(choice).lower(), choice)
+    if str(word).lower() in by_lower:  # `paid` is PAID, not unpaid, the nearer in difflib's eyes
+        return by_lower[str(word).lower()]
+    matches = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if matches:
+        return matches[0]
     matches = difflib.get_close_matches(str(word).lower(), sorted(by_lower), n=1, cutoff=0.6)
     return by_lower[matches[0]] if matches else None
 

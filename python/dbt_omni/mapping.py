@@ -304,7 +304,7 @@ class Mapper:
                 raise self._folder_case_error(other, model, first, folder, prefix)
             if devices := [part for part in (folder, view.file_table or view.table_name)
                            if len(part) <= 4 and windows_device(part)]:  # (a file's name is one part: no dot)
-                self.warnings.append(f"model {model.name}: the Omni view file {view.path}: {devices[0]} is a name "
+                self.warnings.append(f"model {model.shown_name}: the Omni view file {view.path}: {devices[0]} is a name "
                                      "Windows keeps for a device, so Windows cannot write the file nor Git for Windows "
                                      "check it out (another schema or alias avoids it)")
             self.views[model.unique_id] = view
@@ -608,7 +608,7 @@ class Mapper:
                 if key not in model.columns and not model.columns_known:  # a fresh clone or CI: no catalog.json yet
                     near = closest(key, model.columns)
                     self.warnings.append(
-                        f"model {model.name}: meta.omni.primary_key: column {key} is not documented in {model.meta_file}"
+                        f"model {model.shown_name}: meta.omni.primary_key: column {key} is not documented in {model.meta_file}"
                         f"{f' (did you mean {near}?)' if near else ''}, and without catalog.json its columns are unknown: "
                         "written as a plain dimension (document it)")
                     continue
@@ -646,14 +646,14 @@ class Mapper:
             if None not in columns and not any(_ignored(c) for c in columns):
                 return [c.name for c in columns]
             unknown = next(name for name, c in zip(model.pk_constraint, columns, strict=True) if c is None or _ignored(c))
-            self.warnings.append(f"model {model.name}: its primary_key constraint names {unknown}, which is no field "
+            self.warnings.append(f"model {model.shown_name}: its primary_key constraint names {unknown}, which is no field "
                                  f"(not documented in {model.meta_file}, nor in catalog.json, or ignored): no primary key")
             return []
         if constrained:
             return constrained
         if len(tested) > 1:
             self.warnings.append(
-                f"model {model.name}: several unique + not_null columns ({', '.join(tested)}); "
+                f"model {model.shown_name}: several unique + not_null columns ({', '.join(tested)}); "
                 f"{tested[0]} is the primary key (set meta.omni.primary_key to choose)"
             )
         if tested or not model.unique_combination:
@@ -702,15 +702,15 @@ class Mapper:
             if meta.get("timeframes") is not None:
                 dimension.timeframes = list(meta["timeframes"]) or None
                 if dimension.timeframes and column.data_type and kind is None:
-                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: the column is "
+                    self.warnings.append(f"model {model.shown_name}: columns.{column.name}.meta.omni.timeframes: the column is "
                                          f"{column.data_type}, not a date or timestamp; Omni would truncate it as one")
                 elif kind == "date" and (times := [t for t in dimension.timeframes or () if t in TIMES_OF_DAY]):
-                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.timeframes: "
+                    self.warnings.append(f"model {model.shown_name}: columns.{column.name}.meta.omni.timeframes: "
                                          f"{', '.join(times)}: the column is {column.data_type}, a date, so they are always 0")
             if meta.get("convert_tz") is not None:
                 dimension.convert_tz = meta["convert_tz"]
                 if column.data_type and kind is None:
-                    self.warnings.append(f"model {model.name}: columns.{column.name}.meta.omni.convert_tz: the column is "
+                    self.warnings.append(f"model {model.shown_name}: columns.{column.name}.meta.omni.convert_tz: the column is "
                                          f"{column.data_type}, not a date or timestamp; only a time has a zone to convert")
             if meta.get("label") is not None:
                 dimension.label = meta["label"]
@@ -733,7 +733,7 @@ class Mapper:
         key = f"meta.omni.dimensions.{name}"
         code = SQL_STRING_RE.sub("''", str(block["sql"]))
         if (call := PLAIN_AGGREGATE_RE.search(code)) and not WINDOW_RE.search(code):
-            self.warnings.append(f"model {model.name}: {key}.sql calls {call.group(1)}(...), an aggregate: a "
+            self.warnings.append(f"model {model.shown_name}: {key}.sql calls {call.group(1)}(...), an aggregate: a "
                                  "dimension is computed row by row (make it a measure)")
         return Dimension(
             name=name,
@@ -792,13 +792,13 @@ class Mapper:
             said += f" (to count the true rows: sql: CASE WHEN ${{{field}}} THEN 1 ELSE 0 END)"
         elif kind == "money":
             said = f"PostgreSQL sums money but takes no {aggregate_type} of it (sql: ${{{field}}}::numeric)"
-        self.warnings.append(f"model {model.name}: {key}: aggregate_type {aggregate_type} of a column of type "
+        self.warnings.append(f"model {model.shown_name}: {key}: aggregate_type {aggregate_type} of a column of type "
                              f"{column.data_type}; {said}")
 
     def _warn_type(self, model: Model, column: Column, kind: Optional[str]) -> None:
         """The YAML's data_type decides the timeframes (so an export without a catalog agrees), but the relation
         has another kind of column: the YAML is wrong, or (under an enforced contract) the catalog is stale."""
-        warning = (f"model {model.name}: columns.{column.name}.data_type is {column.data_type} in {model.meta_file}, "
+        warning = (f"model {model.shown_name}: columns.{column.name}.data_type is {column.data_type} in {model.meta_file}, "
                    f"but the relation's column is {column.catalog_type} (per the catalog); the field is made "
                    f"{'a ' + kind if kind else 'no date or timestamp'} by data_type, so correct it")
         if model.contract_enforced:  # dbt checked the types at the last build: the catalog predates it
@@ -851,7 +851,7 @@ class Mapper:
     def _warn_missing(self, model: Model, column: Column) -> None:
         """Kept as a field (a stale catalog must not break an export), but Omni cannot read it."""
         if renamed := _renamed_from(model, column):
-            self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but catalog.json "
+            self._drift(f"model {model.shown_name}: column {column.name} is documented ({model.meta_file}), but catalog.json "
                         f"lists the relation without it and with {renamed[0]}, its old name (aliases): a catalog from "
                         "before the rename, so the old column is left out (build the model, then run `dbt docs generate`)")
             return
@@ -865,7 +865,7 @@ class Mapper:
         elif found and not model.columns[found].documented:  # as likely its old name: the catalog predates a rename
             hint = (f"; did you mean {found}? (If {column.name} is {found}'s new name, catalog.json predates the build: "
                     f"until `dbt docs generate`, both are fields, {found} one the relation no longer has)")
-        self._drift(f"model {model.name}: column {column.name} is documented ({model.meta_file}), but the relation has "
+        self._drift(f"model {model.shown_name}: column {column.name} is documented ({model.meta_file}), but the relation has "
                     f"no such column (per the catalog: a typo, a dropped column, or a catalog older than the last run){hint}")
 
     def _warn_only_key(self, model: Model) -> None:
@@ -966,7 +966,7 @@ class Mapper:
                 lowered := {n.lower(): n for n in names if n not in cased}):
             for name in cased:  # CustomerID beside the column customerid: Omni's own field names are lowercase
                 if name.lower() in lowered:
-                    self.warnings.append(f"model {model.name}: meta.omni.dimensions.{name}: {name} differs only in case "
+                    self.warnings.append(f"model {model.shown_name}: meta.omni.dimensions.{name}: {name} differs only in case "
                                          f"from the field {lowered[name.lower()]}; a reference may find the other "
                                          "(give it a lowercase name of its own)")
         dimensions.sort(key=_by_name)
@@ -1003,7 +1003,7 @@ class Mapper:
                 by_label.setdefault(item.label.strip().lower(), []).append(item)
         for same in by_label.values():
             if len(same) > 1:
-                self.warnings.append(f"model {model.name}: {kind} {' and '.join(f.name for f in same)} have the same "
+                self.warnings.append(f"model {model.shown_name}: {kind} {' and '.join(f.name for f in same)} have the same "
                                      f"label, {same[0].label}, so Omni lists them alike (give each a label of its own)")
 
     def _check_aggregation(self, model: Model, measures: list) -> None:
@@ -1015,7 +1015,7 @@ class Mapper:
             sql = measure.sql
             if sql and measure.aggregate_type and (call := PLAIN_AGGREGATE_RE.search(SQL_STRING_RE.sub("''", sql))):
                 self.warnings.append(
-                    f"model {model.name}: {measure.dbt_key or f'measure {measure.name}'}.sql: aggregate_type "
+                    f"model {model.shown_name}: {measure.dbt_key or f'measure {measure.name}'}.sql: aggregate_type "
                     f"{measure.aggregate_type} over {call.group(1)}(...): an aggregate of an aggregate, which the "
                     f"warehouse refuses (drop aggregate_type to keep the sql's own aggregate, or drop {call.group(1)}(...))")
             if not sql or (measure.aggregate_type and "${" not in sql):
@@ -1028,7 +1028,7 @@ class Mapper:
                                   "measures (${revenue} / ${order_count})")
             if (not measure.aggregate_type and not over and not AGGREGATE_CALL_RE.search(sql)
                     and all(not view for view, _ in references(sql))):  # `${customers.count}`: perhaps a measure
-                self.warnings.append(f"model {model.name}: {measure.dbt_key or f'measure {measure.name}'}.sql: {sql} has "
+                self.warnings.append(f"model {model.shown_name}: {measure.dbt_key or f'measure {measure.name}'}.sql: {sql} has "
                                      "no aggregate_type, no aggregate (sum(...), count(...)) and no measure in it: Omni "
                                      "takes it for no measure (add aggregate_type)")
 
@@ -1051,7 +1051,7 @@ class Mapper:
                 continue
             if column is not None and dimension.name in taken:
                 self.warnings.append(
-                    f"model {model.name}: the warehouse's column {column.name} is left out: its field name "
+                    f"model {model.shown_name}: the warehouse's column {column.name} is left out: its field name "
                     f"{dimension.name} is another field's (to keep it, give it a meta.omni dimension of another name "
                     f"whose sql names it; to leave it out unsaid, document it under columns: in {model.meta_file} with "
                     "meta.omni: {ignore: true})")

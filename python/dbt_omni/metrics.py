@@ -88,7 +88,7 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
             value = "${" + fields[column.lower()] + "}"
             if column.lower() in RESERVED_WORDS and mapper.project.adapter_type in QUOTES_RESERVED:
                 mapper.warnings.append(
-                    f"model {model.name}: {key}.args.{argument}: {column} is a reserved word of SQL on "
+                    f"model {model.shown_name}: {key}.args.{argument}: {column} is a reserved word of SQL on "
                     f"{mapper.project.adapter_type}; a dbt model calling the macro must pass it quoted, {argument}="
                     f"'\"{column}\"' (bare, `user` is the login name and `order` a syntax error), or its numbers are not "
                     "these (Omni quotes the field itself)")
@@ -163,7 +163,7 @@ def metric_measures(mapper, model: Model, name: str, block: dict, key: str) -> l
     bare = sorted({word for m in measures if m.aggregate_type for word in _bare_columns(m.sql or "", model)})
     if bare:
         mapper.warnings.append(
-            f"model {model.name}: {key}: macro {package}.{macro_name} writes column {', '.join(bare)} without ${{}}; "
+            f"model {model.shown_name}: {key}: macro {package}.{macro_name} writes column {', '.join(bare)} without ${{}}; "
             "Omni cannot tell whose it is in a topic that joins a view with a column of that name (take it as a "
             "*_column argument, which the export turns into ${field})")
     top = measures[0]

@@ -828,7 +828,7 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
         every_row = but_warns and not warns
         if test_name in READ_TESTS and (rendered_later := [
                 k for k in JINJA_READ_ARGUMENTS if _has_jinja(kwargs.get(k))]):
-            project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
+            project.notices.append((model.unique_id, f"model {model.shown_name}: the {test_name} test"
                                     f"{f' on {column_name}' if column_name else ''} has Jinja in {', '.join(rendered_later)}, "
                                     "which dbt renders only when the test runs: not read (write the value itself)"))
             continue
@@ -865,14 +865,14 @@ def _attach_tests(project: DbtProject, tests: list) -> None:
                 else:
                     unread = next(written for written, v in zip(given, values, strict=True)
                                   if not isinstance(v, (str, int, float, bool)))
-                    project.notices.append((model.unique_id, f"model {model.name}: the accepted_values test on "
+                    project.notices.append((model.unique_id, f"model {model.shown_name}: the accepted_values test on "
                                             f"{column_name} lists a value that is not one text or number ({unread!r}"
                                             f"{', quote: false' if kwargs.get('quote') is False else ''}): "
                                             "its values are not written as all_values"))
         test_meta = lookup(config, "meta")  # dbt keeps a test's meta under its config, however the YAML writes it
         if test_name != "relationships":
             if test_meta and _merged_omni(None, config, []):
-                project.notices.append((model.unique_id, f"model {model.name}: the {test_name} test"
+                project.notices.append((model.unique_id, f"model {model.shown_name}: the {test_name} test"
                                         f"{f' on {column_name}' if column_name else ''} ({_test_file(project, test, model)}) has "
                                         "meta.omni, which only a relationships test reads (join: false): not read"))
         elif test_meta and _join_turned_off(project, test, config, model, column_name):
@@ -909,7 +909,7 @@ def _join_turned_off(project: DbtProject, test: Any, config: Any, model: Model, 
                 f"join: {omni['join']!r} is not true or false" if not unread else
                 f"{', '.join(unread)} {'is' if len(unread) == 1 else 'are'} not read"
                 + (" (did you mean join?)" if closest(unread[0], ["join"]) else ""))
-        project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} "
+        project.notices.append((model.unique_id, f"model {model.shown_name}: the relationships test on {column_name} "
                                 f"({_test_file(project, test, model)}): its meta.omni {said}; a "
                                 "test's meta.omni takes only join: false (no relationship made of the test)"))
     return omni.get("join") is False
@@ -932,7 +932,7 @@ def _keep_combination(project: DbtProject, model: Model, combination: tuple) -> 
         model.unique_combination = combination
     if kept:
         other = combination if model.unique_combination == kept else kept
-        project.notices.append((model.unique_id, f"model {model.name}: two unique_combination_of_columns tests; the "
+        project.notices.append((model.unique_id, f"model {model.shown_name}: two unique_combination_of_columns tests; the "
                                 f"one over {', '.join(model.unique_combination)} is the key, not {', '.join(other)}"))
 
 
@@ -949,7 +949,7 @@ def _relationship_target(project: DbtProject, test: Any, kwargs: Mapping, model:
     if target is not None:
         return target.unique_id
     if (ref := DBT_REF_RE.search(to)) and (name := ref.group(2) or ref.group(1)) in project.disabled_models:
-        project.notices.append((model.unique_id, f"model {model.name}: the relationships test on {column_name} is to "
+        project.notices.append((model.unique_id, f"model {model.shown_name}: the relationships test on {column_name} is to "
                                 f"{name}, which is disabled (enabled: false): no relationship"))
         return None
     return attached
@@ -1056,7 +1056,7 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
             if _joined_by_meta(project, model, to, lookup(constraint, "expression", ""), by_name):
                 continue  # written as the notice says: a meta.omni join to that table
             written = f"on ({', '.join(columns)})" if columns else "on the model"
-            project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint {written}"
+            project.notices.append((model.unique_id, f"model {model.shown_name}: foreign_key constraint {written}"
                                     f"{f' to {to}' if to else ''} gives no relationship: only one column to one "
                                     "column (to: and to_columns:) is joined by itself; write the join as "
                                     "meta.omni.joins with on_sql"))
@@ -1065,7 +1065,7 @@ def _attach_foreign_key_constraints(project: DbtProject, constraints: list) -> N
             continue
         target = _foreign_key_target(project, model, to, by_name)
         if target is None:
-            project.notices.append((model.unique_id, f"model {model.name}: foreign_key constraint on {columns[0]}: "
+            project.notices.append((model.unique_id, f"model {model.shown_name}: foreign_key constraint on {columns[0]}: "
                                                      f"to: {to} names no model, seed, snapshot or source; no relationship"))
             continue
         project.foreign_keys.append(

@@ -92,7 +92,7 @@ def _topic(mapper: Mapper, model: Model, block: dict, graph: tuple) -> Topic:
         raise model.error(message, key="meta.omni.topic.name", expected=f"a name of at most {MAX_FILE_NAME - len(TOPIC_SUFFIX)}"
                           " characters (a file system's limit), which the model's name is where the topic sets none")
     if windows_device(file_name):
-        mapper.warnings.append(f"model {model.name}: the topic file {file_name}{TOPIC_SUFFIX}: {file_name} is a name Windows "
+        mapper.warnings.append(f"model {model.shown_name}: the topic file {file_name}{TOPIC_SUFFIX}: {file_name} is a name Windows "
                                "keeps for a device, so Windows cannot write the file nor Git for Windows check it out "
                                "(meta.omni.topic.name: another name avoids it)")
     mapper.topic_scope = _topic_scope(base, tree, graph[1], mapper.warnings)
@@ -253,7 +253,7 @@ def _ai_fields(mapper: Mapper, model: Model, block: dict, own: View) -> Optional
     use every field, the opposite of what it says: said."""
     ai_fields = _field_list(mapper, model, block, "ai_fields", own)
     if block.get("ai_fields") and all(f.startswith("-") for f in ai_fields or ()):
-        mapper.warnings.append(f"model {model.name}: meta.omni.topic.ai_fields: none of the fields it allows is in the "
+        mapper.warnings.append(f"model {model.shown_name}: meta.omni.topic.ai_fields: none of the fields it allows is in the "
                                "export (their views are left out), so Omni's AI may use every field of the topic "
                                "(select those views, or allow fields of the exported ones)")
     return ai_fields
@@ -296,7 +296,7 @@ def _topic_scope(base: str, tree: dict, real_view: dict, warnings: list) -> Call
             )
         if not aliases and warn and (key, view_name) not in said:
             said.add((key, view_name))
-            warnings.append(f"model {model.name}: {key}: {view_name} is no view of this topic (it joins "
+            warnings.append(f"model {model.shown_name}: {key}: {view_name} is no view of this topic (it joins "
                             f"{', '.join(sorted(joined)) or 'none'}), so the topic cannot show its fields (add it to "
                             "meta.omni.topic.joins, or a relationship that reaches it)")
         return aliases[0] if aliases else view_name

@@ -1554,6 +1554,19 @@ def test_a_field_or_value_in_another_case_gets_the_closest_spelling_too():
     assert (problem.message, problem.suggestion) == ("STATS is not a field of analytics__orders", "status")
 
 
+@pytest.mark.parametrize("word, choices, found", [
+    ("paid", ["PAID", "unpaid"], "PAID"),  # the same word in another case, not the opposite value (an audit)
+    ("active", ["ACTIVE", "inactive"], "ACTIVE"),
+    ("lable", ["label", "hidden"], "label"),
+    ("Cancelled", ["CANCELED", "COMPLETED"], "CANCELED"),
+    ("zzz", ["label"], None),
+])
+def test_the_closest_spelling_prefers_the_same_word_in_another_case(word, choices, found):
+    from dbt_omni.errors import closest
+
+    assert closest(word, choices) == found
+
+
 def test_a_filter_value_in_lightdashs_syntax_is_a_warning():
     """Lightdash's filters: [{event_id: ">5"}], written as is: '>5', Omni compares the column to that text (found by
     a review of a Lightdash migration)."""

@@ -182,3 +182,15 @@ def test_a_versions_own_name_as_a_joins_to_means_that_version_too():
     # inherited by both, one alias would name two views: said, as for any two joins under one alias
     problem = one_problem(export_error(make_manifest([customers(1, omni=block), customers(2, omni=block)])))
     assert "parent_customers names analytics__customers_v2 here, and analytics__customers_v1" in problem.message
+
+
+def test_a_warning_about_one_version_names_the_version():
+    """Each version's warning was `model customers: ...`, twice word for word (found by an audit of messages)."""
+    versions = []
+    for version in (1, 2):
+        node = customers(version)
+        node["columns"]["name"]["data_type"] = "text"
+        node["columns"]["name"]["meta"] = {"omni": {"timeframes": ["date"]}}
+        versions.append(node)
+    warnings = [w for w in build(make_manifest(versions)).warnings if "timeframes" in w]
+    assert [w.partition(":")[0] for w in warnings] == ["model customers v1", "model customers v2"]
