@@ -602,6 +602,12 @@ class Mapper:
                     f"{', '.join(keys)}", key="meta.omni.primary_key",
                     expected="one place for the key: meta.omni.primary_key (which may name a meta.omni dimension) "
                              "or the dimension's primary_key: true")
+            if unnamed := [c.name for c in model.columns.values() if c.omni and c.omni.get("primary_key") is True
+                           and c.name not in keys]:  # (was ignored silently: found by an audit of messages)
+                raise model.error(
+                    f"columns.{unnamed[0]}.meta.omni says primary_key: true, but meta.omni.primary_key names "
+                    f"{', '.join(keys)}", key="meta.omni.primary_key",
+                    expected="one place for the key: meta.omni.primary_key, or the column's primary_key: true")
             for key in keys:
                 if key in dimensions:
                     continue
@@ -875,6 +881,21 @@ class Mapper:
                    if (model.columns[name].omni or {}).get("primary_key") is not False and not _ignored(model.columns[name])]
         if columns:
             self.warn_only_keyless.append(f"{model.shown_name}.{columns[0]}")
+
+    def _warn_schemas_left_out(self, views: list) -> None:
+        """A view in a schema included_schemas does not list is in no schema Omni reads: a misspelt entry
+        (`analytcs`) hid every view, unsaid (found by an audit of messages)."""
+        included = {schema.lower() for schema in self.settings.included_schemas}
+        left = sorted({v.schema for v in views if str(v.schema).lower() not in included})
+        if left:
+            counts = Counter(v.schema for v in views)
+            near = next((found for schema in self.settings.included_schemas
+                         if (found := closest(schema, left)) is not None), None)
+            self.warnings.append(
+                f"{self.settings.key('included_schemas')}: it lists none of the schemas of some exported views "
+                f"({', '.join(f'{s}: {counts[s]} view(s)' for s in left[:5])}{', ...' if len(left) > 5 else ''}), whose "
+                "tables Omni then may not offer, as it reads the schemas the model file includes (list these too, or "
+                f"leave it unset: the exported views' schemas){f'; did you mean {near}?' if near else ''}")
 
     def _drift(self, warning: str) -> None:
         """A warning about a stale catalog, or about a setting of the project rather than a mistake
@@ -1157,6 +1178,8 @@ class Mapper:
         _check_old_names([(v.name, v.aliases, self._model_of(v), "meta.omni.aliases") for v in views if v.aliases],
                          {v.name for v in views} | set(self.aliases), "view")  # a join's alias names a view too
         schemas = list(self.settings.included_schemas) or sorted({v.schema for v in views})
+        if self.settings.included_schemas:
+            self._warn_schemas_left_out(views)
         return OmniModel(
             model_file=ModelFile(included_schemas=schemas, extra=sorted_maps(dict(self.settings.model_file))),
             views=views,

@@ -402,3 +402,15 @@ def test_a_snowflake_relation_is_spelt_as_stored_and_its_view_named_in_lower_cas
     files = parse(render_files(make_manifest([orders], adapter_type="snowflake", sources=[raw]),
                                select=["fct_orders", "source:shop"]))
     assert "catalog" not in files["raw/orders.view.yaml"], sorted(files)
+
+
+def test_included_schemas_that_miss_the_exported_views_schemas_are_a_warning():
+    """`included_schemas: [analytcs]` (a typo) was written as given, with every view in analytics (an audit)."""
+    omni = build(make_manifest([model("orders", columns=["id"]), model("customers", columns=["id"])]),
+                 included_schemas=["analytcs", "raw"])
+    assert omni.model_file.included_schemas == ["analytcs", "raw"]  # as given: a schema of raw tables is the user's
+    assert omni.warnings == [
+        "vars.dbt_omni.included_schemas: it lists none of the schemas of some exported views (analytics: 2 view(s)), "
+        "whose tables Omni then may not offer, as it reads the schemas the model file includes (list these too, or "
+        "leave it unset: the exported views' schemas); did you mean analytics?"]
+    assert build(make_manifest([model("orders", columns=["id"])]), included_schemas=["ANALYTICS", "raw"]).warnings == []

@@ -386,3 +386,15 @@ def test_a_compound_key_naming_a_column_twice_is_an_error(declared):
     manifest = make_manifest([model("orders", columns=["order_id", "amount"], omni={"primary_key": declared})])
     problem = one_problem(export_error(manifest))
     assert (problem.message, problem.key) == ("primary key column 'order_id' is named twice", "meta.omni.primary_key")
+
+
+def test_a_columns_primary_key_beside_a_model_key_naming_another_column_is_an_error():
+    """It was ignored silently, while a meta.omni dimension's primary_key: true there is an error (an audit)."""
+    manifest = make_manifest([model("orders", columns=["order_id", column("customer_id", omni={"primary_key": True})],
+                                    omni={"primary_key": "order_id"})])
+    problem = one_problem(export_error(manifest))
+    assert (problem.key, problem.message) == ("meta.omni.primary_key", "columns.customer_id.meta.omni says "
+                                              "primary_key: true, but meta.omni.primary_key names order_id")
+    same = make_manifest([model("orders", columns=[column("order_id", omni={"primary_key": True})],
+                                omni={"primary_key": "order_id"})])
+    assert pk_fields(view_yaml(same)) == ["order_id"]  # both saying the same is no conflict
