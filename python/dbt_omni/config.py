@@ -122,8 +122,14 @@ def _dbt_project(project_dir: Path) -> Optional[dict]:
 
     try:
         data = yaml.safe_load(path.read_text("utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise OmniExportError(Problem(f"cannot read YAML: {exc}", file=str(path))) from None
+    except OSError as exc:
+        raise OmniExportError(Problem(f"cannot read it: {exc}", file=str(path))) from None
+    except yaml.YAMLError as exc:  # one line: where, and what (PyYAML's own text spans several, with a quote of it)
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise OmniExportError(Problem(f"cannot read YAML: {where}{what}", file=str(path),
+                                      expected="YAML as dbt reads it (dbt's own message says more)")) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -137,19 +143,25 @@ def project_flags(project_dir: Path) -> dict:
     return flags if isinstance(flags, dict) else {}
 
 
+def _kind(value: Any) -> str:
+    """A YAML value's kind, as a user reads it (not Python's type name)."""
+    return {list: "a list", str: "text", bool: "true or false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__)
+
+
 def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     """The `vars: dbt_omni:` block of dbt_project.yml, as written (load_settings renders env_var())."""
     path = Path(project_dir) / "dbt_project.yml"
     data = _dbt_project(project_dir) or {}
     project_vars = data.get("vars") or {}
     if not isinstance(project_vars, dict):
-        raise OmniExportError(Problem(f"must be a mapping, not {type(project_vars).__name__}", file=str(path),
+        raise OmniExportError(Problem(f"must be a mapping, not {_kind(project_vars)}", file=str(path),
                                       key="vars", expected="a mapping of var names to values, as dbt takes it"))
     block = project_vars.get(VARS_KEY) or {}
     if not isinstance(block, dict):
-        raise OmniExportError(
-            Problem("must be a mapping", file=str(path), key=f"vars.{VARS_KEY}", expected="a mapping")
-        )
+        raise OmniExportError(Problem(f"must be a mapping, not {_kind(block)}", file=str(path), key=f"vars.{VARS_KEY}",
+                                      expected="settings by name, e.g. {select: [marts], topics_from_paths: "
+                                               "[models/marts]}"))
     return block, str(path)
 
 
@@ -290,8 +302,8 @@ def load_settings(
     merged, source = ({}, "<defaults>") if project_dir is None else read_project_vars(project_dir)
     cli_block = (cli_vars or {}).get(VARS_KEY)
     if cli_block is not None and not isinstance(cli_block, dict):
-        raise OmniExportError(Problem(f"must be a mapping, not {type(cli_block).__name__}", file="--vars",
-                                      key=VARS_KEY, expected="{dbt_omni: {select: [...], ...}}"))
+        raise OmniExportError(Problem(f"must be a mapping, not {_kind(cli_block)}", key=f"--vars {VARS_KEY}",
+                                      expected="{dbt_omni: {select: [...], ...}}"))
     if isinstance(cli_block, dict):
         merged, source = {**merged, **cli_block}, f"{source} + --vars"
     merged = _rendered(merged, f"vars.{VARS_KEY}", source)

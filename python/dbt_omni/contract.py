@@ -339,9 +339,13 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
 def _suggested_value(value: str, options: list) -> Optional[str]:
     """Omni's values are lowercase; other tools write WEEK or Left."""
     lowered = value.lower()
-    if ALIASES.get(lowered) in options:
-        return ALIASES[lowered]
-    return lowered if lowered in options else closest(lowered, options)
+    joined = "_".join(lowered.replace("-", " ").split())  # `left outer`, `LEFT JOIN`: SQL's words, spaced
+    for spelling in (lowered, joined, joined.removesuffix("_join")):
+        if ALIASES.get(spelling) in options:
+            return ALIASES[spelling]
+        if spelling in options:
+            return spelling
+    return closest(lowered, options)
 
 
 def _either(texts: list) -> str:

@@ -266,7 +266,7 @@ def test_vars_set_settings_as_dbt_vars_do(tmp_path, capsys):
     assert (tmp_path / "omni" / "orders.topic.yaml").is_file()
     assert json.loads((tmp_path / "omni" / "omni_export.json").read_text())["connection"] == "wh"
     capsys.readouterr()
-    for bad, message in (("[1, 2]", "--vars is list"), ("{dbt_omni: {topics_from_path: []}}", "topics_from_path"),
+    for bad, message in (("[1, 2]", "--vars is a list"), ("{dbt_omni: {topics_from_path: []}}", "topics_from_path"),
                          ("{a: [}", "cannot read --vars as YAML")):
         assert main([*argv, "--vars", bad]) == 1
         err = capsys.readouterr().err

@@ -215,6 +215,14 @@ def test_other_tools_relationship_words_suggest_omnis(value, suggestion):
     assert problem.suggestion == suggestion  # has_many was many_to_many: another fan-out
 
 
+@pytest.mark.parametrize("value, suggestion", [("left outer", "always_left"), ("LEFT JOIN", "always_left"),
+                                               ("left outer join", "always_left"), ("inner join", "inner")])
+def test_sqls_join_words_suggest_omnis_join_type(value, suggestion):
+    """`left outer` suggested full_outer, and `LEFT JOIN` nothing (found by an audit of messages)."""
+    problem = one_problem(model_error(omni={"joins": [{"to": "customers", "join_type": value}]}))
+    assert problem.suggestion == suggestion
+
+
 @pytest.mark.parametrize("value, said", [("percent_of_total", "no Omni aggregate"), ("number", "sql alone")])
 def test_lookml_measure_types_omni_lacks_say_what_to_write(value, said):
     problem = one_problem(model_error(omni={"measures": {"m": {"aggregate_type": value, "sql": "x"}}}))

@@ -7,7 +7,7 @@ import pytest
 
 from dbt_omni.config import load_settings, profile_targets, settings_from_dict
 from dbt_omni.errors import OmniExportError
-from testkit import render_files, shop_manifest
+from testkit import one_problem, render_files, shop_manifest
 
 
 def project(tmp_path: Path, block: str) -> Path:
@@ -73,7 +73,7 @@ def test_project_vars_that_are_no_mapping_are_an_error_naming_the_file(tmp_path)
     with pytest.raises(OmniExportError) as info:
         load_settings(tmp_path)
     problem = info.value.problems[0]
-    assert problem.file.endswith("dbt_project.yml") and problem.key == "vars" and problem.message == "must be a mapping, not list"
+    assert problem.file.endswith("dbt_project.yml") and problem.key == "vars" and problem.message == "must be a mapping, not a list"
 
 
 def test_the_default_target_of_a_profile_written_as_text_is_unknown_not_a_crash(tmp_path):
@@ -103,8 +103,23 @@ def test_a_space_separated_select_exports_the_union():
 def test_a_dbt_omni_var_that_is_no_mapping_is_an_error(tmp_path):
     with pytest.raises(OmniExportError) as info:
         load_settings(tmp_path, cli_vars={"dbt_omni": [1, 2]})
-    assert str(info.value) == ("dbt-omni: file --vars, key dbt_omni: must be a mapping, not list "
+    # --vars is no file, and a list no Python type name (found by an audit of messages)
+    assert str(info.value) == ("dbt-omni: key --vars dbt_omni: must be a mapping, not a list "
                                "(expected {dbt_omni: {select: [...], ...}})")
+
+
+def test_a_dbt_project_yml_that_is_no_yaml_is_one_line_naming_line_and_column(tmp_path):
+    """PyYAML's message spans seven lines, with a quote of the file (found by an audit of messages)."""
+    (tmp_path / "dbt_project.yml").write_text("name: shop\nvars:\n  dbt_omni:\n    select: [orders\n")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(tmp_path)
+    problem = one_problem(info.value)
+    assert "\n" not in str(info.value) and problem.file.endswith("dbt_project.yml")
+    assert problem.message.startswith("cannot read YAML: line 5, column 1: ")
+    (tmp_path / "dbt_project.yml").write_text("vars:\n  dbt_omni: [orders]\n")
+    with pytest.raises(OmniExportError) as info:
+        load_settings(tmp_path)
+    assert one_problem(info.value).expected.startswith("settings by name, e.g. {select: [marts]")
 
 
 def test_model_file_with_both_included_and_ignored_views_is_an_error(tmp_path):
