@@ -165,7 +165,8 @@ def run_export(args: argparse.Namespace) -> int:
                                                vars_given=isinstance(cli_vars, dict) and "dbt_omni" in cli_vars)
     overrides = {"output_dir": args.output, "select": args.select, "exclude": args.exclude}
     settings = load_settings(project_dir, cli_vars=cli_vars, overrides=overrides,
-                             given_as={"output_dir": "--output", "select": "--select", "exclude": "--exclude"})
+                             given_as={"output_dir": "--output", "select": "--selector" if args.selector else "--select",
+                                       "exclude": "--exclude"})
     flags = project_flags(project_dir) if not no_project else {}
     if args.warn_error is None:
         args.warn_error = _dbt_warn_error(flags)

@@ -84,7 +84,8 @@ def _resolve_args(mapper, model: Model, signature: dict, given: dict, key: str) 
                                   key=f"{key}.args.{argument}",
                                   expected=(f"args: {{{argument}: <a column of the model>}}" if default else
                                             "a column of the model") + " (documented or in catalog.json)" + word,
-                                  suggestion=closest(column, list(model.columns)))
+                                  suggestion=None if default else closest(column, list(model.columns)))  # (a default
+                # the user never typed, order_amount: the closest, order_id, is another kind of column)
             value = "${" + fields[column.lower()] + "}"
             if column.lower() in RESERVED_WORDS and mapper.project.adapter_type in QUOTES_RESERVED:
                 mapper.warnings.append(

@@ -169,7 +169,7 @@ def _version_matches(model: Model, kind: str, key: str) -> bool:
     if kind not in VERSION_KINDS:
         raise OmniExportError(Problem(f"invalid selector 'version:{kind}'", key=key,
                                       expected="version:" + ", version:".join(VERSION_KINDS),
-                                      suggestion=closest(kind, VERSION_KINDS)))
+                                      suggestion=(found := closest(kind, VERSION_KINDS)) and f"version:{found}"))
     version, latest = model.version, model.latest_version
     if kind == "none" or version is None or latest is None:
         return kind == "none" and version is None
@@ -336,7 +336,8 @@ class _Selection:
         selectors = self.project.selectors
         if name not in selectors:
             raise OmniExportError(Problem(f"no selector '{name}' in selectors.yml", key=self.key,
-                                          expected="one of: " + (", ".join(sorted(selectors)) or "(none defined)"),
+                                          expected="one of " + ", ".join(sorted(selectors)) if selectors else
+                                          "a selector of the project's selectors.yml (this project defines none)",
                                           suggestion=closest(name, selectors)))
         if name in self.named_open:
             raise OmniExportError(Problem(f"selector '{name}' refers to itself", key=self.key,

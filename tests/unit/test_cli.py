@@ -918,6 +918,8 @@ def test_dbts_flag_spellings_and_no_abbreviations(tmp_path, capsys, monkeypatch)
     for other in (["-s", "orders"], ["--exclude", "orders"]):
         assert main(["export", "--selector", "just_orders", *other]) == 1
         assert "--selector with --select or --exclude" in capsys.readouterr().err
+    assert main(["export", "--selector", "just_ordres", "-t", "prod"]) == 1  # named as written (an audit of messages)
+    assert "key --selector: no selector 'just_ordres' in selectors.yml" in capsys.readouterr().err
     (project / "profiles.yml").write_text("other:\n  target: x\n  outputs: {x: {type: duckdb}}\n"
                                           + (project / "profiles.yml").read_text())
     assert main(["export", "-s", "orders", "--profile", "other", "-t", "prod", "--force"]) == 0

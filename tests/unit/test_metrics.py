@@ -249,6 +249,11 @@ def test_a_metric_arguments_default_column_missing_says_to_pass_args():
     assert problem.message == "the view has no column 'subscription_type' (the default of type_column)"
     assert problem.expected == "args: {type_column: <a column of the model>} (documented or in catalog.json)"
     assert problem.key == "meta.omni.measures.mrr.args.type_column"
+    # no suggestion for a name the user never typed (order_amount gave order_id, another kind: an audit of messages)
+    problem = export_error(subscriptions({"aov": {"metric": "average_order_value"}},
+                                         columns=("order_id", "order_total"))).problems[0]
+    assert problem.message == "the view has no column 'order_amount' (the default of amount_column)"
+    assert problem.suggestion is None
 
 
 def test_the_metrics_documented_format_and_additivity_reach_omni():

@@ -579,8 +579,8 @@ def test_yaml_selector_in_exclude():
 
 
 @pytest.mark.parametrize("selectors, selector, expected", [
-    ({"nightly": "orders"}, "selector:nigthly", "no selector 'nigthly' in selectors.yml (expected one of: nightly); did you mean 'nightly'?"),
-    ({}, "selector:nightly", "(expected one of: (none defined))"),
+    ({"nightly": "orders"}, "selector:nigthly", "no selector 'nigthly' in selectors.yml (expected one of nightly); did you mean 'nightly'?"),
+    ({}, "selector:nightly", "(expected a selector of the project's selectors.yml (this project defines none))"),
     ({"loop": {"union": ["selector:loop"]}}, "selector:loop", "selector 'loop' refers to itself"),
     ({"bad": {"method": "fqn"}}, "selector:bad", "selector 'bad' has a definition dbt-omni cannot read"),
     ({"typo": {"union": ["tga:x"]}}, "selector:typo", "key selectors.yml: typo.definition: unknown selector method 'tga:'"),
@@ -639,7 +639,7 @@ def test_an_unknown_version_kind_is_an_error_with_the_closest():
     with pytest.raises(OmniExportError) as info:
         build(with_versions_and_groups(), select=["version:lates"])
     assert "invalid selector 'version:lates'" in str(info.value)
-    assert "did you mean 'latest'?" in str(info.value)
+    assert "did you mean 'version:latest'?" in str(info.value)
 
 
 def test_a_misspelt_group_is_a_warning_with_the_closest():
