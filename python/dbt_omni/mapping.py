@@ -815,23 +815,32 @@ class Mapper:
     def _measure(self, model: Model, name: str, block: dict, key: str, column_sql: Optional[str]) -> Measure:
         aggregate_type = block.get("aggregate_type")
         sql = self.translate(block.get("sql"), model, f"{key}.sql") or column_sql
-        problem = None
+        problem = None  # (the message, the key it is about, what to write)
         if aggregate_type is None and column_sql is not None and block.get("sql") is None:
-            problem = "a column's measure needs aggregate_type (sum, count_distinct, average, ...): it aggregates the column"
+            problem = ("a column's measure needs aggregate_type: it aggregates the column", "aggregate_type",
+                       "aggregate_type: sum (or count_distinct, average, max, ...)")
         elif sql is None and aggregate_type not in (None, "count"):
-            problem = f"aggregate_type {aggregate_type} needs sql (or put the measure under a column)"
+            problem = (f"aggregate_type {aggregate_type} needs sql", "sql",
+                       "sql: ${column} (or the measure under that column's meta.omni measures)")
         elif sql is None and aggregate_type is None:
-            problem = "a measure needs sql, aggregate_type, or metric"
+            problem = ("a measure needs sql, aggregate_type, or metric", None,
+                       "aggregate_type: count, or sql: ${a} / ${b} over other measures, or metric: <a shared metric>")
         elif aggregate_type in ("percentile", "percentile_distinct_on") and block.get("percentile") is None:
-            problem = f"aggregate_type {aggregate_type} needs percentile: N"
+            problem = (f"aggregate_type {aggregate_type} needs percentile", "percentile",
+                       "percentile: N, a number from 0 to 100 (90: the 90th percentile)")
         elif aggregate_type and aggregate_type.endswith("_distinct_on") and not block.get("custom_primary_key_sql"):
-            problem = f"aggregate_type {aggregate_type} needs custom_primary_key_sql"
+            problem = (f"aggregate_type {aggregate_type} needs custom_primary_key_sql", "custom_primary_key_sql",
+                       "custom_primary_key_sql: the field(s) whose distinct values it aggregates over, e.g. ${order_id}")
         elif block.get("percentile") is not None and aggregate_type not in ("percentile", "percentile_distinct_on"):
-            problem = f"percentile is for aggregate_type percentile or percentile_distinct_on, not {aggregate_type}"
+            problem = (f"percentile is for aggregate_type percentile or percentile_distinct_on, not {aggregate_type}",
+                       "percentile", "no percentile, or aggregate_type: percentile")
         elif block.get("custom_primary_key_sql") and not (aggregate_type or "").endswith("_distinct_on"):
-            problem = f"custom_primary_key_sql is for the *_distinct_on aggregate types, not {aggregate_type}"
+            problem = (f"custom_primary_key_sql is for the *_distinct_on aggregate types, not {aggregate_type}",
+                       "custom_primary_key_sql", "no custom_primary_key_sql, or aggregate_type: sum_distinct_on (or "
+                       "another *_distinct_on)")
         if problem:
-            raise model.error(problem, key)
+            message, part, expected = problem
+            raise model.error(message, f"{key}.{part}" if part else key, expected=expected)
         return Measure(
             name=name,
             sql=sql,

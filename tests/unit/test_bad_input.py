@@ -126,7 +126,7 @@ def test_mistakes_in_several_models_and_fields_are_said_in_one_run():
     ))
     assert sorted(p.key for p in fields.problems) == [
         "columns.amount.meta.omni.format", "columns.amount.meta.omni.measures.avg_amount.format",
-        "meta.omni.dimensions.big.sql", "meta.omni.dimensions.vip.format", "meta.omni.measures.total"], fields.render()
+        "meta.omni.dimensions.big.sql", "meta.omni.dimensions.vip.format", "meta.omni.measures.total.sql"], fields.render()
     assert {p.model for p in fields.problems} == {"orders", "customers"}
     # a column whose own field failed still has its measures checked: their mistakes are of the same round
 

@@ -500,18 +500,24 @@ def test_invalid_format_on_a_measure_names_the_measure():
     assert problem.suggestion == "usdcurrency"
 
 
-@pytest.mark.parametrize("block, message", [
-    ({"aggregate_type": "sum"}, "aggregate_type sum needs sql (or put the measure under a column)"),
-    ({"aggregate_type": "percentile", "sql": "${amount}"}, "aggregate_type percentile needs percentile: N"),
-    ({"aggregate_type": "sum_distinct_on", "sql": "${amount}"}, "aggregate_type sum_distinct_on needs custom_primary_key_sql"),
+@pytest.mark.parametrize("block, message, key, expected", [
+    ({"aggregate_type": "sum"}, "aggregate_type sum needs sql", "sql", "sql: ${column}"),
+    ({"aggregate_type": "percentile", "sql": "${amount}"}, "aggregate_type percentile needs percentile", "percentile",
+     "percentile: N, a number from 0 to 100"),
+    ({"aggregate_type": "sum_distinct_on", "sql": "${amount}"}, "aggregate_type sum_distinct_on needs custom_primary_key_sql",
+     "custom_primary_key_sql", "custom_primary_key_sql: the field(s)"),
     ({"aggregate_type": "sum", "sql": "${amount}", "percentile": 50},
-     "percentile is for aggregate_type percentile or percentile_distinct_on, not sum"),
+     "percentile is for aggregate_type percentile or percentile_distinct_on, not sum", "percentile", "no percentile"),
     ({"aggregate_type": "median", "sql": "${amount}", "custom_primary_key_sql": "${order_id}"},
-     "custom_primary_key_sql is for the *_distinct_on aggregate types, not median"),
+     "custom_primary_key_sql is for the *_distinct_on aggregate types, not median", "custom_primary_key_sql",
+     "no custom_primary_key_sql"),
+    ({"label": "M"}, "a measure needs sql, aggregate_type, or metric", "", "aggregate_type: count"),
 ])
-def test_measure_parameters_must_fit_its_aggregate_type(block, message):
+def test_measure_parameters_must_fit_its_aggregate_type(block, message, key, expected):
+    """The key names the parameter missing or misplaced, and `expected` what to write (it was none: an audit)."""
     problem = one_problem(export_error(orders(omni={"measures": {"m": block}})))
-    assert (problem.message, problem.key) == (message, "meta.omni.measures.m")
+    assert (problem.message, problem.key) == (message, "meta.omni.measures.m" + (f".{key}" if key else ""))
+    assert problem.expected.startswith(expected)
 
 
 # ---- timeframes ------------------------------------------------------------------------------------
@@ -1205,7 +1211,7 @@ def test_a_required_access_grant_the_model_file_does_not_define_is_an_error(mode
 def test_a_column_measure_without_aggregate_type_is_an_error():
     """`units_sold: {label: Units sold}` under a column wrote `sql: ${quantity}`: no measure in Omni."""
     problem = one_problem(export_error(orders(column("quantity", omni={"measures": {"units_sold": {"label": "Units"}}}))))
-    assert problem.key == "columns.quantity.meta.omni.measures.units_sold"
+    assert problem.key == "columns.quantity.meta.omni.measures.units_sold.aggregate_type"
     assert problem.message.startswith("a column's measure needs aggregate_type")
 
 
