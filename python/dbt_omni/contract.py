@@ -234,6 +234,9 @@ OTHER_TOOL_HINTS = {
                        "model's meta.omni.joins",
     "points_of_interest": "ai_context (what Omni's AI should know) or description",
     "caveats": "ai_context (what Omni's AI should know) or description"}
+# What a required key holds, for a block that lacks it (naming the key alone said the message again)
+REQUIRED_HINTS = {"sql": "sql: the field's SQL over this view's fields, e.g. sql: ${amount} * 1.2",
+                  "to": "to: the model joined, e.g. to: customers (a source table: source_name.table_name)"}
 FILTER_KEYS = frozenset(("filters", "default_filters", "always_where_filters"))  # field -> condition mappings
 COLUMN_BLOCK_RE = re.compile(r"columns\.[^.]+(\.[^.]+)*\.meta\.omni$")
 
@@ -331,8 +334,10 @@ def _problem(error, key: str, where: dict, branches) -> Problem:
     if validator == "required":
         missing = [name for name in error.validator_value if not isinstance(value, dict) or name not in value]
         required = ", ".join(f"'{name}'" for name in error.validator_value)
-        return Problem(f"required key '{missing[0] if missing else '?'}' is missing", key=key,
-                       expected=f"the required key{'s' if len(error.validator_value) > 1 else ''} {required}", **where)
+        name = missing[0] if missing else "?"
+        return Problem(f"required key '{name}' is missing", key=key,
+                       expected=REQUIRED_HINTS.get(name) or
+                       f"the required key{'s' if len(error.validator_value) > 1 else ''} {required}", **where)
     return Problem(error.message, key=key, **where)
 
 

@@ -427,7 +427,12 @@ def test_a_missing_required_key_is_named():
         "meta.omni.topic.access_filters[0]", "required key 'user_attribute' is missing",
         "the required keys 'field', 'user_attribute'")
     [problem] = contract.check("model", {"joins": [{"on_sql": "x"}]}, file="f.yml", model="m", key_prefix="meta.omni")
-    assert (problem.message, problem.expected) == ("required key 'to' is missing", "the required key 'to'")
+    # what the key holds, not the message again (found by an audit of messages)
+    assert (problem.message, problem.expected) == ("required key 'to' is missing", "to: the model joined, e.g. to: "
+                                                   "customers (a source table: source_name.table_name)")
+    [problem] = contract.check("model", {"dimensions": {"x": {"label": "X"}}}, file="f.yml", model="m",
+                               key_prefix="meta.omni")
+    assert problem.expected == "sql: the field's SQL over this view's fields, e.g. sql: ${amount} * 1.2"
 
 
 def test_a_name_with_an_accent_or_a_space_says_ascii_and_where_display_text_goes():
