@@ -160,6 +160,19 @@ def _join_graph(relationships: list) -> tuple:
     return {view: sorted(targets) for view, targets in edges.items()}, real_view, fans_out
 
 
+def _reaches(edges: dict, start: str, goal: str) -> bool:
+    """Whether relationships lead from start to goal (for a message: the way a topic's join is not)."""
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
 def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, key: str) -> dict:
     """Omni's nested joins map: views reachable from the base view along relationships, each by the path
     through the fewest views a `joins` list leaves out (stores under products, both listed, not under orders),
@@ -190,10 +203,14 @@ def _join_tree(base: str, graph: tuple, wanted: Optional[list], model: Model, ke
     tree: dict = {}
     for target in targets:
         if target not in parent:
+            backwards = _reaches(edges, real_view.get(target, target), base)
             raise model.error(
-                f"no relationship leads from {base} to {target}",
+                f"no relationship leads from {base} to {target}"
+                + (f" (they lead from {target} to {base}: relationships join one way)" if backwards else ""),
                 key=key,
-                expected="a model reachable through relationships tests, foreign keys or meta.omni.joins",
+                expected=(f"a topic based on {target}, or reversible: true on a meta.omni.joins entry between them, "
+                          "which Omni may walk back" if backwards else
+                          "a model reachable through relationships tests, foreign keys or meta.omni.joins"),
             )
         path = []
         node = target

@@ -257,6 +257,9 @@ def test_unreachable_join_is_an_error():
     problem = one_problem(error)
     assert problem.model == "regions" and problem.key == "meta.omni.topic.joins"
     assert "analytics__regions" in problem.message and "analytics__orders" in problem.message
+    # the way back exists: said, with the two ways out (it read as if no relationship linked them: an audit)
+    assert problem.message.endswith("(they lead from analytics__orders to analytics__regions: relationships join one way)")
+    assert problem.expected.startswith("a topic based on analytics__orders, or reversible: true")
 
 
 @pytest.mark.parametrize("joins, message", [
