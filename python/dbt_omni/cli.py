@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from dbt_omni import __version__
-from dbt_omni.config import _kind, dbt_env, dbt_env_var, dbt_project_dir
+from dbt_omni.config import dbt_env, dbt_env_var, dbt_project_dir, yaml_kind
 from dbt_omni.errors import WARNING, OmniExportError, Problem, closest, internal_error
 
 
@@ -107,7 +107,7 @@ def _vars(text: Optional[str]) -> Optional[dict]:
         reason = " ".join(str(exc).split())
         raise OmniExportError(Problem(f"cannot read --vars as YAML: {reason}", key="--vars", expected="a YAML mapping")) from None
     if not isinstance(value, dict):
-        raise OmniExportError(Problem(f"--vars is {_kind(value)}", key="--vars",
+        raise OmniExportError(Problem(f"--vars is {yaml_kind(value)}", key="--vars",
                                       expected="a YAML mapping, e.g. '{dbt_omni: {connection: warehouse}}'"))
     return value
 

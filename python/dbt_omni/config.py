@@ -143,7 +143,7 @@ def project_flags(project_dir: Path) -> dict:
     return flags if isinstance(flags, dict) else {}
 
 
-def _kind(value: Any) -> str:
+def yaml_kind(value: Any) -> str:
     """A YAML value's kind, as a user reads it (not Python's type name)."""
     return {list: "a list", str: "text", bool: "true or false", int: "a number", float: "a number"}.get(
         type(value), type(value).__name__)
@@ -155,11 +155,11 @@ def read_project_vars(project_dir: Path) -> tuple[dict, str]:
     data = _dbt_project(project_dir) or {}
     project_vars = data.get("vars") or {}
     if not isinstance(project_vars, dict):
-        raise OmniExportError(Problem(f"must be a mapping, not {_kind(project_vars)}", file=str(path),
+        raise OmniExportError(Problem(f"must be a mapping, not {yaml_kind(project_vars)}", file=str(path),
                                       key="vars", expected="a mapping of var names to values, as dbt takes it"))
     block = project_vars.get(VARS_KEY) or {}
     if not isinstance(block, dict):
-        raise OmniExportError(Problem(f"must be a mapping, not {_kind(block)}", file=str(path), key=f"vars.{VARS_KEY}",
+        raise OmniExportError(Problem(f"must be a mapping, not {yaml_kind(block)}", file=str(path), key=f"vars.{VARS_KEY}",
                                       expected="settings by name, e.g. {select: [marts], topics_from_paths: "
                                                "[models/marts]}"))
     return block, str(path)
@@ -302,7 +302,7 @@ def load_settings(
     merged, source = ({}, "<defaults>") if project_dir is None else read_project_vars(project_dir)
     cli_block = (cli_vars or {}).get(VARS_KEY)
     if cli_block is not None and not isinstance(cli_block, dict):
-        raise OmniExportError(Problem(f"must be a mapping, not {_kind(cli_block)}", key=f"--vars {VARS_KEY}",
+        raise OmniExportError(Problem(f"must be a mapping, not {yaml_kind(cli_block)}", key=f"--vars {VARS_KEY}",
                                       expected="{dbt_omni: {select: [...], ...}}"))
     if isinstance(cli_block, dict):
         merged, source = {**merged, **cli_block}, f"{source} + --vars"
