@@ -217,12 +217,11 @@ def _problems(error, *, file, model, key_prefix) -> list:
 # Keys a column's block does not take, which a model's does (Lightdash documents additional_dimensions per column)
 COLUMN_ELSEWHERE = {"dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read this column)",
                     "additional_dimensions": "meta.omni.dimensions at model level (a new field, whose sql may read "
-                                             "this column)"}
-COLUMN_ELSEWHERE.update({
-    "dimension": "the column's own keys (label, hidden, group_label, timeframes, ...) straight under its meta.omni, "
-                 "as dbt2looker's and Lightdash's dimension: holds them",
-    "sql": "nothing: a column's field reads the column itself; other SQL is a new field, under meta.omni.dimensions at "
-           "model level and of another name"})
+                                             "this column)",
+                    "dimension": "the column's own keys (label, hidden, group_label, timeframes, ...) straight under "
+                                 "its meta.omni, as dbt2looker's and Lightdash's dimension: holds them",
+                    "sql": "nothing: a column's field reads the column itself; other SQL is a new field, under "
+                           "meta.omni.dimensions at model level and of another name"}
 # dbt-metabase's keys, whose meaning Omni spreads over several of its own (no one key to suggest)
 OTHER_TOOL_HINTS = {
     "semantic_type": "Metabase's semantic types: type/PK is primary_key: true, type/FK a relationships test (or the "

@@ -9,6 +9,11 @@ from typing import Iterable, Optional
 WARNING = "dbt-omni warning: "  # how every trigger prefixes a warning line (the plugin tells them apart by it)
 
 
+def first_few(names: list, shown: int = 5) -> str:
+    """The first names of a list, `, ...` where more follow: one warning line for many models."""
+    return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
+
+
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
     """The valid spelling nearest to `word`, if any is near enough to be a likely typo; else the nearest
     in another case (STATS for status, Cancelled for CANCELED: Snowflake habits in YAML)."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from dbt_omni import __version__
 from dbt_omni.config import Settings, check_output_dir, read_dispatch, resolve_output_dir
-from dbt_omni.errors import OmniExportError, Problem, WarningsAsErrors
+from dbt_omni.errors import OmniExportError, Problem, WarningsAsErrors, first_few
 from dbt_omni.output import (
     RECORD,
     Replaced,
@@ -185,19 +185,16 @@ def _another_project(previous: Optional[dict], project: DbtProject, output_dir: 
 
 
 def _replaced_warnings(replaced: Replaced, output_dir: Path) -> list:
-    def some(names: list) -> str:
-        return f"{', '.join(names[:5])}{', ...' if len(names) > 5 else ''}"
-
     warnings = []
     if replaced.foreign:
         warnings.append(f"removed {len(replaced.foreign)} file(s) from {output_dir} that dbt-omni did not write "
-                        f"({some(replaced.foreign)}): every export replaces the folder, so keep your own files elsewhere")
+                        f"({first_few(replaced.foreign)}): every export replaces the folder, so keep your own files elsewhere")
     for folder, why in replaced.undeleted:
         warnings.append(f"could not delete {folder}, an earlier output moved aside ({why}): delete it yourself "
                         "(nothing reads it)")
     if replaced.edited:
         warnings.append(f"replaced {len(replaced.edited)} file(s) in {output_dir} edited since the last export "
-                        f"({some(replaced.edited)}), and the edits with them: every file is written from the dbt "
+                        f"({first_few(replaced.edited)}), and the edits with them: every file is written from the dbt "
                         "project, so make the change in its meta.omni blocks")
     return warnings
 
@@ -301,13 +298,13 @@ def renamed_views(previous: Optional[dict], views: list, context: ExportContext,
     unbuilt = [(name, unique_id, why) for name, unique_id in gone if (why := _unbuilt(unique_id, project))]
     if unbuilt:
         warnings.append(f"{len(unbuilt)} view(s) of the last export for target {context.target_name} are gone: "
-                        + ", ".join(f"{name} ({unique_id} is {why} now)" for name, unique_id, why in unbuilt[:5])
-                        + f"{', ...' if len(unbuilt) > 5 else ''}; Omni content saved with them breaks (dbt no longer "
+                        + first_few([f"{name} ({unique_id} is {why} now)" for name, unique_id, why in unbuilt])
+                        + "; Omni content saved with them breaks (dbt no longer "
                         "builds or declares their relations, nor drops them)")
     gone = [name for name, unique_id in gone if not _unbuilt(unique_id, project)]
     if gone:
         warnings.append(f"{len(gone)} view(s) of the last export for target {context.target_name} are gone: "
-                        f"{', '.join(gone[:5])}{', ...' if len(gone) > 5 else ''} (a model renamed or deleted, or no "
+                        f"{first_few(gone)} (a model renamed or deleted, or no "
                         f"longer selected); Omni content saved with them breaks, unless a renamed model's view keeps "
                         f"the old name: meta.omni: {{aliases: [{gone[0]}]}}")
     return warnings

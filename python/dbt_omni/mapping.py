@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Callable, Optional
 
 from dbt_omni.config import Settings
-from dbt_omni.errors import OmniExportError, Problem, closest, collecting, raise_collected
+from dbt_omni.errors import OmniExportError, Problem, closest, collecting, first_few, raise_collected
 from dbt_omni.names import (
     MAX_FILE_NAME,
     VERSION_RE,
@@ -141,7 +141,7 @@ class Mapper:
                 f"{project.project_name}: its unique ids match none of this manifest's, so it is not read and only "
                 "documented columns are fields (pass this project's: `dbt docs generate` writes it)")
         if project.has_catalog and uncatalogued:
-            listed = f"{len(uncatalogued)} exported model(s) ({', '.join(uncatalogued[:5])}{', ...' if len(uncatalogued) > 5 else ''})"
+            listed = f"{len(uncatalogued)} exported model(s) ({first_few(uncatalogued)})"
             self._drift(
                 f"the warehouse lists no columns of {listed}: dbt's adapter.get_columns_in_relation "
                 + ("(and pg_catalog) returned none, so only their documented columns are fields" if project.adapter_type
@@ -150,11 +150,10 @@ class Mapper:
                 f"catalog.json lists no columns of {listed}: built or renamed since the last `dbt docs generate`, "
                 "or left out by its --select? Only their documented columns are fields until it runs again")
         if elsewhere:
-            shown = ", ".join("{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
-                              for m in elsewhere[:3])
+            shown = first_few(["{} as {}, not {}".format(m.shown_name, *project.other_relations[m.unique_id])
+                               for m in elsewhere], 3)
             self._drift(
-                f"catalog.json describes {len(elsewhere)} exported model(s) as other relations ({shown}"
-                f"{', ...' if len(elsewhere) > 3 else ''}): written for another target, or before a schema or alias "
+                f"catalog.json describes {len(elsewhere)} exported model(s) as other relations ({shown}): written for another target, or before a schema or alias "
                 "change; their columns are not read from it, so only documented ones are fields (run `dbt docs "
                 "generate` for this target)")
         self.views: dict = {}  # unique_id -> View
@@ -192,7 +191,7 @@ class Mapper:
                    for meta in m.plain_column_meta if isinstance(meta, dict) for key in meta)]
         if theirs:
             self._drift(f"no exported model has meta.omni, and {len(theirs)} carry another tool's meta (Lightdash, "
-                        f"dbt2looker or dbt-metabase: {', '.join(sorted(theirs)[:5])}{', ...' if len(theirs) > 5 else ''}), "
+                        f"dbt2looker or dbt-metabase: {first_few(sorted(theirs))}), "
                         "which dbt-omni leaves alone: README's 'Coming from another tool' says what each key is in meta.omni")
 
     def _warn_ephemeral_blocks(self) -> None:
@@ -202,7 +201,7 @@ class Mapper:
         meant = select_models(self.project, self.settings, among=ephemeral) if ephemeral else []  # (not ignore: true)
         if named := [m.shown_name for m in meant]:
             unexported = (f"the meta.omni of {len(named)} ephemeral model(s) is not exported, as no relation is there "
-                          f"for Omni to read: {', '.join(sorted(named)[:5])}{', ...' if len(named) > 5 else ''} "
+                          f"for Omni to read: {first_few(sorted(named))} "
                           "(materialize one as a view or table, or move its block to a model built from it; a block "
                           "from a folder's +meta in dbt_project.yml: +meta: {omni: {ignore: true}} on a folder of "
                           "ephemeral models only, or meta.omni: {ignore: true} on each)")
@@ -891,6 +890,14 @@ class Mapper:
         if columns:
             self.warn_only_keyless.append(f"{model.shown_name}.{columns[0]}")
 
+    def _warn_only_values(self, model: Model) -> None:
+        """As _warn_only_key, for the all_values an accepted_values test of severity warn does not give (unless
+        another test or the column's meta.omni gives them, or the column is ignored)."""
+        for name in self.project.warn_only_values[model.unique_id]:
+            column = model.columns[name]
+            if not column.accepted_values and not _ignored(column) and "all_values" not in (column.omni or {}):
+                self.warn_only_valueless.append(f"{model.shown_name}.{name}")
+
     def _warn_schemas_left_out(self, views: list) -> None:
         """A view in a schema included_schemas does not list is in no schema Omni reads: a misspelt entry
         (`analytcs`) hid every view, unsaid (found by an audit of messages)."""
@@ -902,7 +909,7 @@ class Mapper:
                          if (found := closest(schema, left)) is not None), None)
             self.warnings.append(
                 f"{self.settings.key('included_schemas')}: it lists none of the schemas of some exported views "
-                f"({', '.join(f'{s}: {counts[s]} view(s)' for s in left[:5])}{', ...' if len(left) > 5 else ''}), whose "
+                f"({first_few([f'{s}: {counts[s]} view(s)' for s in left])}), whose "
                 "tables Omni then may not offer, as it reads the schemas the model file includes (list these too, or "
                 f"leave it unset: the exported views' schemas){f'; did you mean {near}?' if near else ''}")
 
@@ -932,9 +939,7 @@ class Mapper:
         if not pk and model.unique_id in self.project.warn_only_keys:
             self._warn_only_key(model)
         if model.unique_id in self.project.warn_only_values:
-            self.warn_only_valueless += [f"{model.shown_name}.{name}" for name in self.project.warn_only_values[model.unique_id]
-                                         if not model.columns[name].accepted_values and not _ignored(model.columns[name])
-                                         and "all_values" not in (model.columns[name].omni or {})]
+            self._warn_only_values(model)
         dimensions, measures = view.dimensions, []
         problems: list = []  # each field's mistake, all said at once (as build() does for the models)
         pk_column = pk[0] if len(pk) == 1 else None
@@ -1144,7 +1149,7 @@ class Mapper:
             remedy = ("`dbt docs generate` lists every column of their relations" if self.settings.use_catalog else
                       "use_catalog: true and `dbt docs generate` list every column of their relations")
             self._drift(f"{len(bare)} view(s) have no dimensions, as their YAML documents no columns and no catalog.json "
-                        f"was read ({', '.join(bare[:5])}{', ...' if len(bare) > 5 else ''}): {remedy}; or document "
+                        f"was read ({first_few(bare)}): {remedy}; or document "
                         "them under columns:")
 
     # -- the whole model ---------------------------------------------------------------------------
@@ -1161,17 +1166,17 @@ class Mapper:
         if keyless := self.warn_only_keyless:
             self._drift(
                 f"{len(keyless)} model(s) get no primary key, as their unique + not_null tests say severity: warn, so "
-                f"dbt lets them fail ({', '.join(keyless[:5])}{', ...' if len(keyless) > 5 else ''}): to keep a key "
+                f"dbt lets them fail ({first_few(keyless)}): to keep a key "
                 "whatever the severity, declare it (a primary_key constraint, or meta.omni primary_key: true on the column)")
         if valueless := self.warn_only_valueless:
             self._drift(
                 f"{len(valueless)} column(s) get no all_values, as their accepted_values tests say severity: warn, so dbt "
-                f"lets them fail ({', '.join(valueless[:5])}{', ...' if len(valueless) > 5 else ''}): filter values on "
+                f"lets them fail ({first_few(valueless)}): filter values on "
                 "them are not checked either; to keep them whatever the severity, list them in the column's meta.omni "
                 "all_values")
         if countless := self.countless:
             self._drift(f"{len(countless)} model(s) have a column named count, which takes the name of the view's row "
-                        f"count, so their views have none ({', '.join(countless[:5])}{', ...' if len(countless) > 5 else ''}): "
+                        f"count, so their views have none ({first_few(countless)}): "
                         "a meta.omni measure of another name, aggregate_type: count, counts the rows")
         self._warn_without_fields()
         relationships = build_relationships(self)
